@@ -1,0 +1,89 @@
+package newswatch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Item is one normalised news item: plain text, never HTML.
+type Item struct {
+	ID         int64
+	FeedID     int64
+	Key        string // stable key, unique per feed (see ItemKey)
+	GUID       string
+	Title      string
+	Link       string
+	Author     string
+	Text       string // plain-text body
+	Categories []string
+	ImageURL   string
+	Published  time.Time // zero when unknown
+	Updated    time.Time // zero when unknown
+	FetchedAt  time.Time
+
+	FeedTitle string // filled in by the store when reading
+}
+
+// MatchText is the text that watches are matched against and that mention
+// offsets index: the title, a blank line, then the body.
+func (it *Item) MatchText() string {
+	switch {
+	case it.Text == "":
+		return it.Title
+	case it.Title == "":
+		return it.Text
+	}
+	return it.Title + "\n\n" + it.Text
+}
+
+// ContentHash identifies the matchable content of an item; an item whose hash
+// changed under the same key is updated and re-matched.
+func (it *Item) ContentHash() string {
+	h := sha256.New()
+	for _, s := range []string{it.Title, it.Link, it.Text} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Time is the item's published time, or when it was fetched if unknown.
+func (it *Item) Time() time.Time {
+	if !it.Published.IsZero() {
+		return it.Published
+	}
+	return it.FetchedAt
+}
+
+// ItemKey is the stable key of an item: its GUID, else its link, else a hash
+// of its title and text. Making keys unique within one fetch (a GUID repeated
+// in one document) is the fetcher's job.
+func ItemKey(guid, link, title, text string) string {
+	if g := strings.TrimSpace(guid); g != "" {
+		return g
+	}
+	if l := strings.TrimSpace(link); l != "" {
+		return l
+	}
+	sum := sha256.Sum256([]byte(title + "\x00" + text))
+	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+// IngestItem is an item ready to store: its mentions (offsets into
+// Item.MatchText) and whether new mentions may raise alerts.
+type IngestItem struct {
+	Item     Item
+	Mentions []Mention
+	Alert    bool // false for a feed's first poll, old items and rescans
+}
+
+// SaveResult counts what a batch save did.
+type SaveResult struct {
+	New        int // items stored for the first time
+	Updated    int // items whose content changed under the same key
+	Unchanged  int
+	Tombstoned int // items skipped because they were pruned before
+	Alerts     int // outbox rows written
+}
