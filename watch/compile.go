@@ -1,0 +1,194 @@
+package watch
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newswatch/newswatch"
+)
+
+// maxGap is the longest run of bytes between two words of a name.
+const maxGap = 1024
+
+// Matcher finds the mentions of a compiled watchlist in texts. It is
+// immutable and safe for concurrent use.
+type Matcher struct {
+	watches  []watchInfo
+	patterns []pattern
+	table    table
+	maxWords int
+}
+
+type watchInfo struct {
+	id   int64
+	name string
+	kind newswatch.Kind
+}
+
+// pattern is one alias or exclusion phrase of a watch.
+type pattern struct {
+	watch         int32
+	exclude       bool
+	caseSensitive bool
+	words         []patWord
+}
+
+// patWord is one word of a pattern.
+type patWord struct {
+	keys []uint64 // hashes a text word may have: the folded word, its stems
+	gap  string   // punctuation required before this word, besides spaces and hyphens
+	orig string   // the word as written, for case-sensitive watches
+}
+
+// Compile checks the watches and compiles them into a Matcher. Errors are
+// *newswatch.Error that name the watch: EINVALID for a bad watch, ECONFLICT
+// for an alias shared by two watches that one guild sees together (two
+// watches of one guild, or a guild watch and a global one).
+func Compile(ws []newswatch.Watch) (*Matcher, error) {
+	m := &Matcher{watches: make([]watchInfo, len(ws))}
+	owners := map[string][]int{} // normalised alias → watches that have it
+	for i := range ws {
+		w := &ws[i]
+		if err := w.Validate(); err != nil {
+			return nil, err
+		}
+		m.watches[i] = watchInfo{id: w.ID, name: w.Name, kind: w.Kind}
+		seen := map[string]bool{}
+		for _, name := range w.Names() {
+			p, norm, err := compilePattern(w, name)
+			if err != nil {
+				return nil, err
+			}
+			if seen[norm] {
+				continue
+			}
+			seen[norm] = true
+			for _, j := range owners[norm] {
+				o := &ws[j]
+				if o.GuildID == w.GuildID || o.GuildID == newswatch.GlobalScope || w.GuildID == newswatch.GlobalScope {
+					return nil, newswatch.Errorf(newswatch.ECONFLICT,
+						"Watch %q and watch %q both have the name %q.", strings.TrimSpace(o.Name), strings.TrimSpace(w.Name), name)
+				}
+			}
+			owners[norm] = append(owners[norm], i)
+			p.watch = int32(i)
+			m.patterns = append(m.patterns, p)
+		}
+		for _, phrase := range w.Exclude {
+			p, _, err := compilePattern(w, phrase)
+			if err != nil {
+				return nil, err
+			}
+			p.watch, p.exclude = int32(i), true
+			m.patterns = append(m.patterns, p)
+		}
+	}
+	m.table = buildTable(m.patterns)
+	for i := range m.patterns {
+		m.maxWords = max(m.maxWords, len(m.patterns[i].words))
+	}
+	return m, nil
+}
+
+// compilePattern splits a name or exclusion phrase into words the way texts
+// are split, and returns it with its normalised form.
+func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
+	p := pattern{caseSensitive: w.CaseSensitive}
+	var norm strings.Builder
+	var t token
+	prevEnd := -1
+	for i := 0; nextWord(s, i, 0, &t); i = t.end {
+		word := s[t.start:t.end]
+		folded := foldWord(word)
+		pw := patWord{orig: word}
+		if prevEnd >= 0 {
+			pw.gap = gapPunct(s[prevEnd:t.start])
+			norm.WriteString(" " + pw.gap)
+		}
+		norm.WriteString(string(folded))
+		pw.keys = []uint64{t.key}
+		if t.cyr {
+			for _, st := range aliasStems(folded) {
+				if k := hashRunes(st); !containsKey(pw.keys, k) {
+					pw.keys = append(pw.keys, k)
+				}
+			}
+		}
+		p.words = append(p.words, pw)
+		prevEnd = t.end
+	}
+	if len(p.words) == 0 {
+		return p, "", newswatch.Errorf(newswatch.EINVALID,
+			"Watch %q: %q has no letters or digits to match.", strings.TrimSpace(w.Name), s)
+	}
+	return p, norm.String(), nil
+}
+
+func containsKey(ks []uint64, k uint64) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// foldWord returns the folded runes of a word.
+func foldWord(word string) []rune {
+	rs := make([]rune, 0, len(word))
+	for _, r := range word {
+		rs = append(rs, foldRune(r))
+	}
+	return rs
+}
+
+// isHyphen reports whether r joins the words of a name like a space does.
+func isHyphen(r rune) bool {
+	return r == '-' || r == '\u2010' || r == '\u2011' || r == '\u00ad'
+}
+
+// gapPunct returns the punctuation between two words, leaving out spaces
+// and hyphens and folding apostrophes.
+func gapPunct(gap string) string {
+	var b strings.Builder
+	for _, r := range gap {
+		switch {
+		case unicode.IsSpace(r) || isHyphen(r):
+		case isApos(r):
+			b.WriteByte('\'')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// gapMatches reports whether the bytes between two words of a text hold
+// exactly the punctuation want, with any spaces and at most one hyphen.
+func gapMatches(gap, want string) bool {
+	hyphens := 0
+	for _, r := range gap {
+		switch {
+		case r == ' ':
+		case isHyphen(r):
+			if hyphens++; hyphens > 1 {
+				return false
+			}
+		case unicode.IsSpace(r):
+		default:
+			if isApos(r) {
+				r = '\''
+			}
+			if want == "" {
+				return false
+			}
+			w, size := utf8.DecodeRuneInString(want)
+			if w != r {
+				return false
+			}
+			want = want[size:]
+		}
+	}
+	return want == ""
+}

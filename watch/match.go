@@ -1,0 +1,211 @@
+package watch
+
+import (
+	"cmp"
+	"slices"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newswatch/newswatch"
+)
+
+// candidate is a verified occurrence of a pattern before overlaps and
+// exclusions are resolved.
+type candidate struct {
+	watch      int32
+	exclude    bool
+	start, end int
+}
+
+// matchState is the per-call state of Match.
+type matchState struct {
+	m     *Matcher
+	text  string
+	ahead []token // ahead[0] is the word being tried, then the words after it
+	cands []candidate
+}
+
+// Match returns the mentions of the watches in text, sorted by Start, then
+// entity. Offsets index text's bytes. A nil Matcher matches nothing.
+func (m *Matcher) Match(text string) []newswatch.Mention {
+	if m == nil || len(m.patterns) == 0 {
+		return nil
+	}
+	st := matchState{m: m, text: text}
+	var t token
+	for i := 0; nextWord(text, i, 0, &t); i = t.end {
+		if ids := m.table.get(t.key); ids != nil {
+			st.try(&t, ids)
+		}
+		if t.poss != 0 {
+			if ids := m.table.get(t.poss); ids != nil {
+				st.try(&t, ids)
+			}
+		}
+		for k := 0; k < t.nstem; k++ {
+			if ids := m.table.get(t.stems[k]); ids != nil {
+				st.try(&t, ids)
+			}
+		}
+	}
+	if len(st.cands) == 0 {
+		return nil
+	}
+	return m.resolve(text, st.cands)
+}
+
+// try verifies the patterns ids at the word t.
+func (st *matchState) try(t *token, ids []int32) {
+	st.ahead = append(st.ahead[:0], *t)
+	for _, id := range ids {
+		p := &st.m.patterns[id]
+		if end, ok := st.verify(p); ok {
+			st.cands = append(st.cands, candidate{watch: p.watch, exclude: p.exclude, start: t.start, end: end})
+		}
+	}
+}
+
+// word returns the j-th word from the one being tried, or nil.
+func (st *matchState) word(j int) *token {
+	for len(st.ahead) <= j {
+		var t token
+		if !nextWord(st.text, st.ahead[len(st.ahead)-1].end, maxGap, &t) {
+			return nil
+		}
+		st.ahead = append(st.ahead, t)
+	}
+	return &st.ahead[j]
+}
+
+// verify reports whether p matches at the word being tried, and where the
+// match ends.
+func (st *matchState) verify(p *pattern) (int, bool) {
+	last := len(p.words) - 1
+	end := 0
+	for j := range p.words {
+		w := &p.words[j]
+		t := st.word(j)
+		if t == nil {
+			return 0, false
+		}
+		if j > 0 && !gapMatches(st.text[st.ahead[j-1].end:t.start], w.gap) {
+			return 0, false
+		}
+		e, runes, ok := matchWord(w, t, j == last)
+		if !ok {
+			return 0, false
+		}
+		if p.caseSensitive && !sameCase(st.text[t.start:e], w.orig, runes) {
+			return 0, false
+		}
+		end = e
+	}
+	return end, true
+}
+
+// matchWord reports whether the text word t may be the pattern word w, and
+// if so where the match ends and how many runes of t it compared.
+func matchWord(w *patWord, t *token, last bool) (end, runes int, ok bool) {
+	for _, k := range w.keys {
+		if k == t.key {
+			return t.end, t.runes, true
+		}
+	}
+	if last && t.poss != 0 {
+		for _, k := range w.keys {
+			if k == t.poss {
+				return t.possEnd, t.possRunes, true
+			}
+		}
+	}
+	for s := 0; s < t.nstem; s++ {
+		for _, k := range w.keys {
+			if k == t.stems[s] {
+				return t.end, t.stemRunes[s], true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// sameCase reports whether the first n runes of the text word and of the
+// alias word agree in case, rune by rune (apostrophes aside).
+func sameCase(text, alias string, n int) bool {
+	for n > 0 && text != "" && alias != "" {
+		a, as := utf8.DecodeRuneInString(text)
+		b, bs := utf8.DecodeRuneInString(alias)
+		if unicode.IsUpper(a) != unicode.IsUpper(b) || unicode.IsLower(a) != unicode.IsLower(b) {
+			return false
+		}
+		text, alias = text[as:], alias[bs:]
+		n--
+	}
+	return true
+}
+
+// resolve drops the candidates inside an exclusion of their watch, keeps the
+// longest of overlapping candidates of one watch and returns the mentions.
+func (m *Matcher) resolve(text string, cs []candidate) []newswatch.Mention {
+	slices.SortFunc(cs, func(a, b candidate) int {
+		if c := cmp.Compare(a.watch, b.watch); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
+		}
+		if a.exclude != b.exclude {
+			if a.exclude {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(b.end, a.end)
+	})
+	kept := cs[:0]
+	exclEnd, watch := -1, int32(-1)
+	for _, c := range cs {
+		if c.watch != watch {
+			watch, exclEnd = c.watch, -1
+		}
+		switch {
+		case c.exclude:
+			exclEnd = max(exclEnd, c.end)
+		case c.end <= exclEnd:
+			// inside an exclusion
+		case len(kept) > 0 && kept[len(kept)-1].watch == c.watch && c.start < kept[len(kept)-1].end:
+			if l := &kept[len(kept)-1]; c.end-c.start > l.end-l.start {
+				*l = c
+			}
+		default:
+			kept = append(kept, c)
+		}
+	}
+	ms := make([]newswatch.Mention, len(kept))
+	for i, c := range kept {
+		w := &m.watches[c.watch]
+		ms[i] = newswatch.Mention{WatchID: w.id, Entity: w.name, Kind: w.kind, Start: c.start, End: c.end, Text: text[c.start:c.end]}
+	}
+	slices.SortFunc(ms, func(a, b newswatch.Mention) int {
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Entity, b.Entity),
+			cmp.Compare(a.WatchID, b.WatchID), cmp.Compare(a.End, b.End))
+	})
+	return ms
+}
+
+// Live holds the current Matcher so that the daemon can swap a recompiled
+// watchlist in while pollers match. It is safe for concurrent use; the zero
+// value holds no Matcher and matches nothing.
+type Live struct {
+	p atomic.Pointer[Matcher]
+}
+
+// Store makes m the current Matcher.
+func (l *Live) Store(m *Matcher) { l.p.Store(m) }
+
+// Load returns the current Matcher, or nil if none was stored.
+func (l *Live) Load() *Matcher { return l.p.Load() }
+
+// Match matches text against the current Matcher; no mentions when none
+// was stored.
+func (l *Live) Match(text string) []newswatch.Mention { return l.Load().Match(text) }

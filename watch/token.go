@@ -1,0 +1,238 @@
+package watch
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// FNV-1a, 64 bits, fed one folded rune at a time.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// Classes of ASCII bytes.
+const (
+	clSep  = iota // ends a word
+	clWord        // letter or digit
+	clApos        // apostrophe: inside a word when a word character follows
+)
+
+var (
+	asciiClass [utf8.RuneSelf]uint8
+	asciiLower [utf8.RuneSelf]byte
+)
+
+func init() {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		asciiLower[c] = byte(c)
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			asciiClass[c] = clWord
+		case c >= 'A' && c <= 'Z':
+			asciiClass[c] = clWord
+			asciiLower[c] = byte(c) + 'a' - 'A'
+		case c == '\'' || c == '`':
+			asciiClass[c] = clApos
+		}
+	}
+}
+
+// maxStems is the most Cyrillic case-ending splits tried for one word.
+const maxStems = 4
+
+// token is one word of a text: a maximal run of letters, digits and marks,
+// with the apostrophes between them. Offsets index the original bytes.
+type token struct {
+	start, end int
+	runes      int    // folded runes in the word
+	key        uint64 // hash of the folded word
+	cyr        bool   // every letter is Cyrillic
+
+	// A word ending in "'s" may also be a name followed by a possessive.
+	poss      uint64 // hash of the word before the apostrophe; 0 if none
+	possEnd   int    // byte offset of that apostrophe
+	possRunes int
+
+	// Cyrillic words: the word with a case ending stripped.
+	nstem     int
+	stems     [maxStems]uint64
+	stemRunes [maxStems]int
+}
+
+// isApos reports whether r is one of the apostrophes treated as the same
+// character inside names: ' ’ ‘ ʼ (U+02BC) and `.
+func isApos(r rune) bool {
+	return r == '\'' || r == '’' || r == '‘' || r == 'ʼ' || r == '`'
+}
+
+// isCyrillic reports whether r is in the Cyrillic and Cyrillic Supplement blocks.
+func isCyrillic(r rune) bool { return r >= 0x400 && r <= 0x52f }
+
+// isWordRune reports whether r is part of a word: a letter, a digit or a mark.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiClass[r] == clWord
+	}
+	if isCyrillic(r) {
+		return r != 0x482 // ҂, the thousands sign
+	}
+	if r == utf8.RuneError {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc)
+}
+
+// fold maps a non-ASCII word rune to the form that is compared: lower case,
+// ё as е, final sigma as sigma.
+func fold(r rune) rune {
+	switch {
+	case r >= 0x410 && r <= 0x42f:
+		r += 0x20
+	case r >= 0x400 && r <= 0x40f:
+		r += 0x50
+	case r >= 0x430 && r <= 0x44f, r >= 0x450 && r <= 0x45f:
+	default:
+		r = unicode.ToLower(unicode.ToUpper(r))
+	}
+	if r == 'ё' {
+		r = 'е'
+	}
+	return r
+}
+
+// foldRune folds any word rune or apostrophe.
+func foldRune(r rune) rune {
+	switch {
+	case isApos(r):
+		return '\''
+	case r < utf8.RuneSelf:
+		return rune(asciiLower[r])
+	}
+	return fold(r)
+}
+
+// wordAt reports whether s[i:] starts with a word rune.
+func wordAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	if c := s[i]; c < utf8.RuneSelf {
+		return asciiClass[c] == clWord
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return !isApos(r) && isWordRune(r)
+}
+
+// nextWord finds the first word of s at or after i, stores it in t and
+// reports whether there was one. It gives up after maxSkip bytes of
+// separators when maxSkip > 0.
+func nextWord(s string, i, maxSkip int, t *token) bool {
+	from := i
+	for i < len(s) {
+		if maxSkip > 0 && i-from > maxSkip {
+			return false
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiClass[c] == clWord {
+				scanWord(s, i, t)
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isApos(r) && isWordRune(r) {
+			scanWord(s, i, t)
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// scanWord reads the word that starts at s[i], which is a word rune,
+// hashing its folded runes as it goes.
+func scanWord(s string, i int, t *token) {
+	t.start = i
+	h := uint64(fnvOffset)
+	n := 0
+	// ASCII fast path.
+	for i < len(s) {
+		c := s[i]
+		if c >= utf8.RuneSelf || asciiClass[c] != clWord {
+			break
+		}
+		h = (h ^ uint64(asciiLower[c])) * fnvPrime
+		i++
+		n++
+	}
+	cyr := n == 0
+	var (
+		last     rune
+		apos     = -1 // rune index of the last apostrophe
+		aposByte int
+		hApos    uint64
+		ph       [8]uint64 // ph[k&7]: hash after k runes (Cyrillic words)
+		rs       [8]rune   // rs[k&7]: the k-th rune (1-based)
+	)
+	if n > 0 {
+		last = rune(asciiLower[s[i-1]])
+	}
+	ph[0] = h
+	for i < len(s) {
+		c := s[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case clWord:
+				r = rune(asciiLower[c])
+				cyr = false
+			case clApos:
+				if !wordAt(s, i+1) {
+					goto done
+				}
+				r = '\''
+			default:
+				goto done
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case isApos(r):
+				if !wordAt(s, i+size) {
+					goto done
+				}
+				r = '\''
+			case isCyrillic(r) && r != 0x482:
+				r = fold(r)
+			case isWordRune(r):
+				r = fold(r)
+				cyr = false
+			default:
+				goto done
+			}
+		}
+		if r == '\'' {
+			apos, aposByte, hApos = n, i, h
+		}
+		h = (h ^ uint64(r)) * fnvPrime
+		n++
+		if cyr {
+			ph[n&7], rs[n&7] = h, r
+		}
+		last = r
+		i += size
+	}
+done:
+	t.end, t.runes, t.key, t.cyr = i, n, h, cyr
+	t.poss, t.nstem = 0, 0
+	if apos >= 0 && apos == n-2 && last == 's' {
+		t.poss, t.possEnd, t.possRunes = hApos, aposByte, apos
+	}
+	if cyr {
+		stemSplits(t, &ph, &rs)
+	}
+}
