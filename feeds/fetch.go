@@ -1,0 +1,276 @@
+package feeds
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+// Fetcher fetches feeds over HTTP with the limits and the SSRF guard of its
+// Config. It is safe for concurrent use.
+type Fetcher struct {
+	cfg    Config
+	client *http.Client
+}
+
+// Response is the outcome of one fetch.
+type Response struct {
+	URL          string // after redirects
+	Status       int    // 0 when no response arrived
+	NotModified  bool
+	ETag         string
+	LastModified string
+	Document     *Document // nil unless the fetch succeeded with a body
+	// MaxAge is how long the server says the document stays fresh
+	// (Cache-Control max-age, else Expires), capped at a day.
+	MaxAge time.Duration
+	// RetryAfter is the server's Retry-After, capped at a day.
+	RetryAfter time.Duration
+	FetchedAt  time.Time
+}
+
+// FetchError is a failed fetch. Reason is plain words for a feed's health
+// line, e.g. "HTTP 404 Not Found" or "timed out after 20s".
+type FetchError struct {
+	URL    string
+	Status int
+	Reason string
+	Err    error // the cause, if any
+}
+
+// Error returns the URL and the reason.
+func (e *FetchError) Error() string { return "feeds: fetch " + e.URL + ": " + e.Reason }
+
+// Unwrap returns the cause.
+func (e *FetchError) Unwrap() error { return e.Err }
+
+var (
+	errTooLarge     = errors.New("body too large")
+	errTooManyHops  = errors.New("too many redirects")
+	errBadRedirect  = errors.New("redirect to a non-HTTP URL")
+	errRequestTimer = errors.New("request deadline")
+)
+
+// NewFetcher returns a Fetcher for cfg, which must be valid.
+func NewFetcher(cfg Config) (*Fetcher, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	g, err := newGuard(cfg)
+	if err != nil {
+		return nil, err
+	}
+	tr := &http.Transport{
+		Proxy:                 nil, // a proxy would dial on our behalf, past the guard
+		DialContext:           g.dialer(cfg.Timeout),
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          max(100, cfg.Concurrency*2),
+		MaxIdleConnsPerHost:   cfg.PerHost,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: cfg.Timeout,
+	}
+	client := &http.Client{
+		Transport: tr,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > cfg.MaxRedirects {
+				return errTooManyHops
+			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return errBadRedirect
+			}
+			return nil
+		},
+	}
+	return &Fetcher{cfg: cfg, client: client}, nil
+}
+
+// Fetch fetches and parses feed.URL, sending feed.ETag and feed.LastModified
+// as validators. The Response is never nil: on error it holds what is known
+// (Status, RetryAfter). Errors are *FetchError, or *NotFeedError wrapped in
+// one when the body is not a feed.
+func (f *Fetcher) Fetch(ctx context.Context, feed newswatch.Feed) (*Response, error) {
+	res := &Response{URL: feed.URL, FetchedAt: time.Now()}
+	ctx, cancel := context.WithTimeoutCause(ctx, f.cfg.Timeout, errRequestTimer)
+	defer cancel()
+	body, ctype, err := f.get(ctx, feed, res)
+	if err != nil {
+		return res, f.fail(ctx, res, err)
+	}
+	if res.NotModified {
+		return res, nil
+	}
+	doc, err := parseAt(body, ctype, res.URL, res.FetchedAt)
+	if err != nil {
+		return res, &FetchError{URL: feed.URL, Status: res.Status, Reason: err.Error(), Err: err}
+	}
+	res.Document = doc
+	return res, nil
+}
+
+// get performs the request and reads the body within the limit.
+func (f *Fetcher) get(ctx context.Context, feed newswatch.Feed, res *Response) ([]byte, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, feed.URL, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	req.Header.Set("User-Agent", f.cfg.UserAgent)
+	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
+	if feed.ETag != "" {
+		req.Header.Set("If-None-Match", feed.ETag)
+	}
+	if feed.LastModified != "" {
+		req.Header.Set("If-Modified-Since", feed.LastModified)
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	res.URL = resp.Request.URL.String()
+	res.Status = resp.StatusCode
+	res.ETag = resp.Header.Get("ETag")
+	res.LastModified = resp.Header.Get("Last-Modified")
+	res.MaxAge = freshness(resp.Header, res.FetchedAt)
+	res.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), res.FetchedAt)
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		res.NotModified = true
+		return nil, "", nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return nil, "", &FetchError{URL: feed.URL, Status: resp.StatusCode,
+			Reason: fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))}
+	}
+	// The transport undoes gzip as it reads, so the limit counts
+	// decompressed bytes and a bomb stops at BodyLimit+1.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, f.cfg.BodyLimit+1))
+	if err != nil {
+		return nil, "", err
+	}
+	if int64(len(body)) > f.cfg.BodyLimit {
+		return nil, "", errTooLarge
+	}
+	return body, resp.Header.Get("Content-Type"), nil
+}
+
+// fail turns err into a *FetchError with plain words.
+func (f *Fetcher) fail(ctx context.Context, res *Response, err error) error {
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return &FetchError{URL: res.URL, Status: res.Status, Reason: f.reason(ctx, err), Err: err}
+}
+
+func (f *Fetcher) reason(ctx context.Context, err error) string {
+	var (
+		refused *RefusedError
+		dnsErr  *net.DNSError
+		certErr *tls.CertificateVerificationError
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+	)
+	switch {
+	case errors.As(err, &refused):
+		return refused.Error()
+	case context.Cause(ctx) == errRequestTimer:
+		return "timed out after " + f.cfg.Timeout.String()
+	case ctx.Err() != nil:
+		return "cancelled"
+	case errors.Is(err, errTooLarge):
+		return "body larger than " + formatSize(f.cfg.BodyLimit)
+	case errors.Is(err, errTooManyHops):
+		return fmt.Sprintf("too many redirects (more than %d)", f.cfg.MaxRedirects)
+	case errors.Is(err, errBadRedirect):
+		return "redirected to a URL that is not http or https"
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsNotFound {
+			return "host " + dnsErr.Name + " not found"
+		}
+		return "DNS lookup of " + dnsErr.Name + " failed"
+	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &host):
+		return "TLS certificate not valid for this host"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed before the response was complete"
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		return "could not connect: " + opErr.Err.Error()
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+// formatSize writes n bytes as "15 MiB", "512 KiB" or "100 bytes".
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// freshness reads Cache-Control max-age, else Expires, capped at a day.
+func freshness(h http.Header, now time.Time) time.Duration {
+	for _, part := range strings.Split(h.Get("Cache-Control"), ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok && strings.EqualFold(k, "max-age") {
+			if n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64); err == nil && n > 0 {
+				return min(time.Duration(n)*time.Second, 24*time.Hour)
+			}
+			return 0
+		}
+	}
+	if exp := h.Get("Expires"); exp != "" {
+		t, err := http.ParseTime(exp)
+		if err != nil {
+			return 0
+		}
+		ref := now
+		if d, err := http.ParseTime(h.Get("Date")); err == nil {
+			ref = d
+		}
+		if d := t.Sub(ref); d > 0 {
+			return min(d, 24*time.Hour)
+		}
+	}
+	return 0
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date), capped at a day.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return min(time.Duration(n)*time.Second, 24*time.Hour)
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), 24*time.Hour)
+	}
+	return 0
+}

@@ -1,0 +1,204 @@
+package feeds
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// RefusedError is returned when the SSRF guard refuses to connect to an
+// address: a loopback, private, link-local, shared (CGNAT), multicast,
+// unspecified or reserved address that neither allow_private_networks nor
+// the allow list lets through.
+type RefusedError struct {
+	Addr netip.Addr
+	What string // e.g. "a loopback address"
+}
+
+// Error says what was refused and which setting allows it.
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("refused: %s is %s (set allow_private_networks = true or add it to allow)", e.Addr, e.What)
+}
+
+// guard decides which addresses may be dialled.
+type guard struct {
+	allowPrivate bool
+	prefixes     []netip.Prefix
+	hosts        map[string]bool
+}
+
+func newGuard(cfg Config) (*guard, error) {
+	g := &guard{allowPrivate: cfg.AllowPrivateNetworks, hosts: map[string]bool{}}
+	for _, s := range cfg.Allow {
+		e, err := parseAllow(s)
+		if err != nil {
+			return nil, err
+		}
+		if e.host != "" {
+			g.hosts[e.host] = true
+		} else {
+			g.prefixes = append(g.prefixes, e.prefix)
+		}
+	}
+	return g, nil
+}
+
+// check returns a *RefusedError when ip may not be dialled.
+func (g *guard) check(ip netip.Addr) error {
+	if g.allowPrivate {
+		return nil
+	}
+	what := classify(ip)
+	if what == "" {
+		return nil
+	}
+	for _, p := range g.prefixes {
+		if p.Contains(ip) || p.Contains(ip.Unmap()) {
+			return nil
+		}
+	}
+	return &RefusedError{Addr: ip.Unmap(), What: what}
+}
+
+// control is the net.Dialer Control function: it runs for every connection
+// attempt, with the address actually being dialled after DNS resolution.
+func (g *guard) control(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return fmt.Errorf("refused: cannot parse dial address %q", address)
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return fmt.Errorf("refused: dial address %q is not an IP address", address)
+	}
+	return g.check(ip)
+}
+
+// dialer returns the DialContext function of the fetcher's transport. Hosts
+// on the allow list are dialled without the guard; legacy numeric IPv4
+// spellings (2130706433, 0x7f000001, 0177.0.0.1) are rewritten to the
+// address they denote, as browsers do, and then guarded like any other.
+func (g *guard) dialer(timeout time.Duration) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	guarded := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second, Control: g.control}
+	open := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		host = strings.TrimSuffix(strings.ToLower(host), ".")
+		if g.hosts[host] {
+			return open.DialContext(ctx, network, addr)
+		}
+		if ip, ok := legacyIPv4(host); ok {
+			addr = net.JoinHostPort(ip.String(), port)
+		}
+		return guarded.DialContext(ctx, network, addr)
+	}
+}
+
+// legacyIPv4 parses the inet_aton spellings of an IPv4 address: one to four
+// dot-separated parts, each decimal, octal (leading 0) or hex (0x), the last
+// part filling the remaining bytes.
+func legacyIPv4(host string) (netip.Addr, bool) {
+	parts := strings.Split(host, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	vals := make([]uint64, len(parts))
+	for i, p := range parts {
+		base := 10
+		switch {
+		case p == "":
+			return netip.Addr{}, false
+		case strings.HasPrefix(p, "0x") || strings.HasPrefix(p, "0X"):
+			base, p = 16, p[2:]
+			if p == "" {
+				p = "0"
+			}
+		case len(p) > 1 && p[0] == '0':
+			base, p = 8, p[1:]
+		}
+		v, err := strconv.ParseUint(p, base, 32)
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		vals[i] = v
+	}
+	var n uint64
+	for i, v := range vals[:len(vals)-1] {
+		if v > 255 {
+			return netip.Addr{}, false
+		}
+		n |= v << (8 * (3 - i))
+	}
+	last := vals[len(vals)-1]
+	if last >= 1<<(8*(5-len(vals))) {
+		return netip.Addr{}, false
+	}
+	n |= last
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), true
+}
+
+var (
+	cgnat    = netip.MustParsePrefix("100.64.0.0/10")
+	reserved = []netip.Prefix{
+		netip.MustParsePrefix("0.0.0.0/8"),
+		netip.MustParsePrefix("192.0.0.0/24"),
+		netip.MustParsePrefix("192.0.2.0/24"),
+		netip.MustParsePrefix("198.18.0.0/15"),
+		netip.MustParsePrefix("198.51.100.0/24"),
+		netip.MustParsePrefix("203.0.113.0/24"),
+		netip.MustParsePrefix("240.0.0.0/4"),
+		netip.MustParsePrefix("100::/64"),
+		netip.MustParsePrefix("2001:db8::/32"),
+		netip.MustParsePrefix("fec0::/10"),
+	}
+	// IPv6 ranges that embed an IPv4 address in their low or second 32 bits.
+	nat64  = netip.MustParsePrefix("64:ff9b::/96")
+	sixto4 = netip.MustParsePrefix("2002::/16")
+	compat = netip.MustParsePrefix("::/96")
+)
+
+// classify names the kind of non-public address ip is, or "" for a public one.
+func classify(ip netip.Addr) string {
+	ip = ip.Unmap()
+	if ip.Is6() {
+		b := ip.As16()
+		switch {
+		case nat64.Contains(ip) || (compat.Contains(ip) && !ip.IsUnspecified() && !ip.IsLoopback()):
+			if w := classify(netip.AddrFrom4([4]byte(b[12:16]))); w != "" {
+				return w
+			}
+		case sixto4.Contains(ip):
+			if w := classify(netip.AddrFrom4([4]byte(b[2:6]))); w != "" {
+				return w
+			}
+		}
+	}
+	switch {
+	case ip.IsUnspecified():
+		return "an unspecified address"
+	case ip.IsLoopback():
+		return "a loopback address"
+	case ip.IsPrivate():
+		return "a private address"
+	case ip.IsLinkLocalUnicast():
+		return "a link-local address"
+	case ip.IsMulticast():
+		return "a multicast address"
+	case cgnat.Contains(ip):
+		return "a shared (CGNAT) address"
+	}
+	for _, p := range reserved {
+		if p.Contains(ip) {
+			return "a reserved address"
+		}
+	}
+	return ""
+}

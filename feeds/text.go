@@ -1,0 +1,192 @@
+package feeds
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// MaxTextLen caps an item's plain-text body, in bytes; longer texts are cut
+// at a rune boundary.
+const MaxTextLen = 100_000
+
+// HTMLToText turns an HTML fragment (or plain text, which passes through)
+// into plain text for matching and search: entities are unescaped, script,
+// style and similar elements are dropped, block elements become line
+// breaks, a link whose URL differs from its text is kept as "text (url)"
+// with the URL resolved against base, runs of spaces collapse to one space
+// and blank lines to one, control characters go.
+func HTMLToText(s string, base *url.URL) string {
+	if !strings.ContainsAny(s, "<&") {
+		return tidy(s, true)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0 // depth inside elements whose content is dropped
+	var href string
+	var linkStart int
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return tidy(b.String(), true)
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			if dropped(a) {
+				if tt == html.StartTagToken {
+					skip++
+				} else if tt == html.EndTagToken && skip > 0 {
+					skip--
+				}
+				continue
+			}
+			if skip > 0 {
+				continue
+			}
+			switch {
+			case a == atom.A && tt == html.StartTagToken:
+				href, linkStart = "", b.Len()
+				if hasAttr {
+					href = linkTarget(z, base)
+				}
+			case a == atom.A && tt == html.EndTagToken:
+				if href != "" && !strings.Contains(b.String()[linkStart:], href) {
+					b.WriteString(" (" + href + ")")
+				}
+				href = ""
+			case a == atom.Br:
+				b.WriteByte('\n')
+			case a == atom.Img && hasAttr:
+				if alt := attr(z, "alt"); strings.TrimSpace(alt) != "" {
+					b.WriteString(" " + alt + " ")
+				}
+			case block(a):
+				b.WriteString("\n\n")
+			case a == atom.Li || a == atom.Tr || a == atom.Dt || a == atom.Dd:
+				b.WriteByte('\n')
+			case a == atom.Td || a == atom.Th:
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
+
+func dropped(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe,
+		atom.Object, atom.Svg, atom.Math, atom.Head, atom.Select, atom.Button:
+		return true
+	}
+	return false
+}
+
+func block(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Blockquote, atom.Pre, atom.Ul, atom.Ol, atom.Dl, atom.Table, atom.Section,
+		atom.Article, atom.Header, atom.Footer, atom.Aside, atom.Figure, atom.Figcaption,
+		atom.Hr, atom.Address, atom.Main, atom.Nav, atom.Details, atom.Summary, atom.Body, atom.Html:
+		return true
+	}
+	return false
+}
+
+func attr(z *html.Tokenizer, want string) string {
+	for {
+		k, v, more := z.TagAttr()
+		if string(k) == want {
+			return string(v)
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+// linkTarget returns the absolute http(s) URL of an <a> tag, or "".
+func linkTarget(z *html.Tokenizer, base *url.URL) string {
+	return resolveURL(base, attr(z, "href"))
+}
+
+// resolveURL resolves ref against base and keeps it only when the result is
+// an absolute http or https URL.
+func resolveURL(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// tidy normalises whitespace and drops control and invisible characters.
+// multiline keeps line breaks (at most one blank line in a row); otherwise
+// everything becomes one line.
+func tidy(s string, multiline bool) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space, newlines := false, 0
+	for _, r := range s {
+		switch {
+		case r == '\n' && multiline:
+			newlines++
+			space = false
+			continue
+		case r == '\r' && multiline:
+			continue
+		case unicode.IsSpace(r) || r == '\u00a0':
+			space = true
+			continue
+		case isControl(r) || r == '\u200b' || r == '\ufeff':
+			continue
+		}
+		if b.Len() > 0 {
+			switch {
+			case newlines >= 2:
+				b.WriteString("\n\n")
+			case newlines == 1:
+				b.WriteByte('\n')
+			case space:
+				b.WriteByte(' ')
+			}
+		}
+		space, newlines = false, 0
+		b.WriteRune(r)
+	}
+	return truncate(b.String(), MaxTextLen)
+}
+
+// truncate cuts s to at most n bytes at a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// plainLine is HTMLToText on one line: for titles, authors and categories.
+func plainLine(s string) string {
+	return tidy(HTMLToText(s, nil), false)
+}
