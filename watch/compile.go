@@ -1,6 +1,8 @@
 package watch
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,8 +18,15 @@ const maxGap = 1024
 type Matcher struct {
 	watches  []watchInfo
 	patterns []pattern
-	table    table
-	maxWords int
+	edges    table   // edgeKey(node, word hash, gap hash) → child nodes
+	nodes    []node  // node 0 is the root
+	outs     []int32 // patterns ending at a node, see node
+}
+
+// node is a node of the trie of patterns, whose edges are words.
+type node struct {
+	outOff, outN uint32 // outs[outOff:outOff+outN] end here
+	kids         bool
 }
 
 type watchInfo struct {
@@ -84,11 +93,63 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 			m.patterns = append(m.patterns, p)
 		}
 	}
-	m.table = buildTable(m.patterns)
-	for i := range m.patterns {
-		m.maxWords = max(m.maxWords, len(m.patterns[i].words))
-	}
+	m.buildTrie()
 	return m, nil
+}
+
+// buildTrie builds the trie of the patterns. A node is one sequence of
+// folded words and gaps; an edge is stored under each hash the word may
+// have in a text (the word, its Cyrillic stems).
+func (m *Matcher) buildTrie() {
+	m.nodes = []node{{}}
+	child := map[string]int32{}
+	edges := map[uint64][]int32{}
+	var order []uint64
+	outs := make([][]int32, 1)
+	for pi := range m.patterns {
+		cur := int32(0)
+		for j := range m.patterns[pi].words {
+			w := &m.patterns[pi].words[j]
+			id := fmt.Sprintf("%d\x00%s\x00%s", cur, string(foldWord(w.orig)), w.gap)
+			c, ok := child[id]
+			if !ok {
+				c = int32(len(m.nodes))
+				child[id] = c
+				m.nodes = append(m.nodes, node{})
+				outs = append(outs, nil)
+				m.nodes[cur].kids = true
+				g := gapHash(w.gap)
+				for _, k := range w.keys {
+					ek := edgeKey(cur, k, g)
+					if edges[ek] == nil {
+						order = append(order, ek)
+					}
+					if !slices.Contains(edges[ek], c) {
+						edges[ek] = append(edges[ek], c)
+					}
+				}
+			}
+			cur = c
+		}
+		outs[cur] = append(outs[cur], int32(pi))
+	}
+	for i, o := range outs {
+		m.nodes[i].outOff, m.nodes[i].outN = uint32(len(m.outs)), uint32(len(o))
+		m.outs = append(m.outs, o...)
+	}
+	m.edges = buildTable(order, edges)
+}
+
+// gapHash hashes the punctuation of a gap; 0 for none.
+func gapHash(punct string) uint64 {
+	if punct == "" {
+		return 0
+	}
+	h := uint64(fnvOffset)
+	for _, r := range punct {
+		h = (h ^ uint64(r)) * fnvPrime
+	}
+	return nonzero(h)
 }
 
 // compilePattern splits a name or exclusion phrase into words the way texts
@@ -164,18 +225,44 @@ func gapPunct(gap string) string {
 	return b.String()
 }
 
-// gapMatches reports whether the bytes between two words of a text hold
-// exactly the punctuation want, with any spaces and at most one hyphen.
-func gapMatches(gap, want string) bool {
-	hyphens := 0
+// textGap returns the gap hash of the bytes between two words of a text,
+// and false if they are too many (more than maxGap bytes) to separate the
+// words of a name.
+func textGap(gap string) (uint64, bool) {
+	if gap == " " {
+		return 0, true
+	}
+	if len(gap) > maxGap {
+		return 0, false
+	}
+	h := uint64(fnvOffset)
+	punct := false
 	for _, r := range gap {
 		switch {
-		case r == ' ':
-		case isHyphen(r):
-			if hyphens++; hyphens > 1 {
-				return false
+		case r == ' ', isHyphen(r), unicode.IsSpace(r):
+		default:
+			if isApos(r) {
+				r = '\''
 			}
-		case unicode.IsSpace(r):
+			h = (h ^ uint64(r)) * fnvPrime
+			punct = true
+		}
+	}
+	if !punct {
+		return 0, true
+	}
+	return nonzero(h), true
+}
+
+// gapMatches reports whether the bytes between two words of a text hold
+// exactly the punctuation want, besides spaces and hyphens.
+func gapMatches(gap, want string) bool {
+	if len(gap) > maxGap {
+		return false
+	}
+	for _, r := range gap {
+		switch {
+		case r == ' ', isHyphen(r), unicode.IsSpace(r):
 		default:
 			if isApos(r) {
 				r = '\''

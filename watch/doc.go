@@ -16,7 +16,7 @@
 // offsets always index the caller's original bytes.
 //
 // Between the words of a multi-word name a text may have any run of spaces
-// (NBSP, tabs and line breaks included) and at most one hyphen; any other
+// (NBSP, tabs and line breaks included) and hyphens, up to 1 KB; any other
 // punctuation breaks the name unless the name itself has it there
 // ("Atlanta, Georgia" needs the comma).
 //

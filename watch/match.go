@@ -23,6 +23,8 @@ type matchState struct {
 	m     *Matcher
 	text  string
 	ahead []token // ahead[0] is the word being tried, then the words after it
+	cur   []int32 // trie nodes reached by the words so far
+	next  []int32
 	cands []candidate
 }
 
@@ -35,19 +37,7 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	st := matchState{m: m, text: text}
 	var t token
 	for i := 0; nextWord(text, i, 0, &t); i = t.end {
-		if ids := m.table.get(t.key); ids != nil {
-			st.try(&t, ids)
-		}
-		if t.poss != 0 {
-			if ids := m.table.get(t.poss); ids != nil {
-				st.try(&t, ids)
-			}
-		}
-		for k := 0; k < t.nstem; k++ {
-			if ids := m.table.get(t.stems[k]); ids != nil {
-				st.try(&t, ids)
-			}
-		}
+		st.run(&t)
 	}
 	if len(st.cands) == 0 {
 		return nil
@@ -55,13 +45,64 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	return m.resolve(text, st.cands)
 }
 
-// try verifies the patterns ids at the word t.
-func (st *matchState) try(t *token, ids []int32) {
-	st.ahead = append(st.ahead[:0], *t)
-	for _, id := range ids {
-		p := &st.m.patterns[id]
-		if end, ok := st.verify(p); ok {
-			st.cands = append(st.cands, candidate{watch: p.watch, exclude: p.exclude, start: t.start, end: end})
+// run finds the patterns that start at the word t, walking the trie over t
+// and the words after it.
+func (st *matchState) run(t *token) {
+	st.ahead = st.ahead[:0]
+	st.next = st.next[:0]
+	st.expand(0, t, 0)
+	for j := 1; len(st.next) > 0; j++ {
+		st.cur, st.next = st.next, st.cur[:0]
+		w := st.word(j)
+		if w == nil {
+			return
+		}
+		g, ok := textGap(st.text[st.ahead[j-1].end:w.start])
+		if !ok {
+			return
+		}
+		for _, n := range st.cur {
+			st.expand(n, w, g)
+		}
+	}
+}
+
+// expand follows the edges from node parent over the text word w (the
+// word being tried is first). Nodes with children go to st.next.
+func (st *matchState) expand(parent int32, w *token, gap uint64) {
+	st.follow(parent, w, w.key, gap, w.end, false)
+	if w.poss != 0 {
+		st.follow(parent, w, w.poss, gap, w.possEnd, true)
+	}
+	for k := 0; k < w.nstem; k++ {
+		st.follow(parent, w, w.stems[k], gap, w.end, false)
+	}
+}
+
+func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, last bool) {
+	kids := st.m.edges.get(edgeKey(parent, key, gap))
+	if kids == nil {
+		return
+	}
+	if len(st.ahead) == 0 {
+		st.ahead = append(st.ahead, *w)
+	}
+	start := st.ahead[0].start
+	for _, c := range kids {
+		n := &st.m.nodes[c]
+		for _, id := range st.m.outs[n.outOff : n.outOff+n.outN] {
+			p := &st.m.patterns[id]
+			e := end
+			if p.caseSensitive {
+				var ok bool
+				if e, ok = st.verify(p); !ok {
+					continue
+				}
+			}
+			st.cands = append(st.cands, candidate{watch: p.watch, exclude: p.exclude, start: start, end: e})
+		}
+		if n.kids && !last && !slices.Contains(st.next, c) {
+			st.next = append(st.next, c)
 		}
 	}
 }

@@ -2,15 +2,15 @@ package watch
 
 import "math/bits"
 
-// table maps a word hash to the patterns whose first word may have it. It is
-// an open-addressing hash table with a bit filter in front, so that most
-// words of a text cost one load from a small array.
+// table maps a 64-bit key to a list of int32. It is an open-addressing hash
+// table with a bit filter in front, so that most words of a text cost one
+// load from a small array.
 type table struct {
 	filter []uint64
 	fshift uint
 	slots  []slot
 	mask   uint64
-	ids    []int32 // pattern indexes, grouped by key
+	ids    []int32 // the values, grouped by key
 }
 
 type slot struct {
@@ -27,18 +27,9 @@ func mix(k uint64) uint64 {
 	return k
 }
 
-func buildTable(ps []pattern) table {
-	byKey := map[uint64][]int32{}
-	var order []uint64
-	for i := range ps {
-		for _, k := range ps[i].words[0].keys {
-			k = nonzero(k)
-			if byKey[k] == nil {
-				order = append(order, k)
-			}
-			byKey[k] = append(byKey[k], int32(i))
-		}
-	}
+// buildTable builds a table from lists keyed by nonzero keys, taken in
+// the order given.
+func buildTable(order []uint64, byKey map[uint64][]int32) table {
 	size := 16
 	for size < 2*len(order) {
 		size *= 2
@@ -73,9 +64,8 @@ func nonzero(k uint64) uint64 {
 	return k
 }
 
-// get returns the patterns whose first word may hash to k.
+// get returns the list stored under k (a nonzero key).
 func (t *table) get(k uint64) []int32 {
-	k = nonzero(k)
 	h := mix(k)
 	if t.filter[(h>>t.fshift)/64]&(1<<((h>>t.fshift)%64)) == 0 {
 		return nil
@@ -89,4 +79,10 @@ func (t *table) get(k uint64) []int32 {
 			return nil
 		}
 	}
+}
+
+// edgeKey is the key of the trie edge from node parent over a word with hash
+// word after a gap whose punctuation hashes to gap (0 for none).
+func edgeKey(parent int32, word, gap uint64) uint64 {
+	return nonzero(word ^ uint64(parent)*0x9e3779b97f4a7c15 ^ gap*0xc2b2ae3d27d4eb4f)
 }
