@@ -39,8 +39,8 @@ const (
 
 // Parse reads an RSS 0.9x/1.0/2.0, Atom or JSON Feed document into plain-text
 // items. contentType is the HTTP Content-Type (for its charset; may be "")
-// and baseURL the URL the document came from, against which relative links
-// are resolved.
+// and baseURL the URL the document came from. Relative links are resolved
+// against the feed's own absolute site link, else against baseURL.
 //
 // Dates: an unparseable or missing published date is unknown (zero) unless
 // the item has an updated date, which stands in for it; dates before 1990
@@ -73,8 +73,9 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	}
 	base, _ := url.Parse(baseURL)
 	doc = &Document{Title: truncate(plainLine(f.Title), maxFieldLen)}
-	if base != nil {
-		doc.Link = resolveURL(base, f.Link)
+	doc.Link = resolveURL(base, f.Link)
+	if site, err := url.Parse(doc.Link); err == nil && doc.Link != "" {
+		base = site // relative item links are relative to the site
 	}
 	if f.FeedType == "rss" {
 		doc.TTL = rssTTL(body)

@@ -72,7 +72,7 @@ func HTMLToText(s string, base *url.URL) string {
 				}
 			case block(a):
 				b.WriteString("\n\n")
-			case a == atom.Li || a == atom.Tr || a == atom.Dt || a == atom.Dd:
+			case (a == atom.Li || a == atom.Tr || a == atom.Dt || a == atom.Dd) && tt != html.EndTagToken:
 				b.WriteByte('\n')
 			case a == atom.Td || a == atom.Th:
 				b.WriteByte(' ')
@@ -153,10 +153,10 @@ func tidy(s string, multiline bool) string {
 			continue
 		case r == '\r' && multiline:
 			continue
-		case unicode.IsSpace(r) || r == '\u00a0':
-			space = true
-			continue
 		case isControl(r) || r == '\u200b' || r == '\ufeff':
+			continue
+		case unicode.IsSpace(r):
+			space = true
 			continue
 		}
 		if b.Len() > 0 {

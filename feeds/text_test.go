@@ -1,0 +1,59 @@
+package feeds
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestHTMLToText(t *testing.T) {
+	base, _ := url.Parse("https://site.example/news/")
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "  Just   text\twith  spaces ", "Just text with spaces"},
+		{"entities", "AT&amp;T &lt;b&gt; &eacute;t&eacute; &#8212; &nbsp;x", "AT&T <b> été — x"},
+		{"bare ampersand", "Fish & chips", "Fish & chips"},
+		{"less than", "a < b and c > d", "a < b and c > d"},
+		{"script and style", "<p>Hi</p><script>var x = '<p>no</p>';</script><style>p{color:red}</style><p>there</p>", "Hi\n\nthere"},
+		{"noscript and iframe", "A<noscript>no js</noscript><iframe src=x>frame</iframe>B", "AB"},
+		{"blocks", "<div>One</div><div>Two</div><h2>Three</h2>Four<br>Five<br/>Six", "One\n\nTwo\n\nThree\n\nFour\nFive\nSix"},
+		{"list", "<ul><li>a</li><li>b</li></ul>after", "a\nb\n\nafter"},
+		{"table", "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc"},
+		{"link kept", `See <a href="/x?a=1&amp;b=2">the report</a>.`, "See the report (https://site.example/x?a=1&b=2)."},
+		{"link same as text", `<a href="https://e.example/">https://e.example/</a>`, "https://e.example/"},
+		{"javascript link dropped", `<a href="javascript:alert(1)">click</a>`, "click"},
+		{"mailto dropped", `<a href="mailto:a@b.c">mail</a>`, "mail"},
+		{"img alt", `<img src="x.png" alt="Map of Sloviansk">caption`, "Map of Sloviansk caption"},
+		{"blank lines collapse", "<p>a</p><p></p><p></p><p>b</p>", "a\n\nb"},
+		{"control chars", "a\x01b\x7fc\u0085d\u200be", "abcde"},
+		{"crlf", "line one\r\nline two", "line one\nline two"},
+		{"unclosed tags", "<p>open <b>bold <i>both", "open bold both"},
+		{"comment", "a<!-- hidden -->b", "ab"},
+		{"cdata-like", "<![CDATA[x]]>y", "y"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := HTMLToText(tt.in, base); got != tt.want {
+				t.Errorf("HTMLToText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHTMLToTextTruncates(t *testing.T) {
+	in := strings.Repeat("ж", MaxTextLen) // two bytes each
+	got := HTMLToText(in, nil)
+	if len(got) > MaxTextLen || len(got) < MaxTextLen-1 {
+		t.Errorf("len = %d, want about %d", len(got), MaxTextLen)
+	}
+	if !strings.HasSuffix(got, "ж") {
+		t.Errorf("cut inside a rune: %q", got[len(got)-4:])
+	}
+}
+
+func TestPlainLine(t *testing.T) {
+	if got, want := plainLine("<b>Two</b>\n\nlines  here"), "Two lines here"; got != want {
+		t.Errorf("plainLine = %q, want %q", got, want)
+	}
+}
