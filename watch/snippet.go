@@ -100,43 +100,64 @@ func render(text string, from, to int, ms []newswatch.Mention) string {
 	return b.String()
 }
 
-// sentenceBreakBefore reports whether a sentence ends just before i: after
-// a line break, or after ". ", "! ", "? ", "… " (with any closing quotes).
+// sentenceBreakBefore reports whether a sentence ends before i: text[:i]
+// ends in whitespace holding a blank line (a paragraph break), or in
+// whitespace after ".", "!", "?" or "…" and any closing quotes.
 func sentenceBreakBefore(text string, i int) bool {
-	r, size := utf8.DecodeLastRuneInString(text[:i])
-	if r == '\n' {
-		return true
-	}
-	if !unicode.IsSpace(r) {
-		return false
-	}
-	j := i - size
+	j, lines := i, 0
 	for j > 0 {
-		r, size = utf8.DecodeLastRuneInString(text[:j])
-		if !strings.ContainsRune("\"'”’»)", r) {
+		r, size := utf8.DecodeLastRuneInString(text[:j])
+		if !unicode.IsSpace(r) {
 			break
+		}
+		if r == '\n' {
+			lines++
 		}
 		j -= size
 	}
-	return strings.ContainsRune(".!?…", r)
+	if j == i {
+		return false
+	}
+	if lines >= 2 {
+		return true
+	}
+	for j > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:j])
+		if strings.ContainsRune(".!?…", r) {
+			return true
+		}
+		if !strings.ContainsRune("\"'”’»)", r) {
+			return false
+		}
+		j -= size
+	}
+	return false
 }
 
 // sentenceStart returns the start of the sentence that holds text[i].
 func sentenceStart(text string, i int) int {
-	for i > 0 && !sentenceBreakBefore(text, i) {
+	for i > 0 && !(startsWord(text, i) && sentenceBreakBefore(text, i)) {
 		_, size := utf8.DecodeLastRuneInString(text[:i])
 		i -= size
 	}
 	return i
 }
 
-// sentenceEnd returns the end of the sentence whose text reaches i.
+// sentenceEnd returns the end of the sentence whose text reaches i: the
+// start of the next one.
 func sentenceEnd(text string, i int) int {
-	for i < len(text) && !sentenceBreakBefore(text, i) {
+	for i < len(text) && !(startsWord(text, i) && sentenceBreakBefore(text, i)) {
 		_, size := utf8.DecodeRuneInString(text[i:])
 		i += size
 	}
 	return i
+}
+
+// startsWord reports whether text[i] is not whitespace, so that a run of
+// whitespace is looked back over once.
+func startsWord(text string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return !unicode.IsSpace(r)
 }
 
 // window returns about n runes of text[from:to] centred on m.
