@@ -70,7 +70,7 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 		if errors.As(err, &se) {
 			return nil, newswatch.Errorf(newswatch.EINVALID, "The OPML file is not valid XML (line %d: %s).", se.Line, se.Msg)
 		}
-		if strings.Contains(err.Error(), "expected element type <opml>") {
+		if errors.Is(err, io.EOF) || strings.Contains(err.Error(), "expected element type <opml>") {
 			return nil, newswatch.Errorf(newswatch.EINVALID, "The file is not OPML (its root element is not <opml>).")
 		}
 		return nil, newswatch.Errorf(newswatch.EINVALID, "The OPML file could not be read: %s.", err.Error())
@@ -83,9 +83,9 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 			return newswatch.Errorf(newswatch.EINVALID, "The OPML outlines are nested more than %d deep.", maxOPMLDepth)
 		}
 		for _, o := range os {
-			title := plainLine(html.UnescapeString(o.Title))
+			title := tidy(html.UnescapeString(o.Title), false)
 			if title == "" {
-				title = plainLine(html.UnescapeString(o.Text))
+				title = tidy(html.UnescapeString(o.Text), false)
 			}
 			if raw := strings.TrimSpace(html.UnescapeString(o.XMLURL)); raw != "" {
 				u, err := newswatch.ValidateFeedURL(raw)
