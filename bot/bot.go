@@ -1,0 +1,323 @@
+// Package bot is newswatch's Discord adapter: it registers the slash
+// commands, answers interactions (with server-side permission checks) and
+// delivers the alert outbox to Discord channels in order, marking an alert
+// sent only after Discord confirmed the message.
+//
+// It talks to Discord with discordgo and to the rest of the program through
+// the small Store interface and the Deps functions that cmd/newswatch passes in.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"golang.org/x/time/rate"
+
+	"github.com/newswatch/newswatch"
+)
+
+// Store is the part of the store the bot uses; *store.DB satisfies it.
+type Store interface {
+	Search(ctx context.Context, q newswatch.SearchQuery) ([]newswatch.SearchHit, error)
+	Latest(ctx context.Context, q newswatch.LatestQuery) ([]newswatch.Item, error)
+	Mentions(ctx context.Context, q newswatch.MentionQuery) ([]newswatch.MentionHit, error)
+	Stats(ctx context.Context, guildID string) (newswatch.Stats, error)
+
+	Watches(ctx context.Context, guildID string) ([]newswatch.Watch, error)
+	WatchByName(ctx context.Context, guildID, name string) (newswatch.Watch, error)
+	PutWatch(ctx context.Context, w newswatch.Watch, maxPerGuild int) (newswatch.Watch, bool, error)
+	RemoveWatch(ctx context.Context, guildID, name string) error
+
+	AddFeed(ctx context.Context, guildID, url string, interval time.Duration, maxPerGuild int) (newswatch.Feed, error)
+	RemoveFeed(ctx context.Context, guildID string, feedID int64) error
+	FeedByURL(ctx context.Context, url string) (newswatch.Feed, error)
+	ListFeeds(ctx context.Context, guildID string) ([]newswatch.Feed, error)
+	RetryFeed(ctx context.Context, guildID string, feedID int64, now time.Time) error
+
+	SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) (newswatch.Route, error)
+	RemoveRoute(ctx context.Context, guildID, channelID string) error
+	Routes(ctx context.Context, guildID string) ([]newswatch.Route, error)
+	DisableRoute(ctx context.Context, routeID int64, reason string) error
+
+	PendingAlerts(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.Alert, error)
+	MarkAlertSent(ctx context.Context, id int64, messageID string, at time.Time) error
+	DeferAlert(ctx context.Context, id int64, notBefore time.Time, reason string) error
+}
+
+// Deps are the store and the functions of the rest of the program the bot calls.
+type Deps struct {
+	Store Store
+	// ValidateWatches compiles the full candidate watch list (visible + the
+	// changed one) and returns a *newswatch.Error (EINVALID/ECONFLICT) with a
+	// user-safe message if it is not valid.
+	ValidateWatches func(ws []newswatch.Watch) error
+	// WatchesChanged is called after a watch is added, changed or removed:
+	// the program recompiles the live matcher and, for an added or changed
+	// watch (non-nil), rescans the stored items in the background (no alerts).
+	WatchesChanged func(changed *newswatch.Watch)
+	// CheckFeed validates and test-fetches a feed URL through the SSRF guard
+	// and limits; it returns the feed title or a *newswatch.Error with a
+	// user-safe message.
+	CheckFeed func(ctx context.Context, url string) (string, error)
+	// FeedAdded is called after a feed subscription is added and after
+	// /feed retry (the poller polls the feed soon).
+	FeedAdded func(feedID int64)
+	// Logger receives the bot's logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Config configures the bot. Zero values take the defaults of
+// Config.withDefaults; Validate reports what is wrong.
+type Config struct {
+	Token       string   // bot token, with or without the "Bot " prefix; never logged
+	AppID       string   // application id
+	GuildIDs    []string // register the commands in these guilds; none: globally
+	AdminRoleID string   // members with this role may use admin commands
+	APIBase     string   // default "https://discord.com"; another base for a REST proxy or a fake
+
+	MaxFeedsPerGuild   int // 0: no cap
+	MaxWatchesPerGuild int // 0: no cap
+	MaxRoutesPerGuild  int // 0: no cap
+
+	SummaryAfter      int           // more pending alerts than this for one channel in one pass: one summary message (default 5)
+	DeliveryInterval  time.Duration // how often the outbox is polled (default 250ms)
+	MaxRetries        int           // retries of one REST request on 429/5xx/timeouts before deferring (default 3)
+	MessagesPerSecond float64       // client-side cap on alert messages (default 45; Discord's global limit is 50/s)
+	RequestTimeout    time.Duration // per REST request (default 15s)
+	DeferAfter        time.Duration // answer "thinking…" if a command takes longer (default 2s)
+	BatchSize         int           // alerts read per delivery pass (default 500)
+}
+
+func (c Config) withDefaults() Config {
+	if c.APIBase == "" {
+		c.APIBase = "https://discord.com"
+	}
+	if c.SummaryAfter == 0 {
+		c.SummaryAfter = 5
+	}
+	if c.DeliveryInterval == 0 {
+		c.DeliveryInterval = 250 * time.Millisecond
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = 3
+	}
+	if c.MessagesPerSecond == 0 {
+		c.MessagesPerSecond = 45
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = 15 * time.Second
+	}
+	if c.DeferAfter == 0 {
+		c.DeferAfter = 2 * time.Second
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 500
+	}
+	return c
+}
+
+// Validate reports the first problem of the configuration (after defaults).
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	tok := strings.TrimSpace(strings.TrimPrefix(c.Token, "Bot "))
+	switch {
+	case tok == "":
+		return errors.New("bot: the Discord token is empty")
+	case strings.ContainsAny(tok, " \t\r\n"):
+		return errors.New("bot: the Discord token contains white space")
+	case c.AppID == "" || strings.Trim(c.AppID, "0123456789") != "":
+		return fmt.Errorf("bot: the application id %q is not a Discord id", c.AppID)
+	case c.AdminRoleID != "" && strings.Trim(c.AdminRoleID, "0123456789") != "":
+		return fmt.Errorf("bot: the admin role id %q is not a Discord id", c.AdminRoleID)
+	case c.MaxFeedsPerGuild < 0 || c.MaxWatchesPerGuild < 0 || c.MaxRoutesPerGuild < 0:
+		return errors.New("bot: per-guild caps must not be negative")
+	case c.SummaryAfter < 1:
+		return errors.New("bot: summary_after must be at least 1")
+	case c.DeliveryInterval < 10*time.Millisecond:
+		return errors.New("bot: the delivery interval must be at least 10ms")
+	case c.MaxRetries < 0 || c.MaxRetries > 20:
+		return errors.New("bot: max retries must be between 0 and 20")
+	case c.MessagesPerSecond < 0:
+		return errors.New("bot: messages per second must not be negative")
+	}
+	for _, g := range c.GuildIDs {
+		if g == "" || strings.Trim(g, "0123456789") != "" {
+			return fmt.Errorf("bot: guild id %q is not a Discord id", g)
+		}
+	}
+	u, err := url.Parse(c.APIBase)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("bot: the API base %q is not an http(s) URL", c.APIBase)
+	}
+	return nil
+}
+
+// Bot is the Discord side of newswatch. Create it with New and run it with Run.
+type Bot struct {
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	s       *discordgo.Session
+	limiter *rate.Limiter
+	wake    chan struct{}
+	pages   pageStore
+
+	mu      sync.Mutex
+	blocked map[string]time.Time // channel id -> deliveries wait until then (a deferred head alert)
+}
+
+// New checks the configuration and prepares a session; it does not connect.
+func New(cfg Config, deps Deps) (*Bot, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	if deps.Store == nil {
+		return nil, errors.New("bot: no store")
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	tok := strings.TrimSpace(strings.TrimPrefix(cfg.Token, "Bot "))
+	s, err := discordgo.New("Bot " + tok)
+	if err != nil {
+		return nil, errors.New("bot: create the Discord session")
+	}
+	base, _ := url.Parse(cfg.APIBase)
+	s.Client = &http.Client{Timeout: cfg.RequestTimeout, Transport: &rewriter{base: base, next: http.DefaultTransport}}
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 0
+	s.StateEnabled = false
+	s.LogLevel = discordgo.LogError
+	s.Identify.Intents = discordgo.IntentsGuilds
+	s.Identify.Compress = false
+	s.Compress = false
+	lim := rate.NewLimiter(rate.Inf, 1)
+	if cfg.MessagesPerSecond > 0 {
+		lim = rate.NewLimiter(rate.Limit(cfg.MessagesPerSecond), 1)
+	}
+	return &Bot{
+		cfg: cfg, deps: deps, log: deps.Logger, s: s, limiter: lim,
+		wake: make(chan struct{}, 1), blocked: map[string]time.Time{},
+		pages: pageStore{m: map[string]pageState{}},
+	}, nil
+}
+
+// Notify wakes the delivery loop, e.g. after new alerts were stored. It
+// never blocks.
+func (b *Bot) Notify() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+// ErrTokenRejected is returned by Run when Discord rejects the token.
+var ErrTokenRejected = errors.New("bot: Discord rejected the bot token (401 Unauthorized); check the token")
+
+// Run connects to Discord, registers the commands, answers interactions and
+// delivers alerts until ctx ends; then it closes the session and returns nil.
+// A rejected token returns ErrTokenRejected at once, without reconnecting.
+func (b *Bot) Run(ctx context.Context) error {
+	if _, err := b.s.User("@me", discordgo.WithContext(ctx)); err != nil {
+		return b.connectError("check the token", err)
+	}
+	b.s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		b.onInteraction(ctx, ic.Interaction)
+	})
+	b.s.ShouldReconnectOnError = false
+	if err := b.s.Open(); err != nil {
+		return b.connectError("open the gateway", err)
+	}
+	b.s.ShouldReconnectOnError = true
+	defer func() {
+		b.s.ShouldReconnectOnError = false
+		if err := b.s.Close(); err != nil {
+			b.log.Warn("close the Discord session", "err", err)
+		}
+	}()
+	if err := b.registerCommands(ctx); err != nil {
+		return b.connectError("register the commands", err)
+	}
+	b.log.Info("connected to Discord", "guilds", len(b.cfg.GuildIDs))
+	b.deliverLoop(ctx)
+	return nil
+}
+
+// connectError turns a failure while connecting into one clear line.
+func (b *Bot) connectError(what string, err error) error {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
+		return ErrTokenRejected
+	}
+	if strings.Contains(err.Error(), "close 4004") { // the gateway's "Authentication failed"
+		return ErrTokenRejected
+	}
+	return fmt.Errorf("bot: %s: %s", what, b.redact(err.Error()))
+}
+
+// redact removes the token from a text, in case an error quotes it.
+func (b *Bot) redact(s string) string {
+	tok := strings.TrimSpace(strings.TrimPrefix(b.cfg.Token, "Bot "))
+	if tok == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, tok, "[token]")
+}
+
+// rewriter sends requests for https://discord.com to another base URL.
+type rewriter struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == "discord.com" && (t.base.Host != "discord.com" || t.base.Scheme != "https") {
+		r := req.Clone(req.Context())
+		r.URL.Scheme = t.base.Scheme
+		r.URL.Host = t.base.Host
+		r.URL.Path = strings.TrimSuffix(t.base.Path, "/") + req.URL.Path
+		if req.URL.RawPath != "" {
+			r.URL.RawPath = strings.TrimSuffix(t.base.Path, "/") + req.URL.RawPath
+		}
+		r.Host = ""
+		req = r
+	}
+	resp, err := t.next.RoundTrip(req)
+	if c, ok := req.Context().Value(captureKey{}).(*capture); ok && resp != nil {
+		c.set(resp.StatusCode, resp.Header)
+	}
+	return resp, err
+}
+
+type captureKey struct{}
+
+// capture records the status and headers of the last response of a request
+// made with its context, for Retry-After and rate limit headers that
+// discordgo does not pass on.
+type capture struct {
+	mu     sync.Mutex
+	status int
+	header http.Header
+}
+
+func (c *capture) set(status int, h http.Header) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.status, c.header = status, h.Clone()
+}
+
+func (c *capture) get() (int, http.Header) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status, c.header
+}

@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// permManageGuild is Discord's Manage Server permission; admins hold it too.
+const (
+	permManageGuild   = discordgo.PermissionManageGuild
+	permAdministrator = discordgo.PermissionAdministrator
+)
+
+// commands returns the slash commands the bot registers.
+func commands() []*discordgo.ApplicationCommand {
+	admin := int64(permManageGuild)
+	noDM := false
+	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	str := func(name, desc string, required, auto bool) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString,
+			Name: name, Description: desc, Required: required, Autocomplete: auto}
+	}
+	integer := func(name, desc string, lo, hi float64) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger,
+			Name: name, Description: desc, MinValue: &lo, MaxValue: hi}
+	}
+	kind := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString,
+		Name: "kind", Description: "city or actor",
+		Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "city", Value: "city"}, {Name: "actor", Value: "actor"}}}
+	required := func(o *discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+		c := *o
+		c.Required = true
+		return &c
+	}
+	sub := func(name, desc string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
+			Name: name, Description: desc, Options: opts}
+	}
+	channel := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionChannel,
+		Name: "channel", Description: "the channel", Required: true,
+		ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}}
+	page := integer("page", "page number", 1, 1000)
+	limit := integer("limit", "results per page (default 10)", 1, 25)
+	cmds := []*discordgo.ApplicationCommand{
+		{Name: "search", Description: "Full-text search of the stored news items",
+			Options: []*discordgo.ApplicationCommandOption{str("query", "words to look for", true, false), limit, page}},
+		{Name: "latest", Description: "The newest items",
+			Options: []*discordgo.ApplicationCommandOption{str("feed", "only this feed", false, true), limit, page}},
+		{Name: "mentions", Description: "Where a watched city or actor was mentioned",
+			Options: []*discordgo.ApplicationCommandOption{str("name", "a watched name", true, true),
+				str("since", `e.g. "24h", "7d" or "2014-04-01"`, false, false), limit, page}},
+		{Name: "stats", Description: "What the bot has stored and found"},
+		{Name: "watch", Description: "Watched cities and actors", Options: []*discordgo.ApplicationCommandOption{
+			sub("add", "Add or change a watch (admins)", str("name", "the canonical name", true, false), required(kind),
+				str("aliases", "other names, comma-separated", false, false),
+				str("exclude", "phrases in which a match does not count, comma-separated", false, false),
+				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean,
+					Name: "case_sensitive", Description: "match the exact case (for names that are common words)"}),
+			sub("remove", "Remove a watch (admins)", str("name", "the watch", true, true)),
+			sub("list", "List the watches", kind, page),
+			sub("show", "Show one watch", str("name", "the watch", true, true)),
+		}},
+		{Name: "feed", Description: "Subscribed feeds", Options: []*discordgo.ApplicationCommandOption{
+			sub("add", "Subscribe to a feed (admins)", str("url", "the feed URL", true, false),
+				str("interval", `poll interval, e.g. "15m" (default: adaptive)`, false, false)),
+			sub("remove", "Unsubscribe from a feed (admins)", str("feed", "feed id or URL", true, true)),
+			sub("list", "List the feeds with their health", page),
+			sub("retry", "Poll a failing feed again now (admins)", str("feed", "feed id or URL", true, true)),
+		}},
+		{Name: "alerts", Description: "Where alerts are posted", Options: []*discordgo.ApplicationCommandOption{
+			sub("set", "Post alerts in a channel (admins)", channel, kind,
+				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole,
+					Name: "role", Description: "role to ping with each alert"}),
+			sub("off", "Stop alerts in a channel (admins)", channel),
+			sub("list", "List the alert channels"),
+		}},
+	}
+	for _, c := range cmds {
+		c.DMPermission = &noDM
+		c.Contexts = guildOnly
+		if c.Name == "watch" || c.Name == "feed" || c.Name == "alerts" {
+			// Discord applies this to the whole group, list included, and a
+			// server may override it; the bot checks every admin
+			// subcommand itself whatever it says.
+			c.DefaultMemberPermissions = &admin
+		}
+	}
+	return cmds
+}
+
+// adminCommands are the commands that need Manage Server or the admin role.
+var adminCommands = map[string]bool{
+	"watch add": true, "watch remove": true,
+	"feed add": true, "feed remove": true, "feed retry": true,
+	"alerts set": true, "alerts off": true,
+}
+
+// registerCommands overwrites the commands in each configured guild, or
+// globally when none is configured.
+func (b *Bot) registerCommands(ctx context.Context) error {
+	guilds := b.cfg.GuildIDs
+	if len(guilds) == 0 {
+		guilds = []string{""}
+	}
+	for _, g := range guilds {
+		err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+			_, err := b.s.ApplicationCommandBulkOverwrite(b.cfg.AppID, g, commands(), opts...)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

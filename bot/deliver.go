@@ -1,0 +1,358 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/newswatch/newswatch"
+)
+
+// maxDeferral caps how long a failing alert waits before the next attempt.
+const maxDeferral = 10 * time.Minute
+
+// deliverLoop delivers the outbox until ctx ends: a pass every
+// DeliveryInterval, at once after Notify, and back to back while passes
+// come back full.
+func (b *Bot) deliverLoop(ctx context.Context) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-b.wake:
+		}
+		wait := b.cfg.DeliveryInterval
+		if b.deliverPass(ctx) {
+			wait = 0
+		}
+		t.Reset(wait)
+	}
+}
+
+// channelAlerts are the pending alerts of one channel, oldest first.
+type channelAlerts struct {
+	route  newswatch.Route
+	alerts []newswatch.Alert
+}
+
+// deliverPass sends what is pending now; it reports whether a full batch was
+// read (more may be waiting).
+func (b *Bot) deliverPass(ctx context.Context) (full bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("alert delivery panicked", "panic", fmt.Sprint(r))
+			full = false
+		}
+	}()
+	now := time.Now()
+	alerts, err := b.deps.Store.PendingAlerts(ctx, false, now, b.cfg.BatchSize)
+	if err != nil {
+		if ctx.Err() == nil {
+			b.log.Error("read pending alerts", "err", err)
+		}
+		return false
+	}
+	for _, g := range groupByChannel(alerts) {
+		if ctx.Err() != nil {
+			return false
+		}
+		if b.isBlocked(g.route.ChannelID, now) {
+			continue
+		}
+		if len(g.alerts) > b.cfg.SummaryAfter {
+			b.deliverSummary(ctx, g)
+			continue
+		}
+		for _, a := range g.alerts {
+			if !b.deliverOne(ctx, a) {
+				break
+			}
+		}
+	}
+	return len(alerts) >= b.cfg.BatchSize
+}
+
+func groupByChannel(alerts []newswatch.Alert) []*channelAlerts {
+	var out []*channelAlerts
+	idx := map[string]*channelAlerts{}
+	for _, a := range alerts {
+		g := idx[a.Route.ChannelID]
+		if g == nil {
+			g = &channelAlerts{route: a.Route}
+			idx[a.Route.ChannelID] = g
+			out = append(out, g)
+		}
+		g.alerts = append(g.alerts, a)
+	}
+	return out
+}
+
+func (b *Bot) isBlocked(channelID string, now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	until, ok := b.blocked[channelID]
+	if ok && !now.Before(until) {
+		delete(b.blocked, channelID)
+		return false
+	}
+	return ok
+}
+
+func (b *Bot) block(channelID string, until time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.blocked[channelID] = until
+}
+
+// deliverOne posts one alert and marks it sent; it reports success.
+func (b *Bot) deliverOne(ctx context.Context, a newswatch.Alert) bool {
+	m := alertMessage(a)
+	id, err := b.postMessage(ctx, a.Route.ChannelID, m)
+	if err != nil {
+		b.deliveryFailed(ctx, a, err)
+		return false
+	}
+	b.markSent(ctx, []newswatch.Alert{a}, id)
+	return true
+}
+
+// markSent records alerts as sent in message id. Discord has the message, so
+// this runs even while ctx is ending; if it fails the nonce keeps a resend
+// from posting twice.
+func (b *Bot) markSent(ctx context.Context, alerts []newswatch.Alert, id string) {
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	now := time.Now()
+	for _, a := range alerts {
+		if err := b.deps.Store.MarkAlertSent(mctx, a.ID, id, now); err != nil {
+			b.log.Error("mark alert sent", "alert", a.ID, "message", id, "err", err)
+		}
+	}
+}
+
+// deliveryFailed disables the route on 403/404 and otherwise defers the
+// alert, holding back the rest of its channel until then.
+func (b *Bot) deliveryFailed(ctx context.Context, a newswatch.Alert, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	var ce *callError
+	errors.As(err, &ce)
+	if ce != nil && (ce.status == http.StatusForbidden || ce.status == http.StatusNotFound) {
+		reason := fmt.Sprintf("Discord answered %d %s when posting to this channel: the bot cannot see it or may not post there.",
+			ce.status, http.StatusText(ce.status))
+		if ce.status == http.StatusNotFound {
+			reason = "Discord answered 404 Not Found when posting to this channel: it was probably deleted."
+		}
+		b.log.Warn("alert route disabled", "route", a.Route.ID, "channel", a.Route.ChannelID, "status", ce.status)
+		if derr := b.deps.Store.DisableRoute(ctx, a.Route.ID, reason); derr != nil {
+			b.log.Error("disable alert route", "route", a.Route.ID, "err", derr)
+			b.block(a.Route.ChannelID, time.Now().Add(time.Minute))
+		}
+		return
+	}
+	wait := min(2*time.Second<<min(a.Attempts, 10), maxDeferral)
+	reason := "Discord could not be reached"
+	if ce != nil {
+		wait = max(wait, ce.wait)
+		switch {
+		case ce.status == http.StatusTooManyRequests:
+			reason = "Discord rate limit"
+		case ce.status != 0:
+			reason = fmt.Sprintf("Discord answered %d %s", ce.status, http.StatusText(ce.status))
+		}
+	}
+	notBefore := time.Now().Add(wait)
+	b.log.Warn("alert deferred", "alert", a.ID, "channel", a.Route.ChannelID, "reason", reason, "until", notBefore)
+	b.block(a.Route.ChannelID, notBefore)
+	if derr := b.deps.Store.DeferAlert(ctx, a.ID, notBefore, reason); derr != nil {
+		b.log.Error("defer alert", "alert", a.ID, "err", derr)
+	}
+}
+
+// alertMessage renders one alert: a mention embed or a feed failure warning.
+func alertMessage(a newswatch.Alert) *outMessage {
+	m := &outMessage{Nonce: a.Nonce, EnforceNonce: a.Nonce != "", AllowedMentions: noMentions(a.Route.RoleID)}
+	if a.Route.RoleID != "" {
+		m.Content = "<@&" + a.Route.RoleID + ">"
+	}
+	if a.Kind == newswatch.AlertFeedFailing {
+		m.Embeds = []*discordgo.MessageEmbed{feedFailingEmbed(a.Feed)}
+		return m
+	}
+	m.Embeds = []*discordgo.MessageEmbed{mentionEmbed(a)}
+	return m
+}
+
+func feedFailingEmbed(f newswatch.Feed) *discordgo.MessageEmbed {
+	name := f.Title
+	if name == "" {
+		name = f.URL
+	}
+	desc := "The feed " + link(plain(f.URL), f.URL) + " keeps failing."
+	if f.LastError != "" {
+		desc += "\nLast error: " + plain(f.LastError)
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       "⚠️ Feed failing: " + plain(name),
+		Description: desc,
+		Color:       colorFailing,
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "Failures in a row", Value: fmt.Sprint(f.ConsecutiveFailures), Inline: true},
+		},
+	}
+	if !f.LastSuccessAt.IsZero() {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Last success", Value: discordTime(f.LastSuccessAt), Inline: true})
+	}
+	return fitEmbed(e)
+}
+
+func mentionEmbed(a newswatch.Alert) *discordgo.MessageEmbed {
+	it := a.Item
+	title := plain(it.Title)
+	if title == "" {
+		title = "(untitled item)"
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       title,
+		URL:         it.Link,
+		Description: highlight(mentionSnippet(it.MatchText(), a.Mentions, 600)),
+		Color:       kindColor(a.Mentions),
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "Mentions", Value: entities(a.Mentions), Inline: true},
+			{Name: "Source", Value: plain(feedName(it)), Inline: true},
+		},
+	}
+	if t := it.Time(); !t.IsZero() {
+		e.Timestamp = t.UTC().Format(time.RFC3339)
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Published", Value: discordTime(t), Inline: true})
+	}
+	return fitEmbed(e)
+}
+
+func feedName(it newswatch.Item) string {
+	if it.FeedTitle != "" {
+		return it.FeedTitle
+	}
+	return "feed #" + fmt.Sprint(it.FeedID)
+}
+
+// entities lists the distinct entities of mentions with their kinds.
+func entities(ms []newswatch.Mention) string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, m := range ms {
+		if seen[strings.ToLower(m.Entity)] {
+			continue
+		}
+		seen[strings.ToLower(m.Entity)] = true
+		parts = append(parts, plain(m.Entity)+" ("+string(m.Kind)+")")
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func kindColor(ms []newswatch.Mention) int {
+	city, actor := false, false
+	for _, m := range ms {
+		city = city || m.Kind == newswatch.KindCity
+		actor = actor || m.Kind == newswatch.KindActor
+	}
+	switch {
+	case city && actor:
+		return colorBoth
+	case actor:
+		return colorActor
+	}
+	return colorCity
+}
+
+// discordTime renders t as a Discord timestamp, shown in each reader's zone.
+func discordTime(t time.Time) string {
+	return fmt.Sprintf("<t:%d:f>", t.Unix())
+}
+
+// deliverSummary posts a channel's many pending alerts as summary messages
+// (as few as the limits allow), each marking its alerts sent.
+func (b *Bot) deliverSummary(ctx context.Context, g *channelAlerts) {
+	for _, chunk := range summaryChunks(g.alerts) {
+		m := summaryMessage(g.route, chunk, len(g.alerts))
+		id, err := b.postMessage(ctx, g.route.ChannelID, m)
+		if err != nil {
+			b.deliveryFailed(ctx, chunk[0], err)
+			return
+		}
+		b.markSent(ctx, chunk, id)
+	}
+}
+
+// summaryLine is one alert in a summary.
+func summaryLine(a newswatch.Alert) string {
+	if a.Kind == newswatch.AlertFeedFailing {
+		return cut("• ⚠️ Feed failing: "+plain(a.Feed.URL)+" — "+plain(a.Feed.LastError), 400)
+	}
+	title := plain(a.Item.Title)
+	if title == "" {
+		title = "(untitled item)"
+	}
+	return "• " + link(cut(title, 200), a.Item.Link) + " — " + cut(entities(a.Mentions), 150)
+}
+
+// summaryChunks splits alerts so each chunk's lines fit one embed description.
+func summaryChunks(alerts []newswatch.Alert) [][]newswatch.Alert {
+	var out [][]newswatch.Alert
+	var cur []newswatch.Alert
+	size := 0
+	for _, a := range alerts {
+		n := len([]rune(summaryLine(a))) + 1
+		if len(cur) > 0 && (size+n > maxDesc-100 || len(cur) >= 50) {
+			out = append(out, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, a)
+		size += n
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+func summaryMessage(r newswatch.Route, chunk []newswatch.Alert, total int) *outMessage {
+	lines := make([]string, len(chunk))
+	nonces := sha256.New()
+	for i, a := range chunk {
+		lines[i] = summaryLine(a)
+		fmt.Fprintf(nonces, "%d:%s;", a.ID, a.Nonce)
+	}
+	title := fmt.Sprintf("%d new alerts", len(chunk))
+	if total > len(chunk) {
+		title = fmt.Sprintf("%d new alerts (of %d pending)", len(chunk), total)
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       title,
+		Description: strings.Join(lines, "\n"),
+		Color:       colorInfo,
+		Footer:      &discordgo.MessageEmbedFooter{Text: "Many alerts arrived at once, so they are summarised."},
+	}
+	m := &outMessage{
+		Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, AllowedMentions: noMentions(r.RoleID),
+		Nonce: "s" + hex.EncodeToString(nonces.Sum(nil))[:24], EnforceNonce: true,
+	}
+	if r.RoleID != "" {
+		m.Content = "<@&" + r.RoleID + ">"
+	}
+	return m
+}

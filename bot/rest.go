@@ -1,0 +1,154 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// maxInlineWait is the longest rate-limit wait spent inside one call; a longer
+// one ends the call and the caller defers the work.
+const maxInlineWait = 30 * time.Second
+
+// callError is a REST failure after the retries.
+type callError struct {
+	status    int           // HTTP status; 0 when none arrived
+	wait      time.Duration // how long the server asked to wait (429)
+	transient bool          // worth retrying later: 429, 5xx, network
+	err       error
+}
+
+func (e *callError) Error() string { return "discord: " + e.err.Error() }
+func (e *callError) Unwrap() error { return e.err }
+
+// call runs a REST request, retrying 429s, 5xx and network failures at most
+// cfg.MaxRetries times with backoff and honouring retry_after, Retry-After
+// and X-RateLimit-Reset-After. The returned error is a *callError (or the
+// context's error).
+func (b *Bot) call(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
+	for attempt := 0; ; attempt++ {
+		c := &capture{}
+		rctx, cancel := context.WithTimeout(context.WithValue(ctx, captureKey{}, c), b.cfg.RequestTimeout)
+		err := do(discordgo.WithContext(rctx))
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		ce := classify(err, c, attempt)
+		if !ce.transient || attempt >= b.cfg.MaxRetries || ce.wait > maxInlineWait {
+			return ce
+		}
+		if ce.status == http.StatusTooManyRequests {
+			b.log.Debug("discord rate limit", "wait", ce.wait)
+		}
+		if !sleep(ctx, ce.wait) {
+			return ctx.Err()
+		}
+	}
+}
+
+// classify maps a discordgo error and the captured response to a callError
+// whose wait is what to sleep before retrying.
+func classify(err error, c *capture, attempt int) *callError {
+	status, h := c.get()
+	ce := &callError{status: status, err: err, wait: backoff(attempt)}
+	var rl *discordgo.RateLimitError
+	var rest *discordgo.RESTError
+	switch {
+	case errors.As(err, &rl) || status == http.StatusTooManyRequests:
+		ce.status, ce.transient = http.StatusTooManyRequests, true
+		if w := retryAfter(rl, h); w > 0 {
+			ce.wait = w + 50*time.Millisecond
+		}
+	case errors.As(err, &rest) && rest.Response != nil:
+		ce.status = rest.Response.StatusCode
+		ce.transient = ce.status >= 500
+	default: // network error, timeout, unreadable body
+		ce.transient = true
+	}
+	return ce
+}
+
+// retryAfter reads the wait a 429 asked for: the body's retry_after, else
+// the Retry-After header, else X-RateLimit-Reset-After; 0 when none.
+func retryAfter(rl *discordgo.RateLimitError, h http.Header) time.Duration {
+	if rl != nil && rl.RateLimit != nil && rl.TooManyRequests != nil && rl.RetryAfter > 0 {
+		return rl.RetryAfter
+	}
+	for _, k := range []string{"Retry-After", "X-RateLimit-Reset-After"} {
+		if v, err := strconv.ParseFloat(h.Get(k), 64); err == nil && v > 0 {
+			return time.Duration(v * float64(time.Second))
+		}
+	}
+	return 0
+}
+
+// backoff is the wait before retry attempt+1: 500ms doubling, at most 8s,
+// with jitter.
+func backoff(attempt int) time.Duration {
+	d := 500 * time.Millisecond << min(attempt, 4)
+	return d/2 + rand.N(d/2+1)
+}
+
+// sleep waits d or until ctx ends; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// outMessage is a channel message as the bot sends it. discordgo's
+// MessageSend has no nonce fields, so the bot sends this itself.
+type outMessage struct {
+	Content         string                            `json:"content,omitempty"`
+	Embeds          []*discordgo.MessageEmbed         `json:"embeds"`
+	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	Nonce           string                            `json:"nonce,omitempty"`
+	EnforceNonce    bool                              `json:"enforce_nonce,omitempty"`
+}
+
+// postMessage posts m to a channel and returns the message id Discord gave it.
+func (b *Bot) postMessage(ctx context.Context, channelID string, m *outMessage) (string, error) {
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	var msg discordgo.Message
+	err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		if err := b.limiter.Wait(ctx); err != nil {
+			return err
+		}
+		body, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, m, endpoint, opts...)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(body, &msg); err != nil || msg.ID == "" {
+			return errors.New("discord: message post answered without a message id")
+		}
+		return nil
+	})
+	return msg.ID, err
+}
+
+// noMentions allows no pings, or only the given role.
+func noMentions(roleID string) *discordgo.MessageAllowedMentions {
+	am := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	if roleID != "" {
+		am.Roles = []string{roleID}
+	}
+	return am
+}
