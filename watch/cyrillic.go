@@ -47,6 +47,7 @@ func endingKey(rs []rune) (uint64, bool) {
 
 var (
 	endingSet  = map[uint64]bool{}
+	endings1   [0x130]bool // one-rune endings
 	finalRunes [0x130]bool // last runes of some case ending
 	maxEnding  int
 )
@@ -57,6 +58,9 @@ func init() {
 		k, _ := endingKey(rs)
 		endingSet[k] = true
 		finalRunes[rs[len(rs)-1]-0x400] = true
+		if len(rs) == 1 {
+			endings1[rs[0]-0x400] = true
+		}
 		maxEnding = max(maxEnding, len(rs))
 	}
 }
@@ -71,8 +75,11 @@ func stemSplits(t *token, ph *[8]uint64, rs *[8]rune) {
 	if l := rs[n&7]; l < 0x400 || l >= 0x530 || !finalRunes[l-0x400] {
 		return
 	}
+	if endings1[rs[n&7]-0x400] {
+		t.stems[0], t.stemRunes[0], t.nstem = ph[(n-1)&7], n-1, 1
+	}
 	var buf [4]rune
-	for k := 1; k <= maxEnding && n-k >= minStem && t.nstem < maxStems; k++ {
+	for k := 2; k <= maxEnding && n-k >= minStem && t.nstem < maxStems; k++ {
 		for j := 0; j < k; j++ {
 			buf[j] = rs[(n-k+1+j)&7]
 		}

@@ -37,6 +37,9 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	st := matchState{m: m, text: text}
 	var t token
 	for i := 0; nextWord(text, i, 0, &t); i = t.end {
+		if t.poss == 0 && t.nstem == 0 && !m.edges.mayHave(nonzero(t.key)) {
+			continue // the common case: a word that starts no name
+		}
 		st.run(&t)
 	}
 	if len(st.cands) == 0 {

@@ -64,6 +64,13 @@ func nonzero(k uint64) uint64 {
 	return k
 }
 
+// mayHave reports whether k (a nonzero key) may be in the table: false
+// means it is not.
+func (t *table) mayHave(k uint64) bool {
+	h := mix(k) >> t.fshift
+	return t.filter[h/64]&(1<<(h%64)) != 0
+}
+
 // get returns the list stored under k (a nonzero key).
 func (t *table) get(k uint64) []int32 {
 	h := mix(k)

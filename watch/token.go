@@ -158,7 +158,7 @@ func scanWord(s string, i int, t *token) {
 	t.start = i
 	h := uint64(fnvOffset)
 	n := 0
-	// ASCII fast path.
+	// ASCII fast path: most words are ASCII letters ended by ASCII.
 	for i < len(s) {
 		c := s[i]
 		if c >= utf8.RuneSelf || asciiClass[c] != clWord {
@@ -168,6 +168,16 @@ func scanWord(s string, i int, t *token) {
 		i++
 		n++
 	}
+	if n > 0 && (i == len(s) || s[i] < utf8.RuneSelf && asciiClass[s[i]] == clSep) {
+		t.end, t.runes, t.key, t.cyr = i, n, h, false
+		t.poss, t.nstem = 0, 0
+		return
+	}
+	scanWordSlow(s, i, t, h, n)
+}
+
+// scanWordSlow goes on with a word that has n runes hashing to h so far.
+func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 	cyr := n == 0
 	var (
 		last     rune
