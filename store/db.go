@@ -1,0 +1,235 @@
+// Package store keeps newswatch's state in one SQLite file through
+// modernc.org/sqlite: feeds and their subscriptions and health, items with a
+// full-text index, watches and their mentions, alert routes and the alert
+// outbox.
+//
+// Every time is stored as UTC unix milliseconds. Writes go through a pool of
+// one connection and BEGIN IMMEDIATE transactions, so writers queue in Go
+// instead of failing with SQLITE_BUSY; reads use a separate pool that WAL
+// lets run beside the writer. Driver errors are mapped once, in formatError:
+// a user only ever sees a *newswatch.Error message.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+
+	"github.com/newswatch/newswatch"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// pragmas are set on every pooled connection. synchronous(NORMAL) under WAL is
+// durable against a crash of the process; on power loss at most the last
+// transactions before it may be lost, and the file is never corrupted.
+const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// foldFunc is the SQL name of fold, used by the full-text index triggers.
+const foldFunc = "newswatch_fold"
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction(foldFunc, 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return fold(v), nil
+			case []byte:
+				return fold(string(v)), nil
+			}
+			return args[0], nil
+		})
+}
+
+// foldReplacer folds ё to е, as Russian text often writes ё as е. The
+// unicode61 tokenizer folds case (Cyrillic included) and Latin diacritics,
+// but not ё, й or ї; й and ї are distinct letters and stay as they are.
+var foldReplacer = strings.NewReplacer("ё", "е", "Ё", "Е")
+
+// fold applies the store's extra full-text folding to the index and to
+// queries. It keeps token boundaries, which snippet() relies on.
+func fold(s string) string {
+	if !strings.ContainsAny(s, "ёЁ") {
+		return s
+	}
+	return foldReplacer.Replace(s)
+}
+
+// DB is the newswatch store. Its methods are safe for concurrent use.
+type DB struct {
+	w *sql.DB // the single writer connection
+	r *sql.DB // readers
+}
+
+// Open opens (creating it and its directory if needed) the database at path
+// and applies the pending migrations.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if strings.TrimSpace(path) == "" {
+		return nil, newswatch.Errorf(newswatch.EINVALID, "The database path is empty.")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: create directory of %s: %w", path, err)
+		}
+	}
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	db := &DB{w: w}
+	if err := db.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db.r = r
+	return db, nil
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+// migrate applies, each in its own transaction, the embedded migrations not
+// yet recorded in schema_migrations.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		num, _, _ := strings.Cut(base, "_")
+		version, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("read migration %s: %w", base, err)
+		}
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				version, base, ms(time.Now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it when fn
+// returns nil.
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Backup writes a consistent copy of the database to dst with VACUUM INTO.
+// It reads a snapshot, so writers carry on meanwhile. dst must not exist.
+func (db *DB) Backup(ctx context.Context, dst string) error {
+	if strings.TrimSpace(dst) == "" {
+		return newswatch.Errorf(newswatch.EINVALID, "The backup needs a destination path.")
+	}
+	if _, err := os.Lstat(dst); err == nil {
+		return newswatch.Errorf(newswatch.EINVALID, "%s already exists; the backup will not overwrite it.", dst)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: backup to %s: %w", dst, err)
+	}
+	if dir := filepath.Dir(dst); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("store: backup to %s: %w", dst, err)
+		}
+	}
+	if _, err := db.r.ExecContext(ctx, `VACUUM INTO ?`, dst); err != nil {
+		return fmt.Errorf("store: backup to %s: %w", dst, formatError(err))
+	}
+	return nil
+}
+
+// ms converts a time to stored UTC unix milliseconds; the zero time is 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts stored milliseconds back to a UTC time; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// boolInt stores a bool as 0 or 1.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// clampLimit applies the query limit rule: <=0 is 10, at most 100.
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 10
+	case n > 100:
+		return 100
+	}
+	return n
+}

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"errors"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/newswatch/newswatch"
+)
+
+// formatError is the one place driver errors are mapped. A constraint
+// violation becomes a domain Error with a plain message; a full-text query
+// the engine rejects (which the query builder should never produce) becomes
+// EINVALID; anything else is returned unchanged, to be wrapped as internal.
+// Domain Errors pass through.
+func formatError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *newswatch.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	msg := se.Error()
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_CONSTRAINT:
+		switch {
+		case strings.Contains(msg, "UNIQUE") || strings.Contains(msg, "PRIMARY KEY"):
+			return newswatch.Errorf(newswatch.ECONFLICT, "That already exists.")
+		case strings.Contains(msg, "FOREIGN KEY"):
+			return newswatch.Errorf(newswatch.ENOTFOUND, "Something this refers to no longer exists.")
+		}
+		return newswatch.Errorf(newswatch.EINVALID, "A value is missing or not allowed.")
+	case sqlite3.SQLITE_ERROR:
+		if strings.Contains(msg, "fts5") || strings.Contains(msg, "MATCH") {
+			return newswatch.Errorf(newswatch.EINVALID, "The search could not be understood; try plain words.")
+		}
+	}
+	return err
+}

@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+const routeCols = `r.id, r.guild_id, r.channel_id, r.kind, r.role_id, r.disabled, r.disabled_reason, r.created_at`
+
+func scanRoute(row scanner) (newswatch.Route, error) {
+	var r newswatch.Route
+	var kind string
+	var created int64
+	err := row.Scan(&r.ID, &r.GuildID, &r.ChannelID, &kind, &r.RoleID, &r.Disabled, &r.DisabledReason, &created)
+	r.Kind, r.CreatedAt = newswatch.Kind(kind), fromMS(created)
+	return r, err
+}
+
+// SetRoute creates or updates the route of (GuildID, ChannelID) with Kind
+// and RoleID, enabling it again. Creating one when the guild has maxPerGuild
+// routes (0: no cap) fails with EINVALID.
+func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) (newswatch.Route, error) {
+	r.ChannelID = strings.TrimSpace(r.ChannelID)
+	if r.ChannelID == "" {
+		return r, newswatch.Errorf(newswatch.EINVALID, "An alert route needs a channel.")
+	}
+	if r.Kind != "" && !r.Kind.Valid() {
+		return r, newswatch.Errorf(newswatch.EINVALID, "Unknown kind %q (use city, actor or nothing for both).", r.Kind)
+	}
+	var out newswatch.Route
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM routes WHERE guild_id = ? AND channel_id = ?)`,
+			r.GuildID, r.ChannelID).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists && maxPerGuild > 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM routes WHERE guild_id = ?`, r.GuildID).Scan(&n); err != nil {
+				return err
+			}
+			if n >= maxPerGuild {
+				return newswatch.Errorf(newswatch.EINVALID, "This server already has %d alert channels, the most it may; remove one first.", n)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO routes (guild_id, channel_id, kind, role_id, created_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+			kind = excluded.kind, role_id = excluded.role_id, disabled = 0, disabled_reason = ''`,
+			r.GuildID, r.ChannelID, string(r.Kind), r.RoleID, ms(time.Now()))
+		if err != nil {
+			return err
+		}
+		out, err = scanRoute(tx.QueryRowContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE guild_id = ? AND channel_id = ?`,
+			r.GuildID, r.ChannelID))
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("store: set route: %w", formatError(err))
+	}
+	return out, nil
+}
+
+// RemoveRoute deletes the route of (guildID, channelID) with its unsent
+// alerts, or fails with ENOTFOUND.
+func (db *DB) RemoveRoute(ctx context.Context, guildID, channelID string) error {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM routes WHERE guild_id = ? AND channel_id = ?`, guildID, channelID)
+	if err != nil {
+		return fmt.Errorf("store: remove route: %w", formatError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return newswatch.Errorf(newswatch.ENOTFOUND, "Alerts are not sent to channel %s.", channelID)
+	}
+	return nil
+}
+
+// Routes returns guildID's routes by id; "" returns every route.
+func (db *DB) Routes(ctx context.Context, guildID string) ([]newswatch.Route, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE ? = '' OR r.guild_id = ? ORDER BY r.id`,
+		guildID, guildID)
+	if err != nil {
+		return nil, fmt.Errorf("store: routes: %w", formatError(err))
+	}
+	defer rows.Close()
+	var out []newswatch.Route
+	for rows.Next() {
+		r, err := scanRoute(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: routes: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: routes: %w", err)
+	}
+	return out, nil
+}
+
+// DisableRoute stops alerts to routeID, recording reason in plain words.
+func (db *DB) DisableRoute(ctx context.Context, routeID int64, reason string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE routes SET disabled = 1, disabled_reason = ? WHERE id = ?`, reason, routeID)
+	if err != nil {
+		return fmt.Errorf("store: disable route %d: %w", routeID, formatError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return newswatch.Errorf(newswatch.ENOTFOUND, "There is no alert route %d.", routeID)
+	}
+	return nil
+}
+
+// EnsureConsoleRoute creates the global console route if needed and enables
+// or disables it.
+func (db *DB) EnsureConsoleRoute(ctx context.Context, enabled bool) error {
+	reason := ""
+	if !enabled {
+		reason = "console alerts are off while a Discord token is configured"
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT INTO routes (guild_id, channel_id, disabled, disabled_reason, created_at)
+		VALUES ('', ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+		disabled = excluded.disabled, disabled_reason = excluded.disabled_reason`,
+		newswatch.ConsoleChannel, boolInt(!enabled), reason, ms(time.Now()))
+	if err != nil {
+		return fmt.Errorf("store: console route: %w", formatError(err))
+	}
+	return nil
+}
+
+// nonce is the stable Discord nonce of an outbox row, derived from its
+// unique key: "nw" and 20 hex digits.
+func nonce(kind string, target, routeID, episode int64) string {
+	h := sha256.Sum256([]byte(kind + ":" + strconv.FormatInt(target, 10) + ":" +
+		strconv.FormatInt(routeID, 10) + ":" + strconv.FormatInt(episode, 10)))
+	return "nw" + hex.EncodeToString(h[:10])
+}
+
+// PendingAlerts returns up to limit (<= 0: 100) unsent alerts whose route is
+// enabled and whose not_before has passed at now, by id: with console only
+// those of the console route, otherwise all others. Item, the mentions that
+// concern the route, and Feed are filled in.
+func (db *DB) PendingAlerts(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.Alert, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT o.id, o.kind, coalesce(o.item_id, 0), coalesce(o.feed_id, 0),
+		o.nonce, o.attempts, o.created_at, `+routeCols+`
+		FROM outbox o JOIN routes r ON r.id = o.route_id
+		WHERE o.sent_at IS NULL AND r.disabled = 0 AND o.not_before <= ?
+		AND ((r.guild_id = '' AND r.channel_id = ?) = ?)
+		ORDER BY o.id LIMIT ?`, ms(now), newswatch.ConsoleChannel, console, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending alerts: %w", formatError(err))
+	}
+	var out []newswatch.Alert
+	var itemIDs, feedIDs []int64
+	for rows.Next() {
+		var a newswatch.Alert
+		var kind string
+		var itemID, feedID, created int64
+		var rt routeRow
+		if err := rows.Scan(&a.ID, &kind, &itemID, &feedID, &a.Nonce, &a.Attempts, &created,
+			&rt.ID, &rt.GuildID, &rt.ChannelID, &rt.kind, &rt.RoleID, &rt.Disabled, &rt.DisabledReason, &rt.created); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: pending alerts: %w", err)
+		}
+		a.Kind, a.CreatedAt, a.Route = newswatch.AlertKind(kind), fromMS(created), rt.route()
+		out = append(out, a)
+		itemIDs, feedIDs = append(itemIDs, itemID), append(feedIDs, feedID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: pending alerts: %w", err)
+	}
+	for i := range out {
+		if err := db.fillAlert(ctx, &out[i], itemIDs[i], feedIDs[i]); err != nil {
+			return nil, fmt.Errorf("store: pending alert %d: %w", out[i].ID, formatError(err))
+		}
+	}
+	return out, nil
+}
+
+// routeRow scans a route whose kind and time need converting.
+type routeRow struct {
+	newswatch.Route
+	kind    string
+	created int64
+}
+
+func (r routeRow) route() newswatch.Route {
+	out := r.Route
+	out.Kind, out.CreatedAt = newswatch.Kind(r.kind), fromMS(r.created)
+	return out
+}
+
+func (db *DB) fillAlert(ctx context.Context, a *newswatch.Alert, itemID, feedID int64) error {
+	if a.Kind == newswatch.AlertFeedFailing {
+		f, err := feedByID(ctx, db.r, feedID)
+		a.Feed = f
+		return err
+	}
+	it, err := itemByID(ctx, db.r, itemID)
+	if err != nil {
+		return err
+	}
+	a.Item = it
+	f, err := feedByID(ctx, db.r, it.FeedID)
+	if err != nil {
+		return err
+	}
+	a.Feed = f
+	ms, err := itemMentions(ctx, db.r, itemID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if routeWants(a.Route, m.guild, m.Kind) {
+			a.Mentions = append(a.Mentions, m.Mention)
+		}
+	}
+	return nil
+}
+
+// routeWants reports whether route r is sent mentions of a watch of guild
+// watchGuild and kind.
+func routeWants(r newswatch.Route, watchGuild string, kind newswatch.Kind) bool {
+	return (watchGuild == newswatch.GlobalScope || watchGuild == r.GuildID) && (r.Kind == "" || r.Kind == kind)
+}
+
+// MarkAlertSent records that alert id was delivered as messageID at at.
+func (db *DB) MarkAlertSent(ctx context.Context, id int64, messageID string, at time.Time) error {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return db.updateAlert(ctx, id, `UPDATE outbox SET sent_at = ?, message_id = ? WHERE id = ?`, ms(at), messageID, id)
+}
+
+// DeferAlert postpones alert id until notBefore after a failed attempt,
+// recording reason and counting the attempt.
+func (db *DB) DeferAlert(ctx context.Context, id int64, notBefore time.Time, reason string) error {
+	return db.updateAlert(ctx, id, `UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?`,
+		ms(notBefore), reason, id)
+}
+
+func (db *DB) updateAlert(ctx context.Context, id int64, query string, args ...any) error {
+	res, err := db.w.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: update alert %d: %w", id, formatError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return newswatch.Errorf(newswatch.ENOTFOUND, "There is no alert %d.", id)
+	}
+	return nil
+}
+
+// errNoRows tells whether err is sql.ErrNoRows.
+func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,334 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+// watchInfo is what alert targeting needs to know of a watch.
+type watchInfo struct {
+	guild string
+	kind  newswatch.Kind
+}
+
+// saver holds the state of one SaveItems transaction.
+type saver struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	feedID  int64
+	now     time.Time
+	routes  []newswatch.Route // enabled routes that may get alerts for this feed
+	watches map[int64]watchInfo
+	insItem *sql.Stmt
+	insMent *sql.Stmt
+	insOut  *sql.Stmt
+	res     newswatch.SaveResult
+}
+
+// stored is the state of a key already in the batch's feed.
+type stored struct {
+	id       int64
+	hash     string
+	revision int64
+}
+
+// SaveItems stores a batch of items of feedID in one transaction. A
+// tombstoned key is skipped; a new key is inserted with its index entry,
+// mentions and, if Alert, outbox rows; a known key with the same content hash
+// writes nothing; a changed one is updated, its mentions replaced, and, if
+// Alert, outbox rows are written only for the routes that now get a watch
+// they did not get before. Mentions of watches that no longer exist are
+// dropped.
+//
+// Route R (guild g, kind k, enabled) gets a row for an item of feed F if F
+// has a subscription by "" or g and a mention's watch has guild "" or g and
+// (k == "" or the watch's kind is k).
+func (db *DB) SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error) {
+	var res newswatch.SaveResult
+	if len(items) == 0 {
+		return res, nil
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		s := &saver{ctx: ctx, tx: tx, feedID: feedID, now: time.Now()}
+		if err := s.prepare(); err != nil {
+			return err
+		}
+		defer s.close()
+		keys := make([]string, len(items))
+		for i := range items {
+			if items[i].Item.Key == "" {
+				it := &items[i].Item
+				it.Key = newswatch.ItemKey(it.GUID, it.Link, it.Title, it.Text)
+			}
+			keys[i] = items[i].Item.Key
+		}
+		known, tomb, err := s.lookup(keys)
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			in := &items[i]
+			if tomb[in.Item.Key] {
+				s.res.Tombstoned++
+				continue
+			}
+			old, ok := known[in.Item.Key]
+			switch {
+			case !ok:
+				id, err := s.insert(in)
+				if err != nil {
+					return err
+				}
+				known[in.Item.Key] = stored{id: id, hash: in.Item.ContentHash(), revision: 1}
+			case old.hash == in.Item.ContentHash():
+				s.res.Unchanged++
+			default:
+				if err := s.update(old, in); err != nil {
+					return err
+				}
+				known[in.Item.Key] = stored{id: old.id, hash: in.Item.ContentHash(), revision: old.revision + 1}
+			}
+		}
+		if s.res.New > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE feeds SET item_count = item_count + ? WHERE id = ?`, s.res.New, feedID); err != nil {
+				return err
+			}
+		}
+		res = s.res
+		return nil
+	})
+	if err != nil {
+		return newswatch.SaveResult{}, fmt.Errorf("store: save items of feed %d: %w", feedID, formatError(err))
+	}
+	return res, nil
+}
+
+// prepare loads the feed's targeting state and prepares the statements.
+func (s *saver) prepare() error {
+	ctx, tx := s.ctx, s.tx
+	if _, err := feedByID(ctx, tx, s.feedID); err != nil {
+		return err
+	}
+	subs, err := subscribers(ctx, tx, s.feedID)
+	if err != nil {
+		return err
+	}
+	subscribed := make(map[string]bool, len(subs))
+	for _, g := range subs {
+		subscribed[g] = true
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE r.disabled = 0 ORDER BY r.id`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		r, err := scanRoute(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if subscribed[newswatch.GlobalScope] || subscribed[r.GuildID] {
+			s.routes = append(s.routes, r)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.watches = make(map[int64]watchInfo)
+	rows, err = tx.QueryContext(ctx, `SELECT id, guild_id, kind FROM watches`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var w watchInfo
+		if err := rows.Scan(&id, &w.guild, &w.kind); err != nil {
+			rows.Close()
+			return err
+		}
+		s.watches[id] = w
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if s.insItem, err = tx.PrepareContext(ctx, `INSERT INTO items (feed_id, key, guid, title, link, author, text,
+		categories, image_url, published, updated, fetched_at, ts, content_hash, revision)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`); err != nil {
+		return err
+	}
+	if s.insMent, err = tx.PrepareContext(ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts)
+		VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
+		return err
+	}
+	s.insOut, err = tx.PrepareContext(ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at)
+		VALUES ('mention', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	return err
+}
+
+func (s *saver) close() {
+	for _, st := range []*sql.Stmt{s.insItem, s.insMent, s.insOut} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// lookup returns the stored state and the tombstones of keys.
+func (s *saver) lookup(keys []string) (map[string]stored, map[string]bool, error) {
+	known := make(map[string]stored, len(keys))
+	tomb := make(map[string]bool)
+	rows, err := s.tx.QueryContext(s.ctx, `
+		SELECT key, id, content_hash, revision, 0 FROM items WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))
+		UNION ALL
+		SELECT key, 0, '', 0, 1 FROM tombstones WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))`,
+		s.feedID, jsonList(keys))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var st stored
+		var isTomb bool
+		if err := rows.Scan(&k, &st.id, &st.hash, &st.revision, &isTomb); err != nil {
+			return nil, nil, err
+		}
+		if isTomb {
+			tomb[k] = true
+		} else {
+			known[k] = st
+		}
+	}
+	return known, tomb, rows.Err()
+}
+
+// insert stores a new item with its mentions and alerts and returns its id.
+func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
+	it := &in.Item
+	if it.FetchedAt.IsZero() {
+		it.FetchedAt = s.now
+	}
+	res, err := s.insItem.ExecContext(s.ctx, s.feedID, it.Key, it.GUID, it.Title, it.Link, it.Author, it.Text,
+		jsonList(it.Categories), it.ImageURL, ms(it.Published), ms(it.Updated), ms(it.FetchedAt), ms(it.Time()),
+		it.ContentHash())
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	s.res.New++
+	watchIDs, err := s.mentions(id, in)
+	if err != nil {
+		return 0, err
+	}
+	if in.Alert {
+		return id, s.alert(id, 1, watchIDs, nil)
+	}
+	return id, nil
+}
+
+// update rewrites a changed item, replaces its mentions and alerts the
+// routes that gain a watch.
+func (s *saver) update(old stored, in *newswatch.IngestItem) error {
+	it := &in.Item
+	if it.FetchedAt.IsZero() {
+		it.FetchedAt = s.now
+	}
+	var before map[int64]bool
+	if in.Alert {
+		rows, err := s.tx.QueryContext(s.ctx, `SELECT DISTINCT watch_id FROM mentions WHERE item_id = ?`, old.id)
+		if err != nil {
+			return err
+		}
+		before = make(map[int64]bool)
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			before[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	rev := old.revision + 1
+	if _, err := s.tx.ExecContext(s.ctx, `UPDATE items SET guid = ?, title = ?, link = ?, author = ?, text = ?,
+		categories = ?, image_url = ?, published = ?, updated = ?, fetched_at = ?, ts = ?, content_hash = ?,
+		revision = ? WHERE id = ?`,
+		it.GUID, it.Title, it.Link, it.Author, it.Text, jsonList(it.Categories), it.ImageURL,
+		ms(it.Published), ms(it.Updated), ms(it.FetchedAt), ms(it.Time()), it.ContentHash(), rev, old.id); err != nil {
+		return err
+	}
+	if _, err := s.tx.ExecContext(s.ctx, `DELETE FROM mentions WHERE item_id = ?`, old.id); err != nil {
+		return err
+	}
+	s.res.Updated++
+	watchIDs, err := s.mentions(old.id, in)
+	if err != nil {
+		return err
+	}
+	if in.Alert {
+		return s.alert(old.id, rev, watchIDs, before)
+	}
+	return nil
+}
+
+// mentions stores the mentions of item id whose watch exists and returns
+// the distinct watch ids.
+func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
+	var ids []int64
+	seen := make(map[int64]bool)
+	ts := ms(in.Item.Time())
+	for _, m := range in.Mentions {
+		if _, ok := s.watches[m.WatchID]; !ok {
+			continue
+		}
+		if _, err := s.insMent.ExecContext(s.ctx, id, m.WatchID, m.Start, m.End, m.Text, ts); err != nil {
+			return nil, err
+		}
+		if !seen[m.WatchID] {
+			seen[m.WatchID] = true
+			ids = append(ids, m.WatchID)
+		}
+	}
+	return ids, nil
+}
+
+// alert writes an outbox row at revision for each route that gets one of
+// watchIDs and, when before is not nil, did not get any watch in before that
+// it now gets. Precisely: the route needs a watch in watchIDs it wants that
+// is not in before.
+func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64]bool) error {
+	for _, r := range s.routes {
+		wants := false
+		for _, wid := range watchIDs {
+			w := s.watches[wid]
+			if routeWants(r, w.guild, w.kind) && !before[wid] {
+				wants = true
+				break
+			}
+		}
+		if !wants {
+			continue
+		}
+		res, err := s.insOut.ExecContext(s.ctx, itemID, r.ID, revision, nonce("m", itemID, r.ID, revision), ms(s.now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			s.res.Alerts++
+		}
+	}
+	return nil
+}

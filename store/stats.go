@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/newswatch/newswatch"
+)
+
+// Stats summarises what guildID sees: its visible feeds, their items and
+// the mentions in them of its visible watches, and its own routes and
+// alerts; "" summarises everything.
+func (db *DB) Stats(ctx context.Context, guildID string) (newswatch.Stats, error) {
+	var st newswatch.Stats
+	if err := db.stats(ctx, guildID, &st); err != nil {
+		return newswatch.Stats{}, fmt.Errorf("store: stats: %w", formatError(err))
+	}
+	return st, nil
+}
+
+func (db *DB) stats(ctx context.Context, g string, st *newswatch.Stats) error {
+	fcond, fargs := visibleFeed("f.id", g)
+	var oldest, newest int64
+	err := db.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(f.failing_since <> 0), 0),
+		coalesce(sum(f.item_count), 0),
+		coalesce(min((SELECT min(ts) FROM items WHERE feed_id = f.id)), 0),
+		coalesce(max((SELECT max(ts) FROM items WHERE feed_id = f.id)), 0)
+		FROM feeds f WHERE `+fcond, fargs...).Scan(&st.Feeds, &st.FailingFeeds, &st.Items, &oldest, &newest)
+	if err != nil {
+		return err
+	}
+	st.OldestItem, st.NewestItem = fromMS(oldest), fromMS(newest)
+	err = db.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM watches WHERE ?1 = '' OR guild_id IN ('', ?1)),
+		(SELECT count(*) FROM routes WHERE ?1 = '' OR guild_id = ?1),
+		(SELECT count(*) FROM outbox o JOIN routes r ON r.id = o.route_id
+			WHERE o.sent_at IS NULL AND (?1 = '' OR r.guild_id = ?1)),
+		(SELECT count(*) FROM outbox o JOIN routes r ON r.id = o.route_id
+			WHERE o.sent_at IS NOT NULL AND (?1 = '' OR r.guild_id = ?1))`, g).
+		Scan(&st.Watches, &st.Routes, &st.PendingAlerts, &st.SentAlerts)
+	if err != nil {
+		return err
+	}
+	icond, iargs := visibleItemCond(g)
+	join := ""
+	if icond != "" {
+		join = " JOIN items i ON i.id = m.item_id"
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT w.name, w.kind, count(*) AS n
+		FROM mentions m JOIN watches w ON w.id = m.watch_id`+join+`
+		WHERE (? = '' OR w.guild_id IN ('', ?))`+icond+`
+		GROUP BY w.id ORDER BY n DESC, w.name`, append([]any{g, g}, iargs...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e newswatch.EntityCount
+		var kind string
+		if err := rows.Scan(&e.Entity, &kind, &e.Count); err != nil {
+			return err
+		}
+		e.Kind = newswatch.Kind(kind)
+		st.Mentions += e.Count
+		if len(st.TopEntities) < 10 {
+			st.TopEntities = append(st.TopEntities, e)
+		}
+	}
+	return rows.Err()
+}
