@@ -215,7 +215,7 @@ func gapPunct(gap string) string {
 	var b strings.Builder
 	for _, r := range gap {
 		switch {
-		case unicode.IsSpace(r) || isHyphen(r):
+		case unicode.IsSpace(r) || isHyphen(r) || unicode.Is(unicode.Cf, r):
 		case isApos(r):
 			b.WriteByte('\'')
 		default:
@@ -239,7 +239,7 @@ func textGap(gap string) (uint64, bool) {
 	punct := false
 	for _, r := range gap {
 		switch {
-		case r == ' ', isHyphen(r), unicode.IsSpace(r):
+		case r == ' ', isHyphen(r), unicode.IsSpace(r), unicode.Is(unicode.Cf, r):
 		default:
 			if isApos(r) {
 				r = '\''
@@ -262,7 +262,7 @@ func gapMatches(gap, want string) bool {
 	}
 	for _, r := range gap {
 		switch {
-		case r == ' ', isHyphen(r), unicode.IsSpace(r):
+		case r == ' ', isHyphen(r), unicode.IsSpace(r), unicode.Is(unicode.Cf, r):
 		default:
 			if isApos(r) {
 				r = '\''

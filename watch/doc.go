@@ -7,7 +7,8 @@
 // letters, digits and marks. An apostrophe (' ’ ‘ ʼ or `) between two word
 // characters belongs to the word, and all five are the same character, so
 // Слов'янськ, Слов’янськ and Словʼянськ are one name. Anything else ends a
-// word, hyphens included: "Kiev-Moscow talks" mentions Kiev. Names match
+// word, hyphens included: "Kiev-Moscow talks" mentions Kiev. Soft hyphens
+// and zero-width joiners between word characters are skipped. Names match
 // whole words only ("Kievan" is not Kiev), case-insensitively unless the
 // watch is case-sensitive, in which case every compared letter must have the
 // case it has in the name. A word ending in "'s" also matches as the name
@@ -16,9 +17,10 @@
 // offsets always index the caller's original bytes.
 //
 // Between the words of a multi-word name a text may have any run of spaces
-// (NBSP, tabs and line breaks included) and hyphens, up to 1 KB; any other
-// punctuation breaks the name unless the name itself has it there
-// ("Atlanta, Georgia" needs the comma).
+// (NBSP, tabs, line breaks and zero-width spaces included) and hyphens, up
+// to 1 KB; any other punctuation breaks the name unless the name itself has
+// it there ("Atlanta, Georgia" needs the comma, "San Jose. Thomas" is not
+// Jose Thomas).
 //
 // # Cyrillic case forms
 //

@@ -104,6 +104,8 @@ func TestMatchRules(t *testing.T) {
 		{"nbsp", "Sergei\u00a0Lavrov", []hit{{"Sergei Lavrov", "Sergei\u00a0Lavrov"}}},
 		{"hyphen", "Sergei-Lavrov", []hit{{"Sergei Lavrov", "Sergei-Lavrov"}}},
 		{"spaced hyphen", "Sergei - Lavrov", []hit{{"Sergei Lavrov", "Sergei - Lavrov"}}},
+		{"zero-width space", "Sergei\u200bLavrov", []hit{{"Sergei Lavrov", "Sergei\u200bLavrov"}}},
+		{"soft hyphen inside a word", "Kra\u00admatorsk and Kiev\u00ad", []hit{{"Kramatorsk", "Kra\u00admatorsk"}, {"Kyiv", "Kiev"}}},
 		{"punctuation breaks a name", "San Jose. Thomas said", nil},
 		{"comma breaks a name", "Sergei, Lavrov", []hit{{"Sergei Lavrov", "Lavrov"}}},
 		{"multi-word found", "Jose Thomas said", []hit{{"Jose Thomas", "Jose Thomas"}}},

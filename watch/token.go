@@ -66,6 +66,13 @@ func isApos(r rune) bool {
 	return r == '\'' || r == '’' || r == '‘' || r == 'ʼ' || r == '`'
 }
 
+// isIgnorable reports whether r is an invisible character that does not
+// split a word when it stands between word characters: soft hyphen,
+// zero-width (non-)joiner, word joiner, BOM.
+func isIgnorable(r rune) bool {
+	return r == 0xad || r == 0x200c || r == 0x200d || r == 0x2060 || r == 0xfeff
+}
+
 // isCyrillic reports whether r is in the Cyrillic and Cyrillic Supplement blocks.
 func isCyrillic(r rune) bool { return r >= 0x400 && r <= 0x52f }
 
@@ -211,6 +218,12 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 		} else {
 			r, size = utf8.DecodeRuneInString(s[i:])
 			switch {
+			case isIgnorable(r):
+				if !wordAt(s, i+size) {
+					goto done
+				}
+				i += size
+				continue
 			case isApos(r):
 				if !wordAt(s, i+size) {
 					goto done
