@@ -228,14 +228,14 @@ var ErrTokenRejected = errors.New("bot: Discord rejected the bot token (401 Unau
 // A rejected token returns ErrTokenRejected at once, without reconnecting.
 func (b *Bot) Run(ctx context.Context) error {
 	if _, err := b.s.User("@me", discordgo.WithContext(ctx)); err != nil {
-		return b.connectError("check the token", err)
+		return b.connectError(ctx, "check the token", err)
 	}
 	b.s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		b.onInteraction(ctx, ic.Interaction)
 	})
 	b.s.ShouldReconnectOnError = false
 	if err := b.s.Open(); err != nil {
-		return b.connectError("open the gateway", err)
+		return b.connectError(ctx, "open the gateway", err)
 	}
 	b.s.ShouldReconnectOnError = true
 	defer func() {
@@ -245,15 +245,19 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}()
 	if err := b.registerCommands(ctx); err != nil {
-		return b.connectError("register the commands", err)
+		return b.connectError(ctx, "register the commands", err)
 	}
 	b.log.Info("connected to Discord", "guilds", len(b.cfg.GuildIDs))
 	b.deliverLoop(ctx)
 	return nil
 }
 
-// connectError turns a failure while connecting into one clear line.
-func (b *Bot) connectError(what string, err error) error {
+// connectError turns a failure while connecting into one clear line; a
+// failure because ctx ended is a normal stop (nil).
+func (b *Bot) connectError(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
 	var rest *discordgo.RESTError
 	if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
 		return ErrTokenRejected

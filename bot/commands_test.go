@@ -217,7 +217,7 @@ func TestGuildsAreIsolated(t *testing.T) {
 	if got, want := e.counts(guildA), (counts{1, 1, 1}); got != want {
 		t.Errorf("guild A now has %+v, want %+v", got, want)
 	}
-	r := e.do(guildB, "0", discordtest.Command("mentions", discordtest.Focused("name", "mar")))
+	r := e.auto(guildB, discordtest.Command("mentions", discordtest.Focused("name", "mar")))
 	if r.CallbackType != 8 || len(r.Choices) != 0 {
 		t.Errorf("guild B autocomplete: %+v", r.Choices)
 	}
@@ -249,7 +249,7 @@ func TestAutocomplete(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := e.do(guildA, admin, tt.data)
+			r := e.auto(guildA, tt.data)
 			if r.CallbackType != 8 {
 				t.Fatalf("callback type %d, want 8", r.CallbackType)
 			}

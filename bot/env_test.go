@@ -210,6 +210,16 @@ func (e *env) do(guild, perms string, data map[string]any, roles ...string) disc
 	return r
 }
 
+// auto sends an autocomplete interaction.
+func (e *env) auto(guild string, data map[string]any) discordtest.Reply {
+	e.t.Helper()
+	r, err := e.fake.Interact(discordtest.Interaction{Type: 4, GuildID: guild, Permissions: admin, Data: data}, wait)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}
+
 // watch stores a watch directly.
 func (e *env) watch(guild, name string, kind newswatch.Kind, aliases ...string) newswatch.Watch {
 	e.t.Helper()
