@@ -398,7 +398,7 @@ func (db *DB) AllPollableFeeds(ctx context.Context) ([]newswatch.Feed, error) {
 // RetryFeed makes feedID due at now and resets its failure count. guildID
 // must see the feed (ENOTFOUND).
 func (db *DB) RetryFeed(ctx context.Context, guildID string, feedID int64, now time.Time) error {
-	cond, args := visibleFeed("id", guildID)
+	cond, args := visibleFeed("feeds.id", guildID)
 	res, err := db.w.ExecContext(ctx, `UPDATE feeds SET next_poll_at = ?, consecutive_failures = 0
 		WHERE id = ? AND `+cond, append([]any{ms(now), feedID}, args...)...)
 	if err != nil {
