@@ -3,10 +3,12 @@ package feeds_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -240,7 +242,7 @@ func TestPollerIsolation(t *testing.T) {
 	e.srv.set("/good", rssBytes("Good", newsItems("g2", 4, now)))
 	start := time.Now()
 	st = e.cycle(true)
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 8*time.Second {
 		t.Errorf("cycle took %s", d)
 	}
 	if st.Feeds != 5 || st.Fetched != 1 || st.Failed != 4 || st.New != 4 {
@@ -360,5 +362,67 @@ func TestPollerDefaultRefusesLoopback(t *testing.T) {
 	}
 	if n := e.srv.count("/a"); n != 0 {
 		t.Errorf("server got %d requests", n)
+	}
+}
+
+// TestPollerConcurrencyLimits: feeds on two host names of one server, each
+// answering slowly; the server never sees more than PerHost requests per
+// host nor more than Concurrency in all.
+func TestPollerConcurrencyLimits(t *testing.T) {
+	tests := []struct {
+		name                 string
+		concurrency, perHost int
+		wantHost, wantTotal  int
+	}{
+		{"per host bound", 8, 2, 2, 4},
+		{"total bound", 3, 2, 2, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.Concurrency, cfg.PerHost = tt.concurrency, tt.perHost
+			e := newEnv(t, cfg, nil)
+			doc := rssBytes("slow", newsItems("s", 2, time.Now()))
+			var mu sync.Mutex
+			inHost, peakHost := map[string]int{}, map[string]int{}
+			total, peakTotal := 0, 0
+			for i := range 8 {
+				e.srv.handle(fmt.Sprintf("/slow/%d", i), func(w http.ResponseWriter, r *http.Request) {
+					host, _, _ := net.SplitHostPort(r.Host)
+					mu.Lock()
+					inHost[host]++
+					total++
+					peakHost[host] = max(peakHost[host], inHost[host])
+					peakTotal = max(peakTotal, total)
+					mu.Unlock()
+					time.Sleep(150 * time.Millisecond)
+					mu.Lock()
+					inHost[host]--
+					total--
+					mu.Unlock()
+					w.Write(doc)
+				})
+				if i%2 == 0 {
+					e.addFeed(fmt.Sprintf("/slow/%d", i))
+				} else {
+					u := strings.Replace(e.url, "127.0.0.1", "localhost", 1)
+					if _, err := e.db.EnsureFeed(e.ctx, fmt.Sprintf("%s/slow/%d", u, i), newswatch.GlobalScope, "cli", 0); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			st := e.cycle(false)
+			if st.Fetched != 8 {
+				t.Fatalf("stats %+v, want 8 fetched", st)
+			}
+			for h, p := range peakHost {
+				if p != tt.wantHost {
+					t.Errorf("host %s: peak %d concurrent requests, want %d", h, p, tt.wantHost)
+				}
+			}
+			if len(peakHost) != 2 || peakTotal != tt.wantTotal {
+				t.Errorf("peak total %d over %d hosts, want %d over 2", peakTotal, len(peakHost), tt.wantTotal)
+			}
+		})
 	}
 }
