@@ -45,7 +45,11 @@ const (
 // Dates: an unparseable or missing published date is unknown (zero) unless
 // the item has an updated date, which stands in for it; dates before 1990
 // are unknown; dates later than ten minutes after the fetch are clamped to
-// the fetch time. Item keys are unique within the document (see uniqueKeys).
+// the fetch time.
+//
+// Item keys are unique within the document: newswatch.ItemKey (GUID, else
+// link, else a hash of title and text); a GUID repeated in the document
+// becomes "GUID link"; a key still repeated gets " #position" appended.
 // Parse never panics: a panic in the underlying parser becomes an error.
 func Parse(body []byte, contentType, baseURL string) (*Document, error) {
 	return parseAt(body, contentType, baseURL, time.Now())
