@@ -95,7 +95,7 @@ const snippetSide = 120
 // and line breaks flattened. Offsets that do not fit text are looked up by
 // the mention's own text; failing that, the start of text is returned.
 func snippetAround(text string, start, end int, mention string) string {
-	if start < 0 || end < start || end > len(text) || !utf8.RuneStart(text[start]) && start < len(text) ||
+	if start < 0 || end < start || end > len(text) || start < len(text) && !utf8.RuneStart(text[start]) ||
 		end < len(text) && !utf8.RuneStart(text[end]) {
 		start, end = -1, -1
 		if mention != "" {

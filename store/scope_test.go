@@ -64,14 +64,14 @@ func TestGuildIsolation(t *testing.T) {
 			Feeds: []string{"https://global.example/rss", "https://one.example/rss"}, Items: []string{"one", "glob"},
 			Search: []string{"one", "glob"}, Watches: []string{"Kyiv", "Zelensky", "Lviv"}, Routes: []string{"c1", "c1a"},
 			KyivMentions: []string{"one", "glob"}, LvivMentions: []string{"one", "glob"},
-			Counts: []newswatch.DayCount{{"Kyiv", day, 2}, {"Lviv", day, 2}},
+			Counts: []newswatch.DayCount{{Entity: "Kyiv", Day: day, Count: 2}, {Entity: "Lviv", Day: day, Count: 2}},
 			Stats:  [4]int{2, 2, 3, 2},
 		},
 		"g2": {
 			Feeds: []string{"https://global.example/rss", "https://two.example/rss"}, Items: []string{"two", "glob"},
 			Search: []string{"two", "glob"}, Watches: []string{"Kyiv", "Zelensky", "Odesa"}, Routes: []string{"c2"},
 			KyivMentions: []string{"two", "glob"}, LvivErr: newswatch.ENOTFOUND,
-			Counts: []newswatch.DayCount{{"Kyiv", day, 2}, {"Odesa", day, 2}},
+			Counts: []newswatch.DayCount{{Entity: "Kyiv", Day: day, Count: 2}, {Entity: "Odesa", Day: day, Count: 2}},
 			Stats:  [4]int{2, 2, 3, 1},
 		},
 		"": {
@@ -80,7 +80,7 @@ func TestGuildIsolation(t *testing.T) {
 			Search: []string{"two", "one", "glob"}, Watches: []string{"Kyiv", "Zelensky", "Lviv", "Odesa"},
 			Routes: []string{"console", "c1", "c1a", "c2"}, KyivMentions: []string{"two", "one", "glob"},
 			LvivMentions: []string{"two", "one", "glob"},
-			Counts:       []newswatch.DayCount{{"Kyiv", day, 3}, {"Lviv", day, 3}, {"Odesa", day, 3}},
+			Counts:       []newswatch.DayCount{{Entity: "Kyiv", Day: day, Count: 3}, {Entity: "Lviv", Day: day, Count: 3}, {Entity: "Odesa", Day: day, Count: 3}},
 			Stats:        [4]int{3, 3, 4, 4},
 		},
 	}
@@ -137,7 +137,7 @@ func TestGuildIsolation(t *testing.T) {
 	checkFTS(t, db)
 }
 
-func second[A any](_ A, err error) error            { return err }
+func second[A any](_ A, err error) error             { return err }
 func third[A, B any](_ A, _ B, err error) error      { return err }
 func fmtKeys(items []newswatch.Item) (keys []string) { return keysOf(items) }
 

@@ -90,7 +90,13 @@ func splitQuery(q string) []searchTerm {
 // letter or digit are ignored. It fails with EINVALID when nothing
 // searchable remains or the query is too long.
 func ftsQuery(q string) (string, error) {
-	q = strings.ToValidUTF8(q, " ")
+	// FTS5 reads the query as a C string: a NUL would end it mid-quote.
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(q, " "))
 	if utf8.RuneCountInString(q) > maxSearchRunes {
 		return "", newswatch.Errorf(newswatch.EINVALID, "The search is too long: at most %d characters.", maxSearchRunes)
 	}
