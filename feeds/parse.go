@@ -68,7 +68,11 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	if isJSON(body) {
 		body = dropNullItems(body)
 	}
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	fp := gofeed.NewParser()
+	// The image fallback is taken from the HTML while converting it to
+	// text; gofeed's own would parse every item's HTML a second time.
+	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	f, err := fp.Parse(bytes.NewReader(body))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, &NotFeedError{Reason: "the document is not RSS, Atom or JSON Feed"}
@@ -110,10 +114,14 @@ func convertItem(it *gofeed.Item, base *url.URL, now time.Time) newswatch.Item {
 	if strings.TrimSpace(body) == "" {
 		body = it.Description
 	}
-	out.Text = HTMLToText(body, base)
+	text, img := htmlToText(body, base)
+	out.Text = text
 	out.Author = truncate(authors(it), maxFieldLen)
 	out.Categories = categories(it.Categories)
-	out.ImageURL = truncate(image(it, base), maxFieldLen)
+	if out.ImageURL = image(it, base); out.ImageURL == "" {
+		out.ImageURL = img
+	}
+	out.ImageURL = truncate(out.ImageURL, maxFieldLen)
 	out.Updated = sanitizeDate(it.UpdatedParsed, now)
 	out.Published = sanitizeDate(it.PublishedParsed, now)
 	if out.Published.IsZero() {

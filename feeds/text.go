@@ -21,8 +21,15 @@ const MaxTextLen = 100_000
 // with the URL resolved against base, runs of spaces collapse to one space
 // and blank lines to one, control characters go.
 func HTMLToText(s string, base *url.URL) string {
+	text, _ := htmlToText(s, base)
+	return text
+}
+
+// htmlToText is HTMLToText that also returns the first <img> source as an
+// absolute http(s) URL.
+func htmlToText(s string, base *url.URL) (text, img string) {
 	if !strings.ContainsAny(s, "<&") {
-		return tidy(s, true)
+		return tidy(s, true), ""
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -34,7 +41,7 @@ func HTMLToText(s string, base *url.URL) string {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return tidy(b.String(), true)
+			return tidy(b.String(), true), img
 		case html.TextToken:
 			if skip == 0 {
 				b.Write(z.Text())
@@ -67,7 +74,11 @@ func HTMLToText(s string, base *url.URL) string {
 			case a == atom.Br:
 				b.WriteByte('\n')
 			case a == atom.Img && hasAttr:
-				if alt := attr(z, "alt"); strings.TrimSpace(alt) != "" {
+				src, alt := imgAttrs(z)
+				if img == "" {
+					img = resolveURL(base, src)
+				}
+				if strings.TrimSpace(alt) != "" {
 					b.WriteString(" " + alt + " ")
 				}
 			case block(a):
@@ -109,6 +120,21 @@ func attr(z *html.Tokenizer, want string) string {
 		}
 		if !more {
 			return ""
+		}
+	}
+}
+
+func imgAttrs(z *html.Tokenizer) (src, alt string) {
+	for {
+		k, v, more := z.TagAttr()
+		switch string(k) {
+		case "src":
+			src = string(v)
+		case "alt":
+			alt = string(v)
+		}
+		if !more {
+			return src, alt
 		}
 	}
 }

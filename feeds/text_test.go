@@ -57,3 +57,18 @@ func TestPlainLine(t *testing.T) {
 		t.Errorf("plainLine = %q, want %q", got, want)
 	}
 }
+
+func TestHTMLToTextFirstImage(t *testing.T) {
+	base, _ := url.Parse("https://site.example/news/")
+	tests := []struct{ in, want string }{
+		{`<p>x</p><img src="/a.jpg" alt="A"><img src="/b.jpg">`, "https://site.example/a.jpg"},
+		{`<img src="data:image/png;base64,xx"><img src="b.png">`, "https://site.example/news/b.png"},
+		{`<p>no image</p>`, ""},
+		{`plain`, ""},
+	}
+	for _, tt := range tests {
+		if _, got := htmlToText(tt.in, base); got != tt.want {
+			t.Errorf("htmlToText(%q) image = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
