@@ -148,17 +148,18 @@ func (e *env) start() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	ids, res, _ := e.fake.GatewayStats()
 	ctx, cancel := context.WithCancel(e.ctx)
 	e.bot, e.cancel, e.done = b, cancel, make(chan error, 1)
 	go func() { e.done <- b.Run(ctx) }()
-	ids, res, _ := e.fake.GatewayStats()
 	if !e.fake.WaitConnected(ids+1, res, wait) {
 		select {
 		case err := <-e.done:
 			e.t.Fatalf("bot stopped: %v", err)
 		default:
 		}
-		e.t.Fatal("bot did not connect to the fake gateway")
+		i, r, c := e.fake.GatewayStats()
+		e.t.Fatalf("bot did not connect to the fake gateway (identifies %d resumes %d connected %v)\nbot log:\n%s\nstd log:\n%s", i, r, c, e.logs, stdLog)
 	}
 	for _, g := range e.cfg.GuildIDs {
 		if !e.fake.WaitCommands(g, wait) {
