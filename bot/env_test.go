@@ -67,7 +67,7 @@ func TestMain(m *testing.M) {
 
 // env is one bot connected to a fake Discord, over a real store.
 type env struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	db   *store.DB
 	fake *discordtest.Fake
@@ -85,7 +85,7 @@ type env struct {
 	done   chan error
 }
 
-func newEnv(t *testing.T, tweak ...func(*env)) *env {
+func newEnv(t testing.TB, tweak ...func(*env)) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "newswatch.db"))
