@@ -168,37 +168,60 @@ func resolveURL(base *url.URL, ref string) string {
 // multiline keeps line breaks (at most one blank line in a row); otherwise
 // everything becomes one line.
 func tidy(s string, multiline bool) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	out := make([]byte, 0, len(s))
 	space, newlines := false, 0
-	for _, r := range s {
-		switch {
-		case r == '\n' && multiline:
-			newlines++
-			space = false
-			continue
-		case r == '\r' && multiline:
-			continue
-		case isControl(r) || r == '\u200b' || r == '\ufeff':
-			continue
-		case unicode.IsSpace(r):
-			space = true
-			continue
+	for i := 0; i < len(s); {
+		c := s[i]
+		n := 1
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\n' && multiline:
+				newlines++
+				space = false
+				i++
+				continue
+			case c == '\r' && multiline:
+				i++
+				continue
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+				space = true
+				i++
+				continue
+			case c < 0x20 || c == 0x7F:
+				i++
+				continue
+			}
+		} else {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case isControl(r) || r == '\u200b' || r == '\ufeff':
+				i += n
+				continue
+			case unicode.IsSpace(r):
+				space = true
+				i += n
+				continue
+			}
 		}
-		if b.Len() > 0 {
+		if len(out) > 0 {
 			switch {
 			case newlines >= 2:
-				b.WriteString("\n\n")
+				out = append(out, '\n', '\n')
 			case newlines == 1:
-				b.WriteByte('\n')
+				out = append(out, '\n')
 			case space:
-				b.WriteByte(' ')
+				out = append(out, ' ')
 			}
 		}
 		space, newlines = false, 0
-		b.WriteRune(r)
+		out = append(out, s[i:i+n]...)
+		i += n
 	}
-	return truncate(b.String(), MaxTextLen)
+	if !utf8.Valid(out) {
+		out = []byte(strings.ToValidUTF8(string(out), "\uFFFD"))
+	}
+	return truncate(string(out), MaxTextLen)
 }
 
 // truncate cuts s to at most n bytes at a rune boundary.

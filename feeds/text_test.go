@@ -72,3 +72,17 @@ func TestHTMLToTextFirstImage(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkHTMLToText(b *testing.B) {
+	var sb strings.Builder
+	for i := range 12 {
+		sb.WriteString(`<p>Officials in <b>Sloviansk</b> said on Monday that the market reopened after repairs; `)
+		sb.WriteString(`<a href="/ref/` + string(rune('a'+i)) + `">the report</a> — Славянск, Краматорск &amp; others.</p>`)
+	}
+	in := sb.String()
+	base, _ := url.Parse("https://site.example/")
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		htmlToText(in, base)
+	}
+}
