@@ -62,6 +62,7 @@ func (b *Bot) deliverPass(ctx context.Context) (full bool) {
 		}
 		return false
 	}
+	sent := 0
 	for _, g := range groupByChannel(alerts) {
 		if ctx.Err() != nil {
 			return false
@@ -70,16 +71,17 @@ func (b *Bot) deliverPass(ctx context.Context) (full bool) {
 			continue
 		}
 		if len(g.alerts) > b.cfg.SummaryAfter {
-			b.deliverSummary(ctx, g)
+			sent += b.deliverSummary(ctx, g)
 			continue
 		}
-		for _, a := range g.alerts {
-			if !b.deliverOne(ctx, a) {
+		for i, a := range g.alerts {
+			if !b.deliverOne(ctx, a, g.alerts[i+1:]) {
 				break
 			}
+			sent++
 		}
 	}
-	return len(alerts) >= b.cfg.BatchSize
+	return len(alerts) >= b.cfg.BatchSize && sent > 0
 }
 
 func groupByChannel(alerts []newswatch.Alert) []*channelAlerts {
@@ -114,12 +116,13 @@ func (b *Bot) block(channelID string, until time.Time) {
 	b.blocked[channelID] = until
 }
 
-// deliverOne posts one alert and marks it sent; it reports success.
-func (b *Bot) deliverOne(ctx context.Context, a newswatch.Alert) bool {
+// deliverOne posts one alert and marks it sent; it reports success. rest
+// are the channel's later alerts, which wait if this one is deferred.
+func (b *Bot) deliverOne(ctx context.Context, a newswatch.Alert, rest []newswatch.Alert) bool {
 	m := alertMessage(a)
 	id, err := b.postMessage(ctx, a.Route.ChannelID, m)
 	if err != nil {
-		b.deliveryFailed(ctx, a, err)
+		b.deliveryFailed(ctx, a, rest, err)
 		return false
 	}
 	b.markSent(ctx, []newswatch.Alert{a}, id)
@@ -141,8 +144,9 @@ func (b *Bot) markSent(ctx context.Context, alerts []newswatch.Alert, id string)
 }
 
 // deliveryFailed disables the route on 403/404 and otherwise defers the
-// alert, holding back the rest of its channel until then.
-func (b *Bot) deliveryFailed(ctx context.Context, a newswatch.Alert, err error) {
+// alert and the channel's later alerts (rest) to the same time, so they
+// keep their order, also across a restart, and do not fill the next batch.
+func (b *Bot) deliveryFailed(ctx context.Context, a newswatch.Alert, rest []newswatch.Alert, err error) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -177,6 +181,12 @@ func (b *Bot) deliveryFailed(ctx context.Context, a newswatch.Alert, err error) 
 	b.block(a.Route.ChannelID, notBefore)
 	if derr := b.deps.Store.DeferAlert(ctx, a.ID, notBefore, reason); derr != nil {
 		b.log.Error("defer alert", "alert", a.ID, "err", derr)
+	}
+	for _, r := range rest {
+		if derr := b.deps.Store.DeferAlert(ctx, r.ID, notBefore, "waiting for an earlier alert of this channel"); derr != nil {
+			b.log.Error("defer alert", "alert", r.ID, "err", derr)
+			return
+		}
 	}
 }
 
@@ -285,17 +295,21 @@ func discordTime(t time.Time) string {
 }
 
 // deliverSummary posts a channel's many pending alerts as summary messages
-// (as few as the limits allow), each marking its alerts sent.
-func (b *Bot) deliverSummary(ctx context.Context, g *channelAlerts) {
+// (as few as the limits allow), each marking its alerts sent. It returns
+// how many alerts it delivered.
+func (b *Bot) deliverSummary(ctx context.Context, g *channelAlerts) int {
+	done := 0
 	for _, chunk := range summaryChunks(g.alerts) {
 		m := summaryMessage(g.route, chunk, len(g.alerts))
 		id, err := b.postMessage(ctx, g.route.ChannelID, m)
 		if err != nil {
-			b.deliveryFailed(ctx, chunk[0], err)
-			return
+			b.deliveryFailed(ctx, chunk[0], g.alerts[done+1:], err)
+			return done
 		}
 		b.markSent(ctx, chunk, id)
+		done += len(chunk)
 	}
+	return done
 }
 
 // summaryLine is one alert in a summary.

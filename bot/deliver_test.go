@@ -214,11 +214,13 @@ func TestDiscordDownThenUp(t *testing.T) {
 	if len(as) != 3 || as[0].Attempts == 0 {
 		t.Fatalf("pending while down: %d alerts, first with %d attempts; want 3, deferred", len(as), as[0].Attempts)
 	}
+	e.items(f.ID, guildA, "Kyiv 4") // new while the older ones wait: must not overtake them
+	time.Sleep(500 * time.Millisecond)
 	e.fake.SetDown(false)
 	if !e.waitNoPending(20 * time.Second) {
 		t.Fatal("alerts not delivered after Discord came back")
 	}
-	if diff := cmp.Diff([]string{"Kyiv 1", "Kyiv 2", "Kyiv 3"}, titles(e.fake.Messages(chanA))); diff != "" {
+	if diff := cmp.Diff([]string{"Kyiv 1", "Kyiv 2", "Kyiv 3", "Kyiv 4"}, titles(e.fake.Messages(chanA))); diff != "" {
 		t.Errorf("messages (-want +got):\n%s", diff)
 	}
 }
