@@ -366,3 +366,25 @@ func TestAlertsCommands(t *testing.T) {
 		})
 	}
 }
+
+func TestEndlessRateLimitIsBounded(t *testing.T) {
+	e := newEnv(t, func(e *env) { e.cfg.MaxRetries = 2 })
+	f := setupAlerts(e, "")
+	e.start()
+	e.fake.Inject(discordtest.Fault{Method: "POST", PathPrefix: "/channels/", Status: http.StatusTooManyRequests, RetryAfter: 0.05, Times: 1000})
+	e.items(f.ID, guildA, "Kyiv limited")
+	time.Sleep(1500 * time.Millisecond)
+	posts := 0
+	for _, r := range e.fake.Requests() {
+		if r.Method == "POST" && strings.HasPrefix(r.Path, "/channels/") {
+			posts++
+		}
+	}
+	if posts != 3 {
+		t.Errorf("%d posts in 1.5s, want 3 (one try and two retries, then a deferral)", posts)
+	}
+	as := e.pending()
+	if len(as) != 1 || as[0].Attempts != 1 {
+		t.Errorf("pending %d alerts with attempts %v, want 1 deferred once", len(as), as)
+	}
+}
