@@ -39,6 +39,10 @@ func (b *Bot) watchAdd(ctx context.Context, v *invocation) (*reply, error) {
 	}
 	candidate := make([]newswatch.Watch, 0, len(visible)+1)
 	for _, x := range visible {
+		if x.GuildID == newswatch.GlobalScope && strings.EqualFold(x.Name, w.Name) {
+			return nil, newswatch.Errorf(newswatch.EFORBIDDEN,
+				"The watch %q comes from the bot's configuration and cannot be changed from Discord.", x.Name)
+		}
 		if x.GuildID == w.GuildID && strings.EqualFold(x.Name, w.Name) {
 			continue
 		}

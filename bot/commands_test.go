@@ -109,6 +109,8 @@ func TestWatchCommands(t *testing.T) {
 		{"alias conflict", discordtest.Command("watch add", discordtest.Str("name", "Donetsk City"), discordtest.Str("kind", "city"),
 			discordtest.Str("aliases", "Donetsk")), "", true},
 		{"global is read-only", discordtest.Command("watch remove", discordtest.Str("name", "Donetsk")), "", true},
+		{"global can't be changed", discordtest.Command("watch add", discordtest.Str("name", "donetsk"), discordtest.Str("kind", "city")),
+			"comes from the bot's configuration", true},
 		{"remove", discordtest.Command("watch remove", discordtest.Str("name", "Kharkiv")), "Removed the watch **Kharkiv**", false},
 		{"remove again", discordtest.Command("watch remove", discordtest.Str("name", "Kharkiv")), "", true},
 	} {
@@ -121,6 +123,27 @@ func TestWatchCommands(t *testing.T) {
 	}
 	if _, err := e.db.WatchByName(e.ctx, guildA, "Donetsk"); err != nil {
 		t.Errorf("the global watch was removed: %v", err)
+	}
+}
+
+func TestWatchCap(t *testing.T) {
+	e := newEnv(t, func(e *env) { e.cfg.MaxWatchesPerGuild = 1 })
+	e.start()
+	add := func(name string) discordtest.Reply {
+		return e.do(guildA, admin, discordtest.Command("watch add", discordtest.Str("name", name), discordtest.Str("kind", "city")))
+	}
+	if r := add("Odesa"); r.Ephemeral {
+		t.Fatalf("first watch: %q", r.Text())
+	}
+	r := add("Lviv")
+	if !r.Ephemeral || r.Text() == "" || strings.Contains(r.Text(), "Internal") || strings.Contains(r.Text(), "went wrong") {
+		t.Errorf("over the cap: %q (ephemeral %v), want a plain refusal", r.Text(), r.Ephemeral)
+	}
+	if c := e.counts(guildA); c.Watches != 1 {
+		t.Errorf("%d watches stored, want 1", c.Watches)
+	}
+	if r := add("Odesa"); r.Ephemeral || !strings.Contains(r.Text(), "Changed") {
+		t.Errorf("changing a watch at the cap: %q", r.Text())
 	}
 }
 
@@ -213,6 +236,23 @@ func TestGuildsAreIsolated(t *testing.T) {
 				t.Errorf("guild B got %q", r.Text())
 			}
 		})
+	}
+	fa, err := e.db.FeedByURL(e.ctx, "http://feeds.test/guild-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.items(fa.ID, guildA, "Secret Mariupol story")
+	for _, d := range []map[string]any{
+		discordtest.Command("latest", discordtest.Str("feed", itoa(fa.ID))),
+		discordtest.Command("latest"),
+		discordtest.Command("search", discordtest.Str("query", "secret")),
+	} {
+		if got := e.do(guildB, "0", d).Text(); strings.Contains(got, "Secret") {
+			t.Errorf("guild B sees guild A's item: %q", got)
+		}
+	}
+	if got := e.do(guildA, "0", discordtest.Command("latest", discordtest.Str("feed", itoa(fa.ID)))).Text(); !strings.Contains(got, "Secret") {
+		t.Errorf("guild A does not see its own item: %q", got)
 	}
 	if got, want := e.counts(guildA), (counts{1, 1, 1}); got != want {
 		t.Errorf("guild A now has %+v, want %+v", got, want)
