@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 
 	"github.com/newswatch/newswatch"
@@ -226,6 +227,7 @@ var ErrTokenRejected = errors.New("bot: Discord rejected the bot token (401 Unau
 // Run connects to Discord, registers the commands, answers interactions and
 // delivers alerts until ctx ends; then it closes the session and returns nil.
 // A rejected token returns ErrTokenRejected at once, without reconnecting.
+// A dropped gateway connection is resumed with backoff.
 func (b *Bot) Run(ctx context.Context) error {
 	if _, err := b.s.User("@me", discordgo.WithContext(ctx)); err != nil {
 		return b.connectError(ctx, "check the token", err)
@@ -233,23 +235,62 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		b.onInteraction(ctx, ic.Interaction)
 	})
+	disconnected := make(chan struct{}, 1)
+	b.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
+		select {
+		case disconnected <- struct{}{}:
+		default:
+		}
+	})
+	// The bot reconnects itself (gateway below), so that a token rejected
+	// on reconnect ends Run instead of looping in discordgo; this also
+	// avoids discordgo#513 (Close hanging after op 7).
 	b.s.ShouldReconnectOnError = false
 	if err := b.s.Open(); err != nil {
 		return b.connectError(ctx, "open the gateway", err)
 	}
-	b.s.ShouldReconnectOnError = true
 	defer func() {
-		b.s.ShouldReconnectOnError = false
 		if err := b.s.Close(); err != nil {
-			b.log.Warn("close the Discord session", "err", err)
+			b.log.Warn("close the Discord session", "err", b.redact(err.Error()))
 		}
 	}()
 	if err := b.registerCommands(ctx); err != nil {
 		return b.connectError(ctx, "register the commands", err)
 	}
 	b.log.Info("connected to Discord", "guilds", len(b.cfg.GuildIDs))
-	b.deliverLoop(ctx)
-	return nil
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		b.deliverLoop(gctx)
+		return nil
+	})
+	g.Go(func() error { return b.gateway(gctx, disconnected) })
+	return g.Wait()
+}
+
+// gateway reopens the gateway connection (a resume) whenever it drops, with
+// backoff, until ctx ends or Discord rejects the token.
+func (b *Bot) gateway(ctx context.Context, disconnected <-chan struct{}) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-disconnected:
+		}
+		for attempt := 0; ; attempt++ {
+			if !sleep(ctx, min(time.Second<<min(attempt, 6), time.Minute)) {
+				return nil
+			}
+			err := b.s.Open()
+			if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+				b.log.Info("gateway connection restored")
+				break
+			}
+			if cerr := b.connectError(ctx, "reopen the gateway", err); cerr == nil || errors.Is(cerr, ErrTokenRejected) {
+				return cerr
+			}
+			b.log.Warn("reopen the gateway", "attempt", attempt+1, "err", b.redact(err.Error()))
+		}
+	}
 }
 
 // connectError turns a failure while connecting into one clear line; a

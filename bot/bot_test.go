@@ -130,3 +130,19 @@ func TestGatewayDropResumes(t *testing.T) {
 		t.Errorf("identified %d times, want 1 (resume, not a new session)", ids)
 	}
 }
+
+func TestTokenRevokedWhileRunning(t *testing.T) {
+	e := newEnv(t)
+	e.start()
+	e.fake.SetToken("another-token")
+	e.fake.DropGateway()
+	select {
+	case err := <-e.done:
+		if !errors.Is(err, bot.ErrTokenRejected) {
+			t.Errorf("Run() = %v, want ErrTokenRejected", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Run kept going with a revoked token")
+	}
+	e.cancel = nil
+}

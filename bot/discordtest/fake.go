@@ -122,6 +122,14 @@ func (f *Fake) Close() {
 	f.srv.Close()
 }
 
+// SetToken changes the token the fake accepts, as a token reset in the
+// developer portal would; sessions already connected stay connected.
+func (f *Fake) SetToken(token string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.token = token
+}
+
 // Requests returns a copy of every recorded REST request, in order.
 func (f *Fake) Requests() []Request {
 	f.mu.Lock()

@@ -89,7 +89,11 @@ func (f *Fake) write(conn *websocket.Conn, p gwPayload) error {
 	return conn.WriteJSON(p)
 }
 
-func (f *Fake) tokenOK(t string) bool { return t == f.token || t == "Bot "+f.token }
+func (f *Fake) tokenOK(t string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return t == f.token || t == "Bot "+f.token
+}
 
 func (f *Fake) closeWith(conn *websocket.Conn, code int, text string) {
 	f.gw.wmu.Lock()
