@@ -79,7 +79,7 @@ type Deps struct {
 // Config.withDefaults; Validate reports what is wrong.
 type Config struct {
 	Token       string   // bot token, with or without the "Bot " prefix; never logged
-	AppID       string   // application id
+	AppID       string   // application id; "" takes the bot user's id
 	GuildIDs    []string // register the commands in these guilds; none: globally
 	AdminRoleID string   // members with this role may use admin commands
 	APIBase     string   // default "https://discord.com"; another base for a REST proxy or a fake
@@ -134,7 +134,7 @@ func (c Config) Validate() error {
 		return errors.New("bot: the Discord token is empty")
 	case strings.ContainsAny(tok, " \t\r\n"):
 		return errors.New("bot: the Discord token contains white space")
-	case c.AppID == "" || strings.Trim(c.AppID, "0123456789") != "":
+	case strings.Trim(c.AppID, "0123456789") != "":
 		return fmt.Errorf("bot: the application id %q is not a Discord id", c.AppID)
 	case c.AdminRoleID != "" && strings.Trim(c.AdminRoleID, "0123456789") != "":
 		return fmt.Errorf("bot: the admin role id %q is not a Discord id", c.AdminRoleID)
@@ -229,8 +229,12 @@ var ErrTokenRejected = errors.New("bot: Discord rejected the bot token (401 Unau
 // A rejected token returns ErrTokenRejected at once, without reconnecting.
 // A dropped gateway connection is resumed with backoff.
 func (b *Bot) Run(ctx context.Context) error {
-	if _, err := b.s.User("@me", discordgo.WithContext(ctx)); err != nil {
+	me, err := b.s.User("@me", discordgo.WithContext(ctx))
+	if err != nil {
 		return b.connectError(ctx, "check the token", err)
+	}
+	if b.cfg.AppID == "" { // a bot user's id is its application's id
+		b.cfg.AppID = me.ID
 	}
 	b.s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		b.onInteraction(ctx, ic.Interaction)

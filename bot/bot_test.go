@@ -108,7 +108,7 @@ func TestCommandsRegisteredPerGuild(t *testing.T) {
 }
 
 func TestGlobalCommandsWithoutGuilds(t *testing.T) {
-	e := newEnv(t, func(e *env) { e.cfg.GuildIDs = nil })
+	e := newEnv(t, func(e *env) { e.cfg.GuildIDs, e.cfg.AppID = nil, "" })
 	e.start()
 	if !e.fake.WaitCommands("", wait) {
 		t.Fatal("global commands not registered")
