@@ -71,6 +71,12 @@ func fold(s string) string {
 	return foldReplacer.Replace(s)
 }
 
+// foldSQL is the SQL expression of col folded, calling into Go only when
+// the text has something to fold.
+func foldSQL(col string) string {
+	return "CASE WHEN instr(" + col + ", 'ё') OR instr(" + col + ", 'Ё') THEN " + foldFunc + "(" + col + ") ELSE " + col + " END"
+}
+
 // DB is the newswatch store. Its methods are safe for concurrent use.
 type DB struct {
 	w *sql.DB // the single writer connection

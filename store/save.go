@@ -24,9 +24,13 @@ type saver struct {
 	routes  []newswatch.Route // enabled routes that may get alerts for this feed
 	watches map[int64]watchInfo
 	insItem *sql.Stmt
-	insMent *sql.Stmt
-	insOut  *sql.Stmt
 	res     newswatch.SaveResult
+
+	// Mention and outbox rows wait here and are inserted in bulk, a few
+	// statements per batch instead of one per row.
+	pendMent [][]any // item_id, watch_id, start, end, text, ts
+	pendOut  [][]any // item_id, route_id, revision, nonce
+	pendFTS  []int64 // new items to add to the full-text index
 }
 
 // stored is the state of a key already in the batch's feed.
@@ -92,6 +96,12 @@ func (db *DB) SaveItems(ctx context.Context, feedID int64, items []newswatch.Ing
 				}
 				known[in.Item.Key] = stored{id: old.id, hash: in.Item.ContentHash(), revision: old.revision + 1}
 			}
+		}
+		if err := s.flush(); err != nil {
+			return err
+		}
+		if err := s.flushFTS(); err != nil {
+			return err
 		}
 		if s.res.New > 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE feeds SET item_count = item_count + ? WHERE id = ?`, s.res.New, feedID); err != nil {
@@ -162,20 +172,54 @@ func (s *saver) prepare() error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`); err != nil {
 		return err
 	}
-	if s.insMent, err = tx.PrepareContext(ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts)
-		VALUES (?, ?, ?, ?, ?, ?)`); err != nil {
-		return err
+	return nil
+}
+
+// pendingLimit is how many waiting rows trigger a flush.
+const pendingLimit = 2000
+
+// flushFTS adds the waiting new items to the full-text index.
+func (s *saver) flushFTS() error {
+	if len(s.pendFTS) == 0 {
+		return nil
 	}
-	s.insOut, err = tx.PrepareContext(ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at)
-		VALUES ('mention', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	_, err := s.tx.ExecContext(s.ctx, `INSERT INTO items_fts (rowid, title, text)
+		SELECT id, `+foldSQL("title")+`, `+foldSQL("text")+` FROM items WHERE id IN (SELECT value FROM json_each(?))`,
+		jsonList(s.pendFTS))
+	s.pendFTS = s.pendFTS[:0]
 	return err
 }
 
-func (s *saver) close() {
-	for _, st := range []*sql.Stmt{s.insItem, s.insMent, s.insOut} {
-		if st != nil {
-			st.Close()
+// flush inserts the waiting mention and outbox rows.
+func (s *saver) flush() error {
+	if len(s.pendMent) > 0 {
+		if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts)
+			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)`,
+			jsonList(s.pendMent)); err != nil {
+			return err
 		}
+		s.pendMent = s.pendMent[:0]
+	}
+	if len(s.pendOut) > 0 {
+		res, err := s.tx.ExecContext(s.ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at)
+			SELECT 'mention', value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM json_each(?) WHERE true
+			ON CONFLICT DO NOTHING`, ms(s.now), jsonList(s.pendOut))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		s.res.Alerts += int(n)
+		s.pendOut = s.pendOut[:0]
+	}
+	return nil
+}
+
+func (s *saver) close() {
+	if s.insItem != nil {
+		s.insItem.Close()
 	}
 }
 
@@ -225,6 +269,7 @@ func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
 		return 0, err
 	}
 	s.res.New++
+	s.pendFTS = append(s.pendFTS, id)
 	watchIDs, err := s.mentions(id, in)
 	if err != nil {
 		return 0, err
@@ -241,6 +286,15 @@ func (s *saver) update(old stored, in *newswatch.IngestItem) error {
 	it := &in.Item
 	if it.FetchedAt.IsZero() {
 		it.FetchedAt = s.now
+	}
+	// Rows waiting for an earlier copy of this key must land before its
+	// mentions are read and replaced, and its index entry before the update
+	// trigger replaces it.
+	if err := s.flush(); err != nil {
+		return err
+	}
+	if err := s.flushFTS(); err != nil {
+		return err
 	}
 	var before map[int64]bool
 	if in.Alert {
@@ -294,13 +348,14 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 		if _, ok := s.watches[m.WatchID]; !ok {
 			continue
 		}
-		if _, err := s.insMent.ExecContext(s.ctx, id, m.WatchID, m.Start, m.End, m.Text, ts); err != nil {
-			return nil, err
-		}
+		s.pendMent = append(s.pendMent, []any{id, m.WatchID, m.Start, m.End, m.Text, ts})
 		if !seen[m.WatchID] {
 			seen[m.WatchID] = true
 			ids = append(ids, m.WatchID)
 		}
+	}
+	if len(s.pendMent) >= pendingLimit {
+		return ids, s.flush()
 	}
 	return ids, nil
 }
@@ -322,13 +377,10 @@ func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64
 		if !wants {
 			continue
 		}
-		res, err := s.insOut.ExecContext(s.ctx, itemID, r.ID, revision, nonce("m", itemID, r.ID, revision), ms(s.now))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			s.res.Alerts++
-		}
+		s.pendOut = append(s.pendOut, []any{itemID, r.ID, revision, nonce("m", itemID, r.ID, revision)})
+	}
+	if len(s.pendMent)+len(s.pendOut) >= pendingLimit {
+		return s.flush()
 	}
 	return nil
 }

@@ -54,30 +54,29 @@ CREATE INDEX items_ts ON items (ts, id);
 CREATE INDEX items_feed_ts ON items (feed_id, ts, id);
 
 -- Full-text index over title and text. External content: the text lives
--- once, in items; the index is kept in sync by the triggers below, in the
--- statement (hence the transaction) that changes items. The indexed text goes
+-- once, in items. SaveItems adds the index entries of new items itself, in
+-- one statement per batch in the same transaction (FTS5 flushes its pending
+-- terms at every statement savepoint, so a per-row insert trigger would write
+-- one index segment per item); the triggers below remove and replace entries
+-- when items are deleted (also by cascade) or changed. The indexed text goes
 -- through newswatch_fold (ё→е, registered by the store in Go), which keeps
 -- token boundaries, so snippet() over the unfolded items text highlights the
--- right words. Consequence: the table can only be written through a
--- connection that has newswatch_fold, and 'rebuild' must not be used.
+-- right words. Consequence: items can only be written through a connection
+-- that has newswatch_fold, and 'rebuild' must not be used.
 CREATE VIRTUAL TABLE items_fts USING fts5 (
     title, text,
     content = 'items', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
-    INSERT INTO items_fts (rowid, title, text)
-    VALUES (new.id, newswatch_fold(new.title), newswatch_fold(new.text));
-END;
 CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
     INSERT INTO items_fts (items_fts, rowid, title, text)
-    VALUES ('delete', old.id, newswatch_fold(old.title), newswatch_fold(old.text));
+    VALUES ('delete', old.id, CASE WHEN instr(old.title, 'ё') OR instr(old.title, 'Ё') THEN newswatch_fold(old.title) ELSE old.title END, CASE WHEN instr(old.text, 'ё') OR instr(old.text, 'Ё') THEN newswatch_fold(old.text) ELSE old.text END);
 END;
 CREATE TRIGGER items_fts_update AFTER UPDATE OF title, text ON items BEGIN
     INSERT INTO items_fts (items_fts, rowid, title, text)
-    VALUES ('delete', old.id, newswatch_fold(old.title), newswatch_fold(old.text));
+    VALUES ('delete', old.id, CASE WHEN instr(old.title, 'ё') OR instr(old.title, 'Ё') THEN newswatch_fold(old.title) ELSE old.title END, CASE WHEN instr(old.text, 'ё') OR instr(old.text, 'Ё') THEN newswatch_fold(old.text) ELSE old.text END);
     INSERT INTO items_fts (rowid, title, text)
-    VALUES (new.id, newswatch_fold(new.title), newswatch_fold(new.text));
+    VALUES (new.id, CASE WHEN instr(new.title, 'ё') OR instr(new.title, 'Ё') THEN newswatch_fold(new.title) ELSE new.title END, CASE WHEN instr(new.text, 'ё') OR instr(new.text, 'Ё') THEN newswatch_fold(new.text) ELSE new.text END);
 END;
 
 CREATE TABLE tombstones (
@@ -128,7 +127,6 @@ CREATE TABLE mentions (
 );
 CREATE INDEX mentions_watch_ts ON mentions (watch_id, ts, id);
 CREATE INDEX mentions_item ON mentions (item_id, watch_id);
-CREATE INDEX mentions_ts ON mentions (ts);
 
 CREATE TABLE routes (
     id              INTEGER PRIMARY KEY,
@@ -159,9 +157,11 @@ CREATE TABLE outbox (
     message_id    TEXT    NOT NULL DEFAULT '',
     CHECK ((kind = 'mention' AND item_id IS NOT NULL) OR (kind = 'feed_failing' AND feed_id IS NOT NULL))
 );
-CREATE UNIQUE INDEX outbox_mention_once ON outbox (item_id, route_id, revision) WHERE kind = 'mention';
-CREATE UNIQUE INDEX outbox_failing_once ON outbox (feed_id, route_id, failing_since) WHERE kind = 'feed_failing';
+-- One row per item, route and revision (feed_id is NULL in these rows) and
+-- one per feed, route and failing episode (item_id is NULL in these): NULLs
+-- are distinct, so each index constrains only its kind of row, and each also
+-- serves the foreign-key cascades from items and feeds.
+CREATE UNIQUE INDEX outbox_mention_once ON outbox (item_id, route_id, revision);
+CREATE UNIQUE INDEX outbox_failing_once ON outbox (feed_id, route_id, failing_since);
 CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL;
 CREATE INDEX outbox_route ON outbox (route_id);
-CREATE INDEX outbox_item ON outbox (item_id) WHERE item_id IS NOT NULL;
-CREATE INDEX outbox_feed ON outbox (feed_id) WHERE feed_id IS NOT NULL;
