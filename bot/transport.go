@@ -1,0 +1,57 @@
+package bot
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// rewriter sends requests for https://discord.com to another base URL.
+type rewriter struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == "discord.com" && (t.base.Host != "discord.com" || t.base.Scheme != "https") {
+		r := req.Clone(req.Context())
+		r.URL.Scheme = t.base.Scheme
+		r.URL.Host = t.base.Host
+		r.URL.Path = strings.TrimSuffix(t.base.Path, "/") + req.URL.Path
+		if req.URL.RawPath != "" {
+			r.URL.RawPath = strings.TrimSuffix(t.base.Path, "/") + req.URL.RawPath
+		}
+		r.Host = ""
+		req = r
+	}
+	resp, err := t.next.RoundTrip(req)
+	if c, ok := req.Context().Value(captureKey{}).(*capture); ok && resp != nil {
+		c.set(resp.StatusCode, resp.Header)
+	}
+	return resp, err
+}
+
+type captureKey struct{}
+
+// capture records the status and headers of the last response of a request
+// made with its context, for Retry-After and rate limit headers that
+// discordgo does not pass on.
+type capture struct {
+	mu     sync.Mutex
+	status int
+	header http.Header
+}
+
+func (c *capture) set(status int, h http.Header) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.status, c.header = status, h.Clone()
+}
+
+func (c *capture) get() (int, http.Header) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status, c.header
+}
