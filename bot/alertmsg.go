@@ -1,0 +1,197 @@
+package bot
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/newswatch/newswatch"
+)
+
+// alertMessage renders one alert: a mention embed or a feed failure warning.
+func alertMessage(a newswatch.Alert) *outMessage {
+	m := &outMessage{Nonce: a.Nonce, EnforceNonce: a.Nonce != "", AllowedMentions: noMentions(a.Route.RoleID)}
+	if a.Route.RoleID != "" {
+		m.Content = "<@&" + a.Route.RoleID + ">"
+	}
+	if a.Kind == newswatch.AlertFeedFailing {
+		m.Embeds = []*discordgo.MessageEmbed{feedFailingEmbed(a.Feed)}
+		return m
+	}
+	m.Embeds = []*discordgo.MessageEmbed{mentionEmbed(a)}
+	return m
+}
+
+func feedFailingEmbed(f newswatch.Feed) *discordgo.MessageEmbed {
+	name := f.Title
+	if name == "" {
+		name = f.URL
+	}
+	desc := "The feed " + link(plain(f.URL), f.URL) + " keeps failing."
+	if f.LastError != "" {
+		desc += "\nLast error: " + plain(f.LastError)
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       "⚠️ Feed failing: " + plain(name),
+		Description: desc,
+		Color:       colorFailing,
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "Failures in a row", Value: fmt.Sprint(f.ConsecutiveFailures), Inline: true},
+		},
+	}
+	if !f.LastSuccessAt.IsZero() {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Last success", Value: discordTime(f.LastSuccessAt), Inline: true})
+	}
+	return fitEmbed(e)
+}
+
+func mentionEmbed(a newswatch.Alert) *discordgo.MessageEmbed {
+	it := a.Item
+	title := plain(it.Title)
+	if title == "" {
+		title = "(untitled item)"
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       title,
+		URL:         it.Link,
+		Description: highlight(alertSnippet(it, a.Mentions)),
+		Color:       kindColor(a.Mentions),
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "Mentions", Value: entities(a.Mentions), Inline: true},
+			{Name: "Source", Value: plain(feedName(it)), Inline: true},
+		},
+	}
+	if t := it.Time(); !t.IsZero() {
+		e.Timestamp = t.UTC().Format(time.RFC3339)
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Published", Value: discordTime(t), Inline: true})
+	}
+	return fitEmbed(e)
+}
+
+// alertSnippet is the part of the item around its mentions: from the body
+// when a mention is there (the title is shown already), else from the
+// title and the start of the body.
+func alertSnippet(it newswatch.Item, ms []newswatch.Mention) string {
+	if it.Title == "" || it.Text == "" {
+		return mentionSnippet(it.MatchText(), ms, 600)
+	}
+	off := len(it.Title) + 2
+	var body []newswatch.Mention
+	for _, m := range ms {
+		if m.Start >= off {
+			m.Start, m.End = m.Start-off, m.End-off
+			body = append(body, m)
+		}
+	}
+	if len(body) == 0 {
+		return mentionSnippet(it.MatchText(), ms, 600)
+	}
+	return mentionSnippet(it.Text, body, 600)
+}
+
+func feedName(it newswatch.Item) string {
+	if it.FeedTitle != "" {
+		return it.FeedTitle
+	}
+	return "feed #" + fmt.Sprint(it.FeedID)
+}
+
+// entities lists the distinct entities of mentions with their kinds.
+func entities(ms []newswatch.Mention) string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, m := range ms {
+		if seen[strings.ToLower(m.Entity)] {
+			continue
+		}
+		seen[strings.ToLower(m.Entity)] = true
+		parts = append(parts, plain(m.Entity)+" ("+string(m.Kind)+")")
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func kindColor(ms []newswatch.Mention) int {
+	city, actor := false, false
+	for _, m := range ms {
+		city = city || m.Kind == newswatch.KindCity
+		actor = actor || m.Kind == newswatch.KindActor
+	}
+	switch {
+	case city && actor:
+		return colorBoth
+	case actor:
+		return colorActor
+	}
+	return colorCity
+}
+
+// discordTime renders t as a Discord timestamp, shown in each reader's zone.
+func discordTime(t time.Time) string {
+	return fmt.Sprintf("<t:%d:f>", t.Unix())
+}
+
+// summaryLine is one alert in a summary.
+func summaryLine(a newswatch.Alert) string {
+	if a.Kind == newswatch.AlertFeedFailing {
+		return cut("• ⚠️ Feed failing: "+plain(a.Feed.URL)+" — "+plain(a.Feed.LastError), 400)
+	}
+	title := plain(a.Item.Title)
+	if title == "" {
+		title = "(untitled item)"
+	}
+	return "• " + link(cut(title, 200), a.Item.Link) + " — " + cut(entities(a.Mentions), 150)
+}
+
+// summaryChunks splits alerts so each chunk's lines fit one embed description.
+func summaryChunks(alerts []newswatch.Alert) [][]newswatch.Alert {
+	var out [][]newswatch.Alert
+	var cur []newswatch.Alert
+	size := 0
+	for _, a := range alerts {
+		n := len([]rune(summaryLine(a))) + 1
+		if len(cur) > 0 && (size+n > maxDesc-100 || len(cur) >= 50) {
+			out = append(out, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, a)
+		size += n
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+func summaryMessage(r newswatch.Route, chunk []newswatch.Alert, total int) *outMessage {
+	lines := make([]string, len(chunk))
+	nonces := sha256.New()
+	for i, a := range chunk {
+		lines[i] = summaryLine(a)
+		fmt.Fprintf(nonces, "%d:%s;", a.ID, a.Nonce)
+	}
+	title := fmt.Sprintf("%d new alerts", len(chunk))
+	if total > len(chunk) {
+		title = fmt.Sprintf("%d new alerts (of %d pending)", len(chunk), total)
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       title,
+		Description: strings.Join(lines, "\n"),
+		Color:       colorInfo,
+		Footer:      &discordgo.MessageEmbedFooter{Text: "Many alerts arrived at once, so they are summarised."},
+	}
+	m := &outMessage{
+		Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, AllowedMentions: noMentions(r.RoleID),
+		Nonce: "s" + hex.EncodeToString(nonces.Sum(nil))[:24], EnforceNonce: true,
+	}
+	if r.RoleID != "" {
+		m.Content = "<@&" + r.RoleID + ">"
+	}
+	return m
+}
