@@ -2,11 +2,14 @@ package discordtest_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/newswatch/newswatch/bot/discordtest"
 )
@@ -93,5 +96,63 @@ func TestLimitsChecked(t *testing.T) {
 	long := strings.Repeat("x", 2001)
 	if resp, _ := post(t, f, "Bot tok", "/channels/9/messages", `{"content":"`+long+`"}`); resp.StatusCode != 400 {
 		t.Errorf("2001-character content: %d, want 400", resp.StatusCode)
+	}
+}
+
+func TestGatewayHandshake(t *testing.T) {
+	f := discordtest.New("tok")
+	defer f.Close()
+	dial := func() *websocket.Conn {
+		c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(f.URL, "http")+"/gw/?v=9&encoding=json", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	read := func(c *websocket.Conn) (op int, typ string, d map[string]any) {
+		t.Helper()
+		var p struct {
+			Op int            `json:"op"`
+			T  string         `json:"t"`
+			D  map[string]any `json:"d"`
+		}
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if err := c.ReadJSON(&p); err != nil {
+			t.Fatal(err)
+		}
+		return p.Op, p.T, p.D
+	}
+	c := dial()
+	defer c.Close()
+	if op, _, d := read(c); op != 10 || d["heartbeat_interval"] == nil {
+		t.Fatalf("first frame op %d %v, want HELLO", op, d)
+	}
+	_ = c.WriteJSON(map[string]any{"op": 1, "d": nil})
+	if op, _, _ := read(c); op != 11 {
+		t.Errorf("heartbeat answered with op %d, want 11", op)
+	}
+	_ = c.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot tok"}})
+	op, typ, d := read(c)
+	if op != 0 || typ != "READY" || d["session_id"] == nil || d["resume_gateway_url"] == nil || d["application"] == nil {
+		t.Fatalf("identify answered %d %s %v", op, typ, d)
+	}
+	sid := d["session_id"]
+	f.DropGateway()
+	c2 := dial()
+	defer c2.Close()
+	read(c2)
+	_ = c2.WriteJSON(map[string]any{"op": 6, "d": map[string]any{"token": "Bot tok", "session_id": sid, "seq": 1}})
+	if _, typ, _ := read(c2); typ != "RESUMED" {
+		t.Errorf("resume answered %s", typ)
+	}
+	c3 := dial()
+	defer c3.Close()
+	read(c3)
+	_ = c3.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot wrong"}})
+	_ = c3.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err := c3.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != 4004 {
+		t.Errorf("wrong token: %v, want close 4004", err)
 	}
 }
