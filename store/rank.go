@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// BM25 parameters, as FTS5's bm25() has them, and the column weights.
+const (
+	bm25K1      = 1.2
+	bm25B       = 0.75
+	titleWeight = 3.0
+	textWeight  = 1.0
+
+	// dfScan bounds the matches counted to estimate a word's document
+	// frequency; beyond it the frequency is extrapolated from the span of
+	// rowids the scan covered.
+	dfScan = 5000
+)
+
+// rankedPhrase is a word or quoted phrase of a query, as tokens.
+type rankedPhrase struct {
+	tokens []string
+	prefix bool // the last token matches as a prefix
+}
+
+// candidate is a matching item being ranked.
+type candidate struct {
+	id          int64
+	ts          int64
+	title, text string
+	score       float64
+}
+
+// tokenize splits s into tokens the way FTS5's unicode61 tokenizer with
+// remove_diacritics 2 does, closely enough for ranking: runs of letters,
+// digits and combining marks, lower-cased, ё folded to е, diacritics of
+// Latin letters removed (Cyrillic й and ї are kept, as unicode61 keeps them).
+func tokenize(s string) []string {
+	var out []string
+	eachToken(s, nil, func(tok []byte) { out = append(out, string(tok)) })
+	return out
+}
+
+// eachToken calls fn with each token of s, folded, in a buffer that is
+// reused (buf may be nil) and returned.
+func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
+	buf = buf[:0]
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				buf = append(buf, c)
+			case 'A' <= c && c <= 'Z':
+				buf = append(buf, c+'a'-'A')
+			default:
+				if len(buf) > 0 {
+					fn(buf)
+					buf = buf[:0]
+				}
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			buf = utf8.AppendRune(buf, foldRune(r))
+		case unicode.Is(unicode.Mn, r):
+			// a combining mark: part of the token, dropped like a diacritic
+		default:
+			if len(buf) > 0 {
+				fn(buf)
+				buf = buf[:0]
+			}
+		}
+	}
+	if len(buf) > 0 {
+		fn(buf)
+	}
+	return buf
+}
+
+// foldRune lower-cases r, folds ё and strips the diacritic of a Latin letter.
+func foldRune(r rune) rune {
+	r = unicode.ToLower(r)
+	switch {
+	case r == 'ё':
+		return 'е'
+	case r < 0xC0 || r >= 0x250:
+		return r
+	}
+	base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r)))
+	return base
+}
+
+// phraseMatcher marks the tokens of a text that can match a position of a
+// query phrase: each phrase token is a slot (at most 64), and a text token
+// gets the bit of every slot it matches.
+type phraseMatcher struct {
+	exact    map[string]uint64
+	prefixes []prefixSlot
+	slots    [][]uint64 // per phrase, the bit of each of its tokens
+	buf      []byte
+}
+
+type prefixSlot struct {
+	prefix string
+	bit    uint64
+}
+
+func newPhraseMatcher(phrases []rankedPhrase) *phraseMatcher {
+	m := &phraseMatcher{exact: make(map[string]uint64)}
+	slot := 0
+	for _, p := range phrases {
+		var bits []uint64
+		for j, tok := range p.tokens {
+			if slot == 64 {
+				bits = nil // too many words: this phrase does not score
+				break
+			}
+			bit := uint64(1) << slot
+			slot++
+			if p.prefix && j == len(p.tokens)-1 {
+				m.prefixes = append(m.prefixes, prefixSlot{tok, bit})
+			} else {
+				m.exact[tok] |= bit
+			}
+			bits = append(bits, bit)
+		}
+		m.slots = append(m.slots, bits)
+	}
+	return m
+}
+
+// marks appends to dst the slot bits of each token of s.
+func (m *phraseMatcher) marks(s string, dst []uint64) []uint64 {
+	m.buf = eachToken(s, m.buf, func(tok []byte) {
+		bits := m.exact[string(tok)]
+		for _, p := range m.prefixes {
+			if len(tok) >= len(p.prefix) && string(tok[:len(p.prefix)]) == p.prefix {
+				bits |= p.bit
+			}
+		}
+		dst = append(dst, bits)
+	})
+	return dst
+}
+
+// count returns how many times phrase i occurs in marked tokens.
+func (m *phraseMatcher) count(marks []uint64, i int) int {
+	bits := m.slots[i]
+	if len(bits) == 0 {
+		return 0
+	}
+	n := 0
+	for start := 0; start+len(bits) <= len(marks); start++ {
+		ok := true
+		for j, b := range bits {
+			if marks[start+j]&b == 0 {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			n++
+		}
+	}
+	return n
+}
+
+// rankStats are the collection statistics BM25 needs.
+type rankStats struct {
+	docs float64   // items in the collection
+	df   []float64 // estimated documents containing each phrase
+}
+
+// collectionStats estimates the number of documents and, for each phrase,
+// how many contain it: for a single word, by counting its matches newest
+// first up to dfScan and extrapolating over the rowid span when there are
+// more; for a phrase, the smallest estimate of its words (an upper bound).
+func (db *DB) collectionStats(ctx context.Context, phrases []rankedPhrase) (rankStats, error) {
+	var st rankStats
+	var maxID int64
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(sum(item_count), 0), coalesce((SELECT max(id) FROM items), 0) FROM feeds`).
+		Scan(&st.docs, &maxID); err != nil {
+		return st, err
+	}
+	cache := make(map[string]float64)
+	tokenDF := func(tok string, prefix bool) (float64, error) {
+		q := `"` + strings.ReplaceAll(tok, `"`, `""`) + `"`
+		if prefix {
+			q += "*"
+		}
+		if v, ok := cache[q]; ok {
+			return v, nil
+		}
+		var n, minID int64
+		err := db.r.QueryRowContext(ctx, `SELECT count(*), coalesce(min(rowid), 0) FROM
+			(SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid DESC LIMIT ?)`, q, dfScan).Scan(&n, &minID)
+		if err != nil {
+			return 0, err
+		}
+		v := float64(n)
+		if n >= dfScan && minID > 0 && maxID >= minID {
+			v = float64(n) * float64(maxID) / float64(maxID-minID+1)
+		}
+		cache[q] = v
+		return v, nil
+	}
+	for _, p := range phrases {
+		df := math.Inf(1)
+		for i, tok := range p.tokens {
+			v, err := tokenDF(tok, p.prefix && i == len(p.tokens)-1)
+			if err != nil {
+				return st, err
+			}
+			df = min(df, v)
+		}
+		if math.IsInf(df, 1) {
+			df = 0
+		}
+		st.df = append(st.df, df)
+	}
+	return st, nil
+}
+
+// rankCandidates scores cands with BM25 as FTS5's bm25(3.0, 1.0) computes
+// it (IDF clamped to 1e-6; the average length is that of the candidates) and
+// sorts them best first, then newest, then by id.
+func rankCandidates(cands []candidate, phrases []rankedPhrase, st rankStats) {
+	m := newPhraseMatcher(phrases)
+	type tf struct {
+		title, text []float64
+		length      float64
+	}
+	tfs := make([]tf, len(cands))
+	total := 0.0
+	var marks []uint64
+	for i, c := range cands {
+		t := tf{title: make([]float64, len(phrases)), text: make([]float64, len(phrases))}
+		marks = m.marks(c.title, marks[:0])
+		t.length += float64(len(marks))
+		for j := range phrases {
+			t.title[j] = float64(m.count(marks, j))
+		}
+		marks = m.marks(c.text, marks[:0])
+		t.length += float64(len(marks))
+		for j := range phrases {
+			t.text[j] = float64(m.count(marks, j))
+		}
+		tfs[i] = t
+		total += t.length
+	}
+	avgdl := max(total/float64(len(cands)), 1)
+	idf := make([]float64, len(phrases))
+	for i := range phrases {
+		n := min(st.df[i], st.docs)
+		idf[i] = math.Log((st.docs - n + 0.5) / (n + 0.5))
+		if idf[i] <= 0 {
+			idf[i] = 1e-6
+		}
+	}
+	for i := range cands {
+		t := tfs[i]
+		score := 0.0
+		for j := range phrases {
+			f := titleWeight*t.title[j] + textWeight*t.text[j]
+			score += idf[j] * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*t.length/avgdl))
+		}
+		cands[i].score = score
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int {
+		switch {
+		case a.score != b.score:
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		case a.ts != b.ts:
+			if a.ts > b.ts {
+				return -1
+			}
+			return 1
+		case a.id > b.id:
+			return -1
+		case a.id < b.id:
+			return 1
+		}
+		return 0
+	})
+}
