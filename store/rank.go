@@ -179,27 +179,76 @@ func (m *phraseMatcher) count(marks []uint64, i int) int {
 
 // rankStats are the collection statistics BM25 needs.
 type rankStats struct {
-	docs float64   // items in the collection
-	df   []float64 // estimated documents containing each phrase
+	docs  float64   // rows in the full-text index
+	avgdl float64   // their average length in tokens
+	df    []float64 // estimated documents containing each phrase
 }
 
-// collectionStats estimates the number of documents and, for each phrase,
-// how many contain it: for a single word, by counting its matches newest
-// first up to dfScan and extrapolating over the rowid span when there are
-// more; for a phrase, the smallest estimate of its words (an upper bound).
+// averages reads the row count and the average row length from the FTS5
+// averages record (rowid 1 of items_fts_data: varints of the row count and
+// of the total tokens of each column).
+func (db *DB) averages(ctx context.Context) (docs, avgdl float64, err error) {
+	var rec []byte
+	err = db.r.QueryRowContext(ctx, `SELECT block FROM items_fts_data WHERE id = 1`).Scan(&rec)
+	if errNoRows(err) || err == nil && len(rec) == 0 {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	n, rest := fts5Varint(rec)
+	var total uint64
+	for len(rest) > 0 {
+		var v uint64
+		v, rest = fts5Varint(rest)
+		total += v
+	}
+	if n == 0 {
+		return 0, 0, nil
+	}
+	return float64(n), float64(total) / float64(n), nil
+}
+
+// fts5Varint decodes an SQLite varint (big-endian groups of 7 bits, the
+// ninth byte whole) from the front of b.
+func fts5Varint(b []byte) (uint64, []byte) {
+	var v uint64
+	for i := 0; i < len(b); i++ {
+		if i == 8 {
+			return v<<8 | uint64(b[i]), b[i+1:]
+		}
+		v = v<<7 | uint64(b[i]&0x7f)
+		if b[i] < 0x80 {
+			return v, b[i+1:]
+		}
+	}
+	return v, nil
+}
+
+// phraseScanLimit is the document frequency of a phrase's rarest word below
+// which the phrase's own matches are counted (bounded by that word's
+// matches, so cheap); above it a phrase's frequency is taken to be its
+// rarest word's.
+const phraseScanLimit = 20000
+
+// collectionStats reads the row count and average length and estimates,
+// for each phrase, how many documents contain it: by counting its matches
+// newest first up to dfScan and extrapolating over the rowid span when there
+// are more. For a phrase of several words whose rarest word is in more than
+// phraseScanLimit documents, counting would read those words' every
+// occurrence, so the rarest word's frequency stands in (an upper bound).
 func (db *DB) collectionStats(ctx context.Context, phrases []rankedPhrase) (rankStats, error) {
 	var st rankStats
+	var err error
+	if st.docs, st.avgdl, err = db.averages(ctx); err != nil {
+		return st, err
+	}
 	var maxID int64
-	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(sum(item_count), 0), coalesce((SELECT max(id) FROM items), 0) FROM feeds`).
-		Scan(&st.docs, &maxID); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM items`).Scan(&maxID); err != nil {
 		return st, err
 	}
 	cache := make(map[string]float64)
-	tokenDF := func(tok string, prefix bool) (float64, error) {
-		q := `"` + strings.ReplaceAll(tok, `"`, `""`) + `"`
-		if prefix {
-			q += "*"
-		}
+	count := func(q string) (float64, error) {
 		if v, ok := cache[q]; ok {
 			return v, nil
 		}
@@ -216,17 +265,29 @@ func (db *DB) collectionStats(ctx context.Context, phrases []rankedPhrase) (rank
 		cache[q] = v
 		return v, nil
 	}
-	for _, p := range phrases {
-		df := math.Inf(1)
-		for i, tok := range p.tokens {
-			v, err := tokenDF(tok, p.prefix && i == len(p.tokens)-1)
-			if err != nil {
-				return st, err
-			}
-			df = min(df, v)
+	quote := func(toks []string, prefix bool) string {
+		q := `"` + strings.ReplaceAll(strings.Join(toks, " "), `"`, `""`) + `"`
+		if prefix {
+			q += "*"
 		}
-		if math.IsInf(df, 1) {
-			df = 0
+		return q
+	}
+	for _, p := range phrases {
+		df := 0.0
+		if len(p.tokens) > 0 {
+			df = math.Inf(1)
+			for i, tok := range p.tokens {
+				v, err := count(quote([]string{tok}, p.prefix && i == len(p.tokens)-1))
+				if err != nil {
+					return st, err
+				}
+				df = min(df, v)
+			}
+			if len(p.tokens) > 1 && df <= phraseScanLimit {
+				if df, err = count(quote(p.tokens, p.prefix)); err != nil {
+					return st, err
+				}
+			}
 		}
 		st.df = append(st.df, df)
 	}
@@ -234,8 +295,8 @@ func (db *DB) collectionStats(ctx context.Context, phrases []rankedPhrase) (rank
 }
 
 // rankCandidates scores cands with BM25 as FTS5's bm25(3.0, 1.0) computes
-// it (IDF clamped to 1e-6; the average length is that of the candidates) and
-// sorts them best first, then newest, then by id.
+// it (IDF clamped to 1e-6) and sorts them best first, then newest, then by
+// id.
 func rankCandidates(cands []candidate, phrases []rankedPhrase, st rankStats) {
 	m := newPhraseMatcher(phrases)
 	type tf struct {
@@ -260,7 +321,10 @@ func rankCandidates(cands []candidate, phrases []rankedPhrase, st rankStats) {
 		tfs[i] = t
 		total += t.length
 	}
-	avgdl := max(total/float64(len(cands)), 1)
+	avgdl := st.avgdl
+	if avgdl <= 0 {
+		avgdl = max(total/float64(len(cands)), 1)
+	}
 	idf := make([]float64, len(phrases))
 	for i := range phrases {
 		n := min(st.df[i], st.docs)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -164,3 +166,46 @@ var sortStrings = cmp.Transformer("sort", func(in []string) []string {
 	}
 	return out
 })
+
+// TestRankMatchesBM25 checks the Go ranking against FTS5's own bm25() on a
+// corpus small enough that every match is a candidate and every document
+// frequency is counted exactly: the scores must agree.
+func TestRankMatchesBM25(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	feed := must(db.EnsureFeed(ctx, "https://x.example/", "", "cli", 0))(t)
+	c := newCorpus(7, nil)
+	var items []newswatch.IngestItem
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 300; i++ {
+		items = append(items, c.item(fmt.Sprintf("k%d", i), t0.Add(time.Duration(i)*time.Minute)))
+	}
+	items = append(items, ingest("café", "Café Ёлка Straße", "Naïve café owners near the Ёлка.", t0, false))
+	must(db.SaveItems(ctx, feed.ID, items))(t)
+	for _, q := range []string{"the", "said military", `"officials in"`, "secur*", "drone OR missile", "war -drone", "cafe елка", "straße", "naive"} {
+		hits := must(db.Search(ctx, newswatch.SearchQuery{Query: q, Limit: 100}))(t)
+		expr := must(ftsQuery(q))(t)
+		rows, err := db.r.Query(`SELECT rowid, -bm25(items_fts, 3.0, 1.0) FROM items_fts WHERE items_fts MATCH ?`, expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]float64{}
+		for rows.Next() {
+			var id int64
+			var score float64
+			rows.Scan(&id, &score)
+			want[id] = score
+		}
+		rows.Close()
+		if len(hits) == 0 || len(hits) != min(100, len(want)) {
+			t.Errorf("%q: %d hits, FTS5 has %d matches", q, len(hits), len(want))
+		}
+		for _, h := range hits {
+			w, ok := want[h.Item.ID]
+			if !ok || math.Abs(w-h.Rank) > 1e-9*math.Max(1, math.Abs(w)) {
+				t.Errorf("%q: item %d scored %v, FTS5 bm25 %v", q, h.Item.ID, h.Rank, w)
+				break
+			}
+		}
+	}
+}
