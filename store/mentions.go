@@ -10,13 +10,13 @@ import (
 	"github.com/newswatch/newswatch"
 )
 
-// visibleItemCond restricts items i to the feeds guildID sees; it is empty
-// for the global scope.
-func visibleItemCond(guildID string) (string, []any) {
+// visibleFeedIn restricts the feed id column col to the feeds guildID
+// sees; it is empty for the global scope.
+func visibleFeedIn(col, guildID string) (string, []any) {
 	if guildID == newswatch.GlobalScope {
 		return "", nil
 	}
-	return " AND i.feed_id IN (SELECT feed_id FROM feed_subscriptions WHERE guild_id IN ('', ?))", []any{guildID}
+	return " AND " + col + " IN (SELECT feed_id FROM feed_subscriptions WHERE guild_id IN ('', ?))", []any{guildID}
 }
 
 // Mentions returns the mentions of the visible watches named q.Entity (by
@@ -43,14 +43,18 @@ func (db *DB) Mentions(ctx context.Context, q newswatch.MentionQuery) ([]newswat
 	if until.IsZero() {
 		until = time.Now()
 	}
-	cond, args := visibleItemCond(q.GuildID)
+	// The page of mention ids comes from the (watch_id, ts, feed_id) index
+	// alone; only its rows are joined to their items.
+	cond, args := visibleFeedIn("m.feed_id", q.GuildID)
 	args = append([]any{jsonList(ids), ms(q.Since), ms(until)}, args...)
 	args = append(args, clampLimit(q.Limit), max(q.Offset, 0))
 	rows, err := db.r.QueryContext(ctx, `SELECT m.watch_id, w.name, w.kind, m.start, m."end", m.text, `+itemCols+`
-		FROM mentions m JOIN watches w ON w.id = m.watch_id
+		FROM (SELECT m.id FROM mentions m
+			WHERE m.watch_id IN (SELECT value FROM json_each(?)) AND m.ts >= ? AND m.ts <= ?`+cond+`
+			ORDER BY m.ts DESC, m.id DESC LIMIT ? OFFSET ?) page
+		JOIN mentions m ON m.id = page.id JOIN watches w ON w.id = m.watch_id
 		JOIN items i ON i.id = m.item_id JOIN feeds f ON f.id = i.feed_id
-		WHERE m.watch_id IN (SELECT value FROM json_each(?)) AND m.ts >= ? AND m.ts <= ?`+cond+`
-		ORDER BY m.ts DESC, m.id DESC LIMIT ? OFFSET ?`, args...)
+		ORDER BY m.ts DESC, m.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: mentions: %w", formatError(err))
 	}
@@ -160,15 +164,13 @@ func (db *DB) MentionCounts(ctx context.Context, guildID string, since, until ti
 	if until.IsZero() {
 		until = time.Now()
 	}
-	cond, vargs := visibleItemCond(guildID)
-	join := ""
-	if cond != "" {
-		join = " JOIN items i ON i.id = m.item_id"
-	}
-	args := append([]any{ms(since), ms(until), guildID, guildID}, vargs...)
+	// Watches first (CROSS JOIN fixes the order): each one's mentions in
+	// the time range are then a range of the (watch_id, ts, feed_id) index.
+	cond, vargs := visibleFeedIn("m.feed_id", guildID)
+	args := append([]any{guildID, guildID, ms(since), ms(until)}, vargs...)
 	rows, err := db.r.QueryContext(ctx, `SELECT w.name, strftime('%Y-%m-%d', m.ts / 1000, 'unixepoch') AS day, count(*)
-		FROM mentions m JOIN watches w ON w.id = m.watch_id`+join+`
-		WHERE m.ts >= ? AND m.ts <= ? AND (? = '' OR w.guild_id IN ('', ?))`+cond+`
+		FROM watches w CROSS JOIN mentions m ON m.watch_id = w.id
+		WHERE (? = '' OR w.guild_id IN ('', ?)) AND m.ts >= ? AND m.ts <= ?`+cond+`
 		GROUP BY w.name, day ORDER BY w.name, day`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: mention counts: %w", formatError(err))

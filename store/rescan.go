@@ -74,13 +74,13 @@ func (db *DB) watchID(ctx context.Context, w newswatch.Watch) (int64, error) {
 
 // rescanItem is what Rescan needs of an item.
 type rescanItem struct {
-	id          int64
+	id, feedID  int64
 	title, text string
 	ts          int64
 }
 
 func (db *DB) rescanRead(ctx context.Context, after int64) ([]rescanItem, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, title, text, ts FROM items WHERE id > ? ORDER BY id LIMIT ?`, after, rescanBatch)
+	rows, err := db.r.QueryContext(ctx, `SELECT id, feed_id, title, text, ts FROM items WHERE id > ? ORDER BY id LIMIT ?`, after, rescanBatch)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (db *DB) rescanRead(ctx context.Context, after int64) ([]rescanItem, error)
 	var out []rescanItem
 	for rows.Next() {
 		var it rescanItem
-		if err := rows.Scan(&it.id, &it.title, &it.text, &it.ts); err != nil {
+		if err := rows.Scan(&it.id, &it.feedID, &it.title, &it.text, &it.ts); err != nil {
 			return nil, err
 		}
 		out = append(out, it)
@@ -101,8 +101,8 @@ func rescanWrite(ctx context.Context, tx *sql.Tx, watchID int64, batch []rescanI
 		watchID, batch[0].id, batch[len(batch)-1].id); err != nil {
 		return err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts)
-		SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?)`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id)
+		SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?)`)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func rescanWrite(ctx context.Context, tx *sql.Tx, watchID int64, batch []rescanI
 			if strings.TrimSpace(m.Text) == "" && m.Start >= 0 && m.End <= len(text) && m.Start <= m.End {
 				m.Text = text[m.Start:m.End]
 			}
-			if _, err := ins.ExecContext(ctx, it.id, watchID, m.Start, m.End, m.Text, it.ts, it.id); err != nil {
+			if _, err := ins.ExecContext(ctx, it.id, watchID, m.Start, m.End, m.Text, it.ts, it.feedID, it.id); err != nil {
 				return err
 			}
 		}

@@ -28,7 +28,7 @@ type saver struct {
 
 	// Mention and outbox rows wait here and are inserted in bulk, a few
 	// statements per batch instead of one per row.
-	pendMent [][]any // item_id, watch_id, start, end, text, ts
+	pendMent [][]any // item_id, watch_id, start, end, text, ts, feed_id
 	pendOut  [][]any // item_id, route_id, revision, nonce
 	pendFTS  []int64 // new items to add to the full-text index
 }
@@ -193,8 +193,8 @@ func (s *saver) flushFTS() error {
 // flush inserts the waiting mention and outbox rows.
 func (s *saver) flush() error {
 	if len(s.pendMent) > 0 {
-		if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts)
-			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)`,
+		if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id)
+			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`,
 			jsonList(s.pendMent)); err != nil {
 			return err
 		}
@@ -348,7 +348,7 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 		if _, ok := s.watches[m.WatchID]; !ok {
 			continue
 		}
-		s.pendMent = append(s.pendMent, []any{id, m.WatchID, m.Start, m.End, m.Text, ts})
+		s.pendMent = append(s.pendMent, []any{id, m.WatchID, m.Start, m.End, m.Text, ts, s.feedID})
 		if !seen[m.WatchID] {
 			seen[m.WatchID] = true
 			ids = append(ids, m.WatchID)

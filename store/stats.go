@@ -41,13 +41,9 @@ func (db *DB) stats(ctx context.Context, g string, st *newswatch.Stats) error {
 	if err != nil {
 		return err
 	}
-	icond, iargs := visibleItemCond(g)
-	join := ""
-	if icond != "" {
-		join = " JOIN items i ON i.id = m.item_id"
-	}
+	icond, iargs := visibleFeedIn("m.feed_id", g)
 	rows, err := db.r.QueryContext(ctx, `SELECT w.name, w.kind, count(*) AS n
-		FROM mentions m JOIN watches w ON w.id = m.watch_id`+join+`
+		FROM watches w CROSS JOIN mentions m ON m.watch_id = w.id
 		WHERE (? = '' OR w.guild_id IN ('', ?))`+icond+`
 		GROUP BY w.id ORDER BY n DESC, w.name`, append([]any{g, g}, iargs...)...)
 	if err != nil {

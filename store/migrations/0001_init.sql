@@ -123,9 +123,12 @@ CREATE TABLE mentions (
     start    INTEGER NOT NULL,
     "end"    INTEGER NOT NULL,
     text     TEXT    NOT NULL,
-    ts       INTEGER NOT NULL -- the item's time, copied for entity/time queries
+    -- the item's time and feed, copied so that entity/time queries and
+    -- guild visibility are answered from one index
+    ts       INTEGER NOT NULL,
+    feed_id  INTEGER NOT NULL
 );
-CREATE INDEX mentions_watch_ts ON mentions (watch_id, ts, id);
+CREATE INDEX mentions_watch_ts ON mentions (watch_id, ts, feed_id);
 CREATE INDEX mentions_item ON mentions (item_id, watch_id);
 
 CREATE TABLE routes (
