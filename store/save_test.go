@@ -236,3 +236,28 @@ func must2[A, B any](a A, b B, err error) func(testing.TB) (A, B) {
 		return a, b
 	}
 }
+
+func TestSaveItemsSameKeyTwiceInABatch(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	got := must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{
+		ingest("dup", "First", "Kyiv first version.", f.t0, true, f.watches()...),
+		ingest("dup", "Second", "Zelensky second version.", f.t0, true, f.watches()...),
+		ingest("dup", "Second", "Zelensky second version.", f.t0, true, f.watches()...),
+	}))(t)
+	if diff := cmp.Diff(newswatch.SaveResult{New: 1, Updated: 1, Unchanged: 1, Alerts: 7}, got); diff != "" {
+		t.Errorf("SaveItems (-want +got):\n%s", diff)
+	}
+	checkFTS(t, f.db)
+	hits := must(f.db.Search(ctx, newswatch.SearchQuery{Query: "second"}))(t)
+	if len(hits) != 1 || hits[0].Item.Title != "Second" {
+		t.Errorf("search for the second version: %+v", hits)
+	}
+	if hits := must(f.db.Search(ctx, newswatch.SearchQuery{Query: "first"}))(t); len(hits) != 0 {
+		t.Errorf("the first version is still indexed: %d hits", len(hits))
+	}
+	it := must(f.db.Item(ctx, hits[0].Item.ID))(t)
+	if it.Text != "Zelensky second version." {
+		t.Errorf("stored text %q", it.Text)
+	}
+}
