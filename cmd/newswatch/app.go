@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/seeds"
+	"github.com/newswatch/newswatch/store"
+	"github.com/newswatch/newswatch/watch"
+)
+
+// app is an open newswatch: the config, the database and the live matcher.
+// Every subcommand that touches data opens one.
+type app struct {
+	cfg  Config
+	db   *store.DB
+	live *watch.Live
+	log  *slog.Logger
+}
+
+// seedBatch is how many seed items are saved per transaction.
+const seedBatch = 100
+
+// openApp loads the config named by --config (or the defaults), opens the
+// database, brings the config's watches and feeds into it and compiles the
+// watchlist. changed lists the config watches that were added or changed and
+// need a rescan of stored items.
+func openApp(ctx context.Context, c *cli, configPath string) (a *app, changed []newswatch.Watch, err error) {
+	cfg, err := LoadConfig(configPath, c.getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	db, err := store.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	a = &app{cfg: cfg, db: db, live: &watch.Live{}, log: log}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	ws, err := a.configWatches()
+	if err != nil {
+		return nil, nil, err
+	}
+	if changed, err = db.SyncConfigWatches(ctx, ws); err != nil {
+		return nil, nil, err
+	}
+	if err := a.recompile(ctx); err != nil {
+		return nil, nil, err
+	}
+	if err := a.syncFeeds(ctx); err != nil {
+		return nil, nil, err
+	}
+	return a, changed, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+// seedsFS is the seeds directory on disk, or the embedded copy when the
+// configured directory does not exist.
+func (a *app) seedsFS() (fs.FS, string) {
+	dir := a.cfg.Seeds.Dir
+	if dir != "" {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return os.DirFS(dir), dir
+		}
+	}
+	return seeds.Embedded(), "(embedded)"
+}
+
+// configWatches returns the global watches the config declares: the default
+// watchlist of the seeds (unless turned off) and the [[watch]] tables, a
+// [[watch]] replacing a default watch of the same name.
+func (a *app) configWatches() ([]newswatch.Watch, error) {
+	var ws []newswatch.Watch
+	if a.cfg.Seeds.DefaultWatchlist {
+		fsys, where := a.seedsFS()
+		data, err := fs.ReadFile(fsys, seeds.WatchlistFile)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("seeds watchlist: %w", err)
+		default:
+			if ws, err = watch.ParseWatchlist(data); err != nil {
+				return nil, fmt.Errorf("%s: %w", filepath.Join(where, seeds.WatchlistFile), err)
+			}
+		}
+	}
+	byName := map[string]int{}
+	for i, w := range ws {
+		byName[normName(w.Name)] = i
+	}
+	for _, e := range a.cfg.Watch {
+		w := e.Watch()
+		if i, ok := byName[normName(w.Name)]; ok {
+			ws[i] = w
+			continue
+		}
+		byName[normName(w.Name)] = len(ws)
+		ws = append(ws, w)
+	}
+	if _, err := watch.Compile(ws); err != nil {
+		return nil, fmt.Errorf("watchlist: %w", err)
+	}
+	return ws, nil
+}
+
+// syncFeeds makes the config's [[feed]] tables the global config feeds and
+// makes sure the seeds feed exists.
+func (a *app) syncFeeds(ctx context.Context) error {
+	list := make([]newswatch.Feed, 0, len(a.cfg.Feed))
+	for _, f := range a.cfg.Feed {
+		u, _ := newswatch.ValidateFeedURL(f.URL) // checked by Validate
+		list = append(list, newswatch.Feed{URL: u, Title: f.Title, Interval: time.Duration(f.Interval), Global: true})
+	}
+	if err := a.db.SyncConfigFeeds(ctx, list); err != nil {
+		return err
+	}
+	_, err := a.db.EnsureFeed(ctx, newswatch.SeedsFeedURL, newswatch.GlobalScope, "config", 0)
+	return err
+}
+
+// recompile compiles every stored watch (all scopes) into the live matcher.
+func (a *app) recompile(ctx context.Context) error {
+	all, err := a.db.Watches(ctx, newswatch.GlobalScope)
+	if err != nil {
+		return err
+	}
+	m, err := watch.Compile(all)
+	if err != nil {
+		return fmt.Errorf("compile watchlist: %w", err)
+	}
+	a.live.Store(m)
+	return nil
+}
+
+// validateWatches compiles a candidate watch list; the bot and the CLI call
+// it before storing a new or changed watch.
+func validateWatches(ws []newswatch.Watch) error {
+	_, err := watch.Compile(ws)
+	return err
+}
+
+// rescan matches every stored item against one watch, recording its
+// mentions without alerts.
+func (a *app) rescan(ctx context.Context, w newswatch.Watch, progress func(done, total int)) error {
+	m, err := watch.Compile([]newswatch.Watch{w})
+	if err != nil {
+		return err
+	}
+	return a.db.Rescan(ctx, w, m.Match, progress)
+}
+
+// ingestSeeds reads the seed documents and stores new and changed ones with
+// their mentions. Seeds alert whatever their age: they are the operator's
+// own documents. A file that cannot be read is logged and skipped.
+func (a *app) ingestSeeds(ctx context.Context) (newswatch.SaveResult, error) {
+	var total newswatch.SaveResult
+	fsys, where := a.seedsFS()
+	docs, rerr := seeds.Read(fsys)
+	if rerr != nil {
+		a.log.Warn("some seed files were skipped", "dir", where, "err", rerr)
+	}
+	feed, err := a.db.EnsureFeed(ctx, newswatch.SeedsFeedURL, newswatch.GlobalScope, "config", 0)
+	if err != nil {
+		return total, err
+	}
+	for start := 0; start < len(docs); start += seedBatch {
+		batch := docs[start:min(start+seedBatch, len(docs))]
+		keys := make([]string, len(batch))
+		for i, d := range batch {
+			keys[i] = d.Item.Key
+		}
+		known, err := a.db.KnownKeys(ctx, feed.ID, keys)
+		if err != nil {
+			return total, err
+		}
+		items := make([]newswatch.IngestItem, 0, len(batch))
+		for _, d := range batch {
+			it := d.Item
+			it.FeedID = feed.ID
+			it.FetchedAt = d.ModTime.UTC()
+			if h, ok := known[it.Key]; ok && (h == it.ContentHash() || h == "tombstone") {
+				total.Unchanged++
+				continue
+			}
+			items = append(items, newswatch.IngestItem{Item: it, Mentions: a.live.Match(it.MatchText()), Alert: true})
+		}
+		if len(items) == 0 {
+			continue
+		}
+		res, err := a.db.SaveItems(ctx, feed.ID, items)
+		if err != nil {
+			return total, err
+		}
+		addResult(&total, res)
+	}
+	return total, nil
+}
+
+func addResult(t *newswatch.SaveResult, r newswatch.SaveResult) {
+	t.New += r.New
+	t.Updated += r.Updated
+	t.Unchanged += r.Unchanged
+	t.Tombstoned += r.Tombstoned
+	t.Alerts += r.Alerts
+}
+
+// normName is the form in which watch names are compared for identity.
+func normName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestExampleConfigIsTheDefault(t *testing.T) {
+	data, err := os.ReadFile("../../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseConfig(data, env(nil))
+	if err != nil {
+		t.Fatalf("config.example.toml: %v", err)
+	}
+	if diff := cmp.Diff(DefaultConfig(), got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("config.example.toml differs from the defaults (-default +example):\n%s", diff)
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	data := `
+[storage]
+path = "${DATA}/nw.db"
+retention = "30d"
+[feeds]
+body_limit = "2MiB"
+timeout = "5s"
+allow = ["10.0.0.0/8"]
+[[feed]]
+url = "https://example.com/rss"
+interval = "10m"
+[[watch]]
+name = "Reading"
+kind = "city"
+case_sensitive = true
+`
+	cfg, err := ParseConfig([]byte(data), env(map[string]string{"DATA": "/srv", "DISCORD_TOKEN": ""}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Storage.Path != "/srv/nw.db" {
+		t.Errorf("path = %q", cfg.Storage.Path)
+	}
+	if time.Duration(cfg.Storage.Retention) != 30*24*time.Hour {
+		t.Errorf("retention = %v", time.Duration(cfg.Storage.Retention))
+	}
+	if cfg.Feeds.BodyLimit != 2<<20 || time.Duration(cfg.Feeds.Timeout) != 5*time.Second {
+		t.Errorf("feeds = %+v", cfg.Feeds)
+	}
+	if len(cfg.Feed) != 1 || time.Duration(cfg.Feed[0].Interval) != 10*time.Minute {
+		t.Errorf("feed = %+v", cfg.Feed)
+	}
+	if len(cfg.Watch) != 1 || !cfg.Watch[0].Watch().CaseSensitive {
+		t.Errorf("watch = %+v", cfg.Watch)
+	}
+	if cfg.Feeds.Concurrency != 8 {
+		t.Errorf("an unset key lost its default: concurrency = %d", cfg.Feeds.Concurrency)
+	}
+}
+
+func TestParseConfigErrorsNameTheKey(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"unknown key", "[feeds]\nconcurency = 3\n", `"feeds.concurency"`},
+		{"unknown table", "[feedz]\nx = 1\n", "feedz"},
+		{"token in file", "[discord]\ntoken = \"abc\"\n", "DISCORD_TOKEN"},
+		{"bad duration", "[feeds]\ntimeout = \"soon\"\n", "soon"},
+		{"out of range", "[feeds]\nconcurrency = 0\n", "feeds.concurrency"},
+		{"bad size", "[feeds]\nbody_limit = \"lots\"\n", "lots"},
+		{"bad feed url", "[[feed]]\nurl = \"ftp://x\"\n", "feed[0].url"},
+		{"bad watch", "[[watch]]\nname = \"X\"\nkind = \"planet\"\n", "watch[0]"},
+		{"bad guild id", "[discord]\nguild_ids = [\"abc\"]\n", "discord.guild_ids[0]"},
+		{"unset variable", "[storage]\npath = \"${NOPE}/x\"\n", "NOPE"},
+		{"wrong type", "[feeds]\nconcurrency = \"eight\"\n", "concurrency"},
+		{"listen", "[http]\nlisten = \"everywhere\"\n", "http.listen"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig([]byte(tt.data), env(nil))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestTokenOnlyFromEnvironment(t *testing.T) {
+	_, err := ParseConfig([]byte(""), env(map[string]string{"DISCORD_TOKEN": "secret"}))
+	if err == nil || !strings.Contains(err.Error(), "application_id") {
+		t.Fatalf("token without application id: err = %v", err)
+	}
+	cfg, err := ParseConfig([]byte("[discord]\napplication_id = \"123\"\n"), env(map[string]string{"DISCORD_TOKEN": " secret\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Token != "secret" {
+		t.Errorf("token = %q", cfg.Token)
+	}
+}
+
+func TestLoadConfigMissingFile(t *testing.T) {
+	_, err := LoadConfig(filepath.Join(t.TempDir(), "nope.toml"), env(nil))
+	if err == nil || !strings.Contains(err.Error(), "nope.toml") {
+		t.Fatalf("err = %v, want it to name the file", err)
+	}
+}
+
+func TestExpandEnv(t *testing.T) {
+	got, err := expandEnv([]byte(`a = "${HOME}/x" # $${LITERAL} costs $$5`), env(map[string]string{"HOME": "/home/n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `a = "/home/n/x" # ${LITERAL} costs $5`; string(got) != want {
+		t.Errorf("expandEnv = %q, want %q", got, want)
+	}
+}

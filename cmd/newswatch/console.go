@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/watch"
+)
+
+// consoleDeliverer prints the console route's alerts to standard output: the
+// alert sink when no Discord token is configured.
+type consoleDeliverer struct {
+	db  alertOutbox
+	out io.Writer
+	now func() time.Time
+}
+
+// alertOutbox is what console delivery needs from the store.
+type alertOutbox interface {
+	PendingAlerts(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.Alert, error)
+	MarkAlertSent(ctx context.Context, id int64, messageID string, at time.Time) error
+}
+
+// deliver prints every pending console alert once, marking each sent after
+// it is written, and returns how many it printed.
+func (d *consoleDeliverer) deliver(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		alerts, err := d.db.PendingAlerts(ctx, true, d.now(), 100)
+		if err != nil || len(alerts) == 0 {
+			return n, err
+		}
+		for _, al := range alerts {
+			if _, err := io.WriteString(d.out, formatConsoleAlert(al)); err != nil {
+				return n, fmt.Errorf("console: write alert %d: %w", al.ID, err)
+			}
+			if err := d.db.MarkAlertSent(ctx, al.ID, "", d.now()); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+}
+
+// Run delivers until ctx ends, checking the outbox every interval.
+func (d *consoleDeliverer) Run(ctx context.Context, interval time.Duration) error {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		if _, err := d.deliver(ctx); err != nil && ctx.Err() == nil {
+			return err
+		}
+		t.Reset(interval)
+	}
+}
+
+// formatConsoleAlert renders one alert as a few lines of plain text: time,
+// entities, title, link and a snippet with the matches in **bold**.
+func formatConsoleAlert(al newswatch.Alert) string {
+	var b strings.Builder
+	if al.Kind == newswatch.AlertFeedFailing {
+		fmt.Fprintf(&b, "%s FEED FAILING %s\n  last error: %s (%d failures in a row)\n\n",
+			al.CreatedAt.UTC().Format(time.RFC3339), al.Feed.URL, oneLine(al.Feed.LastError), al.Feed.ConsecutiveFailures)
+		return b.String()
+	}
+	it := al.Item
+	fmt.Fprintf(&b, "%s ALERT %s\n", it.Time().UTC().Format(time.RFC3339), entityList(al.Mentions))
+	fmt.Fprintf(&b, "  %s\n", oneLine(it.Title))
+	if src := sourceOf(it); src != "" {
+		fmt.Fprintf(&b, "  source: %s\n", src)
+	}
+	if it.Link != "" {
+		fmt.Fprintf(&b, "  %s\n", it.Link)
+	}
+	if sn := watch.Snippet(it.MatchText(), al.Mentions, 240); sn != "" {
+		fmt.Fprintf(&b, "  %s\n", markBold(sn))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// entityList names each entity once with its kind, in order of appearance.
+func entityList(ms []newswatch.Mention) string {
+	seen := map[string]bool{}
+	var parts []string
+	sorted := append([]newswatch.Mention(nil), ms...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
+	for _, m := range sorted {
+		if seen[m.Entity] {
+			continue
+		}
+		seen[m.Entity] = true
+		parts = append(parts, fmt.Sprintf("%s (%s)", m.Entity, m.Kind))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sourceOf(it newswatch.Item) string {
+	switch {
+	case it.FeedTitle != "" && it.Author != "":
+		return it.FeedTitle + " / " + it.Author
+	case it.Author != "":
+		return it.Author
+	}
+	return it.FeedTitle
+}
+
+// markBold turns the highlight markers of a snippet into **bold**.
+func markBold(s string) string {
+	return strings.NewReplacer(newswatch.HighlightStart, "**", newswatch.HighlightEnd, "**").Replace(s)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,350 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/feeds"
+)
+
+func init() {
+	commands["feed"] = command{summary: "feed add|rm|list|retry|import|export: manage the global feeds", run: runFeed}
+	commands["alerts"] = command{summary: "alerts list|set|off: alert routes of the Discord guilds", run: runAlerts}
+}
+
+func runFeed(ctx context.Context, c *cli, args []string) error {
+	subs := map[string]func(context.Context, *cli, []string) error{
+		"add": runFeedAdd, "rm": runFeedRm, "list": runFeedList, "retry": runFeedRetry,
+		"import": runFeedImport, "export": runFeedExport,
+	}
+	return dispatch(ctx, c, "feed", subs, args)
+}
+
+// dispatch runs the subcommand named by args[0].
+func dispatch(ctx context.Context, c *cli, name string, subs map[string]func(context.Context, *cli, []string) error, args []string) error {
+	names := make([]string, 0, len(subs))
+	for n := range subs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	usage := fmt.Sprintf("Usage: newswatch %s %s [flags]", name, strings.Join(names, "|"))
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprintln(c.stdout, usage)
+		return nil
+	}
+	if len(args) == 0 || subs[args[0]] == nil {
+		fmt.Fprintln(c.stderr, usage)
+		return errUsage
+	}
+	return subs[args[0]](ctx, c, args[1:])
+}
+
+func runFeedAdd(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("feed add", "feed add [--interval 30m] [--no-check] URL")
+	var df dataFlags
+	df.register(fs)
+	interval := fs.String("interval", "", "poll interval (default: adaptive)")
+	noCheck := fs.Bool("no-check", false, "add without fetching the feed first")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	var iv Duration
+	if err := iv.UnmarshalText([]byte(*interval)); err != nil {
+		return newswatch.Errorf(newswatch.EINVALID, "--interval: %s", err.Error())
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		u, err := newswatch.ValidateFeedURL(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		if !*noCheck {
+			_, fetcher, err := a.newPoller()
+			if err != nil {
+				return err
+			}
+			if _, err := fetcher.Check(ctx, u); err != nil {
+				return err
+			}
+		}
+		f, err := a.db.AddFeed(ctx, newswatch.GlobalScope, u, time.Duration(iv), 0)
+		if err != nil {
+			return err
+		}
+		if df.json {
+			return writeJSON(c.stdout, toFeedJSON(f))
+		}
+		fmt.Fprintf(c.stdout, "added feed #%d %s\n", f.ID, f.URL)
+		return nil
+	})
+}
+
+// feedArg finds a feed by id or URL.
+func (a *app) feedArg(ctx context.Context, arg string) (newswatch.Feed, error) {
+	if id, err := strconv.ParseInt(arg, 10, 64); err == nil {
+		return a.db.Feed(ctx, id)
+	}
+	u, err := newswatch.ValidateFeedURL(arg)
+	if err != nil {
+		return newswatch.Feed{}, err
+	}
+	return a.db.FeedByURL(ctx, u)
+}
+
+func runFeedRm(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("feed rm", "feed rm ID|URL")
+	var df dataFlags
+	df.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		f, err := a.feedArg(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		if err := a.db.RemoveFeed(ctx, newswatch.GlobalScope, f.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "removed feed #%d %s\n", f.ID, f.URL)
+		return nil
+	})
+}
+
+func runFeedList(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("feed list", "feed list [--json]")
+	var df dataFlags
+	df.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		list, err := a.db.ListFeeds(ctx, newswatch.GlobalScope)
+		if err != nil {
+			return err
+		}
+		if df.json {
+			out := make([]feedJSON, 0, len(list))
+			for _, f := range list {
+				out = append(out, toFeedJSON(f))
+			}
+			return writeJSON(c.stdout, out)
+		}
+		for _, f := range list {
+			state := "ok"
+			switch {
+			case f.Failing():
+				state = "FAILING: " + f.LastError
+			case f.LastError != "":
+				state = fmt.Sprintf("error (%d in a row): %s", f.ConsecutiveFailures, f.LastError)
+			case f.LastSuccessAt.IsZero():
+				state = "not fetched yet"
+			}
+			fmt.Fprintf(c.stdout, "#%-4d %s\n      %d items, %s, next poll %s\n", f.ID, f.URL, f.ItemCount, state,
+				f.NextPollAt.UTC().Format(time.RFC3339))
+		}
+		return nil
+	})
+}
+
+func runFeedRetry(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("feed retry", "feed retry ID|URL")
+	var df dataFlags
+	df.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		f, err := a.feedArg(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		if err := a.db.RetryFeed(ctx, newswatch.GlobalScope, f.ID, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "feed #%d will be polled at the next cycle\n", f.ID)
+		return nil
+	})
+}
+
+func runFeedImport(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("feed import", "feed import FILE.opml")
+	var df dataFlags
+	df.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	list, err := feeds.ParseOPML(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		added, skipped := 0, 0
+		for i, o := range list {
+			u, err := newswatch.ValidateFeedURL(o.URL)
+			if err == nil {
+				_, err = a.db.AddFeed(ctx, newswatch.GlobalScope, u, 0, 0)
+			}
+			switch newswatch.ErrorCode(err) {
+			case "":
+				added++
+			case newswatch.ECONFLICT, newswatch.EINVALID:
+				skipped++
+				fmt.Fprintf(c.stderr, "\nskipped %s: %s\n", o.URL, newswatch.ErrorMessage(err))
+			default:
+				return err
+			}
+			if (i+1)%50 == 0 || i+1 == len(list) {
+				fmt.Fprintf(c.stderr, "\rimported %d/%d", i+1, len(list))
+			}
+		}
+		fmt.Fprintf(c.stderr, "\n")
+		fmt.Fprintf(c.stdout, "%d feeds added, %d skipped\n", added, skipped)
+		return nil
+	})
+}
+
+func runFeedExport(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("feed export", "feed export [FILE.opml] (default: standard output)")
+	var df dataFlags
+	df.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		list, err := a.db.ListFeeds(ctx, newswatch.GlobalScope)
+		if err != nil {
+			return err
+		}
+		pollable := list[:0]
+		for _, f := range list {
+			if f.URL != newswatch.SeedsFeedURL {
+				pollable = append(pollable, f)
+			}
+		}
+		var w io.Writer = c.stdout
+		if fs.NArg() == 1 {
+			out, err := os.Create(fs.Arg(0))
+			if err != nil {
+				return err
+			}
+			defer out.Close()
+			w = out
+		}
+		return feeds.WriteOPML(w, "newswatch feeds", pollable)
+	})
+}
+
+func runAlerts(ctx context.Context, c *cli, args []string) error {
+	subs := map[string]func(context.Context, *cli, []string) error{
+		"list": runAlertsList, "set": runAlertsSet, "off": runAlertsOff,
+	}
+	return dispatch(ctx, c, "alerts", subs, args)
+}
+
+func runAlertsList(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("alerts list", "alerts list [--json]")
+	var df dataFlags
+	df.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		routes, err := a.db.Routes(ctx, newswatch.GlobalScope)
+		if err != nil {
+			return err
+		}
+		if df.json {
+			out := make([]map[string]any, 0, len(routes))
+			for _, r := range routes {
+				out = append(out, map[string]any{"id": r.ID, "guild": r.GuildID, "channel": r.ChannelID,
+					"kind": string(r.Kind), "role": r.RoleID, "disabled": r.Disabled, "disabled_reason": r.DisabledReason})
+			}
+			return writeJSON(c.stdout, out)
+		}
+		for _, r := range routes {
+			kind := string(r.Kind)
+			if kind == "" {
+				kind = "all kinds"
+			}
+			state := "on"
+			if r.Disabled {
+				state = "DISABLED: " + r.DisabledReason
+			}
+			fmt.Fprintf(c.stdout, "guild %s channel %s: %s, role %q, %s\n", r.GuildID, r.ChannelID, kind, r.RoleID, state)
+		}
+		return nil
+	})
+}
+
+func runAlertsSet(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("alerts set", "alerts set --guild ID --channel ID [--kind city|actor] [--role ID]")
+	var df dataFlags
+	df.register(fs)
+	guild := fs.String("guild", "", "Discord guild id (required)")
+	channel := fs.String("channel", "", "Discord channel id (required)")
+	kind := fs.String("kind", "", "only alerts for this kind")
+	role := fs.String("role", "", "role to ping")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if !isSnowflake(*guild, false) || !isSnowflake(*channel, false) || !isSnowflake(*role, true) {
+		return newswatch.Errorf(newswatch.EINVALID, "--guild and --channel are required Discord ids (digits); --role too when given")
+	}
+	if *kind != "" && !newswatch.Kind(*kind).Valid() {
+		return newswatch.Errorf(newswatch.EINVALID, "--kind must be city or actor")
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		r, err := a.db.SetRoute(ctx, newswatch.Route{GuildID: *guild, ChannelID: *channel, Kind: newswatch.Kind(*kind), RoleID: *role}, 0)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "alerts of guild %s go to channel %s (route #%d)\n", r.GuildID, r.ChannelID, r.ID)
+		return nil
+	})
+}
+
+func runAlertsOff(ctx context.Context, c *cli, args []string) error {
+	fs := c.newFlagSet("alerts off", "alerts off --guild ID --channel ID")
+	var df dataFlags
+	df.register(fs)
+	guild := fs.String("guild", "", "Discord guild id")
+	channel := fs.String("channel", "", "Discord channel id")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withApp(ctx, c, df.config, func(a *app) error {
+		if err := a.db.RemoveRoute(ctx, *guild, *channel); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "alerts to channel %s are off\n", *channel)
+		return nil
+	})
+}
