@@ -44,17 +44,26 @@ func (db *DB) Mentions(ctx context.Context, q newswatch.MentionQuery) ([]newswat
 		until = time.Now()
 	}
 	// The page of mention ids comes from the (watch_id, ts, feed_id) index
-	// alone; only its rows are joined to their items.
-	cond, args := visibleFeedIn("m.feed_id", q.GuildID)
-	args = append([]any{jsonList(ids), ms(q.Since), ms(until)}, args...)
-	args = append(args, clampLimit(q.Limit), max(q.Offset, 0))
+	// alone, read newest first for each watch (so ties on ts go by feed,
+	// then id); only the page's rows are joined to their items.
+	limit, offset := clampLimit(q.Limit), max(q.Offset, 0)
+	cond, vargs := visibleFeedIn("feed_id", q.GuildID)
+	var parts []string
+	var args []any
+	for _, id := range ids {
+		parts = append(parts, `SELECT * FROM (SELECT id, ts, feed_id FROM mentions
+			WHERE watch_id = ? AND ts >= ? AND ts <= ?`+cond+`
+			ORDER BY ts DESC, feed_id DESC, id DESC LIMIT ?)`)
+		args = append(args, id, ms(q.Since), ms(until))
+		args = append(args, vargs...)
+		args = append(args, offset+limit)
+	}
+	args = append(args, limit, offset)
 	rows, err := db.r.QueryContext(ctx, `SELECT m.watch_id, w.name, w.kind, m.start, m."end", m.text, `+itemCols+`
-		FROM (SELECT m.id FROM mentions m
-			WHERE m.watch_id IN (SELECT value FROM json_each(?)) AND m.ts >= ? AND m.ts <= ?`+cond+`
-			ORDER BY m.ts DESC, m.id DESC LIMIT ? OFFSET ?) page
+		FROM (`+strings.Join(parts, " UNION ALL ")+` ORDER BY ts DESC, feed_id DESC, id DESC LIMIT ? OFFSET ?) page
 		JOIN mentions m ON m.id = page.id JOIN watches w ON w.id = m.watch_id
 		JOIN items i ON i.id = m.item_id JOIN feeds f ON f.id = i.feed_id
-		ORDER BY m.ts DESC, m.id DESC`, args...)
+		ORDER BY page.ts DESC, page.feed_id DESC, page.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: mentions: %w", formatError(err))
 	}
