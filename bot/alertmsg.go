@@ -58,7 +58,7 @@ func mentionEmbed(a newswatch.Alert) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{
 		Title:       title,
 		URL:         it.Link,
-		Description: highlight(alertSnippet(it, a.Mentions)),
+		Description: highlight(newswatch.AlertSnippet(it, a.Mentions, 600)),
 		Color:       kindColor(a.Mentions),
 		Fields: []*discordgo.MessageEmbedField{
 			{Name: "Mentions", Value: entities(a.Mentions), Inline: true},
@@ -70,27 +70,6 @@ func mentionEmbed(a newswatch.Alert) *discordgo.MessageEmbed {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Published", Value: discordTime(t), Inline: true})
 	}
 	return fitEmbed(e)
-}
-
-// alertSnippet is the part of the item around its mentions: from the body
-// when a mention is there (the title is shown already), else from the
-// title and the start of the body.
-func alertSnippet(it newswatch.Item, ms []newswatch.Mention) string {
-	if it.Title == "" || it.Text == "" {
-		return mentionSnippet(it.MatchText(), ms, 600)
-	}
-	off := len(it.Title) + 2
-	var body []newswatch.Mention
-	for _, m := range ms {
-		if m.Start >= off {
-			m.Start, m.End = m.Start-off, m.End-off
-			body = append(body, m)
-		}
-	}
-	if len(body) == 0 {
-		return mentionSnippet(it.MatchText(), ms, 600)
-	}
-	return mentionSnippet(it.Text, body, 600)
 }
 
 func feedName(it newswatch.Item) string {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"net/url"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -119,49 +118,6 @@ func link(label, u string) string {
 		return label
 	}
 	return "[" + label + "](<" + strings.NewReplacer("<", "%3C", ">", "%3E", ")", "%29", " ", "%20").Replace(u) + ">)"
-}
-
-// mentionSnippet makes a snippet of text around the mentions with highlight
-// markers, about width bytes long. Mentions with offsets outside text or off
-// rune boundaries are ignored.
-func mentionSnippet(text string, ms []newswatch.Mention, width int) string {
-	valid := make([]newswatch.Mention, 0, len(ms))
-	for _, m := range ms {
-		if m.Start >= 0 && m.Start < m.End && m.End <= len(text) &&
-			utf8.RuneStart(text[m.Start]) && (m.End == len(text) || utf8.RuneStart(text[m.End])) {
-			valid = append(valid, m)
-		}
-	}
-	sort.Slice(valid, func(i, j int) bool { return valid[i].Start < valid[j].Start })
-	if len(valid) == 0 {
-		return cutBytes(text, 0, width)
-	}
-	from := max(valid[0].Start-width/3, 0)
-	to := min(from+width, len(text))
-	for from > 0 && !utf8.RuneStart(text[from]) {
-		from--
-	}
-	for to < len(text) && !utf8.RuneStart(text[to]) {
-		to++
-	}
-	var b strings.Builder
-	if from > 0 {
-		b.WriteString("…")
-	}
-	pos := from
-	for _, m := range valid {
-		if m.Start < pos || m.End > to {
-			continue
-		}
-		b.WriteString(text[pos:m.Start])
-		b.WriteString(newswatch.HighlightStart + text[m.Start:m.End] + newswatch.HighlightEnd)
-		pos = m.End
-	}
-	b.WriteString(text[pos:to])
-	if to < len(text) {
-		b.WriteString("…")
-	}
-	return b.String()
 }
 
 // cutBytes returns text[from:from+n] moved to rune boundaries, with "…" if cut.

@@ -59,14 +59,14 @@ func TestMentionSnippet(t *testing.T) {
 	k, sl := strings.Index(text, "Kramatorsk"), strings.Index(text, "Sloviansk")
 	ms := []newswatch.Mention{{Start: k, End: k + 10, Entity: "Kramatorsk"}, {Start: sl, End: sl + 9, Entity: "Sloviansk"},
 		{Start: 40, End: 400}, {Start: -1, End: 2}}
-	got := highlight(mentionSnippet(text, ms, 600))
+	got := highlight(newswatch.Snippet(text, ms, 600))
 	want := "Bombing near **Sloviansk**, and later in **Kramatorsk**."
 	if got != want {
 		t.Errorf("snippet = %q, want %q", got, want)
 	}
 	long := strings.Repeat("слово ", 200) + "Київ" + strings.Repeat(" текст", 200)
 	i := strings.Index(long, "Київ")
-	s := mentionSnippet(long, []newswatch.Mention{{Start: i, End: i + len("Київ")}}, 300)
+	s := newswatch.Snippet(long, []newswatch.Mention{{Start: i, End: i + len("Київ")}}, 300)
 	if !utf8.ValidString(s) || !strings.Contains(s, hs+"Київ"+he) || !strings.HasPrefix(s, "…") || !strings.HasSuffix(s, "…") {
 		t.Errorf("long snippet %q", s)
 	}

@@ -168,7 +168,7 @@ func (b *Bot) mentions(ctx context.Context, v *invocation) (*reply, error) {
 	for i, h := range hits {
 		snippet := h.Snippet
 		if snippet == "" {
-			snippet = mentionSnippet(h.Item.MatchText(), []newswatch.Mention{h.Mention}, 300)
+			snippet = newswatch.Snippet(h.Item.MatchText(), []newswatch.Mention{h.Mention}, 300)
 		}
 		e.Fields = append(e.Fields, itemField((v.page-1)*limit+i+1, h.Item, snippet))
 	}

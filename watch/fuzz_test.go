@@ -49,7 +49,7 @@ func FuzzMatch(f *testing.F) {
 				t.Fatalf("Match(%q) changes inside %q…%q (-plain +wrapped):\n%s", text, wrap[0], wrap[1], diff)
 			}
 		}
-		s := Snippet(text, ms, 40)
+		s := newswatch.Snippet(text, ms, 40)
 		if !utf8.ValidString(s) && utf8.ValidString(text) {
 			t.Fatalf("Snippet(%q) = %q, not valid UTF-8", text, s)
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
-	"github.com/newswatch/newswatch/watch"
 )
 
 // consoleDeliverer prints the console route's alerts to standard output: the
@@ -82,7 +81,7 @@ func formatConsoleAlert(al newswatch.Alert) string {
 	if it.Link != "" {
 		fmt.Fprintf(&b, "  %s\n", it.Link)
 	}
-	if sn := watch.Snippet(it.MatchText(), al.Mentions, 240); sn != "" {
+	if sn := newswatch.AlertSnippet(it, al.Mentions, 240); sn != "" {
 		fmt.Fprintf(&b, "  %s\n", markBold(sn))
 	}
 	b.WriteString("\n")

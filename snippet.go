@@ -1,4 +1,4 @@
-package watch
+package newswatch
 
 import (
 	"cmp"
@@ -6,20 +6,18 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/newswatch/newswatch"
 )
 
 // Snippet returns the sentence of text around the first of the mentions ms
 // (by Start), or, when that sentence is longer than maxRunes runes, a window
 // of maxRunes runes centred on the mention. Runs of whitespace and control
 // characters become one space, each mention wholly inside the snippet is
-// bracketed by newswatch.HighlightStart and newswatch.HighlightEnd, and "…"
+// bracketed by HighlightStart and HighlightEnd, and "…"
 // marks where the text was cut (inside a sentence). Cuts fall on rune
 // boundaries. maxRunes <= 0 means no limit. Mentions whose offsets do not
 // fit text are ignored; with none left, the snippet is the start of text.
-func Snippet(text string, ms []newswatch.Mention, maxRunes int) string {
-	var valid []newswatch.Mention
+func Snippet(text string, ms []Mention, maxRunes int) string {
+	var valid []Mention
 	for _, m := range ms {
 		if m.Start >= 0 && m.Start < m.End && m.End <= len(text) &&
 			utf8.RuneStart(text[m.Start]) && (m.End == len(text) || utf8.RuneStart(text[m.End])) {
@@ -44,7 +42,7 @@ func Snippet(text string, ms []newswatch.Mention, maxRunes int) string {
 
 // render collapses text[from:to] and marks the mentions inside it, merging
 // overlapping ones so that the markers never nest.
-func render(text string, from, to int, ms []newswatch.Mention) string {
+func render(text string, from, to int, ms []Mention) string {
 	var spans [][2]int
 	for _, m := range ms {
 		if m.Start >= from && m.End <= to {
@@ -71,7 +69,7 @@ func render(text string, from, to int, ms []newswatch.Mention) string {
 				b.WriteByte(' ')
 				space = false
 			}
-			b.WriteString(newswatch.HighlightStart)
+			b.WriteString(HighlightStart)
 			open = true
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -86,13 +84,13 @@ func render(text string, from, to int, ms []newswatch.Mention) string {
 		}
 		i += size
 		if open && i >= merged[0][1] {
-			b.WriteString(newswatch.HighlightEnd)
+			b.WriteString(HighlightEnd)
 			open = false
 			merged = merged[1:]
 		}
 	}
 	if open {
-		b.WriteString(newswatch.HighlightEnd)
+		b.WriteString(HighlightEnd)
 	}
 	if to < len(text) && !sentenceBreakBefore(text, to) {
 		b.WriteString("…")
@@ -161,7 +159,7 @@ func startsWord(text string, i int) bool {
 }
 
 // window returns about n runes of text[from:to] centred on m.
-func window(text string, from, to int, m newswatch.Mention, n int) (int, int) {
+func window(text string, from, to int, m Mention, n int) (int, int) {
 	inside := utf8.RuneCountInString(text[m.Start:m.End])
 	if inside >= n {
 		return m.Start, clampEnd(text, m.Start, n)
@@ -192,4 +190,25 @@ func clampEnd(text string, from, n int) int {
 		i += size
 	}
 	return i
+}
+
+// AlertSnippet is the snippet of an item for an alert: from the body when a
+// mention is there (the title is shown beside it already), else from the
+// title and the start of the body. ms index it.MatchText().
+func AlertSnippet(it Item, ms []Mention, maxRunes int) string {
+	if it.Title == "" || it.Text == "" {
+		return Snippet(it.MatchText(), ms, maxRunes)
+	}
+	off := len(it.Title) + 2
+	var body []Mention
+	for _, m := range ms {
+		if m.Start >= off {
+			m.Start, m.End = m.Start-off, m.End-off
+			body = append(body, m)
+		}
+	}
+	if len(body) == 0 {
+		return Snippet(it.MatchText(), ms, maxRunes)
+	}
+	return Snippet(it.Text, body, maxRunes)
 }

@@ -1,4 +1,4 @@
-package watch
+package newswatch_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/watch"
 )
 
 // mark writes a snippet with [ ] for the highlight markers.
@@ -14,7 +15,7 @@ func mark(s string) string {
 }
 
 func TestSnippet(t *testing.T) {
-	m := mustCompile(t, testWatches())
+	m := compileSnippetWatches(t)
 	long := "Officials said on Monday, after a long night of talks that went nowhere at all, that Sergei Lavrov would fly to Geneva on Thursday with a plan that nobody has seen yet."
 	tests := []struct {
 		name     string
@@ -41,7 +42,7 @@ func TestSnippet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := mark(Snippet(tt.text, m.Match(tt.text), tt.maxRunes))
+			got := mark(newswatch.Snippet(tt.text, m.Match(tt.text), tt.maxRunes))
 			if got != tt.want {
 				t.Errorf("Snippet(%q, %d)\n got %q\nwant %q", tt.text, tt.maxRunes, got, tt.want)
 			}
@@ -57,7 +58,7 @@ func TestSnippetBadMentions(t *testing.T) {
 		{{Start: 8, End: 4}},
 		{{Start: 8, End: 9}}, // inside a rune
 	} {
-		got := Snippet(text, ms, 5)
+		got := newswatch.Snippet(text, ms, 5)
 		if !utf8.ValidString(got) || strings.Contains(got, newswatch.HighlightStart) {
 			t.Errorf("Snippet(%q, %+v) = %q, want valid text without markers", text, ms, got)
 		}
@@ -66,9 +67,47 @@ func TestSnippetBadMentions(t *testing.T) {
 
 func TestSnippetLongWhitespace(t *testing.T) {
 	text := "Kiev" + strings.Repeat(" ", 1<<20) + "Lavrov" + strings.Repeat("\n", 1<<20)
-	m := mustCompile(t, testWatches())
+	m := compileSnippetWatches(t)
 	ms := m.Match(text)
-	if got, want := mark(Snippet(text, ms[1:], 30)), "… [Lavrov]"; got != want {
+	if got, want := mark(newswatch.Snippet(text, ms[1:], 30)), "… [Lavrov]"; got != want {
 		t.Errorf("Snippet = %q, want %q", got, want)
+	}
+}
+
+func compileSnippetWatches(t *testing.T) *watch.Matcher {
+	t.Helper()
+	city, actor := newswatch.KindCity, newswatch.KindActor
+	m, err := watch.Compile([]newswatch.Watch{
+		{ID: 1, Name: "Sloviansk", Kind: city, Aliases: []string{"Slavyansk", "Славянск"}},
+		{ID: 2, Name: "Kramatorsk", Kind: city},
+		{ID: 3, Name: "Donetsk", Kind: city},
+		{ID: 4, Name: "Kyiv", Kind: city, Aliases: []string{"Kiev", "Київ"}},
+		{ID: 5, Name: "Sergei Lavrov", Kind: actor, Aliases: []string{"Lavrov"}},
+		{ID: 6, Name: "Donetsk People's Republic", Kind: actor},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestAlertSnippetPrefersTheBody(t *testing.T) {
+	m := compileSnippetWatches(t)
+	tests := []struct {
+		name string
+		it   newswatch.Item
+		want string
+	}{
+		{"mention in title and body", newswatch.Item{Title: "Kiev talks", Text: "Officials met. Lavrov came to Kiev."}, "[Lavrov] came to [Kiev]."},
+		{"mention only in title", newswatch.Item{Title: "Kiev talks", Text: "Officials met. Nothing agreed."}, "[Kiev] talks"},
+		{"no body", newswatch.Item{Title: "Kramatorsk talks end"}, "[Kramatorsk] talks end"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mark(newswatch.AlertSnippet(tt.it, m.Match(tt.it.MatchText()), 200))
+			if got != tt.want {
+				t.Errorf("AlertSnippet = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
