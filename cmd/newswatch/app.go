@@ -56,6 +56,14 @@ func openApp(ctx context.Context, c *cli, configPath string) (a *app, changed []
 	if changed, err = db.SyncConfigWatches(ctx, ws); err != nil {
 		return nil, nil, err
 	}
+	if len(changed) > 0 {
+		// Nothing stored yet (a fresh database): nothing to rescan.
+		if latest, err := db.Latest(ctx, newswatch.LatestQuery{Limit: 1}); err != nil {
+			return nil, nil, err
+		} else if len(latest) == 0 {
+			changed = nil
+		}
+	}
 	if err := a.recompile(ctx); err != nil {
 		return nil, nil, err
 	}

@@ -127,3 +127,30 @@ func TestExpandEnv(t *testing.T) {
 		t.Errorf("expandEnv = %q, want %q", got, want)
 	}
 }
+
+func TestParseFlagsInterspersed(t *testing.T) {
+	tests := []struct {
+		args      []string
+		wantSince string
+		wantJSON  bool
+		wantArgs  []string
+	}{
+		{[]string{"Kiev", "--since", "7d"}, "7d", false, []string{"Kiev"}},
+		{[]string{"--json", "Sergei", "Lavrov", "--since=1d"}, "1d", true, []string{"Sergei", "Lavrov"}},
+		{[]string{"--", "--since", "x"}, "", false, []string{"--since", "x"}},
+		{[]string{"a", "--", "--json"}, "", false, []string{"a", "--json"}},
+		{nil, "", false, []string{}},
+	}
+	for _, tt := range tests {
+		c := &cli{stderr: &strings.Builder{}}
+		fs := c.newFlagSet("t", "t")
+		since := fs.String("since", "", "")
+		asJSON := fs.Bool("json", false, "")
+		if err := parseFlags(fs, tt.args); err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		if *since != tt.wantSince || *asJSON != tt.wantJSON || !cmp.Equal(fs.Args(), tt.wantArgs, cmpopts.EquateEmpty()) {
+			t.Errorf("%q: since %q json %v args %q", tt.args, *since, *asJSON, fs.Args())
+		}
+	}
+}

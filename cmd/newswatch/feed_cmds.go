@@ -145,6 +145,10 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 			return writeJSON(c.stdout, out)
 		}
 		for _, f := range list {
+			if f.URL == newswatch.SeedsFeedURL {
+				fmt.Fprintf(c.stdout, "#%-4d %s\n      %d items, the built-in seeds source\n", f.ID, f.URL, f.ItemCount)
+				continue
+			}
 			state := "ok"
 			switch {
 			case f.Failing():

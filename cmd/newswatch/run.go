@@ -303,9 +303,10 @@ func (a *app) runRescans(ctx context.Context, q *rescanQueue) error {
 	for {
 		for w, ok := q.pop(); ok; w, ok = q.pop() {
 			start := time.Now()
-			lastLog := start
+			lastLog, items := start, 0
 			err := a.rescan(ctx, w, func(done, total int) {
-				if time.Since(lastLog) > 5*time.Second || done == total {
+				items = total
+				if time.Since(lastLog) > 5*time.Second {
 					lastLog = time.Now()
 					a.log.Info("rescan", "watch", w.Name, "done", done, "total", total)
 				}
@@ -317,7 +318,7 @@ func (a *app) runRescans(ctx context.Context, q *rescanQueue) error {
 				a.log.Error("rescan", "watch", w.Name, "err", err)
 				continue
 			}
-			a.log.Info("rescan finished", "watch", w.Name, "took", time.Since(start).Round(time.Millisecond))
+			a.log.Info("rescan finished", "watch", w.Name, "items", items, "took", time.Since(start).Round(time.Millisecond))
 		}
 		select {
 		case <-ctx.Done():
