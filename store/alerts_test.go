@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -370,6 +368,3 @@ func FuzzFTSQuery(f *testing.F) {
 		}
 	})
 }
-
-var _ = errors.Is
-var _ = sql.ErrNoRows

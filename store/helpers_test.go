@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,11 +153,3 @@ func itemID(t *testing.T, db *DB, feedID int64, key string) int64 {
 }
 
 func codeOf(err error) string { return newswatch.ErrorCode(err) }
-
-func fmtIDs(items []newswatch.Item) []string {
-	var out []string
-	for _, it := range items {
-		out = append(out, fmt.Sprintf("%d:%s", it.FeedID, it.Key))
-	}
-	return out
-}

@@ -215,11 +215,11 @@ func (db *DB) fillAlert(ctx context.Context, a *newswatch.Alert, itemID, feedID 
 		return err
 	}
 	a.Feed = f
-	ms, err := itemMentions(ctx, db.r, itemID)
+	mentions, err := itemMentions(ctx, db.r, itemID)
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
+	for _, m := range mentions {
 		if routeWants(a.Route, m.guild, m.Kind) {
 			a.Mentions = append(a.Mentions, m.Mention)
 		}

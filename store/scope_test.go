@@ -137,11 +137,9 @@ func TestGuildIsolation(t *testing.T) {
 	checkFTS(t, db)
 }
 
-func second[A any](_ A, err error) error             { return err }
-func third[A, B any](_ A, _ B, err error) error      { return err }
-func fmtKeys(items []newswatch.Item) (keys []string) { return keysOf(items) }
-
-func keysOf(items []newswatch.Item) []string {
+func second[A any](_ A, err error) error        { return err }
+func third[A, B any](_ A, _ B, err error) error { return err }
+func fmtKeys(items []newswatch.Item) []string {
 	var out []string
 	for _, it := range items {
 		out = append(out, it.Key)

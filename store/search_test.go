@@ -209,3 +209,31 @@ func TestRankMatchesBM25(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldedIndexStaysInSync checks that the index entries of texts with ё
+// (indexed folded) are replaced on update and removed on prune.
+func TestFoldedIndexStaysInSync(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	feed := must(db.EnsureFeed(ctx, "https://x.example/", "", "cli", 0))(t)
+	at := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	matches := func(q string) int {
+		var n int
+		if err := db.r.QueryRow(`SELECT count(*) FROM items_fts WHERE items_fts MATCH ?`, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	must(db.SaveItems(ctx, feed.ID, []newswatch.IngestItem{ingest("a", "Ёлка", "Зелёный", at, false)}))(t)
+	must(db.SaveItems(ctx, feed.ID, []newswatch.IngestItem{ingest("a", "Ёлка", "Жёлтый", at, false)}))(t)
+	if got := [3]int{matches(`"елка"`), matches(`"зеленый"`), matches(`"желтый"`)}; got != [3]int{1, 0, 1} {
+		t.Errorf("after update: matches for елка, зеленый, желтый = %v, want [1 0 1]", got)
+	}
+	must(db.Prune(ctx, at.Add(time.Hour)))(t)
+	if got := [2]int{matches(`"елка"`), matches(`"желтый"`)}; got != [2]int{0, 0} {
+		t.Errorf("after prune: matches = %v, want none", got)
+	}
+	if _, err := db.w.Exec(`INSERT INTO items_fts (items_fts) VALUES ('integrity-check')`); err != nil {
+		t.Errorf("integrity-check: %v", err)
+	}
+}

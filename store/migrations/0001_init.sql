@@ -68,15 +68,19 @@ CREATE VIRTUAL TABLE items_fts USING fts5 (
     content = 'items', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Each text is folded only when it has an ё, to avoid calling into Go.
 CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
-    INSERT INTO items_fts (items_fts, rowid, title, text)
-    VALUES ('delete', old.id, CASE WHEN instr(old.title, 'ё') OR instr(old.title, 'Ё') THEN newswatch_fold(old.title) ELSE old.title END, CASE WHEN instr(old.text, 'ё') OR instr(old.text, 'Ё') THEN newswatch_fold(old.text) ELSE old.text END);
+    INSERT INTO items_fts (items_fts, rowid, title, text) VALUES ('delete', old.id,
+        CASE WHEN instr(old.title, 'ё') OR instr(old.title, 'Ё') THEN newswatch_fold(old.title) ELSE old.title END,
+        CASE WHEN instr(old.text, 'ё') OR instr(old.text, 'Ё') THEN newswatch_fold(old.text) ELSE old.text END);
 END;
 CREATE TRIGGER items_fts_update AFTER UPDATE OF title, text ON items BEGIN
-    INSERT INTO items_fts (items_fts, rowid, title, text)
-    VALUES ('delete', old.id, CASE WHEN instr(old.title, 'ё') OR instr(old.title, 'Ё') THEN newswatch_fold(old.title) ELSE old.title END, CASE WHEN instr(old.text, 'ё') OR instr(old.text, 'Ё') THEN newswatch_fold(old.text) ELSE old.text END);
-    INSERT INTO items_fts (rowid, title, text)
-    VALUES (new.id, CASE WHEN instr(new.title, 'ё') OR instr(new.title, 'Ё') THEN newswatch_fold(new.title) ELSE new.title END, CASE WHEN instr(new.text, 'ё') OR instr(new.text, 'Ё') THEN newswatch_fold(new.text) ELSE new.text END);
+    INSERT INTO items_fts (items_fts, rowid, title, text) VALUES ('delete', old.id,
+        CASE WHEN instr(old.title, 'ё') OR instr(old.title, 'Ё') THEN newswatch_fold(old.title) ELSE old.title END,
+        CASE WHEN instr(old.text, 'ё') OR instr(old.text, 'Ё') THEN newswatch_fold(old.text) ELSE old.text END);
+    INSERT INTO items_fts (rowid, title, text) VALUES (new.id,
+        CASE WHEN instr(new.title, 'ё') OR instr(new.title, 'Ё') THEN newswatch_fold(new.title) ELSE new.title END,
+        CASE WHEN instr(new.text, 'ё') OR instr(new.text, 'Ё') THEN newswatch_fold(new.text) ELSE new.text END);
 END;
 
 CREATE TABLE tombstones (
