@@ -8,6 +8,14 @@
 // instead of failing with SQLITE_BUSY; reads use a separate pool that WAL
 // lets run beside the writer. Driver errors are mapped once, in formatError:
 // a user only ever sees a *newswatch.Error message.
+//
+// Full-text search uses FTS5 (unicode61, diacritics removed) over item
+// titles and texts. Both the index and queries fold ё to е; й and ї stay
+// distinct letters, as unicode61 keeps them. What a person types never
+// reaches FTS5 as syntax: each word and each quoted phrase becomes an FTS5
+// string (see ftsQuery). Matches are ranked with BM25 computed in Go over the
+// most recent matches (see Search and rank.go), because FTS5's bm25() reads
+// every match of every query word to weigh it.
 package store
 
 import (
