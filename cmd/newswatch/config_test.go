@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,6 +152,31 @@ func TestParseFlagsInterspersed(t *testing.T) {
 		}
 		if *since != tt.wantSince || *asJSON != tt.wantJSON || !cmp.Equal(fs.Args(), tt.wantArgs, cmpopts.EquateEmpty()) {
 			t.Errorf("%q: since %q json %v args %q", tt.args, *since, *asJSON, fs.Args())
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+	}{
+		{nil, 2},
+		{[]string{"nope"}, 2},
+		{[]string{"--help"}, 0},
+		{[]string{"backup"}, 2},
+		{[]string{"feed", "rm", "1", "2"}, 2},
+		{[]string{"feed", "frobnicate"}, 2},
+		{[]string{"watch"}, 2},
+		{[]string{"search", "--limit", "x", "q"}, 2},
+		{[]string{"latest", "extra"}, 2},
+		{[]string{"stats", "--help"}, 0},
+	}
+	for _, tt := range tests {
+		var out, errOut strings.Builder
+		c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: env(nil)}
+		if got := c.main(context.Background(), tt.args); got != tt.code {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", tt.args, got, tt.code, errOut.String())
 		}
 	}
 }

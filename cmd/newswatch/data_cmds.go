@@ -18,15 +18,34 @@ func init() {
 	commands["backup"] = command{summary: "copy the database to FILE (safe while the bot runs)", run: runBackup}
 }
 
-// dataFlags are the flags every data command shares.
-type dataFlags struct {
-	config string
-	json   bool
+// dataCmd is the flag set of a data command: its own flags plus the shared
+// --config and --json, and how many positional arguments it takes.
+type dataCmd struct {
+	*flag.FlagSet
+	config   string
+	json     bool
+	min, max int // positional arguments; max < 0 means no limit
 }
 
-func (d *dataFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.config, "config", "", "config file (default: newswatch.toml if present, else built-in defaults)")
-	fs.BoolVar(&d.json, "json", false, "print JSON")
+// dataCmd returns the flag set of a data command taking min to max
+// positional arguments (max < 0: no limit).
+func (c *cli) dataCmd(name, usage string, min, max int) *dataCmd {
+	d := &dataCmd{FlagSet: c.newFlagSet(name, usage), min: min, max: max}
+	d.StringVar(&d.config, "config", "", "config file (default: newswatch.toml if present, else built-in defaults)")
+	d.BoolVar(&d.json, "json", false, "print JSON")
+	return d
+}
+
+// parse parses args and checks the number of positional arguments.
+func (d *dataCmd) parse(args []string) error {
+	if err := parseFlags(d.FlagSet, args); err != nil {
+		return err
+	}
+	if d.NArg() < d.min || (d.max >= 0 && d.NArg() > d.max) {
+		d.Usage()
+		return errUsage
+	}
+	return nil
 }
 
 // withApp opens the app for a data command; rescans needed by changed config
@@ -46,12 +65,10 @@ func withApp(ctx context.Context, c *cli, config string, f func(a *app) error) e
 }
 
 func runSearch(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("search", `search [--json] [--limit N] [--feed ID] "QUERY"`)
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("search", `search [--json] [--limit N] [--feed ID] "QUERY"`, 1, -1)
 	limit := fs.Int("limit", 10, "results to show (at most 100)")
 	feed := fs.Int64("feed", 0, "only this feed id")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	query := strings.Join(fs.Args(), " ")
@@ -59,12 +76,12 @@ func runSearch(ctx context.Context, c *cli, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		hits, err := a.db.Search(ctx, newswatch.SearchQuery{Query: query, Limit: *limit, FeedID: *feed})
 		if err != nil {
 			return err
 		}
-		if df.json {
+		if fs.json {
 			out := make([]itemJSON, 0, len(hits))
 			for _, h := range hits {
 				out = append(out, toItemJSON(h.Item, h.Snippet))
@@ -95,20 +112,18 @@ func printItem(c *cli, it newswatch.Item, snippet string) {
 }
 
 func runLatest(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("latest", "latest [--json] [--limit N] [--feed ID]")
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("latest", "latest [--json] [--limit N] [--feed ID]", 0, 0)
 	limit := fs.Int("limit", 10, "items to show (at most 100)")
 	feed := fs.Int64("feed", 0, "only this feed id")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		items, err := a.db.Latest(ctx, newswatch.LatestQuery{Limit: *limit, FeedID: *feed})
 		if err != nil {
 			return err
 		}
-		if df.json {
+		if fs.json {
 			out := make([]itemJSON, 0, len(items))
 			for _, it := range items {
 				out = append(out, toItemJSON(it, ""))
@@ -123,12 +138,10 @@ func runLatest(ctx context.Context, c *cli, args []string) error {
 }
 
 func runMentions(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("mentions", "mentions [--json] [--since 7d|2014-04-01] [--limit N] [NAME]")
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("mentions", "mentions [--json] [--since 7d|2014-04-01] [--limit N] [NAME]", 0, -1)
 	limit := fs.Int("limit", 100, "mentions to show (at most 100)")
 	since := fs.String("since", "", "only mentions in items since this age (24h, 7d) or date (YYYY-MM-DD)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	sinceT, err := parseSince(*since, time.Now())
@@ -136,7 +149,7 @@ func runMentions(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	name := strings.Join(fs.Args(), " ")
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		var entities []string
 		if name != "" {
 			entities = []string{name}
@@ -159,7 +172,7 @@ func runMentions(ctx context.Context, c *cli, args []string) error {
 			}
 			hits = append(hits, h...)
 		}
-		if df.json {
+		if fs.json {
 			out := make([]mentionJSON, 0, len(hits))
 			for _, h := range hits {
 				m := h.Mention
@@ -201,14 +214,12 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 }
 
 func runStats(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("stats", "stats [--json] [--days N]")
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("stats", "stats [--json] [--days N]", 0, 0)
 	days := fs.Int("days", 7, "mentions per entity per day for the last N days")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		st, err := a.db.Stats(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
@@ -218,7 +229,7 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 		if err != nil {
 			return err
 		}
-		if df.json {
+		if fs.json {
 			top := make([]map[string]any, 0, len(st.TopEntities))
 			for _, e := range st.TopEntities {
 				top = append(top, map[string]any{"entity": e.Entity, "kind": e.Kind, "count": e.Count})
@@ -248,16 +259,11 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 }
 
 func runBackup(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("backup", "backup [--config FILE] FILE")
-	config := fs.String("config", "", "config file")
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("backup", "backup [--config FILE] FILE", 1, 1)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	return withApp(ctx, c, *config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
 			return err
 		}

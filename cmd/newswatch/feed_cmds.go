@@ -47,23 +47,17 @@ func dispatch(ctx context.Context, c *cli, name string, subs map[string]func(con
 }
 
 func runFeedAdd(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("feed add", "feed add [--interval 30m] [--no-check] URL")
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("feed add", "feed add [--interval 30m] [--no-check] URL", 1, 1)
 	interval := fs.String("interval", "", "poll interval (default: adaptive)")
 	noCheck := fs.Bool("no-check", false, "add without fetching the feed first")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	var iv Duration
 	if err := iv.UnmarshalText([]byte(*interval)); err != nil {
 		return newswatch.Errorf(newswatch.EINVALID, "--interval: %s", err.Error())
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		u, err := newswatch.ValidateFeedURL(fs.Arg(0))
 		if err != nil {
 			return err
@@ -81,7 +75,7 @@ func runFeedAdd(ctx context.Context, c *cli, args []string) error {
 		if err != nil {
 			return err
 		}
-		if df.json {
+		if fs.json {
 			return writeJSON(c.stdout, toFeedJSON(f))
 		}
 		fmt.Fprintf(c.stdout, "added feed #%d %s\n", f.ID, f.URL)
@@ -102,17 +96,11 @@ func (a *app) feedArg(ctx context.Context, arg string) (newswatch.Feed, error) {
 }
 
 func runFeedRm(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("feed rm", "feed rm ID|URL")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("feed rm", "feed rm ID|URL", 1, 1)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		f, err := a.feedArg(ctx, fs.Arg(0))
 		if err != nil {
 			return err
@@ -126,18 +114,16 @@ func runFeedRm(ctx context.Context, c *cli, args []string) error {
 }
 
 func runFeedList(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("feed list", "feed list [--json]")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("feed list", "feed list [--json]", 0, 0)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		list, err := a.db.ListFeeds(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
 		}
-		if df.json {
+		if fs.json {
 			out := make([]feedJSON, 0, len(list))
 			for _, f := range list {
 				out = append(out, toFeedJSON(f))
@@ -166,17 +152,11 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 }
 
 func runFeedRetry(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("feed retry", "feed retry ID|URL")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("feed retry", "feed retry ID|URL", 1, 1)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		f, err := a.feedArg(ctx, fs.Arg(0))
 		if err != nil {
 			return err
@@ -190,15 +170,9 @@ func runFeedRetry(ctx context.Context, c *cli, args []string) error {
 }
 
 func runFeedImport(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("feed import", "feed import FILE.opml")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("feed import", "feed import FILE.opml", 1, 1)
+	if err := fs.parse(args); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -209,7 +183,7 @@ func runFeedImport(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		added, skipped := 0, 0
 		for i, o := range list {
 			u, err := newswatch.ValidateFeedURL(o.URL)
@@ -236,13 +210,11 @@ func runFeedImport(ctx context.Context, c *cli, args []string) error {
 }
 
 func runFeedExport(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("feed export", "feed export [FILE.opml] (default: standard output)")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("feed export", "feed export [FILE.opml] (default: standard output)", 0, 1)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		list, err := a.db.ListFeeds(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
@@ -274,18 +246,16 @@ func runAlerts(ctx context.Context, c *cli, args []string) error {
 }
 
 func runAlertsList(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("alerts list", "alerts list [--json]")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("alerts list", "alerts list [--json]", 0, 0)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		routes, err := a.db.Routes(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
 		}
-		if df.json {
+		if fs.json {
 			out := make([]map[string]any, 0, len(routes))
 			for _, r := range routes {
 				out = append(out, map[string]any{"id": r.ID, "guild": r.GuildID, "channel": r.ChannelID,
@@ -309,14 +279,12 @@ func runAlertsList(ctx context.Context, c *cli, args []string) error {
 }
 
 func runAlertsSet(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("alerts set", "alerts set --guild ID --channel ID [--kind city|actor] [--role ID]")
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("alerts set", "alerts set --guild ID --channel ID [--kind city|actor] [--role ID]", 0, 0)
 	guild := fs.String("guild", "", "Discord guild id (required)")
 	channel := fs.String("channel", "", "Discord channel id (required)")
 	kind := fs.String("kind", "", "only alerts for this kind")
 	role := fs.String("role", "", "role to ping")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if !isSnowflake(*guild, false) || !isSnowflake(*channel, false) || !isSnowflake(*role, true) {
@@ -325,7 +293,7 @@ func runAlertsSet(ctx context.Context, c *cli, args []string) error {
 	if *kind != "" && !newswatch.Kind(*kind).Valid() {
 		return newswatch.Errorf(newswatch.EINVALID, "--kind must be city or actor")
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		r, err := a.db.SetRoute(ctx, newswatch.Route{GuildID: *guild, ChannelID: *channel, Kind: newswatch.Kind(*kind), RoleID: *role}, 0)
 		if err != nil {
 			return err
@@ -336,15 +304,13 @@ func runAlertsSet(ctx context.Context, c *cli, args []string) error {
 }
 
 func runAlertsOff(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("alerts off", "alerts off --guild ID --channel ID")
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("alerts off", "alerts off --guild ID --channel ID", 0, 0)
 	guild := fs.String("guild", "", "Discord guild id")
 	channel := fs.String("channel", "", "Discord channel id")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		if err := a.db.RemoveRoute(ctx, *guild, *channel); err != nil {
 			return err
 		}

@@ -45,14 +45,12 @@ func runRun(ctx context.Context, c *cli, args []string) error {
 }
 
 func runIngest(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("ingest", "ingest [--config FILE] [--all] [--json]")
-	config := fs.String("config", "", "config file")
+	fs := c.dataCmd("ingest", "ingest [--config FILE] [--all] [--json]", 0, 0)
 	all := fs.Bool("all", false, "poll every feed, not only the due ones")
-	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	a, changed, err := openApp(ctx, c, *config)
+	a, changed, err := openApp(ctx, c, fs.config)
 	if err != nil {
 		return err
 	}
@@ -78,7 +76,7 @@ func runIngest(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	summary := map[string]any{"seeds": seedRes, "feeds": cycle}
-	if *asJSON {
+	if fs.json {
 		return writeJSON(c.stdout, summary)
 	}
 	fmt.Fprintf(c.stdout, "seeds: %d new, %d updated, %d unchanged, %d alerts queued\n",

@@ -28,25 +28,23 @@ func runWatch(ctx context.Context, c *cli, args []string) error {
 }
 
 func runWatchAdd(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("watch add", "watch add --kind city|actor [--alias A]... [--exclude P]... [--case-sensitive] NAME")
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("watch add", "watch add --kind city|actor [--alias A]... [--exclude P]... [--case-sensitive] NAME", 1, -1)
 	var aliases, exclude stringList
 	kind := fs.String("kind", "", "city or actor (required)")
 	fs.Var(&aliases, "alias", "another name it goes by (repeatable)")
 	fs.Var(&exclude, "exclude", "a phrase in which a match does not count (repeatable)")
 	cs := fs.Bool("case-sensitive", false, "match names exactly as written")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	w := newswatch.Watch{Name: strings.Join(fs.Args(), " "), Kind: newswatch.Kind(*kind), Aliases: aliases,
 		Exclude: exclude, CaseSensitive: *cs}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		saved, created, err := a.putWatch(ctx, c, w)
 		if err != nil {
 			return err
 		}
-		if df.json {
+		if fs.json {
 			return writeJSON(c.stdout, toWatchJSON(saved))
 		}
 		verb := "updated"
@@ -91,18 +89,12 @@ func (a *app) putWatch(ctx context.Context, c *cli, w newswatch.Watch) (newswatc
 }
 
 func runWatchRm(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("watch rm", "watch rm NAME")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("watch rm", "watch rm NAME", 1, -1)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	name := strings.Join(fs.Args(), " ")
-	if name == "" {
-		fs.Usage()
-		return errUsage
-	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		if err := a.db.RemoveWatch(ctx, newswatch.GlobalScope, name); err != nil {
 			return err
 		}
@@ -112,14 +104,12 @@ func runWatchRm(ctx context.Context, c *cli, args []string) error {
 }
 
 func runWatchList(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("watch list", "watch list [--kind city|actor] [--json]")
-	var df dataFlags
-	df.register(fs)
+	fs := c.dataCmd("watch list", "watch list [--kind city|actor] [--json]", 0, 0)
 	kind := fs.String("kind", "", "only this kind")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		ws, err := a.db.Watches(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
@@ -130,7 +120,7 @@ func runWatchList(ctx context.Context, c *cli, args []string) error {
 				out = append(out, toWatchJSON(w))
 			}
 		}
-		if df.json {
+		if fs.json {
 			return writeJSON(c.stdout, out)
 		}
 		for _, w := range out {
@@ -145,19 +135,17 @@ func runWatchList(ctx context.Context, c *cli, args []string) error {
 }
 
 func runWatchShow(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("watch show", "watch show [--json] NAME")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("watch show", "watch show [--json] NAME", 1, -1)
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	name := strings.Join(fs.Args(), " ")
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		w, err := a.db.WatchByName(ctx, newswatch.GlobalScope, name)
 		if err != nil {
 			return err
 		}
-		if df.json {
+		if fs.json {
 			return writeJSON(c.stdout, toWatchJSON(w))
 		}
 		fmt.Fprintf(c.stdout, "%s (%s)\naliases: %s\nexclude: %s\ncase sensitive: %v\n", w.Name, w.Kind,
@@ -167,15 +155,9 @@ func runWatchShow(ctx context.Context, c *cli, args []string) error {
 }
 
 func runWatchImport(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("watch import", "watch import FILE.toml")
-	var df dataFlags
-	df.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	fs := c.dataCmd("watch import", "watch import FILE.toml", 1, 1)
+	if err := fs.parse(args); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
@@ -185,7 +167,7 @@ func runWatchImport(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	return withApp(ctx, c, df.config, func(a *app) error {
+	return withApp(ctx, c, fs.config, func(a *app) error {
 		added, updated := 0, 0
 		for _, w := range ws {
 			_, created, err := a.putWatch(ctx, c, w)
