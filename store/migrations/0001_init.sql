@@ -68,6 +68,11 @@ CREATE VIRTUAL TABLE items_fts USING fts5 (
     content = 'items', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Fewer, larger merges while ingesting (automerge 16 instead of 4) and 4 KB
+-- leaf pages: about 15-20% faster batched inserts, search still well within
+-- its budget (see the store benchmarks).
+INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 16);
+INSERT INTO items_fts (items_fts, rank) VALUES ('pgsz', 4000);
 -- Each text is folded only when it has an ё, to avoid calling into Go.
 CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
     INSERT INTO items_fts (items_fts, rowid, title, text) VALUES ('delete', old.id,
