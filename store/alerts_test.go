@@ -320,39 +320,6 @@ func TestMentionsAndCounts(t *testing.T) {
 	}
 }
 
-func TestSnippetAround(t *testing.T) {
-	hs, he := newswatch.HighlightStart, newswatch.HighlightEnd
-	long := strings.Repeat("word ", 60)
-	tests := []struct {
-		text       string
-		start, end int
-		mention    string
-		want       string
-	}{
-		{"One. Two Kyiv three. Four.", 9, 13, "Kyiv", "Two " + hs + "Kyiv" + he + " three."},
-		{"Title\n\nBody about Kyiv.", 18, 22, "Kyiv", "Body about " + hs + "Kyiv" + he + "."},
-		{long + "Kyiv " + long, 300, 304, "Kyiv", "…" + strings.Repeat("word ", 23) + hs + "Kyiv" + he + " " + strings.TrimSpace(strings.Repeat("word ", 23)) + "…"},
-		{"Offsets wrong but Kyiv is here", 500, 504, "Kyiv", "Offsets wrong but " + hs + "Kyiv" + he + " is here"},
-		{"Київ, Слов'янськ.", 1, 3, "", "Київ, Слов'янськ."},
-		{"short", -1, 2, "nothing", "short"},
-		{"", 0, 0, "", hs + he},
-	}
-	for _, tt := range tests {
-		got := snippetAround(tt.text, tt.start, tt.end, tt.mention)
-		if got != tt.want {
-			t.Errorf("snippetAround(%.30q, %d, %d) = %q, want %q", tt.text, tt.start, tt.end, got, tt.want)
-		}
-	}
-}
-
-func FuzzSnippetAround(f *testing.F) {
-	f.Add("One. Two Kyiv three.", 9, 13, "Kyiv")
-	f.Add("Київ", 1, 3, "и")
-	f.Fuzz(func(t *testing.T, text string, start, end int, mention string) {
-		snippetAround(text, start, end, mention) // must not panic
-	})
-}
-
 func FuzzFTSQuery(f *testing.F) {
 	for _, s := range []string{`"a b" c*`, `-x OR y`, `NEAR(a b)`, `Слов'янськ`} {
 		f.Add(s)

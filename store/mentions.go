@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/newswatch/newswatch"
 )
@@ -78,7 +77,7 @@ func (db *DB) Mentions(ctx context.Context, q newswatch.MentionQuery) ([]newswat
 			return nil, fmt.Errorf("store: mentions: %w", err)
 		}
 		m.Kind, h.Item = newswatch.Kind(kind), it
-		h.Snippet = snippetAround(it.MatchText(), m.Start, m.End, m.Text)
+		h.Snippet = newswatch.Snippet(it.MatchText(), []newswatch.Mention{*m}, snippetRunes)
 		out = append(out, h)
 	}
 	if err := rows.Err(); err != nil {
@@ -100,71 +99,8 @@ type prefixed struct {
 
 func (p prefixed) Scan(dest ...any) error { return p.row.Scan(append(p.before, dest...)...) }
 
-// Snippet window, in bytes on each side of a mention.
-const snippetSide = 120
-
-// snippetAround returns the sentence (at most snippetSide bytes on each
-// side) around text[start:end] with the mention between highlight markers
-// and line breaks flattened. Offsets that do not fit text are looked up by
-// the mention's own text; failing that, the start of text is returned.
-func snippetAround(text string, start, end int, mention string) string {
-	if start < 0 || end < start || end > len(text) || start < len(text) && !utf8.RuneStart(text[start]) ||
-		end < len(text) && !utf8.RuneStart(text[end]) {
-		start, end = -1, -1
-		if mention != "" {
-			if i := strings.Index(text, mention); i >= 0 {
-				start, end = i, i+len(mention)
-			}
-		}
-		if start < 0 {
-			return flatten(cut(text, 0, min(len(text), 2*snippetSide)))
-		}
-	}
-	from := max(0, start-snippetSide)
-	if i := strings.LastIndexAny(text[from:start], ".!?\n"); i >= 0 {
-		from += i + 1
-	} else if from > 0 {
-		if i := strings.IndexByte(text[from:start], ' '); i >= 0 {
-			from += i + 1
-		}
-	}
-	to := min(len(text), end+snippetSide)
-	if i := strings.IndexAny(text[end:to], ".!?\n"); i >= 0 {
-		to = end + i + 1
-	} else if to < len(text) {
-		if i := strings.LastIndexByte(text[end:to], ' '); i >= 0 {
-			to = end + i
-		}
-	}
-	s := cut(text, from, start) + newswatch.HighlightStart + text[start:end] + newswatch.HighlightEnd + cut(text, end, to)
-	s = strings.TrimSpace(flatten(s))
-	if from > 0 && !strings.ContainsAny(text[from-1:from], ".!?\n") {
-		s = "…" + s
-	}
-	if to < len(text) && !strings.ContainsAny(text[to-1:to], ".!?\n") {
-		s += "…"
-	}
-	return s
-}
-
-// cut returns text[from:to] moved inward to rune boundaries.
-func cut(text string, from, to int) string {
-	for from < to && !utf8.RuneStart(text[from]) {
-		from++
-	}
-	for to > from && to < len(text) && !utf8.RuneStart(text[to]) {
-		to--
-	}
-	return text[from:to]
-}
-
-// flatten replaces runs of line breaks with one space.
-func flatten(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.Join(strings.Fields(strings.NewReplacer("\r", " ", "\n", " ").Replace(s)), " ")
-}
+// snippetRunes is the longest mention snippet, in runes.
+const snippetRunes = 240
 
 // MentionCounts counts the mentions per entity (watch name) and UTC day of
 // the watches guildID sees, in the items it sees, whose time is within
