@@ -133,7 +133,7 @@ func TestIngestThenMentionsAndSearch(t *testing.T) {
 
 	// Ingesting again changes nothing.
 	out, _, code = runCLI(t, ctx, "ingest", "--json", "--config", e.config)
-	if code != 0 || !strings.Contains(out, `"New": 0`) {
+	if code != 0 || !strings.Contains(out, `"new": 0`) {
 		t.Errorf("second ingest exit %d: %s", code, out)
 	}
 }

@@ -75,13 +75,20 @@ func runIngest(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	summary := map[string]any{"seeds": seedRes, "feeds": cycle}
 	if fs.json {
-		return writeJSON(c.stdout, summary)
+		return writeJSON(c.stdout, map[string]any{
+			"seeds": map[string]int{"new": seedRes.New, "updated": seedRes.Updated, "unchanged": seedRes.Unchanged,
+				"tombstoned": seedRes.Tombstoned, "alerts": seedRes.Alerts},
+			"feeds": map[string]any{"polled": cycle.Feeds, "fetched": cycle.Fetched, "not_modified": cycle.NotModified,
+				"failed": cycle.Failed, "new": cycle.New, "updated": cycle.Updated, "unchanged": cycle.Unchanged,
+				"alerts": cycle.Alerts, "seconds": cycle.Duration.Seconds()},
+		})
 	}
 	fmt.Fprintf(c.stdout, "seeds: %d new, %d updated, %d unchanged, %d alerts queued\n",
 		seedRes.New, seedRes.Updated, seedRes.Unchanged, seedRes.Alerts)
-	fmt.Fprintf(c.stdout, "feeds: %+v\n", cycle)
+	fmt.Fprintf(c.stdout, "feeds: %d polled (%d fetched, %d not modified, %d failed): %d new, %d updated items, %d alerts queued in %s\n",
+		cycle.Feeds, cycle.Fetched, cycle.NotModified, cycle.Failed, cycle.New, cycle.Updated, cycle.Alerts,
+		cycle.Duration.Round(time.Millisecond))
 	return nil
 }
 
