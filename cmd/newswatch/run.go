@@ -131,6 +131,12 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch) error 
 	for _, w := range changed {
 		rq.push(w)
 	}
+	var b *bot.Bot
+	if !console {
+		if b, err = a.newBot(fetcher, poller, rq); err != nil {
+			return err
+		}
+	}
 	res, err := a.ingestSeeds(ctx)
 	if err != nil {
 		return err
@@ -159,10 +165,6 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch) error 
 		d := &consoleDeliverer{db: a.db, out: c.stdout, now: time.Now}
 		g.Go(func() error { return d.Run(ctx, time.Second) })
 	} else {
-		b, err := a.newBot(fetcher, poller, rq)
-		if err != nil {
-			return err
-		}
 		g.Go(func() error { return b.Run(ctx) })
 	}
 	err = g.Wait()
