@@ -235,8 +235,8 @@ func freshness(h http.Header, now time.Time) time.Duration {
 	for _, part := range strings.Split(h.Get("Cache-Control"), ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if ok && strings.EqualFold(k, "max-age") {
-			if n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64); err == nil && n > 0 {
-				return min(time.Duration(n)*time.Second, 24*time.Hour)
+			if n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64); n > 0 && (err == nil || errors.Is(err, strconv.ErrRange)) {
+				return capHint(n, time.Second)
 			}
 			return 0
 		}
@@ -263,14 +263,23 @@ func retryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if n <= 0 {
 			return 0
 		}
-		return min(time.Duration(n)*time.Second, 24*time.Hour)
+		return capHint(n, time.Second)
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return min(t.Sub(now), 24*time.Hour)
 	}
 	return 0
+}
+
+// capHint is n units (n > 0), capped at hintCap before multiplying so that a
+// huge server value cannot overflow into a negative duration.
+func capHint(n int64, unit time.Duration) time.Duration {
+	if n >= int64(hintCap/unit) {
+		return hintCap
+	}
+	return time.Duration(n) * unit
 }

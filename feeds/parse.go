@@ -272,9 +272,9 @@ func rssTTL(body []byte) time.Duration {
 	if j < 0 || j > 20 {
 		return 0
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(string(rest[:j])))
-	if err != nil || n <= 0 {
+	n, err := strconv.ParseInt(strings.TrimSpace(string(rest[:j])), 10, 64)
+	if (err != nil && !errors.Is(err, strconv.ErrRange)) || n <= 0 {
 		return 0
 	}
-	return min(time.Duration(n)*time.Minute, 24*time.Hour)
+	return capHint(n, time.Minute)
 }
