@@ -39,10 +39,33 @@ var mdEscaper = strings.NewReplacer(
 )
 
 // escape makes outside text inert in Discord markdown: no formatting, no
-// links in brackets, no mentions. Highlight markers are dropped.
+// links in brackets, no mentions, no list items or subtext at the start of
+// a line. Highlight markers are dropped.
 func escape(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	return mdEscaper.Replace(s)
+	return escapeLineStarts(mdEscaper.Replace(s))
+}
+
+// escapeLineStarts escapes the markers that only count at the start of a
+// line ("- ", "+ ", "-# ", "1. ", "1) "). The start of s counts as one,
+// since the text may be placed at the start of a line; an escape in the
+// middle of a line shows the same.
+func escapeLineStarts(s string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(s, "\n") {
+		rest := strings.TrimLeft(line, " \t")
+		b.WriteString(line[:len(line)-len(rest)])
+		digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+		switch {
+		case strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+"):
+			b.WriteString(`\`)
+		case digits > 0 && len(rest) > digits && (rest[digits] == '.' || rest[digits] == ')'):
+			b.WriteString(rest[:digits] + `\`)
+			rest = rest[digits:]
+		}
+		b.WriteString(rest)
+	}
+	return b.String()
 }
 
 // plain is escape for one line: white space runs become one space.

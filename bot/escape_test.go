@@ -1,0 +1,75 @@
+package bot_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/bot/discordtest"
+	"github.com/newswatch/newswatch/watch"
+)
+
+// listStart matches a line that Discord renders as a list item or subtext.
+var listStart = regexp.MustCompile(`(?m)^\s*(?:[-+*]|\d+[.)]|-#)\s`)
+
+// saveBody stores one item with a body as written, raising alerts.
+func (e *env) saveBody(feedID int64, guild, title, text string) {
+	e.t.Helper()
+	ws, err := e.db.Watches(e.ctx, guild)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	m, err := watch.Compile(ws)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	it := newswatch.Item{FeedID: feedID, Key: "body-" + title, Title: title, Link: "https://news.test/body",
+		Text: text, FetchedAt: time.Now(), Published: time.Now()}
+	if _, err := e.db.SaveItems(e.ctx, feedID, []newswatch.IngestItem{{Item: it, Mentions: m.Match(it.MatchText()), Alert: true}}); err != nil {
+		e.t.Fatal(err)
+	}
+	if e.bot != nil {
+		e.bot.Notify()
+	}
+}
+
+func TestFeedTextListMarkersEscaped(t *testing.T) {
+	tests := []struct{ name, title, text string }{
+		{"dash list", "Kyiv update", "- Kyiv shelled overnight"},
+		{"plus list", "Kyiv update", "+ Kyiv shelled overnight"},
+		{"numbered list", "Kyiv update", "1. Kyiv shelled overnight"},
+		{"subtext", "Kyiv update", "-# Kyiv shelled overnight"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			f := setupAlerts(e, "")
+			e.start()
+			e.saveBody(f.ID, guildA, tt.title, tt.text)
+			ms := e.fake.WaitMessages(chanA, 1, wait)
+			if len(ms) != 1 {
+				t.Fatalf("%d messages", len(ms))
+			}
+			if d := ms[0].Embeds[0].Description; listStart.MatchString(d) {
+				t.Errorf("alert description %q starts a markdown list or subtext", d)
+			}
+			r := e.do(guildA, "0", discordtest.Command("latest"))
+			for _, fl := range r.Embeds[0].Fields {
+				if listStart.MatchString(fl.Value) {
+					t.Errorf("/latest field %q has a line that starts a markdown list", fl.Value)
+				}
+			}
+			r = e.do(guildA, "0", discordtest.Command("search", discordtest.Str("query", "shelled")))
+			if !strings.Contains(r.Text(), "shelled") {
+				t.Fatalf("/search: %q", r.Text())
+			}
+			for _, fl := range r.Embeds[0].Fields {
+				if listStart.MatchString(fl.Value) {
+					t.Errorf("/search field %q has a line that starts a markdown list", fl.Value)
+				}
+			}
+		})
+	}
+}
