@@ -507,3 +507,35 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestSSRFZonedIPv6: an IPv6 literal with a zone (%25 in the URL) is
+// classified like the same address without one. netip.Prefix.Contains is
+// false for any zoned address, so the NAT64, 6to4, IPv4-compatible and
+// reserved ranges let zoned forms through; on a NAT64 network
+// 64:ff9b::a00:1 reaches 10.0.0.1.
+func TestSSRFZonedIPv6(t *testing.T) {
+	tests := []struct{ name, host, what string }{
+		{"nat64 loopback", "64:ff9b::7f00:1%25lo", "a loopback address"},
+		{"nat64 private", "64:ff9b::a00:1%25lo", "a private address"},
+		{"6to4 loopback", "2002:7f00:1::%25lo", "a loopback address"},
+		{"ipv4-compatible", "::a00:1%25lo", "a private address"},
+		{"documentation", "2001:db8::1%25lo", "a reserved address"},
+		{"link-local", "fe80::1%25lo", "a link-local address"},
+		{"unique local", "fd00::1%25lo", "a private address"},
+	}
+	cfg := feeds.DefaultConfig()
+	cfg.Timeout = 2 * time.Second
+	f := newFetcher(t, cfg)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := f.Fetch(context.Background(), newswatch.Feed{URL: "http://[" + tt.host + "]:9/feed"})
+			var refused *feeds.RefusedError
+			if !errors.As(err, &refused) {
+				t.Fatalf("Fetch = %v, want a *feeds.RefusedError", err)
+			}
+			if refused.What != tt.what {
+				t.Errorf("refused as %q, want %q", refused.What, tt.what)
+			}
+		})
+	}
+}

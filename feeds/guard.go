@@ -53,6 +53,9 @@ func (g *guard) check(ip netip.Addr) error {
 	if g.allowPrivate {
 		return nil
 	}
+	// A zone (fe80::1%eth0) does not change where the packets go, but
+	// netip.Prefix.Contains is false for every zoned address.
+	ip = ip.WithZone("")
 	what := classify(ip)
 	if what == "" {
 		return nil
@@ -167,7 +170,7 @@ var (
 
 // classify names the kind of non-public address ip is, or "" for a public one.
 func classify(ip netip.Addr) string {
-	ip = ip.Unmap()
+	ip = ip.WithZone("").Unmap()
 	if ip.Is6() {
 		b := ip.As16()
 		switch {
