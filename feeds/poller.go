@@ -235,9 +235,14 @@ func (p *Poller) poll(ctx context.Context, feed newswatch.Feed) (CycleStats, err
 		sinceLast = now.Sub(feed.LastSuccessAt)
 	}
 	if res.NotModified {
-		// Nothing new: keep the previous interval.
-		prev := feed.NextPollAt.Sub(feed.LastAttemptAt)
-		adaptive := min(max(prev, p.cfg.MinInterval), p.cfg.MaxInterval)
+		// Nothing new: keep the interval set after the previous attempt
+		// if that attempt succeeded. After a failure that interval is the
+		// backoff or a Retry-After, not the feed's rate: start afresh.
+		adaptive := adaptiveInterval(nil, 0, 0, p.cfg.MinInterval, p.cfg.MaxInterval)
+		if !feed.LastAttemptAt.IsZero() && feed.LastSuccessAt.Equal(feed.LastAttemptAt) {
+			prev := feed.NextPollAt.Sub(feed.LastAttemptAt)
+			adaptive = min(max(prev, p.cfg.MinInterval), p.cfg.MaxInterval)
+		}
 		fr.NextPollAt = now.Add(successInterval(feed.Interval, adaptive, h))
 		return CycleStats{NotModified: 1}, p.record(ctx, feed, fr)
 	}
