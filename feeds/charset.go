@@ -41,11 +41,13 @@ func toUTF8(body []byte, contentType string) []byte {
 }
 
 func utf16Encoding(b []byte) encoding.Encoding {
+	// UseBOM: a byte-order mark, when present, decides; without one the
+	// shape of the first characters does (ExpectBOM would refuse those).
 	switch {
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}), bytes.HasPrefix(b, []byte{0, '<', 0}):
-		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{'<', 0, '?', 0}), bytes.HasPrefix(b, []byte{'<', 0, 'r', 0}):
-		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM)
+		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
 	}
 	return nil
 }

@@ -115,6 +115,9 @@ func TestParseCharsets(t *testing.T) {
 		{"cp1251-declared-cp1251.xml", "application/rss+xml"},       // honest declaration, no header charset
 		{"cp1251-undeclared.xml", ""},                               // no declaration at all: guessed
 		{"cp1251-undeclared.xml", "text/xml; charset=windows-1251"}, // header only
+		{"utf16le-bom.xml", ""},                                     // UTF-16 with a byte-order mark
+		{"utf16le-nobom.xml", ""},                                   // UTF-16 without one, little-endian
+		{"utf16be-nobom.xml", "application/xml"},                    // and big-endian
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+" "+tt.contentType, func(t *testing.T) {
