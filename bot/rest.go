@@ -132,6 +132,9 @@ func (b *Bot) postMessage(ctx context.Context, channelID string, m *outMessage) 
 		if err := b.limiter.Wait(ctx); err != nil {
 			return err
 		}
+		if err := b.waitBucket(ctx, endpoint); err != nil {
+			return err
+		}
 		body, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, m, endpoint, opts...)
 		if err != nil {
 			return err
@@ -142,6 +145,26 @@ func (b *Bot) postMessage(ctx context.Context, channelID string, m *outMessage) 
 		return nil
 	})
 	return msg.ID, err
+}
+
+// waitBucket waits, until ctx ends, for what discordgo's rate limiter would
+// otherwise sleep through without looking at any context before a request
+// in bucket id (an empty bucket or a global limit). A wait longer than
+// maxInlineWait returns a rate limit error so that the caller defers.
+func (b *Bot) waitBucket(ctx context.Context, id string) error {
+	rl := b.s.Ratelimiter
+	bucket := rl.GetBucket(id)
+	bucket.Lock()
+	wait := rl.GetWaitTime(bucket, 1)
+	bucket.Unlock()
+	if wait > maxInlineWait {
+		return &discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{
+			TooManyRequests: &discordgo.TooManyRequests{Message: "bucket empty", RetryAfter: wait}}}
+	}
+	if !sleep(ctx, wait) {
+		return ctx.Err()
+	}
+	return nil
 }
 
 // noMentions allows no pings, or only the given role.
