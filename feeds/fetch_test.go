@@ -539,3 +539,30 @@ func TestSSRFZonedIPv6(t *testing.T) {
 		})
 	}
 }
+
+// TestSSRFRefusedNameHidesAddress: a refused host name is reported by name;
+// the address it resolved to stays out of the reason, which becomes the
+// feed's LastError shown in Discord (a guild could otherwise point a name
+// at internal hosts and read their addresses from /feed info).
+func TestSSRFRefusedNameHidesAddress(t *testing.T) {
+	e := newEnv(t, feeds.DefaultConfig(), nil)
+	e.srv.set("/a", rssBytes("A", newsItems("a", 3, time.Now())))
+	u := strings.Replace(e.url, "127.0.0.1", "localhost", 1) + "/a"
+	f, err := e.db.EnsureFeed(e.ctx, u, "guild-1", "discord", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "refused: localhost resolves to a loopback address (set allow_private_networks = true or add it to allow)"
+	_, err = newFetcher(t, feeds.DefaultConfig()).Fetch(context.Background(), newswatch.Feed{URL: u})
+	if got := reasonOf(t, err); got != want {
+		t.Errorf("Fetch reason = %q, want %q", got, want)
+	}
+	var refused *feeds.RefusedError
+	if !errors.As(err, &refused) || !refused.Addr.IsLoopback() || refused.Host != "localhost" {
+		t.Errorf("RefusedError = %+v, want the loopback address and host localhost", refused)
+	}
+	e.cycle(false)
+	if got := e.feed(f.ID).LastError; got != want {
+		t.Errorf("LastError = %q, want %q", got, want)
+	}
+}

@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -18,10 +19,18 @@ import (
 type RefusedError struct {
 	Addr netip.Addr
 	What string // e.g. "a loopback address"
+	// Host is the name that resolved to Addr; "" when an address was
+	// dialled as written.
+	Host string
 }
 
-// Error says what was refused and which setting allows it.
+// Error says what was refused and which setting allows it. A refused host
+// name is named without the address it resolved to: the text becomes the
+// feed's health line, which Discord users read.
 func (e *RefusedError) Error() string {
+	if e.Host != "" {
+		return fmt.Sprintf("refused: %s resolves to %s (set allow_private_networks = true or add it to allow)", e.Host, e.What)
+	}
 	return fmt.Sprintf("refused: %s is %s (set allow_private_networks = true or add it to allow)", e.Addr, e.What)
 }
 
@@ -98,10 +107,18 @@ func (g *guard) dialer(timeout time.Duration) func(ctx context.Context, network,
 		if g.hosts[host] {
 			return open.DialContext(ctx, network, addr)
 		}
+		name := host
 		if ip, ok := legacyIPv4(host); ok {
-			addr = net.JoinHostPort(ip.String(), port)
+			addr, name = net.JoinHostPort(ip.String(), port), ""
+		} else if _, err := netip.ParseAddr(host); err == nil {
+			name = ""
 		}
-		return guarded.DialContext(ctx, network, addr)
+		conn, err := guarded.DialContext(ctx, network, addr)
+		var refused *RefusedError
+		if name != "" && errors.As(err, &refused) {
+			refused.Host = name
+		}
+		return conn, err
 	}
 }
 

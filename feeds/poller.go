@@ -325,7 +325,12 @@ func (p *Poller) recordFailure(ctx context.Context, feed newswatch.Feed, res *Re
 	if res != nil {
 		status = res.Status
 	}
-	p.log.Info("feed fetch failed", "feed", feed.ID, "url", feed.URL, "reason", reason)
+	attrs := []any{"feed", feed.ID, "url", feed.URL, "reason", reason}
+	var refused *RefusedError
+	if errors.As(err, &refused) {
+		attrs = append(attrs, "addr", refused.Addr.String())
+	}
+	p.log.Info("feed fetch failed", attrs...)
 	return p.record(ctx, feed, newswatch.FetchResult{
 		At:         now,
 		Status:     status,
