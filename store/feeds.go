@@ -204,7 +204,10 @@ func (db *DB) SyncConfigFeeds(ctx context.Context, feeds []newswatch.Feed) error
 				return err
 			}
 		}
-		return nil
+		if len(drop) == 0 {
+			return nil
+		}
+		return dropUndeliverable(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("store: sync config feeds: %w", formatError(err))
@@ -299,7 +302,10 @@ func (db *DB) RemoveFeed(ctx context.Context, guildID string, feedID int64) erro
 		if _, err := tx.ExecContext(ctx, `DELETE FROM feed_subscriptions WHERE feed_id = ? AND guild_id = ?`, feedID, guildID); err != nil {
 			return err
 		}
-		return dropOrphanFeed(ctx, tx, feedID)
+		if err := dropOrphanFeed(ctx, tx, feedID); err != nil {
+			return err
+		}
+		return dropUndeliverable(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("store: remove feed %d: %w", feedID, formatError(err))

@@ -61,7 +61,10 @@ func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) 
 		}
 		out, err = scanRoute(tx.QueryRowContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE guild_id = ? AND channel_id = ?`,
 			r.GuildID, r.ChannelID))
-		return err
+		if err != nil {
+			return err
+		}
+		return dropUndeliverable(ctx, tx)
 	})
 	if err != nil {
 		return out, fmt.Errorf("store: set route: %w", formatError(err))
@@ -141,10 +144,38 @@ func nonce(kind string, target, routeID, episode int64) string {
 	return "nw" + hex.EncodeToString(h[:10])
 }
 
+// deliverableCond is an SQL condition on an outbox row o and its route r:
+// the row still has something for the route. A mention row needs the item's
+// feed visible to the route's guild (a subscription by "" or by that guild;
+// the console route's guild is "") and a mention of a watch the route wants;
+// a feed-failing row needs the route's guild to still follow the feed. Rows
+// that fail it were queued before the guild unfollowed the feed, removed the
+// watch or narrowed the route, or before the item was edited.
+const deliverableCond = `(CASE o.kind
+	WHEN 'feed_failing' THEN EXISTS (SELECT 1 FROM feed_subscriptions ds
+		WHERE ds.feed_id = o.feed_id AND ds.guild_id = r.guild_id)
+	ELSE EXISTS (SELECT 1 FROM items di JOIN feed_subscriptions ds ON ds.feed_id = di.feed_id
+		WHERE di.id = o.item_id AND ds.guild_id IN ('', r.guild_id))
+	AND EXISTS (SELECT 1 FROM mentions dm JOIN watches dw ON dw.id = dm.watch_id
+		WHERE dm.item_id = o.item_id AND dw.guild_id IN ('', r.guild_id) AND (r.kind = '' OR r.kind = dw.kind))
+	END)`
+
+// dropUndeliverable deletes the unsent outbox rows that no longer have
+// anything for their route (see deliverableCond), so that they neither wait
+// forever nor come back when the guild follows the feed again. The changes
+// that can cause this (unfollowing a feed, removing a watch, changing a
+// route) call it in their transaction.
+func dropUndeliverable(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (SELECT o.id FROM outbox o
+		JOIN routes r ON r.id = o.route_id WHERE o.sent_at IS NULL AND NOT `+deliverableCond+`)`)
+	return err
+}
+
 // PendingAlerts returns up to limit (<= 0: 100) unsent alerts whose route is
 // enabled and whose not_before has passed at now, by id: with console only
 // those of the console route, otherwise all others. Item, the mentions that
-// concern the route, and Feed are filled in.
+// concern the route, and Feed are filled in. Rows with nothing left for their
+// route (see deliverableCond) are never returned.
 func (db *DB) PendingAlerts(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.Alert, error) {
 	if limit <= 0 {
 		limit = 100
@@ -153,7 +184,7 @@ func (db *DB) PendingAlerts(ctx context.Context, console bool, now time.Time, li
 		o.nonce, o.attempts, o.created_at, `+routeCols+`
 		FROM outbox o JOIN routes r ON r.id = o.route_id
 		WHERE o.sent_at IS NULL AND r.disabled = 0 AND o.not_before <= ?
-		AND ((r.guild_id = '' AND r.channel_id = ?) = ?)
+		AND ((r.guild_id = '' AND r.channel_id = ?) = ?) AND `+deliverableCond+`
 		ORDER BY o.id LIMIT ?`, ms(now), newswatch.ConsoleChannel, console, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending alerts: %w", formatError(err))

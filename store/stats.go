@@ -34,7 +34,7 @@ func (db *DB) stats(ctx context.Context, g string, st *newswatch.Stats) error {
 		(SELECT count(*) FROM watches WHERE ?1 = '' OR guild_id IN ('', ?1)),
 		(SELECT count(*) FROM routes WHERE ?1 = '' OR guild_id = ?1),
 		(SELECT count(*) FROM outbox o JOIN routes r ON r.id = o.route_id
-			WHERE o.sent_at IS NULL AND (?1 = '' OR r.guild_id = ?1)),
+			WHERE o.sent_at IS NULL AND (?1 = '' OR r.guild_id = ?1) AND `+deliverableCond+`),
 		(SELECT count(*) FROM outbox o JOIN routes r ON r.id = o.route_id
 			WHERE o.sent_at IS NOT NULL AND (?1 = '' OR r.guild_id = ?1))`, g).
 		Scan(&st.Watches, &st.Routes, &st.PendingAlerts, &st.SentAlerts)

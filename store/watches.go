@@ -193,8 +193,10 @@ func (db *DB) RemoveWatch(ctx context.Context, guildID, name string) error {
 		if found[0].GuildID != guildID {
 			return newswatch.Errorf(newswatch.EFORBIDDEN, "%q is a global watch and cannot be removed from Discord.", found[0].Name)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM watches WHERE id = ?`, found[0].ID)
-		return err
+		if _, err := tx.ExecContext(ctx, `DELETE FROM watches WHERE id = ?`, found[0].ID); err != nil {
+			return err
+		}
+		return dropUndeliverable(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("store: remove watch %q: %w", name, formatError(err))
@@ -275,7 +277,10 @@ func (db *DB) SyncConfigWatches(ctx context.Context, ws []newswatch.Watch) ([]ne
 				return err
 			}
 		}
-		return nil
+		if len(drop) == 0 {
+			return nil
+		}
+		return dropUndeliverable(ctx, tx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: sync config watches: %w", formatError(err))
