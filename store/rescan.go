@@ -32,18 +32,21 @@ func (db *DB) Rescan(ctx context.Context, w newswatch.Watch, match func(text str
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("store: rescan %q: %w", w.Name, err)
 		}
-		batch, err := db.rescanRead(ctx, last)
+		// The batch is read in the write transaction: read before it, an
+		// item changed meanwhile would get mentions of its old text.
+		var batch []rescanItem
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			if batch, err = rescanRead(ctx, tx, last); err != nil || len(batch) == 0 {
+				return err
+			}
+			return rescanWrite(ctx, tx, id, batch, match)
+		})
 		if err != nil {
 			return fmt.Errorf("store: rescan %q: %w", w.Name, formatError(err))
 		}
 		if len(batch) == 0 {
 			return nil
-		}
-		err = db.tx(ctx, func(tx *sql.Tx) error {
-			return rescanWrite(ctx, tx, id, batch, match)
-		})
-		if err != nil {
-			return fmt.Errorf("store: rescan %q: %w", w.Name, formatError(err))
 		}
 		last = batch[len(batch)-1].id
 		done += len(batch)
@@ -79,8 +82,8 @@ type rescanItem struct {
 	ts          int64
 }
 
-func (db *DB) rescanRead(ctx context.Context, after int64) ([]rescanItem, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, feed_id, title, text, ts FROM items WHERE id > ? ORDER BY id LIMIT ?`, after, rescanBatch)
+func rescanRead(ctx context.Context, q querier, after int64) ([]rescanItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, feed_id, title, text, ts FROM items WHERE id > ? ORDER BY id LIMIT ?`, after, rescanBatch)
 	if err != nil {
 		return nil, err
 	}
