@@ -87,6 +87,46 @@ type Bot struct {
 
 	mu      sync.Mutex
 	blocked map[string]time.Time // channel id -> deliveries wait until then (a deferred head alert)
+
+	hmu      sync.Mutex
+	stopping bool           // Run is returning: no new interaction handlers
+	inflight sync.WaitGroup // interaction handlers running
+}
+
+// handlerGrace is how long Run waits for interaction handlers that are
+// still running when ctx ends (they see the cancelled context).
+const handlerGrace = 10 * time.Second
+
+// enter registers a starting interaction handler; it reports false once Run
+// is returning.
+func (b *Bot) enter() bool {
+	b.hmu.Lock()
+	defer b.hmu.Unlock()
+	if b.stopping {
+		return false
+	}
+	b.inflight.Add(1)
+	return true
+}
+
+// drain stops new interaction handlers and waits up to handlerGrace for the
+// running ones.
+func (b *Bot) drain() {
+	b.hmu.Lock()
+	b.stopping = true
+	b.hmu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		b.inflight.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(handlerGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		b.log.Error("interaction handlers still running after shutdown", "waited", handlerGrace)
+	}
 }
 
 // New checks the configuration and prepares a session; it does not connect.
@@ -151,8 +191,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.cfg.AppID = me.ID
 	}
 	b.s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		if !b.enter() {
+			return
+		}
+		defer b.inflight.Done()
 		b.onInteraction(ctx, ic.Interaction)
 	})
+	defer b.drain()
 	disconnected := make(chan struct{}, 1)
 	b.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
 		select {

@@ -157,6 +157,7 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update bool,
 		return
 	case <-timer.C:
 	case <-ctx.Done():
+		<-done // the handler sees the cancelled context; Run waits for it
 		return
 	}
 	typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
@@ -172,6 +173,7 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update bool,
 	select {
 	case r = <-done:
 	case <-ctx.Done():
+		<-done
 		return
 	}
 	b.finish(ctx, i, r, update)

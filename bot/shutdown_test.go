@@ -1,0 +1,73 @@
+package bot_test
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newswatch/newswatch/bot/discordtest"
+)
+
+// TestRunStopsDuringBucketWait: Discord said the channel's bucket is empty
+// for 30s; stopping the bot must not wait for that.
+func TestRunStopsDuringBucketWait(t *testing.T) {
+	e := newEnv(t)
+	f := setupAlerts(e, "")
+	e.fake.SetRateLimit(1, 30*time.Second)
+	e.start()
+	e.items(f.ID, guildA, "Kyiv first", "Kyiv second")
+	if ms := e.fake.WaitMessages(chanA, 1, wait); len(ms) != 1 {
+		t.Fatalf("%d messages, want the first alert", len(ms))
+	}
+	time.Sleep(300 * time.Millisecond) // the second alert waits for the bucket
+	start := time.Now()
+	e.cancel()
+	select {
+	case err := <-e.done:
+		if err != nil {
+			t.Errorf("Run() = %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	e.cancel = nil
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Run took %v to return after cancel, want well under the 30s bucket wait", d)
+	}
+	if n := len(e.pending()); n != 1 {
+		t.Errorf("%d alerts pending, want the second one", n)
+	}
+}
+
+// TestRunWaitsForHandlers: a command still running when the bot stops must
+// be finished (it sees the cancelled context) before Run returns, so that
+// nothing touches the store or Discord afterwards.
+func TestRunWaitsForHandlers(t *testing.T) {
+	started := make(chan struct{})
+	e := newEnv(t, func(e *env) {
+		e.deps.CheckFeed = func(ctx context.Context, url string) (string, error) {
+			close(started)
+			<-ctx.Done()
+			time.Sleep(2 * time.Second) // cleaning up after the cancel takes a while
+			return "", ctx.Err()
+		}
+	})
+	e.start()
+	go func() {
+		_, _ = e.fake.Interact(discordtest.Interaction{GuildID: guildA, Permissions: admin,
+			Data: discordtest.Command("feed add", discordtest.Str("url", "http://feeds.test/slow"))}, 5*time.Second)
+	}()
+	select {
+	case <-started:
+	case <-time.After(wait):
+		t.Fatal("the command did not start")
+	}
+	e.stop()
+	buf := make([]byte, 1<<20)
+	stacks := string(buf[:runtime.Stack(buf, true)])
+	if strings.Contains(stacks, "newswatch/bot.(*Bot)") {
+		t.Errorf("goroutines of the bot still running after Run returned:\n%s", stacks)
+	}
+}
