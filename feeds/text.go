@@ -47,6 +47,11 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 				b.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			if tt == html.SelfClosingTagToken {
+				// <script .../> is an empty element in the XHTML feeds
+				// carry; the tokenizer would read on as raw text.
+				z.NextIsNotRawText()
+			}
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
 			if dropped(a) {

@@ -31,6 +31,13 @@ func TestHTMLToText(t *testing.T) {
 		{"unclosed tags", "<p>open <b>bold <i>both", "open bold both"},
 		{"comment", "a<!-- hidden -->b", "ab"},
 		{"cdata-like", "<![CDATA[x]]>y", "y"},
+		// XHTML-serialised content closes empty elements with "/>"; the
+		// tokenizer would still read everything after <script/> as the
+		// script's raw text, up to a </script> that may never come.
+		{"self-closed script", `<p>Hello</p><script src="https://x.example/w.js"/><p>World &amp; <b>more</b></p>`, "Hello\n\nWorld & more"},
+		{"self-closed style", `<p>Hello</p><style/><p>World</p>`, "Hello\n\nWorld"},
+		{"self-closed iframe", `<p>Hello</p><iframe src="https://v.example/e/1"/><p>World</p>`, "Hello\n\nWorld"},
+		{"self-closed title", `<p>Hello <title/>World <b>x</b></p>`, "Hello World x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
