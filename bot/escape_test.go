@@ -73,3 +73,31 @@ func TestFeedTextListMarkersEscaped(t *testing.T) {
 		})
 	}
 }
+
+// TestLongEncodedLinkDoesNotBlockChannel: a link within 2048 bytes as
+// written but longer once percent-encoded (a Cyrillic slug) must not make
+// Discord reject the alert, which would hold back the channel for good.
+func TestLongEncodedLinkDoesNotBlockChannel(t *testing.T) {
+	e := newEnv(t)
+	f := setupAlerts(e, "")
+	e.start()
+	long := "https://news.test/" + strings.Repeat("київ", 200) // 1618 bytes, 4818 encoded
+	it := newswatch.Item{FeedID: f.ID, Key: "long-link", Title: "Kyiv long link", Link: long,
+		Text: "Kyiv news.", FetchedAt: time.Now(), Published: time.Now()}
+	ws, _ := e.db.Watches(e.ctx, guildA)
+	m, err := watch.Compile(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SaveItems(e.ctx, f.ID, []newswatch.IngestItem{{Item: it, Mentions: m.Match(it.MatchText()), Alert: true}}); err != nil {
+		t.Fatal(err)
+	}
+	e.bot.Notify()
+	ms := e.fake.WaitMessages(chanA, 1, wait)
+	if len(ms) != 1 {
+		t.Fatalf("%d messages, want the alert (requests: %d)", len(ms), len(e.fake.Requests()))
+	}
+	if u := ms[0].Embeds[0].URL; len(u) > 2048 {
+		t.Errorf("embed url of %d bytes", len(u))
+	}
+}

@@ -132,7 +132,12 @@ func safeURL(u string) string {
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 		return ""
 	}
-	return p.String()
+	// Percent-encoding can triple a URL (a Cyrillic slug); Discord rejects
+	// the whole message when the link is over its limit.
+	if s := p.String(); len(s) <= 2048 {
+		return s
+	}
+	return ""
 }
 
 // link renders a markdown link with an escaped label, or the label alone.

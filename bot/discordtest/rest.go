@@ -233,6 +233,9 @@ func validateMessage(o *outgoing) string {
 		if n(e.Title) > 256 || n(e.Description) > 4096 {
 			return "embeds: title or description too long."
 		}
+		if len(e.URL) > 2048 {
+			return "embeds: url: Must be 2048 or fewer in length."
+		}
 		if len(e.Fields) > 25 {
 			return "embeds: more than 25 fields."
 		}
