@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -83,11 +84,11 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 			return newswatch.Errorf(newswatch.EINVALID, "The OPML outlines are nested more than %d deep.", maxOPMLDepth)
 		}
 		for _, o := range os {
-			title := tidy(html.UnescapeString(o.Title), false)
+			title := tidy(unescapeEntities(o.Title), false)
 			if title == "" {
-				title = tidy(html.UnescapeString(o.Text), false)
+				title = tidy(unescapeEntities(o.Text), false)
 			}
-			if raw := strings.TrimSpace(html.UnescapeString(o.XMLURL)); raw != "" {
+			if raw := strings.TrimSpace(unescapeEntities(o.XMLURL)); raw != "" {
 				u, err := newswatch.ValidateFeedURL(raw)
 				if err != nil {
 					return newswatch.Errorf(newswatch.EINVALID, "OPML outline %q: %s", title, newswatch.ErrorMessage(err))
@@ -109,6 +110,19 @@ func ParseOPML(r io.Reader) ([]OPMLFeed, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// entityRef is a complete character reference: "&amp;", "&eacute;", "&#38;".
+var entityRef = regexp.MustCompile(`&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);`)
+
+// unescapeEntities unescapes the complete entity references left in an
+// attribute by an exporter that escaped twice. html.UnescapeString would
+// also read "&section=1" in a query string as "&sect" followed by "ion=1".
+func unescapeEntities(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return entityRef.ReplaceAllStringFunc(s, html.UnescapeString)
 }
 
 // WriteOPML writes feeds as an OPML 2.0 document titled title.

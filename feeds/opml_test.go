@@ -99,3 +99,43 @@ func TestWriteOPMLRoundTrip(t *testing.T) {
 		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestOPMLKeepsQueryStrings: a feed URL whose query has a parameter named
+// like a legacy HTML entity (section, region, param, currency, not) comes
+// back from an export and an import unchanged; only complete entity
+// references ending in ";" (the double-escaped &amp;amp;) are unescaped.
+func TestOPMLKeepsQueryStrings(t *testing.T) {
+	urls := []string{
+		"https://news.example.com/rss?lang=en&section=world",
+		"https://news.example.com/rss?region=eu&param=1&currency=usd&not=sport&copy=1",
+	}
+	var in []newswatch.Feed
+	for _, u := range urls {
+		in = append(in, newswatch.Feed{URL: u, Title: "Q&A &sect 5 " + u})
+	}
+	var buf bytes.Buffer
+	if err := feeds.WriteOPML(&buf, "t", in); err != nil {
+		t.Fatal(err)
+	}
+	got, err := feeds.ParseOPML(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []feeds.OPMLFeed
+	for _, f := range in {
+		want = append(want, feeds.OPMLFeed{URL: f.URL, Title: f.Title})
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("round trip mismatch (-want +got):\n%s", diff)
+	}
+
+	doubled := `<opml version="1.0"><body><outline text="D &amp;amp; Co &amp;eacute;" xmlUrl="https://d.example.com/f?a=1&amp;amp;section=2"/></body></opml>`
+	got, err = feeds.ParseOPML(strings.NewReader(doubled))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []feeds.OPMLFeed{{URL: "https://d.example.com/f?a=1&section=2", Title: "D & Co é"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("double-escaped mismatch (-want +got):\n%s", diff)
+	}
+}
