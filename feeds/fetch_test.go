@@ -1,6 +1,7 @@
 package feeds_test
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -141,24 +143,35 @@ func TestFetchGzip(t *testing.T) {
 	}
 }
 
-// gzipZeros streams a gzip of n zero bytes until the client goes away.
-func gzipZeros(w http.ResponseWriter, n int64) {
-	w.Header().Set("Content-Encoding", "gzip")
-	w.Header().Set("Content-Type", "application/rss+xml")
-	zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
-	zero := make([]byte, 64<<10)
-	for n > 0 {
-		if _, err := zw.Write(zero[:min(int64(len(zero)), n)]); err != nil {
-			return
-		}
-		n -= int64(len(zero))
+// bombSize is the decompressed size of the gzip bomb the tests serve: far
+// past the 15 MiB body limit.
+const bombSize = 64 << 20
+
+// bomb is the gzip of bombSize zero bytes, compressed once: compressing on
+// every request is slow enough under -race on a loaded machine to hit the
+// fetch deadline before the body limit.
+var bomb = sync.OnceValue(func() []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	zero := make([]byte, 1<<20)
+	for range bombSize / len(zero) {
+		zw.Write(zero)
 	}
 	zw.Close()
+	return buf.Bytes()
+})
+
+// gzipZeros serves the gzip bomb.
+func gzipZeros(w http.ResponseWriter) {
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Content-Type", "application/rss+xml")
+	w.Write(bomb())
 }
 
 func TestFetchGzipBomb(t *testing.T) {
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) { gzipZeros(w, 1<<30) })
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) { gzipZeros(w) })
 	f := newFetcher(t, testConfig())
+	t.Logf("bomb: %d KiB of gzip", len(bomb())>>10) // compressed before measuring
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
