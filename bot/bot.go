@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 
@@ -88,6 +90,11 @@ type Bot struct {
 	mu      sync.Mutex
 	blocked map[string]time.Time // channel id -> deliveries wait until then (a deferred head alert)
 
+	gwMu        sync.Mutex
+	gwConn      net.Conn // the gateway connection being opened
+	gwOpening   bool     // open is running
+	gwCancelled bool     // the context of the running open ended
+
 	hmu      sync.Mutex
 	stopping bool           // Run is returning: no new interaction handlers
 	inflight sync.WaitGroup // interaction handlers running
@@ -152,6 +159,7 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	s.MaxRestRetries = 0
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogError
+	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: cfg.RequestTimeout}
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.Identify.Compress = false
 	s.Compress = false
@@ -159,11 +167,55 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	if cfg.MessagesPerSecond > 0 {
 		lim = rate.NewLimiter(rate.Limit(cfg.MessagesPerSecond), 1)
 	}
-	return &Bot{
+	b := &Bot{
 		cfg: cfg, deps: deps, log: deps.Logger, s: s, limiter: lim,
 		wake: make(chan struct{}, 1), blocked: map[string]time.Time{},
 		pages: pageStore{m: map[string]pageState{}},
-	}, nil
+	}
+	s.Dialer.NetDialContext = b.dialGateway
+	return b, nil
+}
+
+// open opens the gateway connection. discordgo's Open waits for HELLO and
+// READY without a deadline and without a context, so when ctx ends first
+// open closes the connection being opened, which ends the wait.
+func (b *Bot) open(ctx context.Context) error {
+	b.gwMu.Lock()
+	b.gwOpening, b.gwCancelled, b.gwConn = true, false, nil
+	b.gwMu.Unlock()
+	stop := context.AfterFunc(ctx, func() {
+		b.gwMu.Lock()
+		defer b.gwMu.Unlock()
+		b.gwCancelled = true
+		if b.gwOpening && b.gwConn != nil {
+			_ = b.gwConn.Close()
+		}
+	})
+	err := b.s.Open()
+	stop()
+	b.gwMu.Lock()
+	b.gwOpening, b.gwConn = false, nil
+	b.gwMu.Unlock()
+	return err
+}
+
+// dialGateway dials the gateway's TCP connection and remembers it for open.
+func (b *Bot) dialGateway(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	b.gwMu.Lock()
+	defer b.gwMu.Unlock()
+	if b.gwCancelled {
+		_ = c.Close()
+		return nil, context.Canceled
+	}
+	if b.gwOpening {
+		b.gwConn = c
+	}
+	return c, nil
 }
 
 // Notify wakes the delivery loop, e.g. after new alerts were stored. It
@@ -209,7 +261,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	// on reconnect ends Run instead of looping in discordgo; this also
 	// avoids discordgo#513 (Close hanging after op 7).
 	b.s.ShouldReconnectOnError = false
-	if err := b.s.Open(); err != nil {
+	if err := b.open(ctx); err != nil {
 		return b.connectError(ctx, "open the gateway", err)
 	}
 	defer func() {
@@ -243,7 +295,7 @@ func (b *Bot) gateway(ctx context.Context, disconnected <-chan struct{}) error {
 			if !sleep(ctx, min(time.Second<<min(attempt, 6), time.Minute)) {
 				return nil
 			}
-			err := b.s.Open()
+			err := b.open(ctx)
 			if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 				b.log.Info("gateway connection restored")
 				break

@@ -71,3 +71,28 @@ func TestRunWaitsForHandlers(t *testing.T) {
 		t.Errorf("goroutines of the bot still running after Run returned:\n%s", stacks)
 	}
 }
+
+// TestRunStopsWhileGatewayIsSilent: the connection dropped and the new one
+// gets no HELLO; stopping the bot must not wait for a gateway that never
+// answers.
+func TestRunStopsWhileGatewayIsSilent(t *testing.T) {
+	e := newEnv(t)
+	e.start()
+	e.fake.SetGatewaySilent(true)
+	e.fake.DropGateway()
+	time.Sleep(4 * time.Second) // the bot reconnects after about 2s and waits for HELLO
+	start := time.Now()
+	e.cancel()
+	select {
+	case err := <-e.done:
+		if err != nil {
+			t.Errorf("Run() = %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run did not return while the gateway was silent")
+	}
+	e.cancel = nil
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Run took %v to return after cancel", d)
+	}
+}

@@ -21,6 +21,7 @@ type gateway struct {
 	queue      []queued   // dispatches waiting for a connection
 	identifies int
 	resumes    int
+	silent     bool // new connections get no HELLO
 }
 
 type gwSession struct {
@@ -48,6 +49,16 @@ func (f *Fake) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer conn.Close()
+	f.mu.Lock()
+	silent := f.gw.silent
+	f.mu.Unlock()
+	if silent { // accept the connection, then say nothing until the client goes
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}
 	hello, _ := json.Marshal(map[string]int64{"heartbeat_interval": HeartbeatInterval.Milliseconds()})
 	if f.write(conn, gwPayload{Op: 10, D: hello}) != nil {
 		return
@@ -204,4 +215,12 @@ func (f *Fake) WaitConnected(identifies, resumes int, timeout time.Duration) boo
 	return f.waitFor(timeout, func() bool {
 		return f.gw.conn != nil && f.gw.identifies >= identifies && f.gw.resumes >= resumes
 	})
+}
+
+// SetGatewaySilent makes the gateway accept new connections and then send
+// nothing at all (no HELLO), as a gateway in trouble may; false restores it.
+func (f *Fake) SetGatewaySilent(silent bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.gw.silent = silent
 }
