@@ -61,9 +61,13 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 			doc, err = nil, &NotFeedError{Reason: fmt.Sprintf("the parser failed (%v)", r)}
 		}
 	}()
-	if mt, _, _ := mime.ParseMediaType(contentType); mt == "text/html" || looksHTML(body) {
-		return nil, &NotFeedError{Reason: "the document is an HTML page, not RSS, Atom or JSON Feed"}
+	isHTML := &NotFeedError{Reason: "the document is an HTML page, not RSS, Atom or JSON Feed"}
+	if looksHTML(body) {
+		return nil, isHTML
 	}
+	// Servers label feeds text/html often enough that the body decides;
+	// the header only words the error.
+	mt, _, _ := mime.ParseMediaType(contentType)
 	body = stripControl(toUTF8(body, contentType))
 	if isJSON(body) {
 		body = dropNullItems(body)
@@ -74,6 +78,9 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	f, err := fp.Parse(bytes.NewReader(body))
 	if err != nil {
+		if mt == "text/html" {
+			return nil, isHTML
+		}
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, &NotFeedError{Reason: "the document is not RSS, Atom or JSON Feed"}
 		}

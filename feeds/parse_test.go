@@ -274,3 +274,22 @@ func TestParseNotFeed(t *testing.T) {
 		})
 	}
 }
+
+// TestParseFeedServedAsHTML: a misconfigured server labels its RSS or Atom
+// "text/html"; the body decides, the header only words the error.
+func TestParseFeedServedAsHTML(t *testing.T) {
+	for _, name := range []string{"rss2.xml", "atom.xml"} {
+		body, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := parseAt(body, "text/html; charset=utf-8", "https://x.example/", fetchTime)
+		if err != nil {
+			t.Errorf("%s served as text/html: %v", name, err)
+			continue
+		}
+		if len(doc.Items) == 0 {
+			t.Errorf("%s served as text/html: no items", name)
+		}
+	}
+}
