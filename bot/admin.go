@@ -215,7 +215,7 @@ func (b *Bot) feedAdd(ctx context.Context, v *invocation) (*reply, error) {
 }
 
 func (b *Bot) feedRemove(ctx context.Context, v *invocation) (*reply, error) {
-	id, err := b.resolveFeed(ctx, v.str("feed"))
+	id, err := b.resolveFeed(ctx, v.guildID, v.str("feed"))
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ func (b *Bot) feedRemove(ctx context.Context, v *invocation) (*reply, error) {
 }
 
 func (b *Bot) feedRetry(ctx context.Context, v *invocation) (*reply, error) {
-	id, err := b.resolveFeed(ctx, v.str("feed"))
+	id, err := b.resolveFeed(ctx, v.guildID, v.str("feed"))
 	if err != nil {
 		return nil, err
 	}

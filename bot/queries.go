@@ -62,27 +62,35 @@ func pageNote(page int) string {
 	return ""
 }
 
-// resolveFeed reads a feed option: an id (from autocomplete) or a URL.
-func (b *Bot) resolveFeed(ctx context.Context, s string) (int64, error) {
+// resolveFeed reads a feed option: an id (from autocomplete) or a URL, of a
+// feed visible to the guild. Any other feed, followed by another server or
+// by none, gets the same answer, so a server cannot probe what others follow.
+func (b *Bot) resolveFeed(ctx context.Context, guildID, s string) (int64, error) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
-	if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
-		return id, nil
+	id, err := strconv.ParseInt(s, 10, 64)
+	var u string
+	if err != nil || id <= 0 {
+		id = 0
+		if u, err = newswatch.ValidateFeedURL(s); err != nil {
+			return 0, newswatch.Errorf(newswatch.EINVALID, "Give a feed id (see /feed list) or its URL.")
+		}
 	}
-	u, err := newswatch.ValidateFeedURL(s)
-	if err != nil {
-		return 0, newswatch.Errorf(newswatch.EINVALID, "Give a feed id (see /feed list) or its URL.")
-	}
-	f, err := b.deps.Store.FeedByURL(ctx, u)
+	fs, err := b.deps.Store.ListFeeds(ctx, guildID)
 	if err != nil {
 		return 0, err
 	}
-	return f.ID, nil
+	for _, f := range fs {
+		if (id != 0 && f.ID == id) || (u != "" && (f.URL == u || f.URL == s)) {
+			return f.ID, nil
+		}
+	}
+	return 0, newswatch.Errorf(newswatch.ENOTFOUND, "This server follows no feed %s; see /feed list.", cut(s, 300))
 }
 
 func (b *Bot) latest(ctx context.Context, v *invocation) (*reply, error) {
 	var feedID int64
 	if s := v.str("feed"); s != "" {
-		id, err := b.resolveFeed(ctx, s)
+		id, err := b.resolveFeed(ctx, v.guildID, s)
 		if err != nil {
 			return nil, err
 		}
