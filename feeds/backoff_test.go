@@ -53,3 +53,31 @@ func TestPollerNotModifiedAfterFailure(t *testing.T) {
 		t.Errorf("after the next 304: next poll in %s, want the normal rate, not the backoff", d)
 	}
 }
+
+// TestPollerNotModifiedKeepsInterval: a run of 304s keeps the interval set
+// after the last 200. Jittering the previous (already jittered) interval
+// again on every 304 made it a random walk: after a few days of 304s an
+// hourly feed could be polled every 20 minutes or every 3 hours.
+func TestPollerNotModifiedKeepsInterval(t *testing.T) {
+	e := newEnv(t, testConfig(), nil)
+	now := time.Now()
+	var items []genItem
+	for i := range 5 {
+		items = append(items, genItem{GUID: fmt.Sprint(i), Title: fmt.Sprint("Item ", i),
+			Link: fmt.Sprint("https://gen.example.com/", i), HTML: "x", Published: now.Add(-2 * time.Duration(i) * time.Hour)})
+	}
+	e.srv.set("/hourly", rssBytes("Hourly", items))
+	f := e.addFeed("/hourly")
+	e.cycle(false)
+	interval := func() time.Duration {
+		g := e.feed(f.ID)
+		return g.NextPollAt.Sub(g.LastAttemptAt)
+	}
+	want := interval()
+	for i := range 5 {
+		cmpStats(t, "304", e.cycle(true), feeds.CycleStats{Feeds: 1, NotModified: 1})
+		if got := interval(); got < want-time.Second || got > want+time.Second {
+			t.Fatalf("after 304 #%d: interval %s, want the %s set after the 200", i+1, got, want)
+		}
+	}
+}

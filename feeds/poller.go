@@ -235,15 +235,19 @@ func (p *Poller) poll(ctx context.Context, feed newswatch.Feed) (CycleStats, err
 		sinceLast = now.Sub(feed.LastSuccessAt)
 	}
 	if res.NotModified {
-		// Nothing new: keep the interval set after the previous attempt
-		// if that attempt succeeded. After a failure that interval is the
-		// backoff or a Retry-After, not the feed's rate: start afresh.
-		adaptive := adaptiveInterval(nil, 0, 0, p.cfg.MinInterval, p.cfg.MaxInterval)
-		if !feed.LastAttemptAt.IsZero() && feed.LastSuccessAt.Equal(feed.LastAttemptAt) {
+		// Nothing new. The adaptive interval set after a successful
+		// previous attempt is kept as it is: it was jittered then, and
+		// jittering it again on every 304 would make it a random walk.
+		// After a failure that interval is the backoff or a Retry-After,
+		// not the feed's rate: start afresh.
+		if feed.Interval == 0 && feed.ConsecutiveFailures == 0 && !feed.LastAttemptAt.IsZero() && feed.LastSuccessAt.Equal(feed.LastAttemptAt) {
 			prev := feed.NextPollAt.Sub(feed.LastAttemptAt)
-			adaptive = min(max(prev, p.cfg.MinInterval), p.cfg.MaxInterval)
+			d := min(max(prev, p.cfg.MinInterval), p.cfg.MaxInterval)
+			fr.NextPollAt = now.Add(max(d, h.floor()))
+		} else {
+			adaptive := adaptiveInterval(nil, 0, 0, p.cfg.MinInterval, p.cfg.MaxInterval)
+			fr.NextPollAt = now.Add(successInterval(feed.Interval, adaptive, h))
 		}
-		fr.NextPollAt = now.Add(successInterval(feed.Interval, adaptive, h))
 		return CycleStats{NotModified: 1}, p.record(ctx, feed, fr)
 	}
 	doc := res.Document
