@@ -49,6 +49,14 @@ func (db *DB) Mentions(ctx context.Context, q newswatch.MentionQuery) ([]newswat
 	cond, vargs := visibleFeedIn("feed_id", q.GuildID)
 	var parts []string
 	var args []any
+	if len(ids) > maxUnionWatches {
+		// Many guilds' watches share the name (the operator's view): one
+		// scan of them all, as SQLite caps the terms of a compound SELECT.
+		parts = []string{`SELECT id, ts, feed_id FROM mentions
+			WHERE watch_id IN (SELECT value FROM json_each(?)) AND ts >= ? AND ts <= ?` + cond}
+		args = append(append(args, jsonList(ids), ms(q.Since), ms(until)), vargs...)
+		ids = nil
+	}
 	for _, id := range ids {
 		parts = append(parts, `SELECT * FROM (SELECT id, ts, feed_id FROM mentions
 			WHERE watch_id = ? AND ts >= ? AND ts <= ?`+cond+`
@@ -85,6 +93,10 @@ func (db *DB) Mentions(ctx context.Context, q newswatch.MentionQuery) ([]newswat
 	}
 	return out, nil
 }
+
+// maxUnionWatches is the most watches Mentions reads one index range each
+// for; SQLite allows at most 500 terms in a compound SELECT.
+const maxUnionWatches = 64
 
 // scanItemAfter scans the columns before before itemCols, then the item.
 func scanItemAfter(row scanner, before ...any) (newswatch.Item, error) {
