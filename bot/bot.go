@@ -273,6 +273,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return b.connectError(ctx, "register the commands", err)
 	}
 	b.log.Info("connected to Discord", "guilds", len(b.cfg.GuildIDs))
+	b.resumeDeferred(ctx)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		b.deliverLoop(gctx)

@@ -34,6 +34,33 @@ func (b *Bot) deliverLoop(ctx context.Context) {
 	}
 }
 
+// resumeLimit bounds the outbox rows resumeDeferred looks at.
+const resumeLimit = 5000
+
+// resumeDeferred makes the alerts that an earlier run deferred due now. That
+// run kept each such channel's newer alerts waiting behind them in memory
+// only; without this, alerts stored after a restart would overtake them. A
+// restart is as good a moment as any to try them again.
+func (b *Bot) resumeDeferred(ctx context.Context) {
+	now := time.Now()
+	all, err := b.deps.Store.PendingAlerts(ctx, false, now.AddDate(100, 0, 0), max(b.cfg.BatchSize, resumeLimit))
+	if err != nil {
+		if ctx.Err() == nil {
+			b.log.Error("read deferred alerts", "err", err)
+		}
+		return
+	}
+	for _, a := range all {
+		if a.Attempts == 0 {
+			continue
+		}
+		if err := b.deps.Store.DeferAlert(ctx, a.ID, now, "retried after a restart"); err != nil {
+			b.log.Error("resume deferred alert", "alert", a.ID, "err", err)
+			return
+		}
+	}
+}
+
 // channelAlerts are the pending alerts of one channel, oldest first.
 type channelAlerts struct {
 	route  newswatch.Route

@@ -388,3 +388,31 @@ func TestEndlessRateLimitIsBounded(t *testing.T) {
 		t.Errorf("pending %d alerts with attempts %v, want 1 deferred once", len(as), as)
 	}
 }
+
+// TestOrderKeptAcrossRestart: an alert deferred after a failure must still
+// go before the channel's newer alerts when the bot restarts before the
+// deferral ends.
+func TestOrderKeptAcrossRestart(t *testing.T) {
+	e := newEnv(t, func(e *env) { e.cfg.MaxRetries = 0 })
+	f := setupAlerts(e, "")
+	e.start()
+	e.fake.SetDown(true)
+	e.items(f.ID, guildA, "Kyiv older")
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		if as := e.pending(); len(as) == 1 && as[0].Attempts > 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e.stop()
+	e.fake.SetDown(false)
+	e.start()
+	e.items(f.ID, guildA, "Kyiv newer")
+	if !e.waitNoPending(20 * time.Second) {
+		t.Fatal("alerts not delivered")
+	}
+	if diff := cmp.Diff([]string{"Kyiv older", "Kyiv newer"}, titles(e.fake.Messages(chanA))); diff != "" {
+		t.Errorf("messages (-want +got):\n%s", diff)
+	}
+}
