@@ -101,3 +101,33 @@ func TestLongEncodedLinkDoesNotBlockChannel(t *testing.T) {
 		t.Errorf("embed url of %d bytes", len(u))
 	}
 }
+
+// TestSummaryLinkWithBackslash: a link whose query ends in a backslash must
+// not escape the closing ">" of the masked link in a summary.
+func TestSummaryLinkWithBackslash(t *testing.T) {
+	e := newEnv(t)
+	f := setupAlerts(e, "")
+	ws, _ := e.db.Watches(e.ctx, guildA)
+	m, err := watch.Compile(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in []newswatch.IngestItem
+	for i := 0; i < 7; i++ {
+		it := newswatch.Item{FeedID: f.ID, Key: "k" + itoa(int64(i)), Title: "Kyiv story " + itoa(int64(i)),
+			Link: "https://news.test/a?q=" + itoa(int64(i)) + `\`, Text: "Kyiv.", FetchedAt: time.Now(), Published: time.Now()}
+		in = append(in, newswatch.IngestItem{Item: it, Mentions: m.Match(it.MatchText()), Alert: true})
+	}
+	if _, err := e.db.SaveItems(e.ctx, f.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	e.start()
+	ms := e.fake.WaitMessages(chanA, 1, wait)
+	if len(ms) != 1 {
+		t.Fatalf("%d messages, want one summary", len(ms))
+	}
+	d := ms[0].Embeds[0].Description
+	if strings.Contains(d, `\>)`) || !strings.Contains(d, `](<https://news.test/a?q=0%5C>)`) {
+		t.Errorf("summary links: %s", d)
+	}
+}

@@ -145,7 +145,7 @@ func link(label, u string) string {
 	if u = safeURL(u); u == "" {
 		return label
 	}
-	return "[" + label + "](<" + strings.NewReplacer("<", "%3C", ">", "%3E", ")", "%29", " ", "%20").Replace(u) + ">)"
+	return "[" + label + "](<" + strings.NewReplacer("<", "%3C", ">", "%3E", ")", "%29", " ", "%20", `\`, "%5C").Replace(u) + ">)"
 }
 
 // cutBytes returns text[from:from+n] moved to rune boundaries, with "…" if cut.
