@@ -27,6 +27,9 @@ func TestConfigValidate(t *testing.T) {
 		{"bad api base", func(c *bot.Config) { c.APIBase = "ftp://x" }, "API base"},
 		{"negative cap", func(c *bot.Config) { c.MaxFeedsPerGuild = -1 }, "caps"},
 		{"bad admin role", func(c *bot.Config) { c.AdminRoleID = "admins" }, "admin role"},
+		{"defer after the 3s window", func(c *bot.Config) { c.DeferAfter = 3 * time.Second }, "defer_after"},
+		{"negative request timeout", func(c *bot.Config) { c.RequestTimeout = -time.Second }, "request timeout"},
+		{"negative batch", func(c *bot.Config) { c.BatchSize = -1 }, "batch size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -81,6 +81,12 @@ func (c Config) Validate() error {
 		return errors.New("bot: max retries must be between 0 and 20")
 	case c.MessagesPerSecond < 0:
 		return errors.New("bot: messages per second must not be negative")
+	case c.DeferAfter < 0 || c.DeferAfter > 2500*time.Millisecond:
+		return errors.New("bot: defer_after must be at most 2.5s: Discord drops an interaction not answered within 3s")
+	case c.RequestTimeout < time.Second:
+		return errors.New("bot: the request timeout must be at least 1s")
+	case c.BatchSize < 1:
+		return errors.New("bot: the batch size must be at least 1")
 	}
 	for _, g := range c.GuildIDs {
 		if g == "" || strings.Trim(g, "0123456789") != "" {
