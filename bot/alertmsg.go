@@ -26,6 +26,19 @@ func alertMessage(a newswatch.Alert) *outMessage {
 	return m
 }
 
+// plainAlertMessage is alertMessage with only a title and a description:
+// no embed link, time or fields, the link written out as text instead.
+func plainAlertMessage(a newswatch.Alert) *outMessage {
+	m := alertMessage(a)
+	full := m.Embeds[0]
+	e := &discordgo.MessageEmbed{Title: full.Title, Description: full.Description, Color: full.Color}
+	if a.Kind == newswatch.AlertMention && a.Item.Link != "" {
+		e.Description = cut(e.Description, maxDesc-600) + "\n" + cut(plain(a.Item.Link), 500)
+	}
+	m.Embeds = []*discordgo.MessageEmbed{fitEmbed(e)}
+	return m
+}
+
 func feedFailingEmbed(f newswatch.Feed) *discordgo.MessageEmbed {
 	name := f.Title
 	if name == "" {

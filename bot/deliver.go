@@ -143,6 +143,13 @@ func (b *Bot) block(channelID string, until time.Time) {
 func (b *Bot) deliverOne(ctx context.Context, a newswatch.Alert, rest []newswatch.Alert) bool {
 	m := alertMessage(a)
 	id, err := b.postMessage(ctx, a.Route.ChannelID, m)
+	var ce *callError
+	if errors.As(err, &ce) && (ce.status == http.StatusBadRequest || ce.status == http.StatusRequestEntityTooLarge) {
+		// Discord refused this rendering for good (a link or time it does
+		// not accept): a plain one beats holding the channel back forever.
+		b.log.Warn("Discord refused an alert; sending it plain", "alert", a.ID, "status", ce.status, "err", b.redact(err.Error()))
+		id, err = b.postMessage(ctx, a.Route.ChannelID, plainAlertMessage(a))
+	}
 	if err != nil {
 		b.deliveryFailed(ctx, a, rest, err)
 		return false

@@ -416,3 +416,28 @@ func TestOrderKeptAcrossRestart(t *testing.T) {
 		t.Errorf("messages (-want +got):\n%s", diff)
 	}
 }
+
+// TestRejectedAlertFallsBack: when Discord refuses an alert's embed (400),
+// the alert goes out in a plain form instead of holding the channel back
+// for good.
+func TestRejectedAlertFallsBack(t *testing.T) {
+	e := newEnv(t)
+	f := setupAlerts(e, "")
+	e.start()
+	e.fake.Inject(discordtest.Fault{Method: "POST", PathPrefix: "/channels/", Status: http.StatusBadRequest,
+		Times: 1000, BodyContains: `"url":"https://news.test/`})
+	e.items(f.ID, guildA, "Kyiv refused", "Kyiv next")
+	if !e.waitNoPending(wait) {
+		t.Fatalf("alerts still pending: %d", len(e.pending()))
+	}
+	ms := e.fake.Messages(chanA)
+	if diff := cmp.Diff([]string{"Kyiv refused", "Kyiv next"}, titles(ms)); diff != "" {
+		t.Fatalf("messages (-want +got):\n%s", diff)
+	}
+	for _, m := range ms {
+		allowedMentions(t, m)
+		if !strings.Contains(m.Embeds[0].Description, "news.test") || m.Nonce == "" {
+			t.Errorf("plain alert lacks the link or the nonce: %+v", m.Embeds[0])
+		}
+	}
+}

@@ -45,10 +45,11 @@ type Message struct {
 
 // Fault is an injected failure for matching REST requests.
 type Fault struct {
-	Method     string // "" matches every method
-	PathPrefix string // matched against the path without /api/v9, e.g. "/channels/"
-	Status     int
-	Times      int // how many requests it fails; at least 1
+	Method       string // "" matches every method
+	PathPrefix   string // matched against the path without /api/v9, e.g. "/channels/"
+	BodyContains string // "" matches every body; else only bodies containing it
+	Status       int
+	Times        int // how many requests it fails; at least 1
 	// For 429: RetryAfter seconds in the JSON body (negative: no retry_after
 	// field at all), RetryAfterHeader the Retry-After header ("" for none)
 	// and Global marks a global rate limit.

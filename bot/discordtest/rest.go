@@ -62,7 +62,7 @@ func (f *Fake) route(r *http.Request, path string, body []byte, created **Messag
 	if f.down {
 		return restReply{status: http.StatusServiceUnavailable, body: errorBody(0, "upstream unavailable")}
 	}
-	if rep, ok := f.fault(r.Method, path); ok {
+	if rep, ok := f.fault(r.Method, path, body); ok {
 		return rep
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
@@ -98,10 +98,11 @@ func (f *Fake) botUser() map[string]any {
 }
 
 // fault consumes the first injected fault matching the request.
-func (f *Fake) fault(method, path string) (restReply, bool) {
+func (f *Fake) fault(method, path string, body []byte) (restReply, bool) {
 	for i := range f.faults {
 		ft := &f.faults[i]
-		if (ft.Method != "" && ft.Method != method) || !strings.HasPrefix(path, ft.PathPrefix) {
+		if (ft.Method != "" && ft.Method != method) || !strings.HasPrefix(path, ft.PathPrefix) ||
+			!bytes.Contains(body, []byte(ft.BodyContains)) {
 			continue
 		}
 		ft.Times--
