@@ -73,10 +73,16 @@ var foldReplacer = strings.NewReplacer("ё", "е", "Ё", "Е")
 // fold applies the store's extra full-text folding to the index and to
 // queries. It keeps token boundaries, which snippet() relies on.
 func fold(s string) string {
-	if !strings.ContainsAny(s, "ёЁ") {
+	if !needsFold(s) {
 		return s
 	}
 	return foldReplacer.Replace(s)
+}
+
+// needsFold reports whether fold changes s. Two substring searches:
+// strings.ContainsAny walks a non-ASCII set rune by rune.
+func needsFold(s string) bool {
+	return strings.Contains(s, "ё") || strings.Contains(s, "Ё")
 }
 
 // foldSQL is the SQL expression of col folded, calling into Go only when

@@ -31,6 +31,7 @@ type saver struct {
 	pendMent [][]any // item_id, watch_id, start, end, text, ts, feed_id
 	pendOut  [][]any // item_id, route_id, revision, nonce
 	pendFTS  []int64 // new items to add to the full-text index
+	ftsFold  bool    // whether one of them has text to fold
 }
 
 // stored is the state of a key already in the batch's feed.
@@ -178,15 +179,23 @@ func (s *saver) prepare() error {
 // pendingLimit is how many waiting rows trigger a flush.
 const pendingLimit = 2000
 
-// flushFTS adds the waiting new items to the full-text index.
+// flushFTS adds the waiting new items to the full-text index. Text with ё
+// goes through the same fold as in the index triggers (foldSQL), so that a
+// later 'delete' removes exactly these entries; when no item of the batch
+// has any, the columns are read as they are, sparing SQLite an instr() scan
+// of every text.
 func (s *saver) flushFTS() error {
 	if len(s.pendFTS) == 0 {
 		return nil
 	}
+	title, text := "title", "text"
+	if s.ftsFold {
+		title, text = foldSQL("title"), foldSQL("text")
+	}
 	_, err := s.tx.ExecContext(s.ctx, `INSERT INTO items_fts (rowid, title, text)
-		SELECT id, `+foldSQL("title")+`, `+foldSQL("text")+` FROM items WHERE id IN (SELECT value FROM json_each(?))`,
+		SELECT id, `+title+`, `+text+` FROM items WHERE id IN (SELECT value FROM json_each(?))`,
 		jsonList(s.pendFTS))
-	s.pendFTS = s.pendFTS[:0]
+	s.pendFTS, s.ftsFold = s.pendFTS[:0], false
 	return err
 }
 
@@ -270,6 +279,7 @@ func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
 	}
 	s.res.New++
 	s.pendFTS = append(s.pendFTS, id)
+	s.ftsFold = s.ftsFold || needsFold(it.Title) || needsFold(it.Text)
 	watchIDs, err := s.mentions(id, in)
 	if err != nil {
 		return 0, err
