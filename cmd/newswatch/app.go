@@ -24,6 +24,34 @@ type app struct {
 	db   *store.DB
 	live *watch.Live
 	log  *slog.Logger
+
+	// alertsQueued, when set (by run, before anything runs), wakes the
+	// alert deliverer after a save queued alerts, so they go out at once
+	// instead of at its next look at the outbox.
+	alertsQueued func()
+}
+
+// saved is called after every save: it wakes the deliverer when the save
+// queued alerts.
+func (a *app) saved(res newswatch.SaveResult) {
+	if res.Alerts > 0 && a.alertsQueued != nil {
+		a.alertsQueued()
+	}
+}
+
+// pollerStore is the store as the poller sees it: every save goes through
+// app.saved.
+type pollerStore struct {
+	*store.DB
+	a *app
+}
+
+func (s pollerStore) SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error) {
+	res, err := s.DB.SaveItems(ctx, feedID, items)
+	if err == nil {
+		s.a.saved(res)
+	}
+	return res, err
 }
 
 // seedBatch is how many seed items are saved per transaction.
@@ -212,6 +240,7 @@ func (a *app) ingestSeeds(ctx context.Context) (newswatch.SaveResult, error) {
 		if err != nil {
 			return total, err
 		}
+		a.saved(res)
 		addResult(&total, res)
 	}
 	return total, nil

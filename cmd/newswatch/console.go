@@ -14,9 +14,19 @@ import (
 // consoleDeliverer prints the console route's alerts to standard output: the
 // alert sink when no Discord token is configured.
 type consoleDeliverer struct {
-	db  alertOutbox
-	out io.Writer
-	now func() time.Time
+	db   alertOutbox
+	out  io.Writer
+	now  func() time.Time
+	wake chan struct{} // buffered, 1; nil when nothing wakes it
+}
+
+// Wake makes Run look at the outbox now, e.g. after alerts were stored. It
+// never blocks.
+func (d *consoleDeliverer) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
 }
 
 // alertOutbox is what console delivery needs from the store.
@@ -46,7 +56,8 @@ func (d *consoleDeliverer) deliver(ctx context.Context) (int, error) {
 	}
 }
 
-// Run delivers until ctx ends, checking the outbox every interval.
+// Run delivers until ctx ends, checking the outbox every interval and on
+// Wake.
 func (d *consoleDeliverer) Run(ctx context.Context, interval time.Duration) error {
 	t := time.NewTimer(0)
 	defer t.Stop()
@@ -55,6 +66,7 @@ func (d *consoleDeliverer) Run(ctx context.Context, interval time.Duration) erro
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		case <-d.wake: // the Reset below also drops a pending tick (Go 1.23 timers)
 		}
 		if _, err := d.deliver(ctx); err != nil && ctx.Err() == nil {
 			return err

@@ -114,7 +114,7 @@ func (a *app) newPoller() (*feeds.Poller, *feeds.Fetcher, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("feeds: %w", err)
 	}
-	return feeds.NewPoller(fc, a.db, a.live, fetcher, a.log), fetcher, nil
+	return feeds.NewPoller(fc, pollerStore{DB: a.db, a: a}, a.live, fetcher, a.log), fetcher, nil
 }
 
 // run is the daemon: every part runs until ctx ends or one fails.
@@ -132,10 +132,15 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch) error 
 		rq.push(w)
 	}
 	var b *bot.Bot
-	if !console {
+	var d *consoleDeliverer
+	if console {
+		d = &consoleDeliverer{db: a.db, out: c.stdout, now: time.Now, wake: make(chan struct{}, 1)}
+		a.alertsQueued = d.Wake
+	} else {
 		if b, err = a.newBot(fetcher, poller, rq); err != nil {
 			return err
 		}
+		a.alertsQueued = b.Notify
 	}
 	res, err := a.ingestSeeds(ctx)
 	if err != nil {
@@ -162,7 +167,6 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch) error 
 	}
 	if console {
 		a.log.Info("no DISCORD_TOKEN set: alerts go to standard output")
-		d := &consoleDeliverer{db: a.db, out: c.stdout, now: time.Now}
 		g.Go(func() error { return d.Run(ctx, time.Second) })
 	} else {
 		g.Go(func() error { return b.Run(ctx) })

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/store"
+)
+
+// TestSavedAlertsWakeTheConsole: an item saved through the poller's store
+// with an alert is printed at once, though the console deliverer's own
+// interval (an hour here) is far off; a save without alerts does not wake it.
+func TestSavedAlertsWakeTheConsole(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "nw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.EnsureConsoleRoute(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	w, _, err := db.PutWatch(ctx, newswatch.Watch{Name: "Kyiv", Kind: newswatch.KindCity}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, err := db.EnsureFeed(ctx, "https://news.example/rss", newswatch.GlobalScope, "cli", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	out := &syncBuffer{}
+	d := &consoleDeliverer{db: db, out: out, now: time.Now, wake: make(chan struct{}, 1)}
+	wakes := 0
+	a := &app{db: db, alertsQueued: func() { wakes++; d.Wake() }}
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx, time.Hour) }()
+	time.Sleep(100 * time.Millisecond) // the first look at the empty outbox
+
+	ps := pollerStore{DB: db, a: a}
+	now := time.Now()
+	quiet := newswatch.Item{Key: "quiet", Title: "Nothing watched here", Link: "https://news.example/1", Published: now}
+	if _, err := ps.SaveItems(ctx, feed.ID, []newswatch.IngestItem{{Item: quiet, Alert: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if wakes != 0 {
+		t.Fatalf("a save without alerts woke the deliverer %d times", wakes)
+	}
+	title := "Talks in Kyiv"
+	it := newswatch.Item{Key: "kyiv", Title: title, Link: "https://news.example/2", Published: now}
+	m := newswatch.Mention{WatchID: w.ID, Entity: w.Name, Kind: w.Kind, Start: 9, End: 13, Text: "Kyiv"}
+	res, err := ps.SaveItems(ctx, feed.ID, []newswatch.IngestItem{{Item: it, Mentions: []newswatch.Mention{m}, Alert: true}})
+	if err != nil || res.Alerts != 1 {
+		t.Fatalf("SaveItems = %+v, %v; want 1 alert", res, err)
+	}
+	if wakes != 1 {
+		t.Fatalf("the deliverer was woken %d times, want 1", wakes)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), title) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the alert was not printed after the wake-up; output:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run() = %v", err)
+	}
+}
