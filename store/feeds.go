@@ -115,6 +115,20 @@ func subscribe(ctx context.Context, tx *sql.Tx, feedID int64, guildID, source st
 	return err
 }
 
+// subscribeURL creates the feed of the normalised url u if needed,
+// subscribes guildID to it with source and returns the feed.
+func subscribeURL(ctx context.Context, tx *sql.Tx, u, guildID, source string, interval time.Duration) (newswatch.Feed, error) {
+	now := time.Now()
+	id, _, err := upsertFeed(ctx, tx, u, interval, now)
+	if err != nil {
+		return newswatch.Feed{}, err
+	}
+	if err := subscribe(ctx, tx, id, guildID, source, now); err != nil {
+		return newswatch.Feed{}, err
+	}
+	return feedByID(ctx, tx, id)
+}
+
 // EnsureFeed creates the feed of url if needed and subscribes guildID to it
 // with source. It is idempotent.
 func (db *DB) EnsureFeed(ctx context.Context, url, guildID, source string, interval time.Duration) (newswatch.Feed, error) {
@@ -127,15 +141,7 @@ func (db *DB) EnsureFeed(ctx context.Context, url, guildID, source string, inter
 	}
 	var f newswatch.Feed
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		now := time.Now()
-		id, _, err := upsertFeed(ctx, tx, u, interval, now)
-		if err != nil {
-			return err
-		}
-		if err := subscribe(ctx, tx, id, guildID, source, now); err != nil {
-			return err
-		}
-		f, err = feedByID(ctx, tx, id)
+		f, err = subscribeURL(ctx, tx, u, guildID, source, interval)
 		return err
 	})
 	if err != nil {
@@ -261,15 +267,7 @@ func (db *DB) AddFeed(ctx context.Context, guildID, url string, interval time.Du
 				return newswatch.Errorf(newswatch.EINVALID, "This server already follows %d feeds, the most it may; remove one first.", n)
 			}
 		}
-		now := time.Now()
-		id, _, err := upsertFeed(ctx, tx, u, interval, now)
-		if err != nil {
-			return err
-		}
-		if err := subscribe(ctx, tx, id, guildID, source, now); err != nil {
-			return err
-		}
-		f, err = feedByID(ctx, tx, id)
+		f, err = subscribeURL(ctx, tx, u, guildID, source, interval)
 		return err
 	})
 	if err != nil {
