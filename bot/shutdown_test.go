@@ -23,16 +23,7 @@ func TestRunStopsDuringBucketWait(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond) // the second alert waits for the bucket
 	start := time.Now()
-	e.cancel()
-	select {
-	case err := <-e.done:
-		if err != nil {
-			t.Errorf("Run() = %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("Run did not return")
-	}
-	e.cancel = nil
+	e.stop()
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("Run took %v to return after cancel, want well under the 30s bucket wait", d)
 	}
@@ -109,16 +100,7 @@ func TestRunStopsWhileGatewayIsSilent(t *testing.T) {
 	e.fake.DropGateway()
 	time.Sleep(4 * time.Second) // the bot reconnects after about 2s and waits for HELLO
 	start := time.Now()
-	e.cancel()
-	select {
-	case err := <-e.done:
-		if err != nil {
-			t.Errorf("Run() = %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("Run did not return while the gateway was silent")
-	}
-	e.cancel = nil
+	e.stop()
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("Run took %v to return after cancel", d)
 	}
