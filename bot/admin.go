@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,8 +39,7 @@ func (b *Bot) watchAdd(ctx context.Context, v *invocation) (*reply, error) {
 	candidate := make([]newswatch.Watch, 0, len(visible)+1)
 	for _, x := range visible {
 		if x.GuildID == newswatch.GlobalScope && strings.EqualFold(x.Name, w.Name) {
-			return nil, newswatch.Errorf(newswatch.EFORBIDDEN,
-				"The watch %q comes from the bot's configuration and cannot be changed from Discord.", x.Name)
+			return nil, v.errorf(newswatch.EFORBIDDEN, "err.global_watch", x.Name)
 		}
 		if x.GuildID == w.GuildID && strings.EqualFold(x.Name, w.Name) {
 			continue
@@ -61,18 +59,29 @@ func (b *Bot) watchAdd(ctx context.Context, v *invocation) (*reply, error) {
 	if b.deps.WatchesChanged != nil {
 		b.deps.WatchesChanged(&saved)
 	}
-	verb := "Changed"
+	msg := "watch.changed"
 	if created {
-		verb = "Added"
+		msg = "watch.added"
 	}
-	return &reply{content: fmt.Sprintf("%s the watch **%s** (%s). Stored items are being matched against it; past items raise no alerts.",
-		verb, plain(saved.Name), saved.Kind), embeds: []*discordgo.MessageEmbed{watchEmbed(saved)}}, nil
+	return &reply{content: v.t(msg, plain(saved.Name), v.kind(saved.Kind)),
+		embeds: []*discordgo.MessageEmbed{watchEmbed(v, saved)}}, nil
 }
 
-func watchEmbed(w newswatch.Watch) *discordgo.MessageEmbed {
+// kind is a watch kind in the user's language.
+func (v *invocation) kind(k newswatch.Kind) string {
+	switch k {
+	case newswatch.KindCity:
+		return v.t("kind.city")
+	case newswatch.KindActor:
+		return v.t("kind.actor")
+	}
+	return string(k)
+}
+
+func watchEmbed(v *invocation, w newswatch.Watch) *discordgo.MessageEmbed {
 	list := func(xs []string) string {
 		if len(xs) == 0 {
-			return "none"
+			return v.t("watch.none_listed")
 		}
 		parts := make([]string, len(xs))
 		for i, x := range xs {
@@ -80,20 +89,24 @@ func watchEmbed(w newswatch.Watch) *discordgo.MessageEmbed {
 		}
 		return strings.Join(parts, ", ")
 	}
-	scope := "this server"
+	scope := v.t("watch.scope_guild")
 	if w.GuildID == newswatch.GlobalScope {
-		scope = "global (from the configuration; read-only here)"
+		scope = v.t("watch.scope_global")
+	}
+	yesNo := v.t("no")
+	if w.CaseSensitive {
+		yesNo = v.t("yes")
 	}
 	color := colorCity
 	if w.Kind == newswatch.KindActor {
 		color = colorActor
 	}
 	return fitEmbed(&discordgo.MessageEmbed{Title: plain(w.Name), Color: color, Fields: []*discordgo.MessageEmbedField{
-		{Name: "Kind", Value: string(w.Kind), Inline: true},
-		{Name: "Case-sensitive", Value: strconv.FormatBool(w.CaseSensitive), Inline: true},
-		{Name: "Scope", Value: scope, Inline: true},
-		{Name: "Aliases", Value: list(w.Aliases)},
-		{Name: "Excluded phrases", Value: list(w.Exclude)},
+		{Name: v.t("watch.f_kind"), Value: v.kind(w.Kind), Inline: true},
+		{Name: v.t("watch.f_case"), Value: yesNo, Inline: true},
+		{Name: v.t("watch.f_scope"), Value: scope, Inline: true},
+		{Name: v.t("watch.f_aliases"), Value: list(w.Aliases)},
+		{Name: v.t("watch.f_exclude"), Value: list(w.Exclude)},
 	}})
 }
 
@@ -109,7 +122,7 @@ func (b *Bot) watchRemove(ctx context.Context, v *invocation) (*reply, error) {
 	if b.deps.WatchesChanged != nil {
 		b.deps.WatchesChanged(nil)
 	}
-	return &reply{content: fmt.Sprintf("Removed the watch **%s** and its mentions.", plain(w.Name))}, nil
+	return &reply{content: v.t("watch.removed", plain(w.Name))}, nil
 }
 
 func (b *Bot) watchShow(ctx context.Context, v *invocation) (*reply, error) {
@@ -117,7 +130,7 @@ func (b *Bot) watchShow(ctx context.Context, v *invocation) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &reply{embeds: []*discordgo.MessageEmbed{watchEmbed(w)}}, nil
+	return &reply{embeds: []*discordgo.MessageEmbed{watchEmbed(v, w)}}, nil
 }
 
 const watchesPerPage = 15
@@ -135,7 +148,7 @@ func (b *Bot) watchList(ctx context.Context, v *invocation) (*reply, error) {
 		}
 	}
 	if len(shown) == 0 {
-		return &reply{content: "No watches yet. Admins add them with /watch add."}, nil
+		return &reply{content: v.t("watch.none")}, nil
 	}
 	sort.Slice(shown, func(i, j int) bool { return strings.ToLower(shown[i].Name) < strings.ToLower(shown[j].Name) })
 	pages := (len(shown) + watchesPerPage - 1) / watchesPerPage
@@ -143,18 +156,17 @@ func (b *Bot) watchList(ctx context.Context, v *invocation) (*reply, error) {
 	v.page = page
 	var lines []string
 	for _, w := range shown[(page-1)*watchesPerPage : min(page*watchesPerPage, len(shown))] {
-		line := fmt.Sprintf("**%s** (%s)", plain(w.Name), w.Kind)
+		line := fmt.Sprintf("**%s** (%s)", plain(w.Name), v.kind(w.Kind))
 		if w.GuildID == newswatch.GlobalScope {
-			line += " · global"
+			line += v.t("watch.global_tag")
 		}
 		if len(w.Aliases) > 0 {
-			line += " — also " + cut(plain(strings.Join(w.Aliases, ", ")), 150)
+			line += v.t("watch.also", cut(plain(strings.Join(w.Aliases, ", ")), 150))
 		}
 		lines = append(lines, line)
 	}
-	title := fmt.Sprintf("Watches (%d)", len(shown))
-	e := &discordgo.MessageEmbed{Title: title, Description: strings.Join(lines, "\n"), Color: colorInfo,
-		Footer: pageFooter(page, pages, page < pages)}
+	e := &discordgo.MessageEmbed{Title: v.t("watch.list_title", len(shown)), Description: strings.Join(lines, "\n"),
+		Color: colorInfo, Footer: pageFooter(v.lang, page, pages, page < pages)}
 	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, components: b.pager(v, page < pages)}, nil
 }
 
@@ -173,8 +185,7 @@ func (b *Bot) feedAdd(ctx context.Context, v *invocation) (*reply, error) {
 	if s := v.str("interval"); s != "" {
 		interval, err = time.ParseDuration(s)
 		if err != nil || interval < minFeedInterval || interval > maxFeedInterval {
-			return nil, newswatch.Errorf(newswatch.EINVALID,
-				"The interval must be a duration between 1m and 24h, like \"15m\" or \"2h\" (got %q).", s)
+			return nil, v.errorf(newswatch.EINVALID, "err.interval", s)
 		}
 	}
 	if max := b.cfg.MaxFeedsPerGuild; max > 0 {
@@ -189,8 +200,7 @@ func (b *Bot) feedAdd(ctx context.Context, v *invocation) (*reply, error) {
 			}
 		}
 		if own >= max {
-			return nil, newswatch.Errorf(newswatch.EINVALID,
-				"This server already has %d feeds, the most it may have. Remove one with /feed remove first.", own)
+			return nil, v.errorf(newswatch.EINVALID, "err.feed_cap", own)
 		}
 	}
 	title := ""
@@ -210,33 +220,38 @@ func (b *Bot) feedAdd(ctx context.Context, v *invocation) (*reply, error) {
 	if name == "" {
 		name = f.URL
 	}
-	return &reply{content: cut(fmt.Sprintf("Subscribed to **%s** (feed #%d, %s). Its items start arriving with the next poll; items already in it raise no alerts.",
-		plain(name), f.ID, plain(f.URL)), maxContent)}, nil
+	return &reply{content: cut(v.t("feed.added", plain(name), f.ID, plain(f.URL)), maxContent)}, nil
 }
 
 func (b *Bot) feedRemove(ctx context.Context, v *invocation) (*reply, error) {
-	id, err := b.resolveFeed(ctx, v.guildID, v.str("feed"))
+	f, err := b.resolveFeed(ctx, v, v.str("feed"))
 	if err != nil {
 		return nil, err
 	}
-	if err := b.deps.Store.RemoveFeed(ctx, v.guildID, id); err != nil {
+	if err := b.deps.Store.RemoveFeed(ctx, v.guildID, f.ID); err != nil {
 		return nil, err
 	}
-	return &reply{content: fmt.Sprintf("Unsubscribed from feed #%d.", id)}, nil
+	return &reply{content: v.t("feed.removed", f.ID)}, nil
 }
 
 func (b *Bot) feedRetry(ctx context.Context, v *invocation) (*reply, error) {
-	id, err := b.resolveFeed(ctx, v.guildID, v.str("feed"))
+	f, err := b.resolveFeed(ctx, v, v.str("feed"))
 	if err != nil {
 		return nil, err
 	}
+	// A config-declared feed (or the seeds) is polled for every server:
+	// one server must not reset its backoff for all of them.
+	if f.Global || f.URL == newswatch.SeedsFeedURL {
+		return nil, v.errorf(newswatch.EFORBIDDEN, "err.global_feed", f.ID)
+	}
+	id := f.ID
 	if err := b.deps.Store.RetryFeed(ctx, v.guildID, id, time.Now()); err != nil {
 		return nil, err
 	}
 	if b.deps.FeedAdded != nil {
 		b.deps.FeedAdded(id)
 	}
-	return &reply{content: fmt.Sprintf("Feed #%d will be polled again now; its failure count was reset.", id)}, nil
+	return &reply{content: v.t("feed.retried", id)}, nil
 }
 
 const feedsPerPage = 5
@@ -247,50 +262,50 @@ func (b *Bot) feedList(ctx context.Context, v *invocation) (*reply, error) {
 		return nil, err
 	}
 	if len(fs) == 0 {
-		return &reply{content: "No feeds yet. Admins add them with /feed add."}, nil
+		return &reply{content: v.t("feed.none")}, nil
 	}
 	pages := (len(fs) + feedsPerPage - 1) / feedsPerPage
 	page := min(v.page, pages)
 	v.page = page
-	e := &discordgo.MessageEmbed{Title: fmt.Sprintf("Feeds (%d)", len(fs)), Color: colorInfo,
-		Footer: pageFooter(page, pages, page < pages)}
+	e := &discordgo.MessageEmbed{Title: v.t("feed.list_title", len(fs)), Color: colorInfo,
+		Footer: pageFooter(v.lang, page, pages, page < pages)}
 	for _, f := range fs[(page-1)*feedsPerPage : min(page*feedsPerPage, len(fs))] {
-		e.Fields = append(e.Fields, feedField(f))
+		e.Fields = append(e.Fields, feedField(v, f))
 	}
 	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, components: b.pager(v, page < pages)}, nil
 }
 
 // feedField renders a feed with its health.
-func feedField(f newswatch.Feed) *discordgo.MessageEmbedField {
+func feedField(v *invocation, f newswatch.Feed) *discordgo.MessageEmbedField {
 	name := f.Title
 	if name == "" {
 		name = f.URL
 	}
-	status := "✅ OK"
+	status := v.t("feed.ok")
 	switch {
 	case f.Failing():
-		status = fmt.Sprintf("❌ failing since <t:%d:R>", f.FailingSince.Unix())
+		status = v.t("feed.failing", f.FailingSince.Unix())
 	case f.ConsecutiveFailures > 0:
-		status = "⚠️ recent errors"
+		status = v.t("feed.recent_errors")
 	case f.LastSuccessAt.IsZero():
-		status = "⏳ not fetched yet"
+		status = v.t("feed.not_fetched")
 	}
-	lines := []string{plain(f.URL), "Status: " + status}
+	lines := []string{plain(f.URL), v.t("feed.status", status)}
 	if f.Global {
-		lines[0] += " · global (read-only here)"
+		lines[0] += v.t("feed.global_tag")
 	}
 	if f.LastError != "" {
-		lines = append(lines, "Last error: "+cut(plain(f.LastError), 300))
+		lines = append(lines, v.t("feed.last_error", cut(plain(f.LastError), 300)))
 	}
 	if f.ConsecutiveFailures > 0 {
-		lines = append(lines, fmt.Sprintf("Failures in a row: %d", f.ConsecutiveFailures))
+		lines = append(lines, v.t("feed.failures", f.ConsecutiveFailures))
 	}
 	if !f.LastSuccessAt.IsZero() {
-		lines = append(lines, fmt.Sprintf("Last success: <t:%d:R>", f.LastSuccessAt.Unix()))
+		lines = append(lines, v.t("feed.last_success", f.LastSuccessAt.Unix()))
 	}
-	lines = append(lines, fmt.Sprintf("Items: %d", f.ItemCount))
+	lines = append(lines, v.t("feed.items", f.ItemCount))
 	if !f.NextPollAt.IsZero() {
-		lines = append(lines, fmt.Sprintf("Next poll: <t:%d:R>", f.NextPollAt.Unix()))
+		lines = append(lines, v.t("feed.next_poll", f.NextPollAt.Unix()))
 	}
 	return &discordgo.MessageEmbedField{Name: cut(fmt.Sprintf("#%d %s", f.ID, plain(name)), maxFieldName),
 		Value: strings.Join(lines, "\n")}
@@ -304,32 +319,38 @@ func snowflake(s string) bool {
 func (b *Bot) alertsSet(ctx context.Context, v *invocation) (*reply, error) {
 	ch, role := v.str("channel"), v.str("role")
 	if !snowflake(ch) || (role != "" && !snowflake(role)) {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "Pick a channel (and optionally a role) from the list.")
+		return nil, v.errorf(newswatch.EINVALID, "err.pick_channel_role")
 	}
 	kind := newswatch.Kind(v.str("kind"))
 	if kind != "" && !kind.Valid() {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "Unknown kind %q (use city or actor).", kind)
+		return nil, v.errorf(newswatch.EINVALID, "err.kind", string(kind))
 	}
 	if role == v.guildID {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "The bot does not ping @everyone; pick another role.")
+		return nil, v.errorf(newswatch.EINVALID, "err.everyone")
+	}
+	if err := b.checkRouteTarget(ctx, v, ch, role); err != nil {
+		return nil, err
 	}
 	r, err := b.deps.Store.SetRoute(ctx, newswatch.Route{GuildID: v.guildID, ChannelID: ch, Kind: kind, RoleID: role},
 		b.cfg.MaxRoutesPerGuild)
 	if err != nil {
 		return nil, err
 	}
-	return &reply{content: "Alerts " + routeText(r) + "."}, nil
+	return &reply{content: v.t("alerts.set", routeText(v, r))}, nil
 }
 
 // routeText describes a route: which kinds go where and who is pinged.
-func routeText(r newswatch.Route) string {
-	what := "for every watch"
-	if r.Kind != "" {
-		what = "for " + string(r.Kind) + " watches"
+func routeText(v *invocation, r newswatch.Route) string {
+	what := v.t("alerts.every")
+	switch r.Kind {
+	case newswatch.KindCity:
+		what = v.t("alerts.cities")
+	case newswatch.KindActor:
+		what = v.t("alerts.actors")
 	}
-	s := what + " go to <#" + r.ChannelID + ">"
+	s := v.t("alerts.route", what, r.ChannelID)
 	if r.RoleID != "" {
-		s += ", pinging <@&" + r.RoleID + ">"
+		s += v.t("alerts.pinging", r.RoleID)
 	}
 	return s
 }
@@ -337,12 +358,12 @@ func routeText(r newswatch.Route) string {
 func (b *Bot) alertsOff(ctx context.Context, v *invocation) (*reply, error) {
 	ch := v.str("channel")
 	if !snowflake(ch) {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "Pick a channel from the list.")
+		return nil, v.errorf(newswatch.EINVALID, "err.pick_channel")
 	}
 	if err := b.deps.Store.RemoveRoute(ctx, v.guildID, ch); err != nil {
 		return nil, err
 	}
-	return &reply{content: "Alerts in <#" + ch + "> are off."}, nil
+	return &reply{content: v.t("alerts.off", ch)}, nil
 }
 
 func (b *Bot) alertsList(ctx context.Context, v *invocation) (*reply, error) {
@@ -351,21 +372,21 @@ func (b *Bot) alertsList(ctx context.Context, v *invocation) (*reply, error) {
 		return nil, err
 	}
 	if len(rs) == 0 {
-		return &reply{content: "No alert channels. Admins add one with /alerts set."}, nil
+		return &reply{content: v.t("alerts.none")}, nil
 	}
 	var lines []string
 	for _, r := range rs {
-		line := "• Alerts " + routeText(r)
+		line := "• " + v.t("alerts.set", routeText(v, r))
 		if r.Disabled {
 			reason := r.DisabledReason
 			if reason == "" {
-				reason = "no reason recorded"
+				reason = v.t("alerts.no_reason")
 			}
-			line += "\n  ⛔ disabled: " + cut(plain(reason), 300) + " Fix the channel permissions, then run /alerts set again."
+			line += "\n  " + v.t("alerts.disabled", cut(plain(reason), 300))
 		}
 		lines = append(lines, line)
 	}
-	e := &discordgo.MessageEmbed{Title: fmt.Sprintf("Alert channels (%d)", len(rs)), Color: colorInfo,
+	e := &discordgo.MessageEmbed{Title: v.t("alerts.list_title", len(rs)), Color: colorInfo,
 		Description: strings.Join(lines, "\n")}
 	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}}, nil
 }

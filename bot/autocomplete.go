@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,15 +22,27 @@ func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction) {
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
+	// discordgo's InteractionResponseData drops an empty choices list
+	// (omitempty), and Discord requires the field: send the body itself.
+	body := autocompleteResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
+	body.Data.Choices = choices
+	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
 	err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
-		return b.s.InteractionRespond(i, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-			Data: &discordgo.InteractionResponseData{Choices: choices},
-		}, opts...)
+		_, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint, opts...)
+		return err
 	})
 	if err != nil {
 		b.log.Warn("answer autocomplete", "err", b.redact(err.Error()))
 	}
+}
+
+// autocompleteResponse is an autocomplete answer whose choices are always
+// present in the JSON, "choices": [] when nothing matches.
+type autocompleteResponse struct {
+	Type discordgo.InteractionResponseType `json:"type"`
+	Data struct {
+		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	} `json:"data"`
 }
 
 // choices computes the choices; failures give none (and are logged).

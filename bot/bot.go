@@ -86,6 +86,7 @@ type Bot struct {
 	limiter *rate.Limiter
 	wake    chan struct{}
 	pages   pageStore
+	seen    recentIDs // interaction ids already answered
 
 	mu      sync.Mutex
 	blocked map[string]time.Time // channel id -> deliveries wait until then (a deferred head alert)

@@ -12,14 +12,34 @@ const (
 	permAdministrator = discordgo.PermissionAdministrator
 )
 
-// commands returns the slash commands the bot registers.
+// Longest values of string options: Discord's client refuses longer input
+// (max_length), and checkLengths refuses it from a crafted request.
+const (
+	maxQueryLen = 300  // a search query
+	maxNameLen  = 100  // a watch name, a feed title
+	maxListLen  = 1000 // a comma-separated list of names or phrases
+	maxURLLen   = 2048 // a feed URL (or a feed id)
+	maxShortLen = 40   // a time ("since") or a poll interval
+)
+
+// commands returns the slash commands the bot registers, with their names
+// and descriptions in Russian and Ukrainian.
+//
+// None of them has default_member_permissions. Discord can only restrict a
+// whole command, so Manage Server on /watch, /feed and /alerts hid their
+// list and show subcommands from every member, and hid the admin
+// subcommands from the members the configuration trusts with
+// admin_role_id, unless a server admin opened each command under Server
+// Settings → Integrations. Every member sees every command instead; the
+// bot checks Manage Server or the admin role on each admin subcommand and
+// says what is needed. A server that wants them hidden can still restrict
+// them in Integrations (README, /help).
 func commands() []*discordgo.ApplicationCommand {
-	admin := int64(permManageGuild)
 	noDM := false
 	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
-	str := func(name, desc string, required, auto bool) *discordgo.ApplicationCommandOption {
+	str := func(name, desc string, maxLen int, required, auto bool) *discordgo.ApplicationCommandOption {
 		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString,
-			Name: name, Description: desc, Required: required, Autocomplete: auto}
+			Name: name, Description: desc, Required: required, Autocomplete: auto, MaxLength: maxLen}
 	}
 	integer := func(name, desc string, lo, hi float64) *discordgo.ApplicationCommandOption {
 		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger,
@@ -44,29 +64,30 @@ func commands() []*discordgo.ApplicationCommand {
 	limit := integer("limit", "results per page (default 10)", 1, 25)
 	cmds := []*discordgo.ApplicationCommand{
 		{Name: "search", Description: "Full-text search of the stored news items",
-			Options: []*discordgo.ApplicationCommandOption{str("query", "words to look for", true, false), limit, page}},
+			Options: []*discordgo.ApplicationCommandOption{str("query", "words to look for", maxQueryLen, true, false), limit, page}},
 		{Name: "latest", Description: "The newest items",
-			Options: []*discordgo.ApplicationCommandOption{str("feed", "only this feed", false, true), limit, page}},
+			Options: []*discordgo.ApplicationCommandOption{str("feed", "only this feed", maxURLLen, false, true), limit, page}},
 		{Name: "mentions", Description: "Where a watched city or actor was mentioned",
-			Options: []*discordgo.ApplicationCommandOption{str("name", "a watched name", true, true),
-				str("since", `e.g. "24h", "7d" or "2014-04-01"`, false, false), limit, page}},
+			Options: []*discordgo.ApplicationCommandOption{str("name", "a watched name", maxNameLen, true, true),
+				str("since", `e.g. "24h", "7d" or "2014-04-01"`, maxShortLen, false, false), limit, page}},
 		{Name: "stats", Description: "What the bot has stored and found"},
+		{Name: "help", Description: "What each newswatch command does"},
 		{Name: "watch", Description: "Watched cities and actors", Options: []*discordgo.ApplicationCommandOption{
-			sub("add", "Add or change a watch (admins)", str("name", "the canonical name", true, false), required(kind),
-				str("aliases", "other names, comma-separated", false, false),
-				str("exclude", "phrases in which a match does not count, comma-separated", false, false),
+			sub("add", "Add or change a watch (admins)", str("name", "the canonical name", maxNameLen, true, false), required(kind),
+				str("aliases", "other names, comma-separated", maxListLen, false, false),
+				str("exclude", "phrases in which a match does not count, comma-separated", maxListLen, false, false),
 				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean,
 					Name: "case_sensitive", Description: "match the exact case (for names that are common words)"}),
-			sub("remove", "Remove a watch (admins)", str("name", "the watch", true, true)),
+			sub("remove", "Remove a watch (admins)", str("name", "the watch", maxNameLen, true, true)),
 			sub("list", "List the watches", kind, page),
-			sub("show", "Show one watch", str("name", "the watch", true, true)),
+			sub("show", "Show one watch", str("name", "the watch", maxNameLen, true, true)),
 		}},
 		{Name: "feed", Description: "Subscribed feeds", Options: []*discordgo.ApplicationCommandOption{
-			sub("add", "Subscribe to a feed (admins)", str("url", "the feed URL", true, false),
-				str("interval", `poll interval, e.g. "15m" (default: adaptive)`, false, false)),
-			sub("remove", "Unsubscribe from a feed (admins)", str("feed", "feed id or URL", true, true)),
+			sub("add", "Subscribe to a feed (admins)", str("url", "the feed URL", maxURLLen, true, false),
+				str("interval", `poll interval, e.g. "15m" (default: adaptive)`, maxShortLen, false, false)),
+			sub("remove", "Unsubscribe from a feed (admins)", str("feed", "feed id or URL", maxURLLen, true, true)),
 			sub("list", "List the feeds with their health", page),
-			sub("retry", "Poll a failing feed again now (admins)", str("feed", "feed id or URL", true, true)),
+			sub("retry", "Poll a failing feed again now (admins)", str("feed", "feed id or URL", maxURLLen, true, true)),
 		}},
 		{Name: "alerts", Description: "Where alerts are posted", Options: []*discordgo.ApplicationCommandOption{
 			sub("set", "Post alerts in a channel (admins)", channel, kind,
@@ -79,12 +100,7 @@ func commands() []*discordgo.ApplicationCommand {
 	for _, c := range cmds {
 		c.DMPermission = &noDM
 		c.Contexts = guildOnly
-		if c.Name == "watch" || c.Name == "feed" || c.Name == "alerts" {
-			// Discord applies this to the whole group, list included, and a
-			// server may override it; the bot checks every admin
-			// subcommand itself whatever it says.
-			c.DefaultMemberPermissions = &admin
-		}
+		localizeCommand(c)
 	}
 	return cmds
 }
@@ -95,6 +111,28 @@ var adminCommands = map[string]bool{
 	"feed add": true, "feed remove": true, "feed retry": true,
 	"alerts set": true, "alerts off": true,
 }
+
+// maxLengths maps "command [subcommand] option" to the option's max_length.
+var maxLengths = func() map[string]int {
+	m := map[string]int{}
+	var walk func(path string, opts []*discordgo.ApplicationCommandOption)
+	walk = func(path string, opts []*discordgo.ApplicationCommandOption) {
+		for _, o := range opts {
+			switch o.Type {
+			case discordgo.ApplicationCommandOptionSubCommand, discordgo.ApplicationCommandOptionSubCommandGroup:
+				walk(path+" "+o.Name, o.Options)
+			case discordgo.ApplicationCommandOptionString:
+				if o.MaxLength > 0 {
+					m[path+" "+o.Name] = o.MaxLength
+				}
+			}
+		}
+	}
+	for _, c := range commands() {
+		walk(c.Name, c.Options)
+	}
+	return m
+}()
 
 // registerCommands overwrites the commands in each configured guild, or
 // globally when none is configured.

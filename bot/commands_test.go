@@ -390,9 +390,16 @@ func TestSlowCommandIsDeferred(t *testing.T) {
 	if !r.Deferred || r.Ephemeral || !strings.Contains(r.Text(), "Subscribed") {
 		t.Errorf("slow add: deferred %v ephemeral %v %q", r.Deferred, r.Ephemeral, r.Text())
 	}
+	// A public deferral decides the visibility: the error edits the
+	// "thinking" message (Discord's docs), it is not deleted and replaced.
 	r = e.do(guildA, admin, discordtest.Command("feed add", discordtest.Str("url", "http://feeds.test/broken")))
-	if !r.Deferred || !r.Ephemeral || !strings.Contains(r.Text(), "404 Not Found") {
+	if !r.Deferred || r.Ephemeral || !strings.Contains(r.Text(), "404 Not Found") {
 		t.Errorf("slow failure: deferred %v ephemeral %v %q", r.Deferred, r.Ephemeral, r.Text())
+	}
+	for _, req := range e.fake.Requests() {
+		if req.Method == "DELETE" && strings.Contains(req.Path, "/webhooks/") {
+			t.Errorf("the deferral was deleted: %s %s", req.Method, req.Path)
+		}
 	}
 }
 

@@ -93,6 +93,7 @@ func newEnv(t testing.TB, tweak ...func(*env)) *env {
 		t.Fatal(err)
 	}
 	fake := discordtest.New(marker)
+	declareGuilds(fake)
 	e := &env{t: t, ctx: ctx, db: db, fake: fake, logs: &syncBuffer{}}
 	e.cfg = bot.Config{
 		Token: marker, AppID: fake.AppID, GuildIDs: []string{guildA, guildB}, APIBase: fake.URL,

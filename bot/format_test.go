@@ -90,7 +90,7 @@ func TestParseSince(t *testing.T) {
 		{"99999999999d", time.Time{}, true},
 	}
 	for _, tt := range tests {
-		got, err := parseSince(tt.in, now)
+		got, err := parseSince(langEN, tt.in, now)
 		if (err != nil) != tt.bad || !got.Equal(tt.want) {
 			t.Errorf("parseSince(%q) = %v, %v; want %v (error %v)", tt.in, got, err, tt.want, tt.bad)
 		}

@@ -2,14 +2,11 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"runtime/debug"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -26,11 +23,14 @@ type reply struct {
 
 // invocation is a parsed slash command (or the command behind a page button).
 type invocation struct {
-	guildID string
-	name    string // "search", "watch add", ...
-	opts    map[string]*discordgo.ApplicationCommandInteractionDataOption
-	page    int    // 1-based
-	pageKey string // the paging state of this list, "" until it has one
+	guildID   string
+	channelID string // where the command was used
+	appPerms  int64  // the bot's permissions in channelID, from the interaction
+	lang      lang   // the language of the user's Discord client
+	name      string // "search", "watch add", ...
+	opts      map[string]*discordgo.ApplicationCommandInteractionDataOption
+	page      int    // 1-based
+	pageKey   string // the paging state of this list, "" until it has one
 }
 
 func (v *invocation) str(name string) string {
@@ -59,11 +59,19 @@ func (v *invocation) boolean(name string) bool {
 	return false
 }
 
+// t is the message id in the user's language.
+func (v *invocation) t(id string, args ...any) string { return v.lang.t(id, args...) }
+
+// errorf is a domain error with a message in the user's language.
+func (v *invocation) errorf(code, id string, args ...any) error {
+	return newswatch.Errorf(code, "%s", v.lang.t(id, args...))
+}
+
 type handler func(ctx context.Context, v *invocation) (*reply, error)
 
 func (b *Bot) handlers() map[string]handler {
 	return map[string]handler{
-		"search": b.search, "latest": b.latest, "mentions": b.mentions, "stats": b.stats,
+		"search": b.search, "latest": b.latest, "mentions": b.mentions, "stats": b.stats, "help": b.help,
 		"watch add": b.watchAdd, "watch remove": b.watchRemove, "watch list": b.watchList, "watch show": b.watchShow,
 		"feed add": b.feedAdd, "feed remove": b.feedRemove, "feed list": b.feedList, "feed retry": b.feedRetry,
 		"alerts set": b.alertsSet, "alerts off": b.alertsOff, "alerts list": b.alertsList,
@@ -71,12 +79,19 @@ func (b *Bot) handlers() map[string]handler {
 }
 
 // onInteraction answers one interaction. It runs in its own goroutine.
+// Discord may deliver an INTERACTION_CREATE twice (a replayed event after a
+// resume); only the first is answered, since a second callback would fail
+// with "already acknowledged" after running the command a second time.
 func (b *Bot) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("interaction handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 		}
 	}()
+	if !b.seen.first(i.ID, time.Now()) {
+		b.log.Info("interaction seen before; not answered again", "interaction", i.ID)
+		return
+	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		b.answer(ctx, i, false, func(ctx context.Context) (*reply, error) { return b.command(ctx, i) })
@@ -87,12 +102,11 @@ func (b *Bot) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 	}
 }
 
-var errDM = newswatch.Errorf(newswatch.EFORBIDDEN, "newswatch commands work in servers only, not in direct messages.")
-
 // parse reads the command name and options of a command interaction.
 func parse(i *discordgo.Interaction) *invocation {
 	data := i.ApplicationCommandData()
-	v := &invocation{guildID: i.GuildID, name: data.Name, page: 1,
+	v := &invocation{guildID: i.GuildID, channelID: i.ChannelID, appPerms: i.AppPermissions,
+		lang: langOf(i.Locale), name: data.Name, page: 1,
 		opts: map[string]*discordgo.ApplicationCommandInteractionDataOption{}}
 	opts := data.Options
 	if len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand ||
@@ -109,22 +123,40 @@ func parse(i *discordgo.Interaction) *invocation {
 	return v
 }
 
-// command runs a slash command after the DM and permission checks.
+// command runs a slash command after the DM, permission and length checks.
 func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) (*reply, error) {
+	l := langOf(i.Locale)
 	if i.GuildID == "" || i.Member == nil {
-		return nil, errDM
+		return nil, newswatch.Errorf(newswatch.EFORBIDDEN, "%s", l.t("err.dm"))
 	}
 	v := parse(i)
 	h := b.handlers()[v.name]
 	if h == nil {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "Unknown command /%s.", v.name)
+		return nil, v.errorf(newswatch.EINVALID, "err.unknown_command", v.name)
 	}
 	if adminCommands[v.name] && !b.isAdmin(i.Member) {
 		b.log.Info("admin command refused", "command", v.name, "guild", i.GuildID)
-		return nil, newswatch.Errorf(newswatch.EFORBIDDEN,
-			"/%s needs the Manage Server permission or the bot's admin role.", v.name)
+		return nil, v.errorf(newswatch.EFORBIDDEN, "err.admin_only", v.name)
+	}
+	if err := checkLengths(v); err != nil {
+		return nil, err
 	}
 	return h(ctx, v)
+}
+
+// checkLengths refuses string options longer than their registered
+// max_length: Discord's client enforces it, but a request can be crafted.
+func checkLengths(v *invocation) error {
+	for name, o := range v.opts {
+		s, ok := o.Value.(string)
+		if !ok {
+			continue
+		}
+		if n := maxLengths[v.name+" "+name]; n > 0 && utf8.RuneCountInString(s) > n {
+			return v.errorf(newswatch.EINVALID, "err.too_long", name, n)
+		}
+	}
+	return nil
 }
 
 // isAdmin checks the member's permissions and roles as sent in the interaction.
@@ -181,10 +213,11 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update bool,
 
 // run calls fn, turning errors and panics into replies.
 func (b *Bot) run(ctx context.Context, i *discordgo.Interaction, fn func(context.Context) (*reply, error)) (r *reply) {
+	l := langOf(i.Locale)
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("command panicked", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			r = errorReply(fmt.Errorf("panic: %v", p))
+			r = errorReply(l, fmt.Errorf("panic: %v", p))
 		}
 	}()
 	r, err := fn(ctx)
@@ -192,18 +225,18 @@ func (b *Bot) run(ctx context.Context, i *discordgo.Interaction, fn func(context
 		if newswatch.ErrorCode(err) == newswatch.EINTERNAL {
 			b.log.Error("command failed", "interaction", i.ID, "err", b.redact(err.Error()))
 		}
-		return errorReply(err)
+		return errorReply(l, err)
 	}
 	if r == nil {
-		r = &reply{content: "Done."}
+		r = &reply{content: l.t("done")}
 	}
 	return r
 }
 
-func errorReply(err error) *reply {
+func errorReply(l lang, err error) *reply {
 	msg := newswatch.ErrorMessage(err)
 	if newswatch.ErrorCode(err) == newswatch.EINTERNAL {
-		msg = "Something went wrong on the bot's side; the details were logged. Please try again later."
+		msg = l.t("err.internal")
 	}
 	return &reply{content: escapeError(msg), ephemeral: true}
 }
@@ -244,17 +277,18 @@ func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, r *reply, u
 	}
 }
 
-// finish replaces a deferral with the reply. An ephemeral reply after a
-// public deferral deletes the deferral and follows up privately.
+// finish replaces a deferral with the reply by editing the original
+// response. A deferral decides for good whether the answer is ephemeral:
+// Discord's docs say the first follow-up after a deferral edits the
+// "thinking" message, keeping its visibility, so an ephemeral flag on it
+// (or a delete first) cannot make an error private. An error after a
+// public deferral is therefore shown publicly, as the edit it is. After a
+// button's deferred update (which has no message of its own) an error goes
+// privately to the user who clicked, as an ephemeral follow-up.
 func (b *Bot) finish(ctx context.Context, i *discordgo.Interaction, r *reply, update bool) {
 	d := r.data()
 	var err error
-	if r.ephemeral {
-		if !update {
-			_ = b.call(ctx, func(opts ...discordgo.RequestOption) error {
-				return b.s.InteractionResponseDelete(i, opts...)
-			})
-		}
+	if r.ephemeral && update {
 		err = b.call(ctx, func(opts ...discordgo.RequestOption) error {
 			_, err := b.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
 				Content: d.Content, Embeds: d.Embeds, AllowedMentions: d.AllowedMentions,
@@ -272,100 +306,4 @@ func (b *Bot) finish(ctx context.Context, i *discordgo.Interaction, r *reply, up
 	if err != nil {
 		b.log.Warn("finish deferred interaction", "err", b.redact(err.Error()))
 	}
-}
-
-// ---- paging
-
-const pageTTL = 30 * time.Minute
-
-// pageStore remembers the command behind a paged list for its buttons.
-type pageStore struct {
-	mu sync.Mutex
-	m  map[string]pageState
-}
-
-type pageState struct {
-	v  invocation
-	at time.Time
-}
-
-func (p *pageStore) put(v *invocation) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	for k, s := range p.m {
-		if now.Sub(s.at) > pageTTL || len(p.m) > 5000 {
-			delete(p.m, k)
-		}
-	}
-	var buf [6]byte
-	_, _ = rand.Read(buf[:])
-	key := hex.EncodeToString(buf[:])
-	p.m[key] = pageState{v: *v, at: now}
-	return key
-}
-
-func (p *pageStore) get(key string) (invocation, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, ok := p.m[key]
-	if !ok || time.Since(s.at) > pageTTL {
-		return invocation{}, false
-	}
-	s.at = time.Now()
-	p.m[key] = s
-	return s.v, true
-}
-
-// pager returns the Previous/Next buttons of a list page, or nil when the
-// list has one page. custom_id is "page:<key>:<page>".
-func (b *Bot) pager(v *invocation, hasNext bool) []discordgo.MessageComponent {
-	if v.page <= 1 && !hasNext {
-		return nil
-	}
-	if v.pageKey == "" {
-		v.pageKey = b.pages.put(v)
-	}
-	btn := func(label string, page int, disabled bool) discordgo.Button {
-		return discordgo.Button{Label: label, Style: discordgo.SecondaryButton, Disabled: disabled,
-			CustomID: "page:" + v.pageKey + ":" + strconv.Itoa(page)}
-	}
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		btn("◀ Previous", max(v.page-1, 1), v.page <= 1),
-		btn("Next ▶", v.page+1, !hasNext),
-	}}}
-}
-
-// component answers a page button.
-func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) (*reply, error) {
-	if i.GuildID == "" || i.Member == nil {
-		return nil, errDM
-	}
-	parts := strings.Split(i.MessageComponentData().CustomID, ":")
-	if len(parts) != 3 || parts[0] != "page" {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "This button is not one of newswatch's.")
-	}
-	page, err := strconv.Atoi(parts[2])
-	v, ok := b.pages.get(parts[1])
-	if err != nil || page < 1 || !ok || v.guildID != i.GuildID {
-		return nil, newswatch.Errorf(newswatch.ENOTFOUND,
-			"This list has expired; run the command again (it has a page option).")
-	}
-	v.page, v.pageKey = page, parts[1]
-	h := b.handlers()[v.name]
-	if h == nil || adminCommands[v.name] {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "This button is not one of newswatch's.")
-	}
-	return h(ctx, &v)
-}
-
-// footer is the page line of a list.
-func pageFooter(page, pages int, hasNext bool) *discordgo.MessageEmbedFooter {
-	switch {
-	case pages > 0:
-		return &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", page, pages)}
-	case hasNext:
-		return &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d · more on the next page", page)}
-	}
-	return &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d", page)}
 }

@@ -14,12 +14,12 @@ import (
 
 // itemField renders one item of a result list as an embed field: the title
 // as its name, then a link, the source, the time and a highlighted snippet.
-func itemField(n int, it newswatch.Item, snippet string) *discordgo.MessageEmbedField {
+func itemField(l lang, n int, it newswatch.Item, snippet string) *discordgo.MessageEmbedField {
 	title := strings.Join(strings.Fields(it.Title), " ")
 	if title == "" {
-		title = "(untitled item)"
+		title = l.t("item.untitled")
 	}
-	meta := []string{link("open", it.Link), plain(feedName(it))}
+	meta := []string{link(l.t("item.open"), it.Link), plain(feedName(it))}
 	if t := it.Time(); !t.IsZero() {
 		meta = append(meta, fmt.Sprintf("<t:%d:d>", t.Unix()))
 	}
@@ -35,29 +35,42 @@ func itemField(n int, it newswatch.Item, snippet string) *discordgo.MessageEmbed
 func (b *Bot) search(ctx context.Context, v *invocation) (*reply, error) {
 	q := v.str("query")
 	if q == "" {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "Type something to search for.")
+		return nil, v.errorf(newswatch.EINVALID, "err.empty_query")
 	}
 	limit := v.integer("limit", 10, 1, 25)
+	offset := b.pageStart(v, limit)
 	hits, err := b.deps.Store.Search(ctx, newswatch.SearchQuery{
-		GuildID: v.guildID, Query: q, Limit: limit + 1, Offset: (v.page - 1) * limit})
+		GuildID: v.guildID, Query: q, Limit: limit + 1, Offset: offset})
 	if err != nil {
 		return nil, err
 	}
-	hasNext := len(hits) > limit
+	more := len(hits) > limit
 	hits = hits[:min(len(hits), limit)]
 	if len(hits) == 0 {
-		return &reply{content: cut("No stored item matches “"+plain(q)+"”"+pageNote(v.page)+".", maxContent)}, nil
+		return &reply{content: cut(v.t("search.none", plain(q), pageNote(v)), maxContent)}, nil
 	}
-	e := &discordgo.MessageEmbed{Title: "Search: " + plain(q), Color: colorInfo, Footer: pageFooter(v.page, 0, hasNext)}
+	e := &discordgo.MessageEmbed{Title: v.t("search.title", plain(q)), Color: colorInfo}
 	for i, h := range hits {
-		e.Fields = append(e.Fields, itemField((v.page-1)*limit+i+1, h.Item, h.Snippet))
+		e.Fields = append(e.Fields, itemField(v.lang, offset+i+1, h.Item, h.Snippet))
 	}
-	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, components: b.pager(v, hasNext)}, nil
+	return b.resultPage(v, e, offset, more), nil
 }
 
-func pageNote(page int) string {
-	if page > 1 {
-		return fmt.Sprintf(" on page %d", page)
+// resultPage fits a page of results into one message. The results that do
+// not fit go to the next page, which starts after the last one shown.
+func (b *Bot) resultPage(v *invocation, e *discordgo.MessageEmbed, offset int, more bool) *reply {
+	n := len(e.Fields)
+	e.Footer = pageFooter(v.lang, v.page, 0, true) // the longer footer while fitting
+	fitEmbed(e)
+	shown := len(e.Fields)
+	hasNext := more || shown < n
+	e.Footer = pageFooter(v.lang, v.page, 0, hasNext)
+	return &reply{embeds: []*discordgo.MessageEmbed{e}, components: b.resultPager(v, offset, shown, hasNext)}
+}
+
+func pageNote(v *invocation) string {
+	if v.page > 1 {
+		return v.t("page.note", v.page)
 	}
 	return ""
 }
@@ -65,63 +78,63 @@ func pageNote(page int) string {
 // resolveFeed reads a feed option: an id (from autocomplete) or a URL, of a
 // feed visible to the guild. Any other feed, followed by another server or
 // by none, gets the same answer, so a server cannot probe what others follow.
-func (b *Bot) resolveFeed(ctx context.Context, guildID, s string) (int64, error) {
+func (b *Bot) resolveFeed(ctx context.Context, v *invocation, s string) (newswatch.Feed, error) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
 	id, err := strconv.ParseInt(s, 10, 64)
 	var u string
 	if err != nil || id <= 0 {
 		id = 0
 		if u, err = newswatch.ValidateFeedURL(s); err != nil {
-			return 0, newswatch.Errorf(newswatch.EINVALID, "Give a feed id (see /feed list) or its URL.")
+			return newswatch.Feed{}, v.errorf(newswatch.EINVALID, "err.feed_arg")
 		}
 	}
-	fs, err := b.deps.Store.ListFeeds(ctx, guildID)
+	fs, err := b.deps.Store.ListFeeds(ctx, v.guildID)
 	if err != nil {
-		return 0, err
+		return newswatch.Feed{}, err
 	}
 	for _, f := range fs {
 		if (id != 0 && f.ID == id) || (u != "" && (f.URL == u || f.URL == s)) {
-			return f.ID, nil
+			return f, nil
 		}
 	}
-	return 0, newswatch.Errorf(newswatch.ENOTFOUND, "This server follows no feed %s; see /feed list.", cut(s, 300))
+	return newswatch.Feed{}, v.errorf(newswatch.ENOTFOUND, "err.no_feed", cut(s, 300))
 }
 
 func (b *Bot) latest(ctx context.Context, v *invocation) (*reply, error) {
 	var feedID int64
 	if s := v.str("feed"); s != "" {
-		id, err := b.resolveFeed(ctx, v.guildID, s)
+		f, err := b.resolveFeed(ctx, v, s)
 		if err != nil {
 			return nil, err
 		}
-		feedID = id
+		feedID = f.ID
 	}
 	limit := v.integer("limit", 10, 1, 25)
+	offset := b.pageStart(v, limit)
 	items, err := b.deps.Store.Latest(ctx, newswatch.LatestQuery{
-		GuildID: v.guildID, FeedID: feedID, Limit: limit + 1, Offset: (v.page - 1) * limit})
+		GuildID: v.guildID, FeedID: feedID, Limit: limit + 1, Offset: offset})
 	if err != nil {
 		return nil, err
 	}
-	hasNext := len(items) > limit
+	more := len(items) > limit
 	items = items[:min(len(items), limit)]
 	if len(items) == 0 {
-		return &reply{content: "No items stored yet" + pageNote(v.page) + "."}, nil
+		return &reply{content: v.t("latest.none", pageNote(v))}, nil
 	}
-	e := &discordgo.MessageEmbed{Title: "Latest items", Color: colorInfo, Footer: pageFooter(v.page, 0, hasNext)}
+	e := &discordgo.MessageEmbed{Title: v.t("latest.title"), Color: colorInfo}
 	for i, it := range items {
-		e.Fields = append(e.Fields, itemField((v.page-1)*limit+i+1, it, cutBytes(it.Text, 0, 200)))
+		e.Fields = append(e.Fields, itemField(v.lang, offset+i+1, it, cutBytes(it.Text, 0, 200)))
 	}
-	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, components: b.pager(v, hasNext)}, nil
+	return b.resultPage(v, e, offset, more), nil
 }
 
 // parseSince reads "24h", "90m", "7d", "2w", "2014-04-01" or an RFC 3339 time.
-func parseSince(s string, now time.Time) (time.Time, error) {
+func parseSince(l lang, s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(strings.ToLower(s))
 	if s == "" {
 		return time.Time{}, nil
 	}
-	bad := newswatch.Errorf(newswatch.EINVALID,
-		"I can't read %q as a time: use e.g. \"24h\", \"7d\", \"2w\" or a date like \"2014-04-01\".", s)
+	bad := newswatch.Errorf(newswatch.EINVALID, "%s", l.t("err.since", s))
 	if t, err := time.Parse("2006-01-02", s); err == nil {
 		return t, nil
 	}
@@ -149,38 +162,39 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 func (b *Bot) mentions(ctx context.Context, v *invocation) (*reply, error) {
 	name := v.str("name")
 	if name == "" {
-		return nil, newswatch.Errorf(newswatch.EINVALID, "Name a watched city or actor.")
+		return nil, v.errorf(newswatch.EINVALID, "err.empty_name")
 	}
-	since, err := parseSince(v.str("since"), time.Now())
+	since, err := parseSince(v.lang, v.str("since"), time.Now())
 	if err != nil {
 		return nil, err
 	}
 	limit := v.integer("limit", 10, 1, 25)
+	offset := b.pageStart(v, limit)
 	hits, err := b.deps.Store.Mentions(ctx, newswatch.MentionQuery{
-		GuildID: v.guildID, Entity: name, Since: since, Limit: limit + 1, Offset: (v.page - 1) * limit})
+		GuildID: v.guildID, Entity: name, Since: since, Limit: limit + 1, Offset: offset})
 	if err != nil {
 		return nil, err
 	}
-	hasNext := len(hits) > limit
+	more := len(hits) > limit
 	hits = hits[:min(len(hits), limit)]
 	when := ""
 	if !since.IsZero() {
-		when = fmt.Sprintf(" since <t:%d:d>", since.Unix())
+		when = v.t("mentions.since", since.Unix())
 	}
 	if len(hits) == 0 {
-		return &reply{content: cut("No mentions of "+plain(name)+when+pageNote(v.page)+".", maxContent)}, nil
+		return &reply{content: cut(v.t("mentions.none", plain(name), when, pageNote(v)), maxContent)}, nil
 	}
 	entity := hits[0].Mention.Entity
-	e := &discordgo.MessageEmbed{Title: "Mentions of " + plain(entity), Description: "Newest first" + when + ".",
-		Color: kindColor([]newswatch.Mention{hits[0].Mention}), Footer: pageFooter(v.page, 0, hasNext)}
+	e := &discordgo.MessageEmbed{Title: v.t("mentions.title", plain(entity)), Description: v.t("mentions.desc", when),
+		Color: kindColor([]newswatch.Mention{hits[0].Mention})}
 	for i, h := range hits {
 		snippet := h.Snippet
 		if snippet == "" {
 			snippet = newswatch.Snippet(h.Item.MatchText(), []newswatch.Mention{h.Mention}, 300)
 		}
-		e.Fields = append(e.Fields, itemField((v.page-1)*limit+i+1, h.Item, snippet))
+		e.Fields = append(e.Fields, itemField(v.lang, offset+i+1, h.Item, snippet))
 	}
-	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, components: b.pager(v, hasNext)}, nil
+	return b.resultPage(v, e, offset, more), nil
 }
 
 func (b *Bot) stats(ctx context.Context, v *invocation) (*reply, error) {
@@ -193,22 +207,23 @@ func (b *Bot) stats(ctx context.Context, v *invocation) (*reply, error) {
 	}
 	feeds := strconv.Itoa(st.Feeds)
 	if st.FailingFeeds > 0 {
-		feeds += fmt.Sprintf(" (%d failing)", st.FailingFeeds)
+		feeds += v.t("stats.failing", st.FailingFeeds)
 	}
-	e := &discordgo.MessageEmbed{Title: "newswatch statistics", Color: colorInfo, Fields: []*discordgo.MessageEmbedField{
-		inline("Items", strconv.Itoa(st.Items)), inline("Feeds", feeds), inline("Watches", strconv.Itoa(st.Watches)),
-		inline("Mentions", strconv.Itoa(st.Mentions)), inline("Alert channels", strconv.Itoa(st.Routes)),
-		inline("Alerts", fmt.Sprintf("%d sent, %d pending", st.SentAlerts, st.PendingAlerts)),
+	e := &discordgo.MessageEmbed{Title: v.t("stats.title"), Color: colorInfo, Fields: []*discordgo.MessageEmbedField{
+		inline(v.t("stats.items"), strconv.Itoa(st.Items)), inline(v.t("stats.feeds"), feeds),
+		inline(v.t("stats.watches"), strconv.Itoa(st.Watches)), inline(v.t("stats.mentions"), strconv.Itoa(st.Mentions)),
+		inline(v.t("stats.routes"), strconv.Itoa(st.Routes)),
+		inline(v.t("stats.alerts"), v.t("stats.alerts_value", st.SentAlerts, st.PendingAlerts)),
 	}}
 	if !st.OldestItem.IsZero() {
-		e.Fields = append(e.Fields, inline("Items from", fmt.Sprintf("<t:%d:d> to <t:%d:d>", st.OldestItem.Unix(), st.NewestItem.Unix())))
+		e.Fields = append(e.Fields, inline(v.t("stats.from"), v.t("stats.from_value", st.OldestItem.Unix(), st.NewestItem.Unix())))
 	}
 	if len(st.TopEntities) > 0 {
 		lines := make([]string, 0, len(st.TopEntities))
 		for i, ec := range st.TopEntities {
 			lines = append(lines, fmt.Sprintf("%d. %s (%s): %d", i+1, plain(ec.Entity), ec.Kind, ec.Count))
 		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Most mentioned", Value: strings.Join(lines, "\n")})
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: v.t("stats.top"), Value: strings.Join(lines, "\n")})
 	}
 	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}}, nil
 }

@@ -74,6 +74,8 @@ type Fake struct {
 	nonces      map[string]nonceEntry
 	commands    map[string]json.RawMessage // "" for global, else guild id
 	interacts   map[string]*Response
+	guilds      map[string]*guildState  // see AddGuild
+	channels    map[string]GuildChannel // see AddChannel
 	faults      []Fault
 	channelCode map[string]int
 	down        bool
@@ -103,6 +105,8 @@ func New(token string) *Fake {
 		nonces:      map[string]nonceEntry{},
 		commands:    map[string]json.RawMessage{},
 		interacts:   map[string]*Response{},
+		guilds:      map[string]*guildState{},
+		channels:    map[string]GuildChannel{},
 		channelCode: map[string]int{},
 		nextID:      200000000000000000,
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,11 @@ type Interaction struct {
 	Roles       []string
 	Data        any    // command data (see Command) or component data (see Component)
 	MessageID   string // for a component interaction: the message clicked
+	Locale      string // the user's client language, e.g. "ru"; defaults to "en-US"
+	// Forged sends the interaction even when Discord's client would not
+	// (a string option longer than its registered max_length), as a
+	// crafted request could.
+	Forged bool
 }
 
 // Reply is what the bot answered to an interaction.
@@ -55,8 +61,10 @@ func (r Reply) Text() string {
 // Response is the record of one interaction: the callback and what followed.
 type Response struct {
 	id, token string
+	itype     discordgo.InteractionType
 	callback  []byte
 	cbType    discordgo.InteractionResponseType
+	cbFlags   int // the flags of the callback's data (64: ephemeral)
 	edits     [][]byte
 	followups [][]byte
 	deleted   bool
@@ -94,7 +102,7 @@ func (r *Response) reply() Reply {
 	case len(r.followups) > 0:
 		o = decodeOutgoing(r.followups[len(r.followups)-1])
 		ephemeral = o.Flags&int(discordgo.MessageFlagsEphemeral) != 0
-	case len(r.edits) > 0:
+	case len(r.edits) > 0 && !r.deleted:
 		o = decodeOutgoing(r.edits[len(r.edits)-1])
 	}
 	rep.Content, rep.Embeds, rep.Components, rep.AllowedMentions = o.Content, o.Embeds, o.Components, o.AllowedMentions
@@ -117,12 +125,24 @@ func (f *Fake) callback(id, token string, body []byte) restReply {
 		return restReply{status: http.StatusBadRequest, body: errorBody(50035, "Invalid Form Body")}
 	}
 	var data struct {
-		Data *outgoing `json:"data"`
+		Data *struct {
+			outgoing
+			Choices json.RawMessage `json:"choices"`
+		} `json:"data"`
 	}
-	if json.Unmarshal(body, &data) == nil && data.Data != nil {
-		if msg := validateMessage(data.Data); msg != "" {
-			return restReply{status: http.StatusBadRequest, body: errorBody(50035, "Invalid Form Body: "+msg)}
+	if json.Unmarshal(body, &data) != nil {
+		return restReply{status: http.StatusBadRequest, body: errorBody(50035, "Invalid Form Body")}
+	}
+	if msg := validateCallback(r.itype, cb.Type, data.Data != nil, func() (outgoing, json.RawMessage) {
+		if data.Data == nil {
+			return outgoing{}, nil
 		}
+		return data.Data.outgoing, data.Data.Choices
+	}); msg != "" {
+		return restReply{status: http.StatusBadRequest, body: errorBody(50035, "Invalid Form Body: "+msg)}
+	}
+	if data.Data != nil {
+		r.cbFlags = data.Data.Flags
 	}
 	r.callback, r.cbType = body, cb.Type
 	r.bodies = append(r.bodies, body)
@@ -154,12 +174,27 @@ func (f *Fake) webhook(method string, parts []string, body []byte) restReply {
 	msg := Message{ID: f.newID(), ChannelID: "interaction"}
 	switch {
 	case len(parts) == 3 && method == http.MethodPost:
+		// Discord's docs: the first follow-up after a deferred response
+		// (type 5) edits the "thinking" message, which keeps the
+		// visibility the deferral chose; its own ephemeral flag is ignored.
+		if r.cbType == discordgo.InteractionResponseDeferredChannelMessageWithSource &&
+			len(r.edits) == 0 && len(r.followups) == 0 {
+			r.edits = append(r.edits, body)
+			r.deleted = false
+			return restReply{status: 200, body: messageJSON(msg)}
+		}
 		r.followups = append(r.followups, body)
 		return restReply{status: 200, body: messageJSON(msg)}
 	case len(parts) == 5 && parts[4] == "@original" && method == http.MethodPatch:
+		if r.deleted {
+			return restReply{status: http.StatusNotFound, body: errorBody(10008, "Unknown Message")}
+		}
 		r.edits = append(r.edits, body)
 		return restReply{status: 200, body: messageJSON(msg)}
 	case len(parts) == 5 && parts[4] == "@original" && method == http.MethodDelete:
+		if r.deleted {
+			return restReply{status: http.StatusNotFound, body: errorBody(10008, "Unknown Message")}
+		}
 		r.deleted = true
 		return restReply{status: http.StatusNoContent}
 	}
@@ -171,9 +206,16 @@ func (f *Fake) webhook(method string, parts []string, body []byte) restReply {
 // deferral followed by an edit or a follow-up.
 func (f *Fake) Interact(in Interaction, timeout time.Duration) (Reply, error) {
 	f.mu.Lock()
+	if in.Type == 0 {
+		in.Type = discordgo.InteractionApplicationCommand
+	}
+	if err := f.checkOptions(in); err != nil {
+		f.mu.Unlock()
+		return Reply{}, err
+	}
 	id := f.newID()
 	token := "itoken-" + id
-	r := &Response{id: id, token: token}
+	r := &Response{id: id, token: token, itype: in.Type}
 	f.interacts[id] = r
 	payload, err := f.interactionJSON(in, id, token)
 	if err != nil {
@@ -186,11 +228,6 @@ func (f *Fake) Interact(in Interaction, timeout time.Duration) (Reply, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		return r.reply(), fmt.Errorf("discordtest: interaction %s not answered within %v", id, timeout)
-	}
-	// A deferred answer that failed may be followed by a delete and a
-	// follow-up; give those a moment to arrive.
-	if r.cbType == discordgo.InteractionResponseDeferredChannelMessageWithSource {
-		time.Sleep(50 * time.Millisecond)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -214,7 +251,14 @@ func (f *Fake) interactionJSON(in Interaction, id, token string) (json.RawMessag
 	m := map[string]any{
 		"id": id, "application_id": f.AppID, "type": in.Type, "data": in.Data,
 		"channel_id": in.ChannelID, "token": token, "version": 1,
-		"app_permissions": "2147483647", "locale": "en-US",
+		"app_permissions": "2147483647", "locale": in.Locale, "guild_locale": "en-US",
+	}
+	if in.Locale == "" {
+		m["locale"] = "en-US"
+	}
+	if _, ok := f.channels[in.ChannelID]; ok && in.GuildID != "" {
+		// Discord computes the bot's permissions in the channel.
+		m["app_permissions"] = strconv.FormatInt(f.permissions(in.GuildID, f.AppID, in.ChannelID), 10)
 	}
 	if in.GuildID != "" {
 		roles := in.Roles

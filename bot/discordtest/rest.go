@@ -77,6 +77,9 @@ func (f *Fake) route(r *http.Request, path string, body []byte, created **Messag
 	if !f.authorized(r) {
 		return restReply{status: http.StatusUnauthorized, body: errorBody(0, "401: Unauthorized")}
 	}
+	if rep, ok := f.channelRoute(r.Method, parts); ok {
+		return rep
+	}
 	switch {
 	case r.Method == http.MethodGet && path == "/gateway/bot":
 		return restReply{status: 200, body: map[string]any{"url": f.wsURL(), "shards": 1,
@@ -137,6 +140,9 @@ func (f *Fake) putCommands(app, guild string, body []byte) restReply {
 	var cmds []map[string]any
 	if err := json.Unmarshal(body, &cmds); err != nil {
 		return restReply{status: http.StatusBadRequest, body: errorBody(50035, "Invalid Form Body")}
+	}
+	if rep, ok := checkCommands(body); !ok {
+		return rep
 	}
 	for _, c := range cmds {
 		c["id"] = f.newID()
