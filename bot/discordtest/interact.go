@@ -61,6 +61,7 @@ func (r Reply) Text() string {
 // Response is the record of one interaction: the callback and what followed.
 type Response struct {
 	id, token string
+	payload   json.RawMessage // the INTERACTION_CREATE data, for Resend
 	itype     discordgo.InteractionType
 	callback  []byte
 	cbType    discordgo.InteractionResponseType
@@ -205,24 +206,12 @@ func (f *Fake) webhook(method string, parts []string, body []byte) restReply {
 // one connects) and waits for the bot's complete answer: a callback, or a
 // deferral followed by an edit or a follow-up.
 func (f *Fake) Interact(in Interaction, timeout time.Duration) (Reply, error) {
-	f.mu.Lock()
-	if in.Type == 0 {
-		in.Type = discordgo.InteractionApplicationCommand
-	}
-	if err := f.checkOptions(in); err != nil {
-		f.mu.Unlock()
-		return Reply{}, err
-	}
-	id := f.newID()
-	token := "itoken-" + id
-	r := &Response{id: id, token: token, itype: in.Type}
-	f.interacts[id] = r
-	payload, err := f.interactionJSON(in, id, token)
+	id, err := f.Send(in)
 	if err != nil {
-		f.mu.Unlock()
 		return Reply{}, err
 	}
-	f.sendLocked("INTERACTION_CREATE", payload)
+	f.mu.Lock()
+	r := f.interacts[id]
 	f.mu.Unlock()
 	if !f.waitFor(timeout, r.complete) {
 		f.mu.Lock()
@@ -232,6 +221,70 @@ func (f *Fake) Interact(in Interaction, timeout time.Duration) (Reply, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return r.reply(), nil
+}
+
+// Send sends an INTERACTION_CREATE like Interact but returns at once with
+// the interaction's id; Answer reads what the bot answered so far.
+func (f *Fake) Send(in Interaction) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if in.Type == 0 {
+		in.Type = discordgo.InteractionApplicationCommand
+	}
+	if err := f.checkOptions(in); err != nil {
+		return "", err
+	}
+	id := f.newID()
+	token := "itoken-" + id
+	r := &Response{id: id, token: token, itype: in.Type}
+	payload, err := f.interactionJSON(in, id, token)
+	if err != nil {
+		return "", err
+	}
+	r.payload = payload
+	f.interacts[id] = r
+	f.sendLocked("INTERACTION_CREATE", payload)
+	return id, nil
+}
+
+// Resend delivers the INTERACTION_CREATE of interaction id once more, as
+// Discord may replay an event; the interaction keeps its id and token.
+func (f *Fake) Resend(id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.interacts[id]
+	if !ok {
+		return fmt.Errorf("discordtest: no interaction %s", id)
+	}
+	f.sendLocked("INTERACTION_CREATE", r.payload)
+	return nil
+}
+
+// Answer returns what the bot answered to interaction id so far, and
+// whether the answer is complete (a callback, or a deferral and its edit or
+// follow-up).
+func (f *Fake) Answer(id string) (Reply, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.interacts[id]
+	if !ok {
+		return Reply{}, false
+	}
+	return r.reply(), r.complete()
+}
+
+// Callbacks returns how many initial responses the bot attempted for
+// interaction id, refused ones ("already acknowledged") included.
+func (f *Fake) Callbacks(id string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, req := range f.requests {
+		if strings.HasPrefix(req.Path, "/interactions/"+id+"/") && req.Method == http.MethodPost {
+			n++
+		}
+	}
+	return n
 }
 
 func (f *Fake) interactionJSON(in Interaction, id, token string) (json.RawMessage, error) {
