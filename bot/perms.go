@@ -84,7 +84,7 @@ func (b *Bot) checkRouteTarget(ctx context.Context, v *invocation, channelID, ro
 	for _, r := range roles {
 		if r.ID == roleID {
 			if !r.Mentionable && perms&discordgo.PermissionMentionEveryone == 0 {
-				return v.errorf(newswatch.EFORBIDDEN, "perm.ping", roleID, channelID)
+				return v.errorf(newswatch.EFORBIDDEN, "perm.ping", "**"+plain(r.Name)+"**", channelID)
 			}
 			return nil
 		}
