@@ -69,12 +69,12 @@ func (b *Bot) choices(ctx context.Context, i *discordgo.Interaction) (out []*dis
 	var err error
 	switch v.name + " " + focused {
 	case "mentions name", "watch show name":
-		out, err = b.watchChoices(ctx, i.GuildID, typed, false)
+		out, err = b.watchChoices(ctx, v, typed, false)
 	case "watch remove name":
-		out, err = b.watchChoices(ctx, i.GuildID, typed, true)
-	case "latest feed", "feed retry feed":
+		out, err = b.watchChoices(ctx, v, typed, true)
+	case "latest feed":
 		out, err = b.feedChoices(ctx, i.GuildID, typed, false)
-	case "feed remove feed":
+	case "feed remove feed", "feed retry feed": // global feeds are read-only
 		out, err = b.feedChoices(ctx, i.GuildID, typed, true)
 	}
 	if err != nil {
@@ -86,7 +86,8 @@ func (b *Bot) choices(ctx context.Context, i *discordgo.Interaction) (out []*dis
 
 // watchChoices lists the visible watches (only the guild's own if own) whose
 // name or an alias contains typed.
-func (b *Bot) watchChoices(ctx context.Context, guildID, typed string, own bool) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+func (b *Bot) watchChoices(ctx context.Context, v *invocation, typed string, own bool) ([]*discordgo.ApplicationCommandOptionChoice, error) {
+	guildID := v.guildID
 	ws, err := b.deps.Store.Watches(ctx, guildID)
 	if err != nil {
 		return nil, err
@@ -101,7 +102,7 @@ func (b *Bot) watchChoices(ctx context.Context, guildID, typed string, own bool)
 			continue
 		}
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{
-			Name: cut(w.Name+" ("+string(w.Kind)+")", maxChoice), Value: cut(w.Name, maxChoice)})
+			Name: cut(w.Name+" ("+v.kind(w.Kind)+")", maxChoice), Value: cut(w.Name, maxChoice)})
 		if len(out) == 25 {
 			break
 		}
