@@ -54,7 +54,7 @@ func (b *Bot) watchAdd(ctx context.Context, v *invocation) (*reply, error) {
 	}
 	saved, created, err := b.deps.Store.PutWatch(ctx, w, b.cfg.MaxWatchesPerGuild)
 	if err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.EFORBIDDEN, "err.global_watch", w.Name)
 	}
 	if b.deps.WatchesChanged != nil {
 		b.deps.WatchesChanged(&saved)
@@ -114,10 +114,10 @@ func (b *Bot) watchRemove(ctx context.Context, v *invocation) (*reply, error) {
 	name := v.str("name")
 	w, err := b.deps.Store.WatchByName(ctx, v.guildID, name)
 	if err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.ENOTFOUND, "err.no_watch", name)
 	}
 	if err := b.deps.Store.RemoveWatch(ctx, v.guildID, w.Name); err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.EFORBIDDEN, "err.global_watch", w.Name)
 	}
 	if b.deps.WatchesChanged != nil {
 		b.deps.WatchesChanged(nil)
@@ -128,7 +128,7 @@ func (b *Bot) watchRemove(ctx context.Context, v *invocation) (*reply, error) {
 func (b *Bot) watchShow(ctx context.Context, v *invocation) (*reply, error) {
 	w, err := b.deps.Store.WatchByName(ctx, v.guildID, v.str("name"))
 	if err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.ENOTFOUND, "err.no_watch", v.str("name"))
 	}
 	return &reply{embeds: []*discordgo.MessageEmbed{watchEmbed(v, w)}}, nil
 }
@@ -211,7 +211,7 @@ func (b *Bot) feedAdd(ctx context.Context, v *invocation) (*reply, error) {
 	}
 	f, err := b.deps.Store.AddFeed(ctx, v.guildID, u, interval, b.cfg.MaxFeedsPerGuild)
 	if err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.ECONFLICT, "err.feed_followed", u)
 	}
 	if b.deps.FeedAdded != nil {
 		b.deps.FeedAdded(f.ID)
@@ -229,7 +229,7 @@ func (b *Bot) feedRemove(ctx context.Context, v *invocation) (*reply, error) {
 		return nil, err
 	}
 	if err := b.deps.Store.RemoveFeed(ctx, v.guildID, f.ID); err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.EFORBIDDEN, "err.global_feed", f.ID)
 	}
 	return &reply{content: v.t("feed.removed", f.ID)}, nil
 }
@@ -361,7 +361,7 @@ func (b *Bot) alertsOff(ctx context.Context, v *invocation) (*reply, error) {
 		return nil, v.errorf(newswatch.EINVALID, "err.pick_channel")
 	}
 	if err := b.deps.Store.RemoveRoute(ctx, v.guildID, ch); err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.ENOTFOUND, "err.no_route", ch)
 	}
 	return &reply{content: v.t("alerts.off", ch)}, nil
 }
@@ -389,4 +389,14 @@ func (b *Bot) alertsList(ctx context.Context, v *invocation) (*reply, error) {
 	e := &discordgo.MessageEmbed{Title: v.t("alerts.list_title", len(rs)), Color: colorInfo,
 		Description: strings.Join(lines, "\n")}
 	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}}, nil
+}
+
+// localize replaces a store error of the given code, whose English message
+// is fixed for the call, with the message id in the user's language; other
+// errors pass through.
+func (v *invocation) localize(err error, code, id string, args ...any) error {
+	if v.lang == langEN || newswatch.ErrorCode(err) != code {
+		return err
+	}
+	return v.errorf(code, id, args...)
 }

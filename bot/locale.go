@@ -147,6 +147,9 @@ var catalogue = map[string][3]string{
 	"alerts.disabled":       {"⛔ disabled: %s Fix the channel permissions, then run /alerts set again.", "⛔ отключено: %s Исправьте права в канале и снова выполните /alerts set.", "⛔ вимкнено: %s Виправте дозволи в каналі й знову виконайте /alerts set."},
 	"alerts.list_title":     {"Alert channels (%d)", "Каналы оповещений (%d)", "Канали сповіщень (%d)"},
 
+	"err.no_watch":      {"No watch is named %q.", "Нет отслеживания с названием %q.", "Немає відстеження з назвою %q."},
+	"err.feed_followed": {"The feed %s is already followed here or by every server.", "Лента %s уже читается здесь или всеми серверами.", "Стрічка %s уже читається тут або всіма серверами."},
+	"err.no_route":      {"Alerts are not sent to <#%s>.", "В <#%s> оповещения не отправляются.", "До <#%s> сповіщення не надсилаються."},
 	"err.channel_other": {"<#%s> is not a channel of this server.", "<#%s> — не канал этого сервера.", "<#%s> — не канал цього сервера."},
 	"err.channel_type":  {"<#%s> is not a text or announcement channel.", "<#%s> — не текстовый канал и не канал объявлений.", "<#%s> — не текстовий канал і не канал оголошень."},
 	"err.role_other":    {"That role is not one of this server's.", "Эта роль не принадлежит этому серверу.", "Ця роль не належить цьому серверу."},

@@ -281,6 +281,8 @@ func TestLocalizedReplies(t *testing.T) {
 		{"ru admin refusal", "ru", discordtest.Command("watch add", discordtest.Str("name", "Lviv"), discordtest.Str("kind", "city")), nonAdmin, []string{"Для /watch add нужно право"}, true},
 		{"ru empty", "ru", discordtest.Command("search", discordtest.Str("query", "zzzz")), "0", []string{"Ничего не найдено"}, false},
 		{"ru pager", "ru", discordtest.Command("latest", discordtest.Int("limit", 1)), "0", []string{"Последние материалы", "Страница 1 · продолжение"}, false},
+		{"uk store not found", "uk", discordtest.Command("watch remove", discordtest.Str("name", "Nowhere")), admin, []string{"Немає відстеження з назвою"}, true},
+		{"ru alerts off", "ru", discordtest.Command("alerts off", discordtest.Channel("channel", chanA)), admin, []string{"оповещения не отправляются"}, true},
 		{"uk help", "uk", discordtest.Command("help"), "0", []string{"/пошук", "/стрічка повторити", "Для адміністраторів"}, true},
 		{"en help", "en-GB", discordtest.Command("help"), "0", []string{"/search", "/alerts set", "For admins", "Integrations"}, true},
 	} {
