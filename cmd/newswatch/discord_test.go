@@ -41,6 +41,8 @@ func discordEnv(t *testing.T, fake *discordtest.Fake) (testEnv, string) {
 func TestRunWithDiscord(t *testing.T) {
 	fake := discordtest.New(testToken)
 	defer fake.Close()
+	fake.AddGuild(testGuild) // /alerts set checks the channel's server and the bot's permissions
+	fake.AddChannel(discordtest.GuildChannel{ID: testChan, GuildID: testGuild, Name: "alerts"})
 	e, seedDir := discordEnv(t, fake)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
