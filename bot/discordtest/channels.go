@@ -186,3 +186,58 @@ func (f *Fake) permissions(guildID, userID, channelID string) int64 {
 	apply(func(o Overwrite) bool { return o.Member && o.ID == userID })
 	return p
 }
+
+// withResolved returns the interaction's command data with Discord's
+// resolved objects for its channel and role options (the fake's channels and
+// roles), as Discord sends them; other data is returned as it is.
+func (f *Fake) withResolved(in Interaction) any {
+	data, ok := in.Data.(map[string]any)
+	if !ok || in.GuildID == "" {
+		return in.Data
+	}
+	channels, roles := map[string]any{}, map[string]any{}
+	var walk func(opts []map[string]any)
+	walk = func(opts []map[string]any) {
+		for _, o := range opts {
+			if sub, ok := o["options"].([]map[string]any); ok {
+				walk(sub)
+			}
+			id, _ := o["value"].(string)
+			switch o["type"] {
+			case discordgo.ApplicationCommandOptionChannel:
+				if c, ok := f.channels[id]; ok && c.GuildID == in.GuildID {
+					channels[id] = map[string]any{"id": c.ID, "name": c.Name, "type": c.Type,
+						"permissions": in.Permissions, "parent_id": nil}
+				}
+			case discordgo.ApplicationCommandOptionRole:
+				if g := f.guilds[in.GuildID]; g != nil {
+					for i, r := range g.roles {
+						if r.ID == id {
+							roles[id] = map[string]any{"id": r.ID, "name": r.Name, "color": 0, "hoist": false,
+								"position": i, "permissions": strconv.FormatInt(r.Permissions, 10),
+								"managed": false, "mentionable": r.Mentionable, "flags": 0}
+						}
+					}
+				}
+			}
+		}
+	}
+	opts, _ := data["options"].([]map[string]any)
+	walk(opts)
+	if len(channels) == 0 && len(roles) == 0 {
+		return data
+	}
+	out := make(map[string]any, len(data)+1)
+	for k, v := range data {
+		out[k] = v
+	}
+	resolved := map[string]any{}
+	if len(channels) > 0 {
+		resolved["channels"] = channels
+	}
+	if len(roles) > 0 {
+		resolved["roles"] = roles
+	}
+	out["resolved"] = resolved
+	return out
+}

@@ -302,7 +302,7 @@ func (f *Fake) interactionJSON(in Interaction, id, token string) (json.RawMessag
 	}
 	user := map[string]any{"id": in.UserID, "username": "user" + in.UserID[len(in.UserID)-2:], "discriminator": "0"}
 	m := map[string]any{
-		"id": id, "application_id": f.AppID, "type": in.Type, "data": in.Data,
+		"id": id, "application_id": f.AppID, "type": in.Type, "data": f.withResolved(in),
 		"channel_id": in.ChannelID, "token": token, "version": 1,
 		"app_permissions": "2147483647", "locale": in.Locale, "guild_locale": "en-US",
 	}
