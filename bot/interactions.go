@@ -29,8 +29,9 @@ type invocation struct {
 	lang      lang   // the language of the user's Discord client
 	name      string // "search", "watch add", ...
 	opts      map[string]*discordgo.ApplicationCommandInteractionDataOption
-	page      int    // 1-based
-	pageKey   string // the paging state of this list, "" until it has one
+	resolved  *discordgo.ApplicationCommandInteractionDataResolved // the objects of the options, nil when none came
+	page      int                                                  // 1-based
+	pageKey   string                                               // the paging state of this list, "" until it has one
 }
 
 func (v *invocation) str(name string) string {
@@ -106,7 +107,7 @@ func (b *Bot) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 func parse(i *discordgo.Interaction) *invocation {
 	data := i.ApplicationCommandData()
 	v := &invocation{guildID: i.GuildID, channelID: i.ChannelID, appPerms: i.AppPermissions,
-		lang: langOf(i.Locale), name: data.Name, page: 1,
+		lang: langOf(i.Locale), name: data.Name, page: 1, resolved: data.Resolved,
 		opts: map[string]*discordgo.ApplicationCommandInteractionDataOption{}}
 	opts := data.Options
 	if len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand ||

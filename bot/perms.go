@@ -23,6 +23,11 @@ const allPermissions = int64(^uint64(0) >> 1)
 // computed from the server's roles, the bot's member roles and the
 // channel's permission overwrites, as Discord's docs describe.
 func (b *Bot) checkRouteTarget(ctx context.Context, v *invocation, channelID, roleID string) error {
+	// Discord resolves a channel option among the server's channels; one
+	// missing from the resolved objects is not of this server.
+	if v.resolved != nil && v.resolved.Channels[channelID] == nil {
+		return v.errorf(newswatch.EINVALID, "err.channel_other", channelID)
+	}
 	var ch *discordgo.Channel
 	err := b.call(ctx, func(opts ...discordgo.RequestOption) (err error) {
 		ch, err = b.s.Channel(channelID, opts...)

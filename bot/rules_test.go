@@ -181,6 +181,7 @@ func TestAlertsSetChecksTheChannel(t *testing.T) {
 		want    string
 	}{
 		{"another server's channel", chanB, nil, "is not a channel of this server"},
+		{"another server's channel with a role", chanB, []discordtest.Opt{discordtest.Role("role", roleA)}, "is not a channel of this server"},
 		{"unknown channel", "333333333333333399", nil, "is not a channel of this server"},
 		{"voice channel", voice, nil, "not a text or announcement channel"},
 		{"cannot view", hidden, nil, "I can't see <#" + hidden + ">: give me View Channel"},
