@@ -134,12 +134,12 @@ func (f *Fake) callback(id, token string, body []byte) restReply {
 	if json.Unmarshal(body, &data) != nil {
 		return restReply{status: http.StatusBadRequest, body: errorBody(50035, "Invalid Form Body")}
 	}
-	if msg := validateCallback(r.itype, cb.Type, data.Data != nil, func() (outgoing, json.RawMessage) {
-		if data.Data == nil {
-			return outgoing{}, nil
-		}
-		return data.Data.outgoing, data.Data.Choices
-	}); msg != "" {
+	var o outgoing
+	var choices json.RawMessage
+	if data.Data != nil {
+		o, choices = data.Data.outgoing, data.Data.Choices
+	}
+	if msg := validateCallback(r.itype, cb.Type, data.Data != nil, o, choices); msg != "" {
 		return restReply{status: http.StatusBadRequest, body: errorBody(50035, "Invalid Form Body: "+msg)}
 	}
 	if data.Data != nil {

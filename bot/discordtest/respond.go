@@ -17,7 +17,7 @@ const allowedResponseFlags = 1<<2 | 1<<6 | 1<<12 | 1<<15
 // response types each interaction type allows, autocomplete's required
 // choices (at most 25), and the message limits. It returns "" when valid.
 func validateCallback(it discordgo.InteractionType, typ discordgo.InteractionResponseType, hasData bool,
-	data func() (outgoing, json.RawMessage)) string {
+	o outgoing, choices json.RawMessage) string {
 	allowed := map[discordgo.InteractionType][]discordgo.InteractionResponseType{
 		discordgo.InteractionApplicationCommand:             {4, 5, 9},
 		discordgo.InteractionMessageComponent:               {4, 5, 6, 7, 9},
@@ -31,7 +31,6 @@ func validateCallback(it discordgo.InteractionType, typ discordgo.InteractionRes
 	if !ok {
 		return fmt.Sprintf("type: interaction type %d cannot be answered with response type %d", it, typ)
 	}
-	o, choices := data()
 	if typ == discordgo.InteractionApplicationCommandAutocompleteResult {
 		if !hasData || len(choices) == 0 || string(choices) == "null" {
 			return "data.choices: This field is required"
