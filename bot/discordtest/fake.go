@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -107,10 +106,11 @@ func New(token string) *Fake {
 		nextID:      200000000000000000,
 	}
 	f.changed = sync.NewCond(&f.mu)
-	f.gw.sessions = map[string]*gwSession{}
+	f.gw.init()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v9/", f.serveREST)
 	mux.HandleFunc("/gw/", f.serveGateway)
+	mux.HandleFunc("/resume-gw/", f.serveGateway)
 	f.srv = httptest.NewServer(mux)
 	f.URL = f.srv.URL
 	return f
@@ -269,10 +269,6 @@ func errorBody(code int, msg string) map[string]any {
 func (f *Fake) authorized(r *http.Request) bool {
 	a := r.Header.Get("Authorization")
 	return a == "Bot "+f.token || a == f.token
-}
-
-func (f *Fake) wsURL() string {
-	return "ws" + strings.TrimPrefix(f.URL, "http") + "/gw"
 }
 
 // String describes the fake for test logs.

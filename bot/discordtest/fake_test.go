@@ -102,27 +102,29 @@ func TestLimitsChecked(t *testing.T) {
 func TestGatewayHandshake(t *testing.T) {
 	f := discordtest.New("tok")
 	defer f.Close()
-	dial := func() *websocket.Conn {
-		c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(f.URL, "http")+"/gw/?v=9&encoding=json", nil)
+	dial := func(url string) *websocket.Conn {
+		c, _, err := websocket.DefaultDialer.Dial(url+"/?v=10&encoding=json", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
+	gwURL := "ws" + strings.TrimPrefix(f.URL, "http") + "/gw"
 	read := func(c *websocket.Conn) (op int, typ string, d map[string]any) {
 		t.Helper()
 		var p struct {
-			Op int            `json:"op"`
-			T  string         `json:"t"`
-			D  map[string]any `json:"d"`
+			Op int             `json:"op"`
+			T  string          `json:"t"`
+			D  json.RawMessage `json:"d"`
 		}
 		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 		if err := c.ReadJSON(&p); err != nil {
 			t.Fatal(err)
 		}
-		return p.Op, p.T, p.D
+		_ = json.Unmarshal(p.D, &d) // null, true and false leave d nil
+		return p.Op, p.T, d
 	}
-	c := dial()
+	c := dial(gwURL)
 	defer c.Close()
 	if op, _, d := read(c); op != 10 || d["heartbeat_interval"] == nil {
 		t.Fatalf("first frame op %d %v, want HELLO", op, d)
@@ -131,24 +133,42 @@ func TestGatewayHandshake(t *testing.T) {
 	if op, _, _ := read(c); op != 11 {
 		t.Errorf("heartbeat answered with op %d, want 11", op)
 	}
-	_ = c.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot tok"}})
+	_ = c.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot tok", "intents": 1,
+		"properties": map[string]string{"os": "linux", "browser": "x", "device": "x"}}})
 	op, typ, d := read(c)
 	if op != 0 || typ != "READY" || d["session_id"] == nil || d["resume_gateway_url"] == nil || d["application"] == nil {
 		t.Fatalf("identify answered %d %s %v", op, typ, d)
 	}
-	sid := d["session_id"]
+	sid, resumeURL := d["session_id"], d["resume_gateway_url"].(string)
+	if resumeURL == gwURL {
+		t.Errorf("resume_gateway_url %q is the gateway URL; Discord hands out another", resumeURL)
+	}
+	resume := map[string]any{"op": 6, "d": map[string]any{"token": "Bot tok", "session_id": sid, "seq": 1}}
 	f.DropGateway()
-	c2 := dial()
+	c2 := dial(resumeURL)
 	defer c2.Close()
 	read(c2)
-	_ = c2.WriteJSON(map[string]any{"op": 6, "d": map[string]any{"token": "Bot tok", "session_id": sid, "seq": 1}})
+	_ = c2.WriteJSON(resume)
 	if _, typ, _ := read(c2); typ != "RESUMED" {
 		t.Errorf("resume answered %s", typ)
 	}
-	c3 := dial()
+	// A resume on the first URL is refused with op 9 false, and the session
+	// is gone.
+	f.DropGateway()
+	wrong := dial(gwURL)
+	defer wrong.Close()
+	read(wrong)
+	_ = wrong.WriteJSON(resume)
+	if op, _, _ := read(wrong); op != 9 {
+		t.Errorf("resume on the first URL answered op %d, want 9", op)
+	}
+	if n := f.GatewayCounts().WrongURLResumes; n != 1 {
+		t.Errorf("WrongURLResumes %d, want 1", n)
+	}
+	c3 := dial(gwURL)
 	defer c3.Close()
 	read(c3)
-	_ = c3.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot wrong"}})
+	_ = c3.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot wrong", "intents": 1, "properties": map[string]string{}}})
 	_ = c3.SetReadDeadline(time.Now().Add(5 * time.Second))
 	_, _, err := c3.ReadMessage()
 	var ce *websocket.CloseError
