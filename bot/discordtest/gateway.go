@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,10 +42,11 @@ type gateway struct {
 	invalidRes int // the next RESUMEs answered with op 9 false
 
 	identifies, resumes, wrongURL, heartbeats int
-	bucketViolations, overBudget             int
-	identifyLog                              []IdentifyRecord
-	dropped                                  map[string]bool // interaction ids lost with an invalidated session
-	nextSession                              int
+	bucketViolations, overBudget              int
+	identifyLog                               []IdentifyRecord
+	dropped                                   map[string]bool // interaction ids lost with an invalidated session
+	clientCloses                              []int           // close codes clients closed with
+	nextSession                               int
 
 	limitTotal, limitRemaining, maxConc, recShards, requireShards int
 	limitResetAt                                                  time.Time
@@ -66,7 +68,8 @@ type GatewayCounts struct {
 	BucketViolations int // IDENTIFYs of one max_concurrency bucket closer together than the identify window
 	OverBudget       int // IDENTIFYs with no session_start_limit remaining (answered with close 4004, as a token reset would)
 	Heartbeats       int
-	Connections      int // open gateway connections
+	Connections      int   // open gateway connections
+	ClientCloses     []int // the close codes clients closed with, in order
 	Identify         []IdentifyRecord
 }
 
@@ -83,6 +86,7 @@ type gwConn struct {
 }
 
 type gwSession struct {
+	num        int // the order of its IDENTIFY
 	id         string
 	resumePath string
 	shard      [2]int
@@ -201,6 +205,10 @@ func (f *Fake) gone(c *gwConn, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.gw.conns, c)
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
+		f.gw.clientCloses = append(f.gw.clientCloses, ce.Code)
+	}
 	if s := c.sess; s != nil && s.conn == c {
 		s.conn = nil
 		if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
@@ -306,7 +314,7 @@ func (f *Fake) identifyLocked(c *gwConn, d json.RawMessage) bool {
 	g.numShards = sh[1]
 	g.nextSession++
 	n := strconv.Itoa(g.nextSession)
-	s := &gwSession{id: "session-" + n, resumePath: "/resume-gw/" + n, shard: sh}
+	s := &gwSession{num: g.nextSession, id: "session-" + n, resumePath: "/resume-gw/" + n, shard: sh}
 	g.sessions[s.id] = s
 	if g.hold[StageReady] {
 		c.held, c.heldT = s, "READY"
@@ -329,6 +337,11 @@ func (f *Fake) readyLocked(c *gwConn, s *gwSession) {
 	if sh == nil {
 		sh = &gwShard{}
 		g.shards[s.shard[0]] = sh
+	}
+	if sh.sess != nil && sh.sess.num > s.num { // a later IDENTIFY of the shard got READY first
+		f.invalidateLocked(s)
+		c.close(4009, "Session timed out.")
+		return
 	}
 	if sh.sess != nil && sh.sess != s {
 		f.invalidateLocked(sh.sess)
@@ -666,7 +679,7 @@ func (f *Fake) GatewayCounts() GatewayCounts {
 	g := &f.gw
 	return GatewayCounts{Identifies: g.identifies, Resumes: g.resumes, WrongURLResumes: g.wrongURL,
 		BucketViolations: g.bucketViolations, OverBudget: g.overBudget, Heartbeats: g.heartbeats,
-		Connections: len(g.conns), Identify: append([]IdentifyRecord(nil), g.identifyLog...)}
+		Connections: len(g.conns), ClientCloses: append([]int(nil), g.clientCloses...), Identify: append([]IdentifyRecord(nil), g.identifyLog...)}
 }
 
 // connectedLocked counts the shards whose live session is connected.

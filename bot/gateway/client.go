@@ -143,7 +143,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.Timing = cfg.Timing.withDefaults()
 	c := &Client{cfg: cfg, log: cfg.Logger}
-	c.budget = &budget{fetch: c.gatewayBot, interval: cfg.Timing.IdentifyInterval, timing: cfg.Timing,
+	c.budget = &budget{fetch: c.gatewayBot, fetchOnce: cfg.GatewayBot, interval: cfg.Timing.IdentifyInterval, timing: cfg.Timing,
 		log: c.log, last: map[int]time.Time{}}
 	return c, nil
 }
@@ -244,10 +244,11 @@ func (c *Client) gatewayBot(ctx context.Context) (*Info, error) {
 // waits for reset_after (then is read again from GET /gateway/bot), and each
 // max_concurrency bucket identifies at most once per interval.
 type budget struct {
-	fetch    func(context.Context) (*Info, error)
-	interval time.Duration
-	timing   Timing
-	log      *slog.Logger
+	fetch     func(context.Context) (*Info, error) // retries until it succeeds
+	fetchOnce func(context.Context) (*Info, error) // one try
+	interval  time.Duration
+	timing    Timing
+	log       *slog.Logger
 
 	mu        sync.Mutex
 	remaining int
@@ -301,13 +302,28 @@ func (b *budget) wait(ctx context.Context) error {
 		if !b.logged {
 			b.logged = true
 			b.log.Warn("Discord's identify budget (session_start_limit) is used up; waiting for it to reset before connecting",
-				"wait", wait.Round(time.Second))
+				"wait", wait.Round(time.Millisecond))
 		}
 		b.mu.Unlock()
 		if !sleep(ctx, wait) {
 			return ctx.Err()
 		}
 	}
+}
+
+// refresh reads the budget again from GET /gateway/bot. The local count
+// does not see the IDENTIFYs of other processes running other shard_ids with
+// the same token, so a shard reads it before identifying again. A failure
+// other than a rejected token keeps the local count.
+func (b *budget) refresh(ctx context.Context) error {
+	info, err := b.fetchOnce(ctx)
+	if errors.Is(err, ErrTokenRejected) {
+		return err
+	}
+	if err == nil && info != nil {
+		b.set(info.SessionStartLimit)
+	}
+	return ctx.Err()
 }
 
 // take waits for the budget and for shard id's bucket, then spends one

@@ -49,10 +49,11 @@ type shard struct {
 	c     *Client
 	id, n int
 
-	sessionID string
-	resumeURL string
-	seq       int64
-	ready     bool // READY or RESUMED on the current connection
+	sessionID  string
+	resumeURL  string
+	seq        int64
+	ready      bool // READY or RESUMED on the current connection
+	identified bool // the shard identified before: read the budget again first
 }
 
 // outcome is how one connection ended.
@@ -117,8 +118,15 @@ func (s *shard) connect(ctx context.Context) outcome {
 	base := s.c.url
 	if resume {
 		base = s.resumeURL
-	} else if err := s.c.budget.wait(ctx); err != nil {
-		return s.stopOr(ctx, err)
+	} else {
+		if s.identified {
+			if err := s.c.budget.refresh(ctx); err != nil {
+				return s.stopOr(ctx, err)
+			}
+		}
+		if err := s.c.budget.wait(ctx); err != nil {
+			return s.stopOr(ctx, err)
+		}
 	}
 	ws, _, err := s.c.cfg.Dialer.DialContext(ctx, strings.TrimSuffix(base, "/")+query, nil)
 	if err != nil {
@@ -367,6 +375,7 @@ func (s *shard) heartbeat(ws *websocket.Conn) error {
 
 func (s *shard) identify(ws *websocket.Conn) error {
 	s.sessionID, s.resumeURL, s.seq = "", "", 0
+	s.identified = true
 	return s.send(ws, opIdentify, map[string]any{
 		"token":   s.c.cfg.Token,
 		"intents": s.c.cfg.Intents,
