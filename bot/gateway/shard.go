@@ -353,7 +353,7 @@ func fatalClose(code int) error {
 	case 4012:
 		return &CloseError{code, "Discord refused the gateway API version (close 4012 invalid API version): this newswatch is too old, upgrade it"}
 	case 4013:
-		return &CloseError{code, "Discord refused the gateway intents (close 4013 invalid intents)"}
+		return &CloseError{code, "Discord refused the gateway intents (close 4013 invalid intents): this is a bug in newswatch, please report it"}
 	case 4014:
 		return &CloseError{code, "Discord refused an intent the application may not use (close 4014 disallowed intents): enable it in the Developer Portal under Bot, Privileged Gateway Intents"}
 	}
