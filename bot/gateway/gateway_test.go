@@ -69,6 +69,7 @@ type harness struct {
 	cancel context.CancelFunc
 	done   chan error
 	// hold, when set, is waited on before an interaction is answered.
+	mu   sync.Mutex
 	hold chan struct{}
 	got  chan string // ids of the interactions received
 }
@@ -114,7 +115,9 @@ func (h *harness) answer(ctx context.Context, i *discordgo.Interaction) {
 	case h.got <- i.ID:
 	default:
 	}
+	h.mu.Lock()
 	hold := h.hold
+	h.mu.Unlock()
 	go func() {
 		if hold != nil {
 			<-hold
@@ -219,7 +222,9 @@ func TestFaultsAtEveryStage(t *testing.T) {
 		{"idle", func(h *harness) { h.connected() }, func(*harness) {}},
 		{"while answering", func(h *harness) {
 			h.connected()
+			h.mu.Lock()
 			h.hold = make(chan struct{})
+			h.mu.Unlock()
 			go func() {
 				_, _ = h.fake.Interact(discordtest.Interaction{GuildID: "1", Data: discordtest.Command("stats")}, 10*time.Second)
 			}()
@@ -228,7 +233,7 @@ func TestFaultsAtEveryStage(t *testing.T) {
 			case <-time.After(5 * time.Second):
 				t.Fatal("the interaction did not arrive")
 			}
-		}, func(h *harness) { close(h.hold); h.hold = nil }},
+		}, func(h *harness) { close(h.hold) }},
 	}
 	for _, st := range stages {
 		for _, ft := range faults {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -128,7 +130,7 @@ func (s *shard) connect(ctx context.Context) outcome {
 			return s.stopOr(ctx, err)
 		}
 	}
-	ws, _, err := s.c.cfg.Dialer.DialContext(ctx, strings.TrimSuffix(base, "/")+query, nil)
+	ws, err := s.c.dial(ctx, strings.TrimSuffix(base, "/")+query)
 	if err != nil {
 		if ctx.Err() != nil {
 			return outcome{stopped: true}
@@ -394,4 +396,40 @@ func (s *shard) resume(ws *websocket.Conn) error {
 func closeWith(ws *websocket.Conn, code int, text string) {
 	_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
 	_ = ws.Close()
+}
+
+// dial opens a websocket connection. gorilla/websocket stops a handshake
+// only at a deadline, not when ctx is cancelled, so dial closes the TCP
+// connection itself when ctx ends during the handshake.
+func (c *Client) dial(ctx context.Context, url string) (*websocket.Conn, error) {
+	d := *c.cfg.Dialer
+	next := d.NetDialContext
+	if next == nil {
+		var nd net.Dialer
+		next = nd.DialContext
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	d.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		nc, err := next(ctx, network, addr)
+		if err == nil {
+			mu.Lock()
+			conns = append(conns, nc)
+			mu.Unlock()
+		}
+		return nc, err
+	}
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, nc := range conns {
+			_ = nc.Close()
+		}
+	})
+	ws, _, err := d.DialContext(ctx, url, nil)
+	if !stop() && err == nil { // ctx ended as the handshake succeeded
+		_ = ws.Close()
+		return nil, ctx.Err()
+	}
+	return ws, err
 }
