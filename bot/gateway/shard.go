@@ -332,7 +332,7 @@ func (s *shard) closed(err error) outcome {
 	if !errors.As(err, &ce) {
 		return outcome{reason: "connection lost: " + err.Error(), ready: s.ready}
 	}
-	if fatal := fatalClose(ce.Code); fatal != nil {
+	if fatal := fatalClose(ce.Code, s.n); fatal != nil {
 		return outcome{fatal: fatal}
 	}
 	switch ce.Code {
@@ -343,15 +343,15 @@ func (s *shard) closed(err error) outcome {
 }
 
 // fatalClose returns the error for a close code after which Discord says not
-// to reconnect, or nil.
-func fatalClose(code int) error {
+// to reconnect, or nil; n is the number of shards identified with.
+func fatalClose(code, n int) error {
 	switch code {
 	case 4004:
 		return ErrTokenRejected
 	case 4010:
 		return &CloseError{code, "Discord refused the shard number (close 4010 invalid shard): check [discord] shards and shard_ids"}
 	case 4011:
-		return &CloseError{code, "Discord requires sharding (close 4011 sharding required): set [discord] shards, or 0 to take Discord's recommendation"}
+		return &CloseError{code, fmt.Sprintf("Discord requires sharding (close 4011 sharding required): %d shard(s) are too few for the bot's guilds; set [discord] shards higher, or to 0 to take Discord's recommendation", n)}
 	case 4012:
 		return &CloseError{code, "Discord refused the gateway API version (close 4012 invalid API version): this newswatch is too old, upgrade it"}
 	case 4013:

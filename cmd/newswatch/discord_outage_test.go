@@ -71,3 +71,36 @@ func waitRequests(t *testing.T, fake *discordtest.Fake, path string, n int, done
 		}
 	}
 }
+
+// TestRunExitsWhenDiscordRequiresSharding: Discord closes the gateway with
+// 4011 (too many guilds for the shards asked for); run exits non-zero and
+// says what to set, instead of identifying again and again.
+func TestRunExitsWhenDiscordRequiresSharding(t *testing.T) {
+	fake := discordtest.New(testToken)
+	defer fake.Close()
+	fake.SetShards(1, 2) // recommends 1 but requires 2: Discord's recommendation lagging behind
+	e, _ := discordEnv(t, fake)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out, errOut syncBuffer
+	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
+		getenv: func(k string) string {
+			if k == "DISCORD_TOKEN" {
+				return testToken
+			}
+			return ""
+		}}
+	code := c.main(ctx, []string{"run", "--config", e.config})
+	if ctx.Err() != nil {
+		t.Fatal("run kept going after close 4011")
+	}
+	if code == 0 {
+		t.Error("exit 0 after close 4011")
+	}
+	if !strings.Contains(errOut.String(), "set [discord] shards") {
+		t.Errorf("stderr does not say to set [discord] shards:\n%s", errOut.String())
+	}
+	if n := fake.GatewayCounts().Identifies; n != 0 {
+		t.Errorf("%d sessions started; want none", n)
+	}
+}
