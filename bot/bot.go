@@ -3,7 +3,8 @@
 // delivers the alert outbox to Discord channels in order, marking an alert
 // sent only after Discord confirmed the message.
 //
-// It talks to Discord with discordgo and to the rest of the program through
+// It talks to Discord with discordgo's REST client and its own gateway
+// client (bot/gateway, see there why), and to the rest of the program through
 // the small Store interface and the Deps functions that cmd/newswatch passes in.
 package bot
 

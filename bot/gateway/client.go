@@ -37,7 +37,7 @@ type Info = discordgo.GatewayBotResponse
 // ErrTokenRejected is returned when Discord rejects the bot token: a 401 on
 // GET /gateway/bot (GatewayBot returns an error wrapping it) or close code
 // 4004 on the gateway. It is never retried.
-var ErrTokenRejected = errors.New("Discord rejected the bot token (401 Unauthorized or gateway close 4004): check DISCORD_TOKEN")
+var ErrTokenRejected = errors.New("gateway: Discord rejected the bot token (401 Unauthorized or gateway close 4004): check DISCORD_TOKEN")
 
 // CloseError is a close code after which reconnecting cannot help
 // (4010–4014); Reason says in plain words what to do.
