@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,86 @@ func TestGatewayHandshake(t *testing.T) {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != 4004 {
 		t.Errorf("wrong token: %v, want close 4004", err)
+	}
+}
+
+// TestGatewayRules: the fake gateway refuses what Discord refuses, with
+// Discord's close codes, and routes guild events to their shard.
+func TestGatewayRules(t *testing.T) {
+	f := discordtest.New("tok")
+	defer f.Close()
+	base := "ws" + strings.TrimPrefix(f.URL, "http") + "/gw"
+	props := map[string]string{"os": "linux", "browser": "x", "device": "x"}
+	identify := func(v string, d map[string]any) (op int, typ string, code int) {
+		t.Helper()
+		c, _, err := websocket.DefaultDialer.Dial(base+"/?v="+v+"&encoding=json", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var p struct {
+			Op int    `json:"op"`
+			T  string `json:"t"`
+		}
+		if err := c.ReadJSON(&p); err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				return 0, "", ce.Code
+			}
+			t.Fatal(err)
+		}
+		_ = c.WriteJSON(map[string]any{"op": 2, "d": d})
+		if err := c.ReadJSON(&p); err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				return 0, "", ce.Code
+			}
+			t.Fatal(err)
+		}
+		return p.Op, p.T, 0
+	}
+	id := func(shard []int, intents any) map[string]any {
+		m := map[string]any{"token": "tok", "properties": props, "intents": intents}
+		if shard != nil {
+			m["shard"] = shard
+		}
+		return m
+	}
+	f.SetShards(2, 2)
+	tests := []struct {
+		name string
+		v    string
+		d    map[string]any
+		code int
+	}{
+		{"API version 8", "8", id([]int{0, 2}, 1), 4012},
+		{"no intents", "10", id([]int{0, 2}, nil), 4013},
+		{"shard id not below n", "10", id([]int{2, 2}, 1), 4010},
+		{"fewer shards than required", "10", id([]int{0, 1}, 1), 4011},
+		{"no shard field is [0, 1]", "10", id(nil, 1), 4011},
+		{"wrong token", "10", map[string]any{"token": "nope", "properties": props, "intents": 1}, 4004},
+		{"shard 0 of 2", "10", id([]int{0, 2}, 1), 0},
+	}
+	for _, tt := range tests {
+		if _, typ, code := identify(tt.v, tt.d); code != tt.code || (code == 0 && typ != "READY") {
+			t.Errorf("%s: close %d (%s), want %d", tt.name, code, typ, tt.code)
+		}
+	}
+	// The budget: none remaining is a reset token (4004); a second
+	// IDENTIFY of one bucket within the window is counted.
+	f.SetSessionStartLimit(1000, 1, time.Hour, 1)
+	if _, typ, code := identify("10", id([]int{1, 2}, 1)); code != 0 || typ != "READY" {
+		t.Errorf("last IDENTIFY of the budget: close %d (%s)", code, typ)
+	}
+	if _, _, code := identify("10", id([]int{1, 2}, 1)); code != 4004 {
+		t.Errorf("IDENTIFY over budget: close %d, want 4004", code)
+	}
+	c := f.GatewayCounts()
+	if c.OverBudget != 1 || c.BucketViolations != 1 {
+		t.Errorf("over budget %d, bucket violations %d; want 1 and 1", c.OverBudget, c.BucketViolations)
+	}
+	if got := discordtest.ShardOf(strconv.FormatUint(5<<22, 10), 4); got != 1 {
+		t.Errorf("ShardOf(5<<22, 4) = %d, want 1", got)
 	}
 }
