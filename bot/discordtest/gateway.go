@@ -536,6 +536,16 @@ func (f *Fake) GatewayReconnect() {
 	}
 }
 
+// GatewayHeartbeatRequest sends op 1 on every open connection: Discord
+// asks for a heartbeat at once.
+func (f *Fake) GatewayHeartbeatRequest() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.gw.conns {
+		_ = c.write(gwPayload{Op: 1, D: json.RawMessage("null")})
+	}
+}
+
 // GatewayInvalidSession sends op 9 Invalid Session with d = resumable on
 // every open connection; with false the sessions of those connections end.
 func (f *Fake) GatewayInvalidSession(resumable bool) {

@@ -385,6 +385,17 @@ func TestZombieConnection(t *testing.T) {
 	}
 }
 
+// TestHeartbeatRequest: op 1 from Discord is answered with a heartbeat at
+// once, between the regular beats (a minute apart here).
+func TestHeartbeatRequest(t *testing.T) {
+	h := newHarness(t)
+	h.fake.SetHeartbeatInterval(time.Minute)
+	h.connected()
+	before := h.fake.GatewayCounts().Heartbeats
+	h.fake.GatewayHeartbeatRequest()
+	waitFor(t, func() bool { return h.fake.GatewayCounts().Heartbeats > before })
+}
+
 // TestIdentifyBudget: with no IDENTIFY left the client waits for reset_after
 // (logged once), reads /gateway/bot again and only then identifies; after
 // an op 9 that ends the session with the budget spent it waits again.
