@@ -7,15 +7,6 @@
 // message nonces like Discord's enforce_nonce, and lets a test inject faults:
 // 429s with and without retry_after, 5xx, 403 for a channel, a rate limit with
 // Discord's bucket headers and dropped gateway connections.
-//
-// Its gateway (gateway.go) follows Discord's: GET /gateway/bot with shards
-// and session_start_limit, HELLO, heartbeats and ACKs, IDENTIFY with shard
-// and intents checked, READY with a per-session resume_gateway_url (a RESUME
-// anywhere else is refused with op 9 false), RESUME replaying the missed
-// events, close codes 4001–4014, and events routed to shard
-// (guild_id >> 22) % num_shards. Tests can send op 7 and op 9, close with any
-// code, stop acknowledging heartbeats and hold a connection before HELLO,
-// READY or RESUMED.
 package discordtest
 
 import (
@@ -24,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -278,6 +270,10 @@ func errorBody(code int, msg string) map[string]any {
 func (f *Fake) authorized(r *http.Request) bool {
 	a := r.Header.Get("Authorization")
 	return a == "Bot "+f.token || a == f.token
+}
+
+func (f *Fake) wsURL() string {
+	return "ws" + strings.TrimPrefix(f.URL, "http") + "/gw"
 }
 
 // String describes the fake for test logs.

@@ -31,6 +31,15 @@ const (
 const replayLimit = 2000
 
 // gateway is the fake's gateway state; f.mu guards it.
+//
+// The fake gateway follows Discord's: GET /gateway/bot with shards and
+// session_start_limit, HELLO, heartbeats and ACKs, IDENTIFY with shard and
+// intents checked, READY with a per-session resume_gateway_url (a RESUME
+// anywhere else is refused with op 9 false), RESUME replaying the missed
+// events, close codes 4001–4014, and events routed to shard
+// (guild_id >> 22) % num_shards. Tests can send op 7 and op 9, close with
+// any code, stop acknowledging heartbeats and hold a connection before
+// HELLO, READY or RESUMED.
 type gateway struct {
 	conns      map[*gwConn]bool
 	sessions   map[string]*gwSession // the valid sessions by id
@@ -131,11 +140,6 @@ func (g *gateway) init() {
 	g.limitTotal, g.limitRemaining, g.maxConc, g.recShards = 1000, 1000, 1, 1
 	g.limitResetAt = time.Now().Add(24 * time.Hour)
 	g.identifyWindow = 5 * time.Second
-}
-
-// wsURL is the gateway URL GET /gateway and GET /gateway/bot hand out.
-func (f *Fake) wsURL() string {
-	return "ws" + strings.TrimPrefix(f.URL, "http") + "/gw"
 }
 
 // gatewayBot answers GET /gateway/bot. f.mu is held.
