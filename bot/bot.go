@@ -3,7 +3,8 @@
 // delivers the alert outbox to Discord channels in order, marking an alert
 // sent only after Discord confirmed the message.
 //
-// It talks to Discord with discordgo and to the rest of the program through
+// It talks to Discord with discordgo's REST client and its own gateway
+// client (bot/gateway, see there why), and to the rest of the program through
 // the small Store interface and the Deps functions that cmd/newswatch passes in.
 package bot
 
@@ -12,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +25,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/bot/gateway"
 )
 
 // Store is the part of the store the bot uses; *store.DB satisfies it.
@@ -91,10 +92,7 @@ type Bot struct {
 	mu      sync.Mutex
 	blocked map[string]time.Time // channel id -> deliveries wait until then (a deferred head alert)
 
-	gwMu        sync.Mutex
-	gwConn      net.Conn // the gateway connection being opened
-	gwOpening   bool     // open is running
-	gwCancelled bool     // the context of the running open ended
+	gw *gateway.Client
 
 	hmu      sync.Mutex
 	stopping bool           // Run is returning: no new interaction handlers
@@ -160,10 +158,6 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	s.MaxRestRetries = 0
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogError
-	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: cfg.RequestTimeout}
-	s.Identify.Intents = discordgo.IntentsGuilds
-	s.Identify.Compress = false
-	s.Compress = false
 	lim := rate.NewLimiter(rate.Inf, 1)
 	if cfg.MessagesPerSecond > 0 {
 		lim = rate.NewLimiter(rate.Limit(cfg.MessagesPerSecond), 1)
@@ -173,50 +167,30 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 		wake: make(chan struct{}, 1), blocked: map[string]time.Time{},
 		pages: pageStore{m: map[string]pageState{}},
 	}
-	s.Dialer.NetDialContext = b.dialGateway
+	b.gw, err = gateway.New(gateway.Config{
+		Token: tok, Intents: int(discordgo.IntentsGuilds), Shards: cfg.Shards, ShardIDs: cfg.ShardIDs,
+		GatewayBot:    b.gatewayBot,
+		OnInteraction: b.interactionCreated,
+		Dialer:        &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: cfg.RequestTimeout},
+		Logger:        deps.Logger, Timing: cfg.Gateway,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
 	return b, nil
 }
 
-// open opens the gateway connection. discordgo's Open waits for HELLO and
-// READY without a deadline and without a context, so when ctx ends first
-// open closes the connection being opened, which ends the wait.
-func (b *Bot) open(ctx context.Context) error {
-	b.gwMu.Lock()
-	b.gwOpening, b.gwCancelled, b.gwConn = true, false, nil
-	b.gwMu.Unlock()
-	stop := context.AfterFunc(ctx, func() {
-		b.gwMu.Lock()
-		defer b.gwMu.Unlock()
-		b.gwCancelled = true
-		if b.gwOpening && b.gwConn != nil {
-			_ = b.gwConn.Close()
-		}
-	})
-	err := b.s.Open()
-	stop()
-	b.gwMu.Lock()
-	b.gwOpening, b.gwConn = false, nil
-	b.gwMu.Unlock()
-	return err
-}
-
-// dialGateway dials the gateway's TCP connection and remembers it for open.
-func (b *Bot) dialGateway(ctx context.Context, network, addr string) (net.Conn, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, network, addr)
-	if err != nil {
-		return nil, err
+// interactionCreated starts the handler of an interaction the gateway
+// received, unless Run is returning. ctx is the gateway's, which ends with
+// Run's.
+func (b *Bot) interactionCreated(ctx context.Context, i *discordgo.Interaction) {
+	if !b.enter() {
+		return
 	}
-	b.gwMu.Lock()
-	defer b.gwMu.Unlock()
-	if b.gwCancelled {
-		_ = c.Close()
-		return nil, context.Canceled
-	}
-	if b.gwOpening {
-		b.gwConn = c
-	}
-	return c, nil
+	go func() {
+		defer b.inflight.Done()
+		b.onInteraction(ctx, i)
+	}()
 }
 
 // Notify wakes the delivery loop, e.g. after new alerts were stored. It
@@ -228,102 +202,108 @@ func (b *Bot) Notify() {
 	}
 }
 
-// ErrTokenRejected is returned by Run when Discord rejects the token.
-var ErrTokenRejected = errors.New("bot: Discord rejected the bot token (401 Unauthorized); check the token")
+// ErrTokenRejected is returned by Run when Discord rejects the token (a
+// 401 on REST or close 4004 on the gateway); the message names DISCORD_TOKEN.
+var ErrTokenRejected = gateway.ErrTokenRejected
 
 // Run connects to Discord, registers the commands, answers interactions and
-// delivers alerts until ctx ends; then it closes the session and returns nil.
-// A rejected token returns ErrTokenRejected at once, without reconnecting.
-// A dropped gateway connection is resumed with backoff.
+// delivers alerts until ctx ends; then it closes the gateway and returns
+// nil. Discord being unreachable, answering 5xx or 429 at start-up or later
+// never ends Run: each call is retried with capped backoff while the rest of
+// the daemon goes on. Run returns early only for what retrying cannot fix:
+// ErrTokenRejected, or a *gateway.CloseError (close codes 4010–4014, in
+// plain words).
 func (b *Bot) Run(ctx context.Context) error {
-	me, err := b.s.User("@me", discordgo.WithContext(ctx))
-	if err != nil {
-		return b.connectError(ctx, "check the token", err)
-	}
-	if b.cfg.AppID == "" { // a bot user's id is its application's id
-		b.cfg.AppID = me.ID
-	}
-	b.s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-		if !b.enter() {
-			return
-		}
-		defer b.inflight.Done()
-		b.onInteraction(ctx, ic.Interaction)
-	})
 	defer b.drain()
-	disconnected := make(chan struct{}, 1)
-	b.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
-		select {
-		case disconnected <- struct{}{}:
-		default:
-		}
-	})
-	// The bot reconnects itself (gateway below), so that a token rejected
-	// on reconnect ends Run instead of looping in discordgo; this also
-	// avoids discordgo#513 (Close hanging after op 7).
-	b.s.ShouldReconnectOnError = false
-	if err := b.open(ctx); err != nil {
-		return b.connectError(ctx, "open the gateway", err)
-	}
-	defer func() {
-		if err := b.s.Close(); err != nil {
-			b.log.Warn("close the Discord session", "err", b.redact(err.Error()))
-		}
-	}()
-	if err := b.registerCommands(ctx); err != nil {
-		return b.connectError(ctx, "register the commands", err)
-	}
-	b.log.Info("connected to Discord", "guilds", len(b.cfg.GuildIDs))
 	b.resumeDeferred(ctx)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		b.deliverLoop(gctx)
 		return nil
 	})
-	g.Go(func() error { return b.gateway(gctx, disconnected) })
-	return g.Wait()
-}
-
-// gateway reopens the gateway connection (a resume) whenever it drops, with
-// backoff, until ctx ends or Discord rejects the token.
-func (b *Bot) gateway(ctx context.Context, disconnected <-chan struct{}) error {
-	for {
-		select {
-		case <-ctx.Done():
+	g.Go(func() error {
+		var me *discordgo.User
+		err := b.retryStartup(gctx, "check the token (GET /users/@me)", func(ctx context.Context) error {
+			return b.call(ctx, func(opts ...discordgo.RequestOption) error {
+				var err error
+				me, err = b.s.User("@me", opts...)
+				return err
+			})
+		})
+		if err != nil || me == nil {
+			return err
+		}
+		if b.cfg.AppID == "" { // a bot user's id is its application's id
+			b.cfg.AppID = me.ID
+		}
+		g.Go(func() error { return b.registerLoop(gctx) })
+		return b.gw.Run(gctx)
+	})
+	err := g.Wait()
+	if ctx.Err() != nil && !errors.Is(err, ErrTokenRejected) {
+		var ce *gateway.CloseError
+		if !errors.As(err, &ce) {
 			return nil
-		case <-disconnected:
 		}
-		for attempt := 0; ; attempt++ {
-			if !sleep(ctx, min(time.Second<<min(attempt, 6), time.Minute)) {
-				return nil
-			}
-			err := b.open(ctx)
-			if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
-				b.log.Info("gateway connection restored")
-				break
-			}
-			if cerr := b.connectError(ctx, "reopen the gateway", err); cerr == nil || errors.Is(cerr, ErrTokenRejected) {
-				return cerr
-			}
-			b.log.Warn("reopen the gateway", "attempt", attempt+1, "err", b.redact(err.Error()))
+	}
+	return err
+}
+
+// GatewayState reports whether every gateway shard is connected and how
+// many times a shard reconnected, for readiness checks and metrics.
+func (b *Bot) GatewayState() (connected bool, reconnects int64) {
+	return b.gw.State()
+}
+
+// registerLoop registers the commands, retrying until it succeeds, ctx ends
+// or the token is rejected.
+func (b *Bot) registerLoop(ctx context.Context) error {
+	if err := b.retryStartup(ctx, "register the commands", b.registerCommands); err != nil || ctx.Err() != nil {
+		return err
+	}
+	b.log.Info("slash commands registered", "guilds", len(b.cfg.GuildIDs))
+	return nil
+}
+
+// retryStartup runs a Discord call until it succeeds (nil), ctx ends (nil)
+// or Discord answers 401 (ErrTokenRejected). Anything else — 5xx, 429,
+// network errors, and also other refusals an operator may fix meanwhile — is
+// logged and retried with the gateway's capped backoff.
+func (b *Bot) retryStartup(ctx context.Context, what string, do func(ctx context.Context) error) error {
+	for attempt := 0; ; attempt++ {
+		err := do(ctx)
+		if err == nil || ctx.Err() != nil {
+			return nil
+		}
+		var ce *callError
+		if errors.As(err, &ce) && ce.status == http.StatusUnauthorized {
+			return ErrTokenRejected
+		}
+		wait := b.cfg.Gateway.Backoff(attempt)
+		b.log.Warn("Discord did not answer; retrying", "what", what, "attempt", attempt+1,
+			"in", wait.Round(time.Millisecond), "err", b.redact(err.Error()))
+		if !sleep(ctx, wait) {
+			return nil
 		}
 	}
 }
 
-// connectError turns a failure while connecting into one clear line; a
-// failure because ctx ended is a normal stop (nil).
-func (b *Bot) connectError(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
-		return nil
+// gatewayBot calls GET /gateway/bot for the gateway client.
+func (b *Bot) gatewayBot(ctx context.Context) (*gateway.Info, error) {
+	var info *gateway.Info
+	err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		var err error
+		info, err = b.s.GatewayBot(opts...)
+		return err
+	})
+	var ce *callError
+	if errors.As(err, &ce) && ce.status == http.StatusUnauthorized {
+		return nil, ErrTokenRejected
 	}
-	var rest *discordgo.RESTError
-	if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
-		return ErrTokenRejected
+	if err != nil {
+		return nil, fmt.Errorf("bot: GET /gateway/bot: %s", b.redact(err.Error()))
 	}
-	if strings.Contains(err.Error(), "close 4004") { // the gateway's "Authentication failed"
-		return ErrTokenRejected
-	}
-	return fmt.Errorf("bot: %s: %s", what, b.redact(err.Error()))
+	return info, nil
 }
 
 // redact removes the token from a text, in case an error quotes it.

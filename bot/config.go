@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/newswatch/newswatch/bot/gateway"
 )
 
 // Config configures the bot. Zero values take the defaults of
@@ -28,6 +30,10 @@ type Config struct {
 	RequestTimeout    time.Duration // per REST request (default 15s)
 	DeferAfter        time.Duration // answer "thinking…" if a command takes longer (default 2s)
 	BatchSize         int           // alerts read per delivery pass (default 500)
+
+	Shards   int            // gateway shards; 0: as many as Discord recommends (GET /gateway/bot)
+	ShardIDs []int          // the shards this process runs; empty: all (needs Shards > 0)
+	Gateway  gateway.Timing // reconnect backoff and gateway waits; zero: Discord's (tests shorten them)
 }
 
 func (c Config) withDefaults() Config {
@@ -87,6 +93,9 @@ func (c Config) Validate() error {
 		return errors.New("bot: the request timeout must be at least 1s")
 	case c.BatchSize < 1:
 		return errors.New("bot: the batch size must be at least 1")
+	}
+	if err := gateway.CheckShards(c.Shards, c.ShardIDs); err != nil {
+		return fmt.Errorf("bot: %w", err)
 	}
 	for _, g := range c.GuildIDs {
 		if g == "" || strings.Trim(g, "0123456789") != "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/newswatch/newswatch"
 	"github.com/newswatch/newswatch/bot"
 	"github.com/newswatch/newswatch/bot/discordtest"
+	"github.com/newswatch/newswatch/bot/gateway"
 	"github.com/newswatch/newswatch/store"
 	"github.com/newswatch/newswatch/watch"
 )
@@ -94,10 +95,12 @@ func newEnv(t testing.TB, tweak ...func(*env)) *env {
 	}
 	fake := discordtest.New(marker)
 	declareGuilds(fake)
+	fake.SetIdentifyWindow(fastGateway.IdentifyInterval - 10*time.Millisecond)
 	e := &env{t: t, ctx: ctx, db: db, fake: fake, logs: &syncBuffer{}}
 	e.cfg = bot.Config{
 		Token: marker, AppID: fake.AppID, GuildIDs: []string{guildA, guildB}, APIBase: fake.URL,
 		DeliveryInterval: 50 * time.Millisecond, MessagesPerSecond: 1000,
+		Gateway: fastGateway,
 	}
 	e.deps = bot.Deps{
 		Store: db,
@@ -307,3 +310,11 @@ func (e *env) waitNoPending(timeout time.Duration) bool {
 }
 
 var errTimeout = errors.New("timeout")
+
+// fastGateway shortens the gateway's waits (Discord's are seconds) so that
+// reconnect tests run fast; fakes get a matching identify window.
+var fastGateway = gateway.Timing{
+	MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+	InvalidSessionMin: 10 * time.Millisecond, InvalidSessionMax: 50 * time.Millisecond,
+	IdentifyInterval: 60 * time.Millisecond, HandshakeTimeout: 3 * time.Second,
+}

@@ -98,7 +98,9 @@ func TestRunStopsWhileGatewayIsSilent(t *testing.T) {
 	e.start()
 	e.fake.SetGatewaySilent(true)
 	e.fake.DropGateway()
-	time.Sleep(4 * time.Second) // the bot reconnects after about 2s and waits for HELLO
+	if !e.fake.WaitHeld(discordtest.StageHello, 1, wait) { // the bot reconnected and waits for HELLO
+		t.Fatal("the bot did not reconnect")
+	}
 	start := time.Now()
 	e.stop()
 	if d := time.Since(start); d > 3*time.Second {

@@ -111,10 +111,11 @@ func New(token string) *Fake {
 		nextID:      200000000000000000,
 	}
 	f.changed = sync.NewCond(&f.mu)
-	f.gw.sessions = map[string]*gwSession{}
+	f.gw.init()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v9/", f.serveREST)
 	mux.HandleFunc("/gw/", f.serveGateway)
+	mux.HandleFunc("/resume-gw/", f.serveGateway)
 	f.srv = httptest.NewServer(mux)
 	f.URL = f.srv.URL
 	return f

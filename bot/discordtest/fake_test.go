@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,27 +103,29 @@ func TestLimitsChecked(t *testing.T) {
 func TestGatewayHandshake(t *testing.T) {
 	f := discordtest.New("tok")
 	defer f.Close()
-	dial := func() *websocket.Conn {
-		c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(f.URL, "http")+"/gw/?v=9&encoding=json", nil)
+	dial := func(url string) *websocket.Conn {
+		c, _, err := websocket.DefaultDialer.Dial(url+"/?v=10&encoding=json", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
+	gwURL := "ws" + strings.TrimPrefix(f.URL, "http") + "/gw"
 	read := func(c *websocket.Conn) (op int, typ string, d map[string]any) {
 		t.Helper()
 		var p struct {
-			Op int            `json:"op"`
-			T  string         `json:"t"`
-			D  map[string]any `json:"d"`
+			Op int             `json:"op"`
+			T  string          `json:"t"`
+			D  json.RawMessage `json:"d"`
 		}
 		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 		if err := c.ReadJSON(&p); err != nil {
 			t.Fatal(err)
 		}
-		return p.Op, p.T, p.D
+		_ = json.Unmarshal(p.D, &d) // null, true and false leave d nil
+		return p.Op, p.T, d
 	}
-	c := dial()
+	c := dial(gwURL)
 	defer c.Close()
 	if op, _, d := read(c); op != 10 || d["heartbeat_interval"] == nil {
 		t.Fatalf("first frame op %d %v, want HELLO", op, d)
@@ -131,28 +134,127 @@ func TestGatewayHandshake(t *testing.T) {
 	if op, _, _ := read(c); op != 11 {
 		t.Errorf("heartbeat answered with op %d, want 11", op)
 	}
-	_ = c.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot tok"}})
+	_ = c.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot tok", "intents": 1,
+		"properties": map[string]string{"os": "linux", "browser": "x", "device": "x"}}})
 	op, typ, d := read(c)
 	if op != 0 || typ != "READY" || d["session_id"] == nil || d["resume_gateway_url"] == nil || d["application"] == nil {
 		t.Fatalf("identify answered %d %s %v", op, typ, d)
 	}
-	sid := d["session_id"]
+	sid, resumeURL := d["session_id"], d["resume_gateway_url"].(string)
+	if resumeURL == gwURL {
+		t.Errorf("resume_gateway_url %q is the gateway URL; Discord hands out another", resumeURL)
+	}
+	resume := map[string]any{"op": 6, "d": map[string]any{"token": "Bot tok", "session_id": sid, "seq": 1}}
 	f.DropGateway()
-	c2 := dial()
+	c2 := dial(resumeURL)
 	defer c2.Close()
 	read(c2)
-	_ = c2.WriteJSON(map[string]any{"op": 6, "d": map[string]any{"token": "Bot tok", "session_id": sid, "seq": 1}})
+	_ = c2.WriteJSON(resume)
 	if _, typ, _ := read(c2); typ != "RESUMED" {
 		t.Errorf("resume answered %s", typ)
 	}
-	c3 := dial()
+	// A resume on the first URL is refused with op 9 false, and the session
+	// is gone.
+	f.DropGateway()
+	wrong := dial(gwURL)
+	defer wrong.Close()
+	read(wrong)
+	_ = wrong.WriteJSON(resume)
+	if op, _, _ := read(wrong); op != 9 {
+		t.Errorf("resume on the first URL answered op %d, want 9", op)
+	}
+	if n := f.GatewayCounts().WrongURLResumes; n != 1 {
+		t.Errorf("WrongURLResumes %d, want 1", n)
+	}
+	c3 := dial(gwURL)
 	defer c3.Close()
 	read(c3)
-	_ = c3.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot wrong"}})
+	_ = c3.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot wrong", "intents": 1, "properties": map[string]string{}}})
 	_ = c3.SetReadDeadline(time.Now().Add(5 * time.Second))
 	_, _, err := c3.ReadMessage()
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != 4004 {
 		t.Errorf("wrong token: %v, want close 4004", err)
+	}
+}
+
+// TestGatewayRules: the fake gateway refuses what Discord refuses, with
+// Discord's close codes, and routes guild events to their shard.
+func TestGatewayRules(t *testing.T) {
+	f := discordtest.New("tok")
+	defer f.Close()
+	base := "ws" + strings.TrimPrefix(f.URL, "http") + "/gw"
+	props := map[string]string{"os": "linux", "browser": "x", "device": "x"}
+	identify := func(v string, d map[string]any) (op int, typ string, code int) {
+		t.Helper()
+		c, _, err := websocket.DefaultDialer.Dial(base+"/?v="+v+"&encoding=json", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var p struct {
+			Op int    `json:"op"`
+			T  string `json:"t"`
+		}
+		if err := c.ReadJSON(&p); err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				return 0, "", ce.Code
+			}
+			t.Fatal(err)
+		}
+		_ = c.WriteJSON(map[string]any{"op": 2, "d": d})
+		if err := c.ReadJSON(&p); err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				return 0, "", ce.Code
+			}
+			t.Fatal(err)
+		}
+		return p.Op, p.T, 0
+	}
+	id := func(shard []int, intents any) map[string]any {
+		m := map[string]any{"token": "tok", "properties": props, "intents": intents}
+		if shard != nil {
+			m["shard"] = shard
+		}
+		return m
+	}
+	f.SetShards(2, 2)
+	tests := []struct {
+		name string
+		v    string
+		d    map[string]any
+		code int
+	}{
+		{"API version 8", "8", id([]int{0, 2}, 1), 4012},
+		{"no intents", "10", id([]int{0, 2}, nil), 4013},
+		{"shard id not below n", "10", id([]int{2, 2}, 1), 4010},
+		{"fewer shards than required", "10", id([]int{0, 1}, 1), 4011},
+		{"no shard field is [0, 1]", "10", id(nil, 1), 4011},
+		{"wrong token", "10", map[string]any{"token": "nope", "properties": props, "intents": 1}, 4004},
+		{"shard 0 of 2", "10", id([]int{0, 2}, 1), 0},
+	}
+	for _, tt := range tests {
+		if _, typ, code := identify(tt.v, tt.d); code != tt.code || (code == 0 && typ != "READY") {
+			t.Errorf("%s: close %d (%s), want %d", tt.name, code, typ, tt.code)
+		}
+	}
+	// The budget: none remaining is a reset token (4004); a second
+	// IDENTIFY of one bucket within the window is counted.
+	f.SetSessionStartLimit(1000, 1, time.Hour, 1)
+	if _, typ, code := identify("10", id([]int{1, 2}, 1)); code != 0 || typ != "READY" {
+		t.Errorf("last IDENTIFY of the budget: close %d (%s)", code, typ)
+	}
+	if _, _, code := identify("10", id([]int{1, 2}, 1)); code != 4004 {
+		t.Errorf("IDENTIFY over budget: close %d, want 4004", code)
+	}
+	c := f.GatewayCounts()
+	if c.OverBudget != 1 || c.BucketViolations != 1 {
+		t.Errorf("over budget %d, bucket violations %d; want 1 and 1", c.OverBudget, c.BucketViolations)
+	}
+	if got := discordtest.ShardOf(strconv.FormatUint(5<<22, 10), 4); got != 1 {
+		t.Errorf("ShardOf(5<<22, 4) = %d, want 1", got)
 	}
 }

@@ -82,8 +82,7 @@ func (f *Fake) route(r *http.Request, path string, body []byte, created **Messag
 	}
 	switch {
 	case r.Method == http.MethodGet && path == "/gateway/bot":
-		return restReply{status: 200, body: map[string]any{"url": f.wsURL(), "shards": 1,
-			"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}}
+		return f.gatewayBot()
 	case r.Method == http.MethodGet && path == "/users/@me":
 		return restReply{status: 200, body: f.botUser()}
 	case r.Method == http.MethodPut && len(parts) == 3 && parts[0] == "applications" && parts[2] == "commands":

@@ -82,6 +82,8 @@ type DiscordConfig struct {
 	MaxWatchesPerGuild int      `toml:"max_watches_per_guild"`
 	MaxRoutesPerGuild  int      `toml:"max_routes_per_guild"`
 	SummaryAfter       int      `toml:"summary_after"`
+	Shards             int      `toml:"shards"`    // 0: as many as Discord recommends
+	ShardIDs           []int    `toml:"shard_ids"` // the shards this process runs; empty: all
 }
 
 // DefaultConfig returns the configuration used when no file is given.
@@ -206,6 +208,9 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("discord.guild_ids[%d] must be a Discord id (digits), got %q", i, g)
 		}
 	}
+	if err := checkShards(c.Discord.Shards, c.Discord.ShardIDs); err != nil {
+		return err
+	}
 	if c.Token != "" && c.Discord.ApplicationID == "" {
 		return errors.New("discord.application_id is required when DISCORD_TOKEN is set")
 	}
@@ -294,5 +299,26 @@ func (z *Size) UnmarshalText(b []byte) error {
 		return fmt.Errorf("invalid size %q (use e.g. 15MiB)", string(b))
 	}
 	*z = Size(n * mult)
+	return nil
+}
+
+// checkShards validates [discord] shards and shard_ids.
+func checkShards(n int, ids []int) error {
+	if n < 0 {
+		return errors.New("discord.shards must not be negative (0: as many as Discord recommends)")
+	}
+	if len(ids) > 0 && n == 0 {
+		return errors.New("discord.shard_ids needs a fixed discord.shards (the total over every process)")
+	}
+	seen := map[int]bool{}
+	for i, id := range ids {
+		if id < 0 || id >= n {
+			return fmt.Errorf("discord.shard_ids[%d] = %d must be between 0 and discord.shards-1 (%d)", i, id, n-1)
+		}
+		if seen[id] {
+			return fmt.Errorf("discord.shard_ids lists shard %d twice", id)
+		}
+		seen[id] = true
+	}
 	return nil
 }

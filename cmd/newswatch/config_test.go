@@ -87,6 +87,10 @@ func TestParseConfigErrorsNameTheKey(t *testing.T) {
 		{"unset variable", "[storage]\npath = \"${NOPE}/x\"\n", "NOPE"},
 		{"wrong type", "[feeds]\nconcurrency = \"eight\"\n", "concurrency"},
 		{"listen", "[http]\nlisten = \"everywhere\"\n", "http.listen"},
+		{"negative shards", "[discord]\nshards = -1\n", "discord.shards"},
+		{"shard ids without shards", "[discord]\nshard_ids = [0]\n", "discord.shard_ids"},
+		{"shard id out of range", "[discord]\nshards = 2\nshard_ids = [2]\n", "discord.shard_ids[0]"},
+		{"shard id twice", "[discord]\nshards = 4\nshard_ids = [1, 1]\n", "twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

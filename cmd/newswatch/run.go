@@ -186,6 +186,7 @@ func (a *app) newBot(fetcher *feeds.Fetcher, poller *feeds.Poller, rq *rescanQue
 		Token: a.cfg.Token, AppID: d.ApplicationID, GuildIDs: d.GuildIDs, AdminRoleID: d.AdminRoleID,
 		APIBase: d.APIBase, MaxFeedsPerGuild: d.MaxFeedsPerGuild, MaxWatchesPerGuild: d.MaxWatchesPerGuild,
 		MaxRoutesPerGuild: d.MaxRoutesPerGuild, SummaryAfter: d.SummaryAfter,
+		Shards: d.Shards, ShardIDs: d.ShardIDs,
 	}
 	deps := bot.Deps{
 		Store:           a.db,
