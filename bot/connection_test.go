@@ -40,7 +40,14 @@ func TestShards(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, func(e *env) { e.cfg.Shards, e.cfg.ShardIDs = tt.shards, tt.ids })
+			// Identifies of one bucket 300 ms apart, checked against a 150 ms
+			// window: the fake sees them after the network and the scheduler,
+			// and a busy machine can delay one more than the other.
+			e := newEnv(t, func(e *env) {
+				e.cfg.Shards, e.cfg.ShardIDs = tt.shards, tt.ids
+				e.cfg.Gateway.IdentifyInterval = 300 * time.Millisecond
+			})
+			e.fake.SetIdentifyWindow(150 * time.Millisecond)
 			e.fake.SetShards(tt.recommended, 0)
 			e.fake.SetSessionStartLimit(1000, 1000, time.Hour, 2)
 			e.start()

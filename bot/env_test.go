@@ -95,7 +95,7 @@ func newEnv(t testing.TB, tweak ...func(*env)) *env {
 	}
 	fake := discordtest.New(marker)
 	declareGuilds(fake)
-	fake.SetIdentifyWindow(fastGateway.IdentifyInterval - 10*time.Millisecond)
+	fake.SetIdentifyWindow(fastGateway.IdentifyInterval / 2)
 	e := &env{t: t, ctx: ctx, db: db, fake: fake, logs: &syncBuffer{}}
 	e.cfg = bot.Config{
 		Token: marker, AppID: fake.AppID, GuildIDs: []string{guildA, guildB}, APIBase: fake.URL,
