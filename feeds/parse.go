@@ -17,10 +17,11 @@ import (
 
 // Document is a parsed feed.
 type Document struct {
-	Title string
-	Link  string
-	TTL   time.Duration // RSS <ttl>; 0 when absent
-	Items []newswatch.Item
+	Title    string
+	Link     string
+	TTL      time.Duration // RSS <ttl>; 0 when absent
+	Items    []newswatch.Item
+	Warnings []string // recoveries made while parsing, recorded in the feed's health as warnings
 }
 
 // NotFeedError says a document could not be read as a feed.
@@ -68,7 +69,8 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	// Servers label feeds text/html often enough that the body decides;
 	// the header only words the error.
 	mt, _, _ := mime.ParseMediaType(contentType)
-	body = stripControl(toUTF8(body, contentType))
+	body, note := decodeText(body, contentType)
+	body = stripControl(body)
 	if isJSON(body) {
 		body = dropNullItems(body)
 	}
@@ -88,6 +90,9 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	}
 	base, _ := url.Parse(baseURL)
 	doc = &Document{Title: truncate(plainLine(f.Title), maxFieldLen)}
+	if note != "" {
+		doc.Warnings = append(doc.Warnings, note)
+	}
 	doc.Link = resolveURL(base, f.Link)
 	if site, err := url.Parse(doc.Link); err == nil && doc.Link != "" {
 		base = site // relative item links are relative to the site

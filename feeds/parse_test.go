@@ -153,8 +153,9 @@ func TestParseControlCharacters(t *testing.T) {
 		t.Errorf("Title = %q, want %q", got.Title, "CtrlFeed")
 	}
 	it := got.Items[0]
-	if it.Title != "Bad title here" {
-		t.Errorf("item Title = %q, want %q", it.Title, "Bad title here")
+	// U+0085 is windows-1252's ellipsis.
+	if it.Title != "Bad title here…" {
+		t.Errorf("item Title = %q, want %q", it.Title, "Bad title here…")
 	}
 	if it.Text != "Body[31m text end" {
 		t.Errorf("item Text = %q, want %q", it.Text, "Body[31m text end")

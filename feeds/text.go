@@ -199,6 +199,15 @@ func tidy(s string, multiline bool) string {
 		} else {
 			var r rune
 			r, n = utf8.DecodeRuneInString(s[i:])
+			if c := c1Char(r); c != 0 {
+				// A C1 control from a character reference (&#146;)
+				// means its windows-1252 character, as in stripControl.
+				out = appendSep(out, space, newlines)
+				space, newlines = false, 0
+				out = utf8.AppendRune(out, c)
+				i += n
+				continue
+			}
 			switch {
 			case isControl(r) || r == '\u200b' || r == '\ufeff':
 				i += n
@@ -209,16 +218,7 @@ func tidy(s string, multiline bool) string {
 				continue
 			}
 		}
-		if len(out) > 0 {
-			switch {
-			case newlines >= 2:
-				out = append(out, '\n', '\n')
-			case newlines == 1:
-				out = append(out, '\n')
-			case space:
-				out = append(out, ' ')
-			}
-		}
+		out = appendSep(out, space, newlines)
 		space, newlines = false, 0
 		out = append(out, s[i:i+n]...)
 		i += n
@@ -227,6 +227,23 @@ func tidy(s string, multiline bool) string {
 		out = []byte(strings.ToValidUTF8(string(out), "\uFFFD"))
 	}
 	return truncate(string(out), MaxTextLen)
+}
+
+// appendSep appends the separator tidy owes before the next character:
+// a blank line, a line break or a space, and nothing at the start.
+func appendSep(out []byte, space bool, newlines int) []byte {
+	if len(out) == 0 {
+		return out
+	}
+	switch {
+	case newlines >= 2:
+		return append(out, '\n', '\n')
+	case newlines == 1:
+		return append(out, '\n')
+	case space:
+		return append(out, ' ')
+	}
+	return out
 }
 
 // truncate cuts s to at most n bytes at a rune boundary.

@@ -26,7 +26,7 @@ func TestHTMLToText(t *testing.T) {
 		{"mailto dropped", `<a href="mailto:a@b.c">mail</a>`, "mail"},
 		{"img alt", `<img src="x.png" alt="Map of Sloviansk">caption`, "Map of Sloviansk caption"},
 		{"blank lines collapse", "<p>a</p><p></p><p></p><p>b</p>", "a\n\nb"},
-		{"control chars", "a\x01b\x7fc\u0085d\u200be", "abcde"},
+		{"control chars", "a\x01b\x7fc\u0085d\u200be", "abc…de"},
 		{"crlf", "line one\r\nline two", "line one\nline two"},
 		{"unclosed tags", "<p>open <b>bold <i>both", "open bold both"},
 		{"comment", "a<!-- hidden -->b", "ab"},
