@@ -31,70 +31,224 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 	if !strings.ContainsAny(s, "<&") {
 		return tidy(s, true), ""
 	}
+	s = fixBang(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0 // depth inside elements whose content is dropped
+	c := closers{src: s}
+	var open []string // names of the open elements, outermost first
+	skipAt := -1      // index in open of the dropped element being skipped
+	offset := 0       // of the next token in s
 	var href string
 	var linkStart int
 	for {
 		tt := z.Next()
+		offset += len(z.Raw())
 		switch tt {
 		case html.ErrorToken:
 			return tidy(b.String(), true), img
 		case html.TextToken:
-			if skip == 0 {
+			if skipAt < 0 {
 				b.Write(z.Text())
 			}
+			continue
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			if tt == html.SelfClosingTagToken {
-				// <script .../> is an empty element in the XHTML feeds
-				// carry; the tokenizer would read on as raw text.
+		default:
+			continue
+		}
+		if tt == html.SelfClosingTagToken {
+			// <script .../> is an empty element in the XHTML feeds
+			// carry; the tokenizer would read on as raw text.
+			z.NextIsNotRawText()
+		}
+		name, hasAttr := z.TagName()
+		a := atom.Lookup(name)
+		switch {
+		case tt == html.EndTagToken:
+			if i := lastIndex(open, string(name)); i >= 0 {
+				open = open[:i]
+				if i <= skipAt {
+					skipAt = -1
+				}
+			}
+		case tt == html.StartTagToken && dropped(a):
+			closed := c.closedAfter(string(name), offset)
+			if !closed && rawText(a) {
+				// Unclosed, the tokenizer would read the rest as its text.
 				z.NextIsNotRawText()
 			}
-			name, hasAttr := z.TagName()
-			a := atom.Lookup(name)
-			if dropped(a) {
-				if tt == html.StartTagToken {
-					skip++
-				} else if tt == html.EndTagToken && skip > 0 {
-					skip--
-				}
-				continue
+			if skipAt < 0 && (closed || c.anyClosedAfter(open, offset)) {
+				// Skipped to its end tag or, unclosed, to the end
+				// of the nearest ancestor that ends; with none, its
+				// end cannot be known, so only its tag goes.
+				skipAt = len(open)
 			}
-			if skip > 0 {
-				continue
+			open = pushOpen(open, string(name))
+			continue
+		case tt == html.StartTagToken && !void(a):
+			open = pushOpen(open, string(name))
+		}
+		if skipAt >= 0 || dropped(a) {
+			continue
+		}
+		switch {
+		case a == atom.A && tt == html.StartTagToken:
+			href, linkStart = "", b.Len()
+			if hasAttr {
+				href = linkTarget(z, base)
 			}
-			switch {
-			case a == atom.A && tt == html.StartTagToken:
-				href, linkStart = "", b.Len()
-				if hasAttr {
-					href = linkTarget(z, base)
-				}
-			case a == atom.A && tt == html.EndTagToken:
-				if href != "" && !strings.Contains(b.String()[linkStart:], href) {
-					b.WriteString(" (" + href + ")")
-				}
-				href = ""
-			case a == atom.Br:
-				b.WriteByte('\n')
-			case a == atom.Img && hasAttr:
-				src, alt := imgAttrs(z)
-				if img == "" {
-					img = resolveURL(base, src)
-				}
-				if strings.TrimSpace(alt) != "" {
-					b.WriteString(" " + alt + " ")
-				}
-			case block(a):
-				b.WriteString("\n\n")
-			case (a == atom.Li || a == atom.Tr || a == atom.Dt || a == atom.Dd) && tt != html.EndTagToken:
-				b.WriteByte('\n')
-			case a == atom.Td || a == atom.Th:
-				b.WriteByte(' ')
+		case a == atom.A && tt == html.EndTagToken:
+			if href != "" && !strings.Contains(b.String()[linkStart:], href) {
+				b.WriteString(" (" + href + ")")
 			}
+			href = ""
+		case a == atom.Br:
+			b.WriteByte('\n')
+		case a == atom.Img && hasAttr:
+			src, alt := imgAttrs(z)
+			if img == "" {
+				img = resolveURL(base, src)
+			}
+			if strings.TrimSpace(alt) != "" {
+				b.WriteString(" " + alt + " ")
+			}
+		case block(a):
+			b.WriteString("\n\n")
+		case (a == atom.Li || a == atom.Tr || a == atom.Dt || a == atom.Dd) && tt != html.EndTagToken:
+			b.WriteByte('\n')
+		case a == atom.Td || a == atom.Th:
+			b.WriteByte(' ')
 		}
 	}
+}
+
+// maxOpen bounds the element stack htmlToText keeps; deeper elements are
+// not tracked (their end tags then close nothing).
+const maxOpen = 1024
+
+func pushOpen(open []string, name string) []string {
+	if len(open) >= maxOpen {
+		return open
+	}
+	return append(open, name)
+}
+
+func lastIndex(open []string, name string) int {
+	for i := len(open) - 1; i >= 0; i-- {
+		if open[i] == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// closers answers whether an element's end tag appears after an offset of
+// the source, looking each name up once.
+type closers struct {
+	src   string
+	lower string
+	last  map[string]int
+}
+
+func (c *closers) closedAfter(name string, offset int) bool {
+	if c.last == nil {
+		c.lower = strings.ToLower(c.src)
+		c.last = map[string]int{}
+	}
+	i, ok := c.last[name]
+	if !ok {
+		i = strings.LastIndex(c.lower, "</"+name)
+		c.last[name] = i
+	}
+	return i >= offset
+}
+
+func (c *closers) anyClosedAfter(open []string, offset int) bool {
+	for i := len(open) - 1; i >= 0; i-- {
+		if c.closedAfter(open[i], offset) {
+			return true
+		}
+	}
+	return false
+}
+
+// fixBang makes every "<!" that does not start a comment, a doctype or a
+// CDATA section text, as a browser shows it: the HTML tokenizer would
+// read it as a bogus comment and drop it with everything up to the next
+// ">" (or to the end). A CDATA section (a feed's escaped HTML that still
+// holds one) becomes its escaped content.
+func fixBang(s string) string {
+	if !strings.Contains(s, "<!") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for {
+		i := strings.Index(s, "<!")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		rest := s[i:]
+		switch {
+		case strings.HasPrefix(rest, "<!--") && strings.Contains(rest[4:], "-->"):
+			j := strings.Index(rest[4:], "-->") + 7
+			b.WriteString(rest[:j])
+			s = rest[j:]
+		case strings.HasPrefix(rest, "<![CDATA["):
+			body := rest[9:]
+			j := strings.Index(body, "]]>")
+			if j < 0 {
+				j = len(body)
+				s = ""
+			} else {
+				s = body[j+3:]
+			}
+			b.WriteString(html.EscapeString(body[:j]))
+		case isDoctype(rest):
+			j := strings.IndexByte(rest, '>') + 1
+			b.WriteString(rest[:j])
+			s = rest[j:]
+		default:
+			b.WriteString("&lt;!")
+			s = rest[2:]
+		}
+	}
+}
+
+// isDoctype says whether s starts with a whole "<!DOCTYPE name ...>"
+// declaration: closed by ">" before any other "<".
+func isDoctype(s string) bool {
+	if len(s) < 10 || !strings.EqualFold(s[2:9], "doctype") {
+		return false
+	}
+	j := strings.IndexByte(s, '>')
+	return j > 0 && !strings.Contains(s[2:j], "<") && strings.TrimSpace(s[9:j]) != "" &&
+		isLetter(strings.TrimSpace(s[9:j])[0])
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// rawText says whether the HTML tokenizer reads the element's content as
+// raw text up to its end tag.
+func rawText(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Iframe, atom.Noscript, atom.Noembed,
+		atom.Noframes, atom.Xmp, atom.Textarea, atom.Title, atom.Plaintext:
+		return true
+	}
+	return false
+}
+
+// void says whether an element never has content or an end tag.
+func void(a atom.Atom) bool {
+	switch a {
+	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img,
+		atom.Input, atom.Link, atom.Meta, atom.Param, atom.Source, atom.Track, atom.Wbr:
+		return true
+	}
+	return false
 }
 
 func dropped(a atom.Atom) bool {

@@ -30,7 +30,21 @@ func TestHTMLToText(t *testing.T) {
 		{"crlf", "line one\r\nline two", "line one\nline two"},
 		{"unclosed tags", "<p>open <b>bold <i>both", "open bold both"},
 		{"comment", "a<!-- hidden -->b", "ab"},
-		{"cdata-like", "<![CDATA[x]]>y", "y"},
+		// A CDATA section left in escaped HTML is the publisher's text.
+		{"cdata in html", "<![CDATA[x <b>]]>y", "x <b>y"},
+		{"unclosed cdata", "a <![CDATA[x", "a x"},
+		{"bang not a doctype", "&lt;!DOCTYPE ~", "<!DOCTYPE ~"},
+		{"bang text", "<!Breaking> news in Kyiv", "<!Breaking> news in Kyiv"},
+		{"real doctype", "<!DOCTYPE html><p>Kyiv</p>", "Kyiv"},
+		{"real comment", "a<!-- note -->b", "ab"},
+		{"unclosed comment", "a <!-- b", "a <!-- b"},
+		{"unclosed object at top", `safe<object classid="x"> <b>description</b>`, "safe description"},
+		{"unclosed button at top", `<button>Share</button><p>Kyiv <button>Like <p>Kramatorsk news`, "Kyiv Like\n\nKramatorsk news"},
+		{"unclosed object skips to its parent's end", `<div>Intro<object><param name=a>fallback</div><p>Sloviansk</p>`, "Intro\n\nSloviansk"},
+		{"closed object", `<p>A<object><embed src=x>alt text</object>B</p>`, "AB"},
+		{"object closed past its parent", `<div>x<object>y</div><p>Sloviansk</p></object>z`, "x\n\nSloviansk\n\nz"},
+		{"unclosed script at top", `<p>Kyiv</p><script>var a`, "Kyiv\n\nvar a"},
+		{"unclosed script skips to its parent's end", `<div>Kyiv<script>var a</div><p>Lviv</p>`, "Kyiv\n\nLviv"},
 		// XHTML-serialised content closes empty elements with "/>"; the
 		// tokenizer would still read everything after <script/> as the
 		// script's raw text, up to a </script> that may never come.
