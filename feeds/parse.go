@@ -77,7 +77,8 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	fp := gofeed.NewParser()
 	// The image fallback is taken from the HTML while converting it to
 	// text; gofeed's own would parse every item's HTML a second time.
-	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	rt := &rssTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
+	fp.RSSTranslator = rt
 	f, err := fp.Parse(bytes.NewReader(body))
 	if err != nil {
 		if mt == "text/html" {
@@ -89,7 +90,8 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 		return nil, &NotFeedError{Reason: err.Error()}
 	}
 	base, _ := url.Parse(baseURL)
-	doc = &Document{Title: truncate(plainLine(f.Title), maxFieldLen)}
+	hints := itemHints(f, body, rt)
+	doc = &Document{Title: truncate(lineAs(f.Title, hints.feedTitle), maxFieldLen)}
 	if note != "" {
 		doc.Warnings = append(doc.Warnings, note)
 	}
@@ -101,32 +103,42 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 		doc.TTL = rssTTL(body)
 	}
 	doc.Items = make([]newswatch.Item, 0, len(f.Items))
-	for _, it := range f.Items {
+	for i, it := range f.Items {
 		if it == nil {
 			continue
 		}
-		doc.Items = append(doc.Items, convertItem(it, base, now))
+		doc.Items = append(doc.Items, convertItem(it, hints.item(i), base, now))
 	}
 	uniqueKeys(doc.Items)
 	return doc, nil
 }
 
-func convertItem(it *gofeed.Item, base *url.URL, now time.Time) newswatch.Item {
+func convertItem(it *gofeed.Item, h itemHint, base *url.URL, now time.Time) newswatch.Item {
 	out := newswatch.Item{
 		GUID:      truncate(strings.TrimSpace(it.GUID), maxFieldLen),
-		Title:     truncate(plainLine(it.Title), maxFieldLen),
 		FetchedAt: now,
 	}
+	title, titleKind := it.Title, h.title
+	if strings.TrimSpace(title) == "" {
+		title, titleKind = extTitle(it)
+	}
+	out.Title = truncate(lineAs(title, titleKind), maxFieldLen)
 	link := it.Link
 	if link == "" && len(it.Links) > 0 {
 		link = it.Links[0]
 	}
 	out.Link = truncate(resolveURL(base, link), maxFieldLen)
-	body := it.Content
-	if strings.TrimSpace(body) == "" {
-		body = it.Description
+	if out.Link == "" {
+		out.Link = truncate(guidLink(it.GUID, h.notPermalink, base), maxFieldLen)
 	}
-	text, img := htmlToText(body, base)
+	body, kind := it.Content, h.content
+	if strings.TrimSpace(body) == "" {
+		body, kind = it.Description, h.summary
+	}
+	if strings.TrimSpace(body) == "" {
+		body, kind = extBody(it)
+	}
+	text, img := toText(body, kind, base)
 	out.Text = text
 	out.Author = truncate(authors(it), maxFieldLen)
 	out.Categories = categories(it.Categories)
@@ -140,6 +152,51 @@ func convertItem(it *gofeed.Item, base *url.URL, now time.Time) newswatch.Item {
 		out.Published = out.Updated
 	}
 	return out
+}
+
+// itemHint is what convertItem needs to know of an item beyond gofeed's:
+// how to read its title and bodies, and whether its GUID is not a link.
+type itemHint struct {
+	title, summary, content textKind
+	notPermalink            bool
+}
+
+type docHints struct {
+	feedTitle textKind
+	items     []itemHint
+}
+
+func (h docHints) item(i int) itemHint {
+	if i < len(h.items) {
+		return h.items[i]
+	}
+	return itemHint{title: kindGuess, summary: kindHTML, content: kindHTML}
+}
+
+// itemHints gathers the hints of every item: Atom's declared text kinds
+// (from a second reading of the document, used only when it finds as many
+// entries as gofeed did) and RSS's isPermaLink marks.
+func itemHints(f *gofeed.Feed, body []byte, rt *rssTranslator) docHints {
+	var h docHints
+	switch f.FeedType {
+	case "atom":
+		k, ok := atomKindsOf(body)
+		if !ok || len(k.entries) != len(f.Items) {
+			return h
+		}
+		h.feedTitle = k.feedTitle
+		for _, e := range k.entries {
+			h.items = append(h.items, itemHint{title: e.title, summary: e.summary, content: e.content})
+		}
+	case "rss":
+		if len(rt.notPermalink) != len(f.Items) {
+			return h
+		}
+		for _, np := range rt.notPermalink {
+			h.items = append(h.items, itemHint{title: kindGuess, summary: kindHTML, content: kindHTML, notPermalink: np})
+		}
+	}
+	return h
 }
 
 // sanitizeDate applies the date rules documented on Parse.
