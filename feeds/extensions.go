@@ -20,8 +20,8 @@ const (
 	// else text with its character references decoded (RSS titles,
 	// untyped Atom text, media:description).
 	kindGuess textKind = iota
-	kindText          // literal text (Atom type="text")
-	kindHTML          // HTML (RSS description, Atom type="html")
+	kindText           // literal text (Atom type="text")
+	kindHTML           // HTML (RSS description, Atom type="html")
 )
 
 // toText converts s, read as kind, to plain text and the first image of
