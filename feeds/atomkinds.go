@@ -65,7 +65,8 @@ func atomKindsOf(body []byte) (k atomKinds, ok bool) {
 }
 
 // declaredKind reads an Atom text construct's type: "text" (Atom 1.0) or
-// "text/plain" (0.3) is literal text; an absent type is guessed (the
+// "text/plain" (0.3) is literal text; Atom 0.3's mode="base64" is base64
+// (gofeed decodes it only for some types); an absent type is guessed (the
 // default is text, but many feeds put escaped HTML there untyped); any
 // other type is read as HTML, as before.
 func declaredKind(attrs []xml.Attr) textKind {
@@ -79,6 +80,8 @@ func declaredKind(attrs []xml.Attr) textKind {
 		}
 	}
 	switch {
+	case mode == "base64":
+		return kindBase64
 	case typ == "" && mode == "":
 		return kindGuess
 	case typ == "text" || typ == "text/plain":

@@ -1,9 +1,11 @@
 package feeds
 
 import (
+	"encoding/base64"
 	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
@@ -19,14 +21,22 @@ const (
 	// kindGuess: HTML when it holds a tag of a known HTML element,
 	// else text with its character references decoded (RSS titles,
 	// untyped Atom text, media:description).
-	kindGuess textKind = iota
-	kindText           // literal text (Atom type="text")
-	kindHTML           // HTML (RSS description, Atom type="html")
+	kindGuess  textKind = iota
+	kindText            // literal text (Atom type="text")
+	kindHTML            // HTML (RSS description, Atom type="html")
+	kindBase64          // base64 of text or HTML (Atom 0.3 mode="base64")
 )
 
 // toText converts s, read as kind, to plain text and the first image of
 // its HTML.
 func toText(s string, kind textKind, base *url.URL) (text, img string) {
+	if kind == kindBase64 {
+		kind = kindGuess
+		compact := strings.Join(strings.Fields(s), "")
+		if b, err := base64.StdEncoding.DecodeString(compact); err == nil && utf8.Valid(b) {
+			s = string(b)
+		}
+	}
 	switch {
 	case kind == kindText:
 		return tidy(s, true), ""

@@ -39,6 +39,14 @@ func TestParseTextKinds(t *testing.T) {
 		}
 	}
 
+	doc = parseInline(t, `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry>
+<title type="text/html" mode="base64">
+PGRpdj48YSBocmVmPSIvcmVsYXRpdmUvdXJpIj5jbGljayBoZXJlPC9hPjwvZGl2Pg==
+</title></entry></feed>`)
+	if got, want := doc.Items[0].Title, "click here"; got != want {
+		t.Errorf("base64 title = %q, want %q", got, want)
+	}
+
 	rss := `<rss version="2.0"><channel><title>R</title>
 <item><guid>a</guid><title>Shelling in &lt;Kyiv&gt;</title><description>x</description></item>
 <item><guid>b</guid><title>&lt;b&gt;Kyiv&lt;/b&gt; &amp;amp; Lviv</title><description>&lt;p&gt;y&lt;/p&gt;</description></item>
