@@ -71,8 +71,10 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	mt, _, _ := mime.ParseMediaType(contentType)
 	body, note := decodeText(body, contentType)
 	body = stripControl(body)
+	orig := body
+	var dropped []string
 	if isJSON(body) {
-		body = dropNullItems(body)
+		body, dropped = dropNullItems(body)
 	}
 	fp := gofeed.NewParser()
 	// The image fallback is taken from the HTML while converting it to
@@ -80,6 +82,12 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	rt := &rssTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	fp.RSSTranslator = rt
 	f, err := fp.Parse(bytes.NewReader(body))
+	recovered := dropped
+	if err != nil {
+		if f2, body2, w := recoverParse(fp, orig); f2 != nil {
+			f, body, recovered, err = f2, body2, w, nil
+		}
+	}
 	if err != nil {
 		if mt == "text/html" {
 			return nil, isHTML
@@ -95,6 +103,7 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	if note != "" {
 		doc.Warnings = append(doc.Warnings, note)
 	}
+	doc.Warnings = append(doc.Warnings, recovered...)
 	doc.Link = resolveURL(base, f.Link)
 	if site, err := url.Parse(doc.Link); err == nil && doc.Link != "" {
 		base = site // relative item links are relative to the site
@@ -197,6 +206,28 @@ func itemHints(f *gofeed.Feed, body []byte, rt *rssTranslator) docHints {
 		}
 	}
 	return h
+}
+
+// recoverParse retries a document gofeed refused after mending it: a JSON
+// Feed without its wrong-typed fields, an XML document cut off at its end
+// with its open elements closed. It returns the feed, the mended body and
+// what was mended, or a nil feed.
+func recoverParse(fp *gofeed.Parser, body []byte) (*gofeed.Feed, []byte, []string) {
+	var mended []byte
+	var warnings []string
+	if isJSON(body) {
+		mended, warnings = recoverJSONFeed(body)
+	} else if mended = recoverTruncated(body); mended != nil {
+		warnings = []string{fmt.Sprintf("recovered a document cut off at byte %d", len(body))}
+	}
+	if mended == nil || len(warnings) == 0 {
+		return nil, nil, nil
+	}
+	f, err := fp.Parse(bytes.NewReader(mended))
+	if err != nil {
+		return nil, nil, nil
+	}
+	return f, mended, warnings
 }
 
 // sanitizeDate applies the date rules documented on Parse.
@@ -302,32 +333,35 @@ func isJSON(body []byte) bool {
 }
 
 // dropNullItems removes null and non-object entries from a JSON Feed's items
-// array, which would otherwise crash the JSON parser. Invalid JSON is
-// returned unchanged for the parser to reject.
-func dropNullItems(body []byte) []byte {
+// array, which would otherwise crash the JSON parser, and says which it
+// dropped. Invalid JSON is returned unchanged for the parser to reject.
+func dropNullItems(body []byte) ([]byte, []string) {
 	var doc map[string]json.RawMessage
 	if json.Unmarshal(body, &doc) != nil {
-		return body
+		return body, nil
 	}
 	var items []json.RawMessage
 	if json.Unmarshal(doc["items"], &items) != nil {
-		return body
+		return body, nil
 	}
+	var warnings []string
 	kept := items[:0]
-	for _, it := range items {
+	for i, it := range items {
 		if t := bytes.TrimSpace(it); len(t) > 0 && t[0] == '{' {
 			kept = append(kept, it)
+		} else {
+			warnings = append(warnings, fmt.Sprintf("dropped item %d: not an object", i+1))
 		}
 	}
-	if len(kept) == len(items) {
-		return body
+	if len(warnings) == 0 {
+		return body, nil
 	}
 	doc["items"], _ = json.Marshal(kept)
 	out, err := json.Marshal(doc)
 	if err != nil {
-		return body
+		return body, nil
 	}
-	return out
+	return out, warnings
 }
 
 // rssTTL reads the channel's <ttl> (minutes), capped at a day.

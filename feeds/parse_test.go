@@ -78,8 +78,10 @@ func TestParseFormats(t *testing.T) {
 				Author: "J. Son", Text: "Hello JSON", Categories: []string{"a", "b"},
 				ImageURL: "https://json.example.com/i.png", Published: date("2024-05-06T07:00:00Z"),
 			}}}},
-		{"json-null-items.json", Document{Title: "Nulls", Items: []newswatch.Item{}}},
-		{"json-null-mixed.json", Document{Title: "Nulls", Items: []newswatch.Item{{Key: "x", GUID: "x", Title: "kept", Text: "t"}}}},
+		{"json-null-items.json", Document{Title: "Nulls", Items: []newswatch.Item{},
+			Warnings: []string{"dropped item 1: not an object"}}},
+		{"json-null-mixed.json", Document{Title: "Nulls", Items: []newswatch.Item{{Key: "x", GUID: "x", Title: "kept", Text: "t"}},
+			Warnings: []string{"dropped item 1: not an object", "dropped item 3: not an object"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
