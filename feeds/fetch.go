@@ -31,7 +31,10 @@ type Response struct {
 	NotModified  bool
 	ETag         string
 	LastModified string
-	Document     *Document // nil unless the fetch succeeded with a body
+	// ContentLocation is the response's Content-Location resolved against
+	// URL, the base of the document's relative links; "" when absent.
+	ContentLocation string
+	Document        *Document // nil unless the fetch succeeded with a body
 	// MaxAge is how long the server says the document stays fresh
 	// (Cache-Control max-age, else Expires), capped at a day.
 	MaxAge time.Duration
@@ -111,7 +114,11 @@ func (f *Fetcher) Fetch(ctx context.Context, feed newswatch.Feed) (*Response, er
 	if res.NotModified {
 		return res, nil
 	}
-	doc, err := parseAt(body, ctype, res.URL, res.FetchedAt)
+	base := res.URL
+	if res.ContentLocation != "" {
+		base = res.ContentLocation
+	}
+	doc, err := parseAt(body, ctype, base, res.FetchedAt)
 	if err != nil {
 		return res, &FetchError{URL: feed.URL, Status: res.Status, Reason: err.Error(), Err: err}
 	}
@@ -142,6 +149,9 @@ func (f *Fetcher) get(ctx context.Context, feed newswatch.Feed, res *Response) (
 	res.Status = resp.StatusCode
 	res.ETag = resp.Header.Get("ETag")
 	res.LastModified = resp.Header.Get("Last-Modified")
+	if u, err := resp.Request.URL.Parse(resp.Header.Get("Content-Location")); err == nil && resp.Header.Get("Content-Location") != "" && (u.Scheme == "http" || u.Scheme == "https") {
+		res.ContentLocation = u.String()
+	}
 	res.MaxAge = freshness(resp.Header, res.FetchedAt)
 	res.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), res.FetchedAt)
 	switch {
