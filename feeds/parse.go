@@ -50,7 +50,8 @@ const (
 //
 // Item keys are unique within the document: newswatch.ItemKey (GUID, else
 // link, else a hash of title and text); a GUID repeated in the document
-// becomes "GUID link"; a key still repeated gets " #position" appended.
+// becomes "GUID link"; the second and later copies of a key still repeated
+// get " #2", " #3"... appended (see uniqueKeys).
 // Parse never panics: a panic in the underlying parser becomes an error.
 func Parse(body []byte, contentType, baseURL string) (*Document, error) {
 	return parseAt(body, contentType, baseURL, time.Now())
@@ -296,8 +297,11 @@ func image(it *gofeed.Item, base *url.URL) string {
 }
 
 // uniqueKeys sets each item's Key: newswatch.ItemKey for an item whose GUID
-// is unique in the document; GUID and link for a GUID repeated in it; and
-// when that is still not unique, the item's position is appended too.
+// is unique in the document; GUID and link for a GUID repeated in it. An
+// item whose key is still not unique (the same item twice) keeps it the
+// first time and gets " #2", " #3"... appended the next times: counted
+// among its copies, not by position, so that an item added above them
+// changes no key.
 func uniqueKeys(items []newswatch.Item) {
 	guids := map[string]int{}
 	for i := range items {
@@ -305,18 +309,31 @@ func uniqueKeys(items []newswatch.Item) {
 			guids[items[i].GUID]++
 		}
 	}
-	keys := map[string]int{}
+	used := make(map[string]bool, len(items))
 	for i := range items {
 		it := &items[i]
 		it.Key = newswatch.ItemKey(it.GUID, it.Link, it.Title, it.Text)
 		if it.GUID != "" && guids[it.GUID] > 1 && it.Link != "" {
 			it.Key = it.GUID + " " + it.Link
 		}
-		keys[it.Key]++
+		used[it.Key] = true
 	}
+	copies := map[string]int{}
 	for i := range items {
-		if keys[items[i].Key] > 1 {
-			items[i].Key += " #" + strconv.Itoa(i+1)
+		base := items[i].Key
+		copies[base]++
+		if copies[base] == 1 {
+			continue
+		}
+		// A generated key must not take another item's own key.
+		for {
+			k := base + " #" + strconv.Itoa(copies[base])
+			if !used[k] {
+				items[i].Key = k
+				used[k] = true
+				break
+			}
+			copies[base]++
 		}
 	}
 }

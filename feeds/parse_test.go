@@ -205,7 +205,7 @@ func TestParseKeys(t *testing.T) {
 			return k
 		}()},
 		{"dup-all.xml", []string{
-			"same https://g.example.com/x #1", "same https://g.example.com/x #2", "same https://g.example.com/x #3",
+			"same https://g.example.com/x", "same https://g.example.com/x #2", "same https://g.example.com/x #3",
 			"https://g.example.com/y",
 			newswatch.ItemKey("", "", "No link", "text only"),
 		}},
