@@ -75,11 +75,11 @@ func decodeInvalid(body []byte, labels []string) ([]byte, string) {
 	if declared == nil {
 		return decodeWith(best.enc, body), "no usable charset declared; the text reads as " + best.name
 	}
-	if isCandidate(canonical) && best.name != canonical {
+	if c, ok := candidate(canonical); ok && best.name != c.name {
 		// Scores are per high byte (about -3 to +3): a gap of 1.5 means
 		// the declared charset turns most letters into symbols or
 		// impossible case patterns while the other reads as words.
-		if bestScore-legacyScore(string(decodeWith(declared, body))) >= 1.5 {
+		if bestScore-c.score(body) >= 1.5 {
 			return decodeWith(best.enc, body), "declared " + label + " does not fit the text; read as " + best.name
 		}
 	}
@@ -230,20 +230,6 @@ func declaredLegacy(labels []string) (encoding.Encoding, string, string) {
 		}
 	}
 	return nil, "", ""
-}
-
-// isCandidate says whether guessLegacy weighs the charset of this canonical
-// name (KOI8-U counts: guessLegacy's KOI8-R decodes as KOI8-U).
-func isCandidate(name string) bool {
-	if name == "koi8-u" {
-		return true
-	}
-	for _, c := range legacyCharsets {
-		if c.name == name {
-			return true
-		}
-	}
-	return false
 }
 
 func decodeWith(enc encoding.Encoding, body []byte) []byte {

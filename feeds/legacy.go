@@ -36,44 +36,93 @@ var legacyCharsets = []legacyCharset{
 const maxGuessSample = 64 << 10
 
 // guessLegacy picks the single-byte charset in which b reads most like
-// text, and its score (see legacyScore).
+// text, and its score (see score).
 func guessLegacy(b []byte) (legacyCharset, float64) {
-	if len(b) > maxGuessSample {
-		b = b[:maxGuessSample]
-	}
 	best, bestScore := legacyCharsets[0], -1e9
 	for _, c := range legacyCharsets {
-		s := legacyScore(string(decodeWith(c.enc, b)))
-		if s > bestScore {
+		if s := c.score(b); s > bestScore {
 			best, bestScore = c, s
 		}
 	}
 	return best, bestScore
 }
 
-// legacyScore rates how plausible the non-ASCII characters of s are as
-// text, per non-ASCII character (about -3 to +3; 0 when there is none).
-// It rewards frequent Russian and Ukrainian lower-case letters, capitals
-// that start words, and accented Latin letters inside Latin words; it
-// punishes a capital after a lower-case letter (KOI8-R read as
-// windows-1251 swaps the cases), Cyrillic mixed into Latin words, accented
-// letters that only neighbour other accented letters (Cyrillic read as
-// windows-1252: "Ñëàâÿíñê"), symbols inside words, box drawing and controls.
-func legacyScore(s string) float64 {
-	rs := []rune(s)
+// charClass is what score needs to know of one character.
+type charClass struct {
+	bad     bool // a control, U+FFFD or box drawing
+	cyr     bool // a Cyrillic letter
+	letter  bool
+	ascii   bool // an ASCII letter
+	upper   bool
+	lower   bool
+	neutral bool // apostrophes, dashes, no-break space: fine anywhere
+	odd     bool // symbols rarely meant: ¤ ¦ ¨ ´ ¸ ¼ ½ ¾
+	weight  float64
+}
+
+func classifyChar(r rune) charClass {
+	c := charClass{
+		bad:     r == utf8.RuneError || (r >= 0x80 && r <= 0x9F) || (r >= 0x2500 && r <= 0x259F),
+		letter:  unicode.IsLetter(r),
+		upper:   unicode.IsUpper(r),
+		lower:   unicode.IsLower(r),
+		neutral: strings.ContainsRune("’‘\u00A0–—", r),
+		odd:     strings.ContainsRune("¤¦¨´¸¼½¾", r),
+	}
+	c.ascii = c.letter && r < utf8.RuneSelf
+	c.cyr = c.letter && unicode.Is(unicode.Cyrillic, r)
+	switch {
+	case c.cyr && c.lower:
+		c.weight = cyrillicWeight(r)
+	case strings.ContainsRune("ľĽĺĹŕŔţŢőűŐŰ", r):
+		c.weight = -1 // letters of few languages: a tie breaker
+	}
+	return c
+}
+
+// legacyTables holds each candidate's classes of its 256 characters, so
+// that scoring reads bytes without decoding them.
+var legacyTables = func() map[*charmap.Charmap]*[256]charClass {
+	m := map[*charmap.Charmap]*[256]charClass{}
+	for _, c := range legacyCharsets {
+		var t [256]charClass
+		for i := range t {
+			t[i] = classifyChar(c.enc.DecodeByte(byte(i)))
+		}
+		m[c.enc] = &t
+	}
+	return m
+}()
+
+var spaceClass = classifyChar(' ')
+
+// score rates how plausible the non-ASCII characters of b (its first
+// maxGuessSample bytes) are as text in c, per non-ASCII byte (about -3 to
+// +3; 0 when there is none). It rewards frequent Russian and Ukrainian
+// lower-case letters, capitals that start words, and accented Latin letters
+// inside Latin words; it punishes a capital after a lower-case letter
+// (KOI8-R read as windows-1251 swaps the cases), Cyrillic mixed into Latin
+// words, accented letters that only neighbour other accented letters
+// (Cyrillic read as windows-1252: "Ñëàâÿíñê"), symbols inside words, box
+// drawing and controls.
+func (c legacyCharset) score(b []byte) float64 {
+	if len(b) > maxGuessSample {
+		b = b[:maxGuessSample]
+	}
+	t := legacyTables[c.enc]
 	total, n := 0.0, 0
-	for i, r := range rs {
-		if r < utf8.RuneSelf {
+	for i, x := range b {
+		if x < utf8.RuneSelf {
 			continue
 		}
-		prev, next := ' ', ' '
+		prev, next := &spaceClass, &spaceClass
 		if i > 0 {
-			prev = rs[i-1]
+			prev = &t[b[i-1]]
 		}
-		if i+1 < len(rs) {
-			next = rs[i+1]
+		if i+1 < len(b) {
+			next = &t[b[i+1]]
 		}
-		total += runeScore(prev, r, next)
+		total += classScore(prev, &t[x], next)
 		n++
 	}
 	if n == 0 {
@@ -82,48 +131,56 @@ func legacyScore(s string) float64 {
 	return total / float64(n)
 }
 
-func runeScore(prev, r, next rune) float64 {
-	asciiLetter := func(c rune) bool { return c < utf8.RuneSelf && unicode.IsLetter(c) }
+func classScore(prev, c, next *charClass) float64 {
 	switch {
-	case r == utf8.RuneError || (r >= 0x80 && r <= 0x9F):
+	case c.bad:
 		return -3
-	case r >= 0x2500 && r <= 0x259F: // box drawing and blocks
-		return -3
-	case unicode.Is(unicode.Cyrillic, r) && unicode.IsLetter(r):
+	case c.cyr:
 		s := 0.0
-		if asciiLetter(prev) || asciiLetter(next) {
+		if prev.ascii || next.ascii {
 			s -= 2
 		}
-		if unicode.IsUpper(r) {
-			if unicode.Is(unicode.Cyrillic, prev) && unicode.IsLower(prev) {
+		if c.upper {
+			if prev.cyr && prev.lower {
 				return s - 3
 			}
 			return s + 1
 		}
-		return s + cyrillicWeight(r)
-	case unicode.IsLetter(r):
-		s := 0.0
+		return s + c.weight
+	case c.letter:
+		s := c.weight
 		switch {
-		case asciiLetter(prev) || asciiLetter(next):
+		case prev.ascii || next.ascii:
 			s += 2
-		case unicode.IsLetter(prev) || unicode.IsLetter(next):
+		case prev.letter || next.letter:
 			s--
 		}
-		if unicode.IsUpper(r) && unicode.IsLower(prev) {
+		if c.upper && prev.lower {
 			s -= 2
 		}
-		if strings.ContainsRune("ľĽĺĹŕŔţŢőűŐŰ", r) {
-			s-- // letters of few languages: a tie breaker
-		}
 		return s
-	case r == '’' || r == '‘' || r == '\u00A0' || r == '–' || r == '—':
+	case c.neutral:
 		return 0
-	case unicode.IsLetter(prev) && unicode.IsLetter(next):
+	case prev.letter && next.letter:
 		return -2 // a symbol inside a word
-	case strings.ContainsRune("¤¦¨´¸¼½¾", r):
+	case c.odd:
 		return -1
 	}
 	return 0
+}
+
+// candidate returns the guessLegacy candidate of a canonical charset name
+// (KOI8-U is guessLegacy's KOI8-R, which decodes as KOI8-U).
+func candidate(name string) (legacyCharset, bool) {
+	if name == "koi8-u" {
+		name = "koi8-r"
+	}
+	for _, c := range legacyCharsets {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return legacyCharset{}, false
 }
 
 // cyrillicWeight rates a lower-case Cyrillic letter by how common it is in
