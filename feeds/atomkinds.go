@@ -24,12 +24,14 @@ func atomKindsOf(body []byte) (k atomKinds, ok bool) {
 	d := xml.NewDecoder(bytes.NewReader(body))
 	d.Strict = false
 	d.Entity = xml.HTMLEntity
-	d.AutoClose = xml.HTMLAutoClose
 	var root xml.Name
 	depth := 0
 	cur := -1 // index of the entry being read
 	for {
-		tok, err := d.Token()
+		// RawToken: names keep their prefixes, which is enough to tell
+		// an entry's own title (same prefix as the feed element) from
+		// media:title, and saves resolving every name.
+		tok, err := d.RawToken()
 		if err != nil {
 			return k, depth == 0 && root.Local != ""
 		}
