@@ -40,8 +40,24 @@ const (
 
 // Parse reads an RSS 0.9x/1.0/2.0, Atom or JSON Feed document into plain-text
 // items. contentType is the HTTP Content-Type (for its charset; may be "")
-// and baseURL the URL the document came from. Relative links are resolved
+// and baseURL the URL the document came from (the fetcher passes the
+// response's Content-Location when it has one). Relative links are resolved
 // against the feed's own absolute site link, else against baseURL.
+//
+// Text: the charset is decided by the content first (see decodeText):
+// mostly-valid UTF-8 keeps its good bytes and only the bad ones are
+// repaired, undeclared legacy text is recognised by how it reads, and C1
+// controls become their windows-1252 characters. Atom type="text" is
+// literal text; untyped Atom text, RSS titles and media:description are
+// HTML only when they hold a known HTML tag. An empty title or body is
+// taken from media:title, XHTML or plain <body>, <fullitem> or
+// media:description (alone or in a media:group); an absent link from a
+// GUID that is an http(s) URL not marked isPermaLink="false".
+//
+// Recovery: a document cut off at its end is read up to the cut with its
+// open elements closed, and a JSON Feed loses only its wrong-typed fields
+// or items. Each recovery, and each charset repair or guess, is a line in
+// Document.Warnings.
 //
 // Dates: an unparseable or missing published date is unknown (zero) unless
 // the item has an updated date, which stands in for it; dates before 1990
