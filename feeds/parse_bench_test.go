@@ -66,3 +66,13 @@ func BenchmarkParseRepairUTF8(b *testing.B) {
 	doc := strings.ReplaceAll(benchDoc(false, true), "<title>Item", "<title>\x92Item")
 	benchParse(b, []byte(doc))
 }
+
+// BenchmarkHTMLToTextUnclosed is hostile HTML: 1,000 unclosed <div>s, then
+// 20,000 unclosed <button>s and 20,000 stray end tags.
+func BenchmarkHTMLToTextUnclosed(b *testing.B) {
+	in := strings.Repeat("<div>", 1000) + strings.Repeat("<button>x</span>", 20000) + "</DIV>İ"
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		htmlToText(in, nil)
+	}
+}

@@ -35,10 +35,10 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 	var b strings.Builder
 	b.Grow(len(s))
 	z := html.NewTokenizer(strings.NewReader(s))
-	c := closers{src: s}
-	var open []string // names of the open elements, outermost first
-	skipAt := -1      // index in open of the dropped element being skipped
-	offset := 0       // of the next token in s
+	c := &closers{src: s}
+	open := openStack{c: c}
+	skipAt := -1 // index in open of the dropped element being skipped
+	offset := 0  // of the next token in s
 	var href string
 	var linkStart int
 	for {
@@ -65,8 +65,7 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 		a := atom.Lookup(name)
 		switch {
 		case tt == html.EndTagToken:
-			if i := lastIndex(open, string(name)); i >= 0 {
-				open = open[:i]
+			if i := open.popTo(string(name)); i >= 0 {
 				if i <= skipAt {
 					skipAt = -1
 				}
@@ -77,16 +76,16 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 				// Unclosed, the tokenizer would read the rest as its text.
 				z.NextIsNotRawText()
 			}
-			if skipAt < 0 && (closed || c.anyClosedAfter(open, offset)) {
+			if skipAt < 0 && (closed || open.endsAfter(offset)) {
 				// Skipped to its end tag or, unclosed, to the end
 				// of the nearest ancestor that ends; with none, its
 				// end cannot be known, so only its tag goes.
-				skipAt = len(open)
+				skipAt = len(open.names)
 			}
-			open = pushOpen(open, string(name))
+			open.push(string(name))
 			continue
 		case tt == html.StartTagToken && !void(a):
-			open = pushOpen(open, string(name))
+			open.push(string(name))
 		}
 		if skipAt >= 0 || dropped(a) {
 			continue
@@ -126,20 +125,62 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 // not tracked (their end tags then close nothing).
 const maxOpen = 1024
 
-func pushOpen(open []string, name string) []string {
-	if len(open) >= maxOpen {
-		return open
-	}
-	return append(open, name)
+// openStack is the stack of open elements, outermost first, with what it
+// takes to answer in constant time whether one of them ends later.
+type openStack struct {
+	names []string
+	count map[string]int // open elements by name
+	c     *closers
+	// reach[i] is the offset of the last end tag of any of names[:i+1];
+	// only its first valid entries are computed, when first asked.
+	reach []int
+	valid int
 }
 
-func lastIndex(open []string, name string) int {
-	for i := len(open) - 1; i >= 0; i-- {
-		if open[i] == name {
-			return i
-		}
+func (o *openStack) push(name string) {
+	if len(o.names) >= maxOpen {
+		return
 	}
-	return -1
+	if o.count == nil {
+		o.count = map[string]int{}
+	}
+	o.names = append(o.names, name)
+	o.count[name]++
+}
+
+// popTo closes the innermost open element of this name and all inside it,
+// and returns its index, or -1 when none is open.
+func (o *openStack) popTo(name string) int {
+	if o.count[name] == 0 {
+		return -1
+	}
+	i := len(o.names) - 1
+	for o.names[i] != name {
+		i--
+	}
+	for _, n := range o.names[i:] {
+		o.count[n]--
+	}
+	o.names = o.names[:i]
+	o.valid = min(o.valid, i)
+	return i
+}
+
+// endsAfter says whether any open element has an end tag after offset.
+func (o *openStack) endsAfter(offset int) bool {
+	if len(o.names) == 0 {
+		return false
+	}
+	o.reach = o.reach[:o.valid]
+	for i := o.valid; i < len(o.names); i++ {
+		r := o.c.lastClose(o.names[i])
+		if i > 0 {
+			r = max(r, o.reach[i-1])
+		}
+		o.reach = append(o.reach, r)
+	}
+	o.valid = len(o.names)
+	return o.reach[len(o.names)-1] >= offset
 }
 
 // closers answers whether an element's end tag appears after an offset of
@@ -151,8 +192,14 @@ type closers struct {
 }
 
 func (c *closers) closedAfter(name string, offset int) bool {
+	return c.lastClose(name) >= offset
+}
+
+// lastClose returns the offset of the last end tag of name in the source,
+// or -1.
+func (c *closers) lastClose(name string) int {
 	if c.last == nil {
-		c.lower = strings.ToLower(c.src)
+		c.lower = asciiLower(c.src) // same offsets as src, unlike strings.ToLower
 		c.last = map[string]int{}
 	}
 	i, ok := c.last[name]
@@ -160,16 +207,17 @@ func (c *closers) closedAfter(name string, offset int) bool {
 		i = strings.LastIndex(c.lower, "</"+name)
 		c.last[name] = i
 	}
-	return i >= offset
+	return i
 }
 
-func (c *closers) anyClosedAfter(open []string, offset int) bool {
-	for i := len(open) - 1; i >= 0; i-- {
-		if c.closedAfter(open[i], offset) {
-			return true
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	return false
+	return string(b)
 }
 
 // fixBang makes every "<!" that does not start a comment, a doctype or a
