@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -79,5 +80,24 @@ func TestGuessLegacy(t *testing.T) {
 		// told apart by its rarer letters only, so measured, not required.
 		right, total, misses = guessAccuracy(t, n, false)
 		t.Logf("Central European, first %d characters: %d of %d decoded right %q", n, right, total, misses)
+	}
+}
+
+// TestLegacyIsNotUTF8 checks that no sample written in a legacy charset
+// passes for UTF-8 with a few bad bytes, whole or line by line.
+func TestLegacyIsNotUTF8(t *testing.T) {
+	for _, s := range legacySamples {
+		lines := sampleLines(t, s.file)
+		for _, cs := range s.charsets {
+			for _, text := range append(lines, strings.Join(lines, "\n")) {
+				enc, err := cs.NewEncoder().String(text)
+				if err != nil || utf8.ValidString(enc) {
+					continue
+				}
+				if looksUTF8([]byte(enc)) {
+					t.Errorf("%s in %v passes for UTF-8: %.40q", s.file, cs, text)
+				}
+			}
+		}
 	}
 }
