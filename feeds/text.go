@@ -302,7 +302,7 @@ func void(a atom.Atom) bool {
 func dropped(a atom.Atom) bool {
 	switch a {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe,
-		atom.Object, atom.Svg, atom.Math, atom.Head, atom.Select, atom.Button:
+		atom.Object, atom.Svg, atom.Math, atom.Select, atom.Button:
 		return true
 	}
 	return false

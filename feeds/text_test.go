@@ -43,6 +43,7 @@ func TestHTMLToText(t *testing.T) {
 		{"unclosed object skips to its parent's end", `<div>Intro<object><param name=a>fallback</div><p>Sloviansk</p>`, "Intro\n\nSloviansk"},
 		{"closed object", `<p>A<object><embed src=x>alt text</object>B</p>`, "AB"},
 		{"object closed past its parent", `<div>x<object>y</div><p>Sloviansk</p></object>z`, "x\n\nSloviansk\n\nz"},
+		{"a page's head keeps its title", "<html><head><title>Kyiv talks</title><meta charset=utf-8><style>p{}</style></head><body><p>Text</p></body></html>", "Kyiv talks\n\nText"},
 		{"unclosed script at top", `<p>Kyiv</p><script>var a`, "Kyiv\n\nvar a"},
 		{"unclosed script skips to its parent's end", `<div>Kyiv<script>var a</div><p>Lviv</p>`, "Kyiv\n\nLviv"},
 		// XHTML-serialised content closes empty elements with "/>"; the
