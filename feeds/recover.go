@@ -31,7 +31,10 @@ func recoverTruncated(body []byte) []byte {
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
-			if !errors.Is(err, io.EOF) && d.InputOffset() < int64(len(body)) {
+			// Cut off: the error is the end of the input, or what follows
+			// the last whole token is one unfinished construct ("</rs",
+			// "<![CD"): it holds no ">".
+			if !errors.Is(err, io.EOF) && d.InputOffset() < int64(len(body)) && bytes.ContainsRune(body[end:], '>') {
 				return nil // broken before its end
 			}
 			break

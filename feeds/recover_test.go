@@ -23,6 +23,7 @@ func TestParseRecoversTruncated(t *testing.T) {
 		{"cut inside a closing tag", strings.TrimSuffix(whole, "annel></rss>"), 2, "Kramatorsk", "Second item text"},
 		{"cut inside CDATA", whole[:strings.Index(whole, " text</p>")], 2, "Kramatorsk", "Second item"},
 		{"cut inside text", whole[:strings.Index(whole, "ramatorsk")], 2, "K", ""},
+		{"cut inside a CDATA opening", whole[:strings.Index(whole, "CDATA[<p>")-1], 2, "Kramatorsk", ""},
 		{"cut inside a start tag", whole[:strings.Index(whole, "<item><guid>2")+3], 1, "Shelling in Sloviansk", "First"},
 	}
 	for _, tt := range tests {
