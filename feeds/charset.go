@@ -50,12 +50,9 @@ func toUTF8(body []byte, contentType string) []byte {
 // stripControl. The XML declaration of the result says UTF-8 so the parser
 // does not decode it a second time.
 func decodeText(body []byte, contentType string) (out []byte, note string) {
-	if enc, name := unicodeEncoding(body); enc != nil {
+	if enc := unicodeEncoding(body); enc != nil {
 		if dec, err := enc.NewDecoder().Bytes(body); err == nil {
 			body = dec
-			if name == "UTF-32" {
-				note = "decoded as UTF-32"
-			}
 		}
 	}
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
@@ -108,24 +105,24 @@ func looksUTF8(b []byte) bool {
 
 // unicodeEncoding recognises UTF-32 and UTF-16 by a byte-order mark or the
 // shape of the first character (an XML document starts with "<" or space).
-func unicodeEncoding(b []byte) (encoding.Encoding, string) {
+func unicodeEncoding(b []byte) encoding.Encoding {
 	if len(b) < 4 {
-		return nil, ""
+		return nil
 	}
 	// UseBOM: a byte-order mark, when present, decides; without one the
 	// shape does (ExpectBOM would refuse those). UTF-32 LE's mark starts
 	// with UTF-16 LE's, so UTF-32 goes first.
 	switch {
 	case bytes.HasPrefix(b, []byte{0, 0, 0xFE, 0xFF}), b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0:
-		return utf32.UTF32(utf32.BigEndian, utf32.UseBOM), "UTF-32"
+		return utf32.UTF32(utf32.BigEndian, utf32.UseBOM)
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE, 0, 0}), b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0:
-		return utf32.UTF32(utf32.LittleEndian, utf32.UseBOM), "UTF-32"
+		return utf32.UTF32(utf32.LittleEndian, utf32.UseBOM)
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}), b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0:
-		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM), "UTF-16"
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
-		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "UTF-16"
+		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
 	}
-	return nil, ""
+	return nil
 }
 
 // utf8Shape counts the valid multi-byte UTF-8 sequences, those of them

@@ -164,7 +164,7 @@ func FuzzCharset(f *testing.F) {
 				t.Fatalf("control %U left in %q", r, out)
 			}
 		}
-		if _, name := unicodeEncoding(body); name != "" || !utf8.Valid(body) || controlIndex(body) >= 0 ||
+		if unicodeEncoding(body) != nil || !utf8.Valid(body) || controlIndex(body) >= 0 ||
 			xmlDeclEncoding.Match(body) || len(body) > 2 && body[0] == 0xEF && body[1] == 0xBB {
 			return
 		}

@@ -118,3 +118,23 @@ func TestParseGUIDPermalink(t *testing.T) {
 		}
 	}
 }
+
+func TestParseJSONFeedText(t *testing.T) {
+	doc, err := parseAt([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"J <Kyiv>","items":[
+{"id":"1","title":"Talks in <Kyiv>","content_text":"Met in <Sloviansk> & more"},
+{"id":"2","title":"HTML","content_html":"<p>Kramatorsk</p>","content_text":"ignored"},
+{"id":"3","title":"Summary only","summary":"Lviv <update>"}]}`), "", "https://t.example/", fetchTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ title, text string }{
+		{"Talks in <Kyiv>", "Met in <Sloviansk> & more"},
+		{"HTML", "Kramatorsk"},
+		{"Summary only", "Lviv <update>"},
+	}
+	for i, w := range want {
+		if got := doc.Items[i]; got.Title != w.title || got.Text != w.text {
+			t.Errorf("item %d = %q / %q, want %q / %q", i+1, got.Title, got.Text, w.title, w.text)
+		}
+	}
+}

@@ -98,6 +98,8 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	// text; gofeed's own would parse every item's HTML a second time.
 	rt := &rssTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	fp.RSSTranslator = rt
+	jt := &jsonTranslator{}
+	fp.JSONTranslator = jt
 	f, err := fp.Parse(bytes.NewReader(body))
 	recovered := dropped
 	if err != nil {
@@ -115,7 +117,7 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 		return nil, &NotFeedError{Reason: err.Error()}
 	}
 	base, _ := url.Parse(baseURL)
-	hints := itemHints(f, body, rt)
+	hints := itemHints(f, body, rt, jt)
 	doc = &Document{Title: truncate(lineAs(f.Title, hints.feedTitle), maxFieldLen)}
 	if note != "" {
 		doc.Warnings = append(doc.Warnings, note)
@@ -201,8 +203,9 @@ func (h docHints) item(i int) itemHint {
 
 // itemHints gathers the hints of every item: Atom's declared text kinds
 // (from a second reading of the document, used only when it finds as many
-// entries as gofeed did) and RSS's isPermaLink marks.
-func itemHints(f *gofeed.Feed, body []byte, rt *rssTranslator) docHints {
+// entries as gofeed did), RSS's isPermaLink marks and JSON Feed's
+// content_text.
+func itemHints(f *gofeed.Feed, body []byte, rt *rssTranslator, jt *jsonTranslator) docHints {
 	var h docHints
 	switch f.FeedType {
 	case "atom":
@@ -220,6 +223,17 @@ func itemHints(f *gofeed.Feed, body []byte, rt *rssTranslator) docHints {
 		}
 		for _, np := range rt.notPermalink {
 			h.items = append(h.items, itemHint{title: kindGuess, summary: kindHTML, content: kindHTML, notPermalink: np})
+		}
+	case "json":
+		if len(jt.plainContent) != len(f.Items) {
+			return h
+		}
+		for _, plain := range jt.plainContent {
+			content := kindHTML
+			if plain {
+				content = kindText
+			}
+			h.items = append(h.items, itemHint{title: kindText, summary: kindText, content: content})
 		}
 	}
 	return h
