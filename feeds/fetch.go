@@ -31,16 +31,16 @@ type Response struct {
 	NotModified  bool
 	ETag         string
 	LastModified string
-	// ContentLocation is the response's Content-Location resolved against
-	// URL, the base of the document's relative links; "" when absent.
-	ContentLocation string
-	Document        *Document // nil unless the fetch succeeded with a body
+	Document     *Document // nil unless the fetch succeeded with a body
 	// MaxAge is how long the server says the document stays fresh
 	// (Cache-Control max-age, else Expires), capped at a day.
 	MaxAge time.Duration
 	// RetryAfter is the server's Retry-After, capped at a day.
 	RetryAfter time.Duration
 	FetchedAt  time.Time
+	// ContentLocation is the response's Content-Location resolved against
+	// URL, the base of the document's relative links; "" when absent.
+	ContentLocation string
 }
 
 // FetchError is a failed fetch. Reason is plain words for a feed's health
@@ -149,8 +149,8 @@ func (f *Fetcher) get(ctx context.Context, feed newswatch.Feed, res *Response) (
 	res.Status = resp.StatusCode
 	res.ETag = resp.Header.Get("ETag")
 	res.LastModified = resp.Header.Get("Last-Modified")
-	if u, err := resp.Request.URL.Parse(resp.Header.Get("Content-Location")); err == nil && resp.Header.Get("Content-Location") != "" && (u.Scheme == "http" || u.Scheme == "https") {
-		res.ContentLocation = u.String()
+	if cl := resp.Header.Get("Content-Location"); cl != "" {
+		res.ContentLocation = resolveURL(resp.Request.URL, cl) // "" unless http(s)
 	}
 	res.MaxAge = freshness(resp.Header, res.FetchedAt)
 	res.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), res.FetchedAt)
