@@ -9,8 +9,6 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
-	gojson "github.com/mmcdole/gofeed/json"
-	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -178,43 +176,4 @@ func guidLink(guid string, notPermalink bool, base *url.URL) string {
 		return ""
 	}
 	return resolveURL(base, g)
-}
-
-// rssTranslator is gofeed's RSS translator that also notes which items'
-// GUIDs are marked isPermaLink="false", which the generic item loses.
-type rssTranslator struct {
-	gofeed.DefaultRSSTranslator
-	notPermalink []bool // by item index
-}
-
-// Translate translates as gofeed does and records the permalink marks.
-func (t *rssTranslator) Translate(feed interface{}) (*gofeed.Feed, error) {
-	f, err := t.DefaultRSSTranslator.Translate(feed)
-	if rf, ok := feed.(*rss.Feed); ok && err == nil {
-		t.notPermalink = make([]bool, len(rf.Items))
-		for i, it := range rf.Items {
-			t.notPermalink[i] = it != nil && it.GUID != nil && strings.EqualFold(strings.TrimSpace(it.GUID.IsPermalink), "false")
-		}
-	}
-	return f, err
-}
-
-// jsonTranslator is gofeed's JSON Feed translator that also notes which
-// items' content is content_text (plain text, which gofeed puts where
-// content_html goes when that is absent).
-type jsonTranslator struct {
-	gofeed.DefaultJSONTranslator
-	plainContent []bool // by item index
-}
-
-// Translate translates as gofeed does and records the plain-text contents.
-func (t *jsonTranslator) Translate(feed interface{}) (*gofeed.Feed, error) {
-	f, err := t.DefaultJSONTranslator.Translate(feed)
-	if jf, ok := feed.(*gojson.Feed); ok && err == nil {
-		t.plainContent = make([]bool, len(jf.Items))
-		for i, it := range jf.Items {
-			t.plainContent[i] = it != nil && it.ContentHTML == "" && it.ContentText != ""
-		}
-	}
-	return f, err
 }

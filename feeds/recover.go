@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 
+	"github.com/mmcdole/gofeed"
 	gojson "github.com/mmcdole/gofeed/json"
 )
 
@@ -173,4 +174,26 @@ func typeProblem(err error) string {
 		want = "a number"
 	}
 	return "a JSON " + te.Value + " where JSON Feed has " + want
+}
+
+// recoverParse retries a document gofeed refused after mending it: a JSON
+// Feed without its wrong-typed fields, an XML document cut off at its end
+// with its open elements closed. It returns the feed, the mended body and
+// what was mended, or a nil feed.
+func recoverParse(fp *gofeed.Parser, body []byte) (*gofeed.Feed, []byte, []string) {
+	var mended []byte
+	var warnings []string
+	if isJSON(body) {
+		mended, warnings = recoverJSONFeed(body)
+	} else if mended = recoverTruncated(body); mended != nil {
+		warnings = []string{fmt.Sprintf("recovered a document cut off at byte %d", len(body))}
+	}
+	if mended == nil || len(warnings) == 0 {
+		return nil, nil, nil
+	}
+	f, err := fp.Parse(bytes.NewReader(mended))
+	if err != nil {
+		return nil, nil, nil
+	}
+	return f, mended, warnings
 }
