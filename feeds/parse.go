@@ -87,26 +87,8 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	// the header only words the error.
 	mt, _, _ := mime.ParseMediaType(contentType)
 	body, note := decodeText(body, contentType)
-	body = stripControl(body)
-	orig := body
-	var dropped []string
-	if isJSON(body) {
-		body, dropped = dropNullItems(body)
-	}
-	fp := gofeed.NewParser()
-	// The image fallback is taken from the HTML while converting it to
-	// text; gofeed's own would parse every item's HTML a second time.
-	rt := &rssTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
-	fp.RSSTranslator = rt
-	jt := &jsonTranslator{}
-	fp.JSONTranslator = jt
-	f, err := fp.Parse(bytes.NewReader(body))
-	recovered := dropped
-	if err != nil {
-		if f2, body2, w := recoverParse(fp, orig); f2 != nil {
-			f, body, recovered, err = f2, body2, w, nil
-		}
-	}
+	g := newGofeedRun()
+	f, body, recovered, err := g.parse(stripControl(body))
 	if err != nil {
 		if mt == "text/html" {
 			return nil, isHTML
@@ -117,7 +99,7 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 		return nil, &NotFeedError{Reason: err.Error()}
 	}
 	base, _ := url.Parse(baseURL)
-	hints := itemHints(f, body, rt, jt)
+	hints := itemHints(f, body, g.rt, g.jt)
 	doc = &Document{Title: truncate(lineAs(f.Title, hints.feedTitle), maxFieldLen)}
 	if note != "" {
 		doc.Warnings = append(doc.Warnings, note)
@@ -139,6 +121,43 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	}
 	uniqueKeys(doc.Items)
 	return doc, nil
+}
+
+// gofeedRun is one gofeed parse with the translators that gather what
+// gofeed's items do not keep.
+type gofeedRun struct {
+	fp *gofeed.Parser
+	rt *rssTranslator
+	jt *jsonTranslator
+}
+
+func newGofeedRun() *gofeedRun {
+	g := &gofeedRun{fp: gofeed.NewParser(), jt: &jsonTranslator{}}
+	// The image fallback is taken from the HTML while converting it to
+	// text; gofeed's own would parse every item's HTML a second time.
+	g.rt = &rssTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
+	g.fp.RSSTranslator = g.rt
+	g.fp.JSONTranslator = g.jt
+	return g
+}
+
+// parse runs gofeed over body, mending it when gofeed refuses it (see
+// recoverParse). It returns the feed, the body it was read from and what
+// was mended.
+func (g *gofeedRun) parse(body []byte) (*gofeed.Feed, []byte, []string, error) {
+	read := body
+	var dropped []string
+	if isJSON(body) {
+		read, dropped = dropNullItems(body)
+	}
+	f, err := g.fp.Parse(bytes.NewReader(read))
+	if err == nil {
+		return f, read, dropped, nil
+	}
+	if f, mended, warnings := recoverParse(g.fp, body); f != nil {
+		return f, mended, warnings, nil
+	}
+	return nil, nil, nil, err
 }
 
 func convertItem(it *gofeed.Item, h itemHint, base *url.URL, now time.Time) newswatch.Item {
