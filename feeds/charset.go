@@ -63,16 +63,20 @@ func decodeText(body []byte, contentType string) (out []byte, note string) {
 }
 
 func decodeInvalid(body []byte, labels []string) ([]byte, string) {
-	if looksUTF8(body) {
+	declared, label, canonical := declaredLegacy(labels)
+	c, single := candidate(canonical)
+	// Multi-byte legacy text (EUC-JP, EUC-KR, GBK...) forms valid UTF-8
+	// by accident far more often than single-byte text: declared, it
+	// yields only to a body that is all but entirely UTF-8.
+	if (declared == nil || single) && looksUTF8(body) || mostlyValidUTF8(body) {
 		out, n := repairUTF8(body)
 		return out, fmt.Sprintf("repaired %d invalid UTF-8 byte(s)", n)
 	}
-	declared, label, canonical := declaredLegacy(labels)
 	best, bestScore := guessLegacy(body)
 	if declared == nil {
 		return decodeWith(best.enc, body), "no usable charset declared; the text reads as " + best.name
 	}
-	if c, ok := candidate(canonical); ok && best.name != c.name {
+	if single && best.name != c.name {
 		// Scores are per high byte (about -3 to +3): a gap of 1.5 means
 		// the declared charset turns most letters into symbols or
 		// impossible case patterns while the other reads as words.
@@ -86,9 +90,11 @@ func decodeInvalid(body []byte, labels []string) ([]byte, string) {
 // looksUTF8 says whether a body with invalid UTF-8 is still UTF-8 with a
 // few bad bytes. Single-byte legacy text forms valid UTF-8 sequences only
 // by accident (Ukrainian "Ві" in windows-1251 is C2 B3), rarely and almost
-// never three-byte ones, so any of these is UTF-8:
+// never three-byte ones; undeclared multi-byte legacy text (EUC-JP, TIS-620)
+// does so for up to about a quarter of its sequences. So any of these is
+// UTF-8:
 //   - at least mostlyUTF8 of the non-ASCII sequences are valid;
-//   - four or more valid sequences making a quarter of them (a windows-1251
+//   - four or more valid sequences making half of them (a windows-1251
 //     item inside a UTF-8 feed: repairUTF8 decodes its runs);
 //   - a valid three- or four-byte sequence and no more invalid bytes than
 //     valid sequences ("Kerry\x92s — talks").
@@ -97,10 +103,17 @@ func looksUTF8(b []byte) bool {
 	switch {
 	case float64(valid) >= mostlyUTF8*float64(valid+invalid):
 		return true
-	case valid >= 4 && 4*valid >= valid+invalid:
+	case valid >= 4 && valid >= invalid:
 		return true
 	}
 	return long > 0 && valid >= invalid
+}
+
+// mostlyValidUTF8 says whether at least mostlyUTF8 of b's non-ASCII
+// sequences are valid UTF-8.
+func mostlyValidUTF8(b []byte) bool {
+	valid, _, invalid := utf8Shape(b)
+	return float64(valid) >= mostlyUTF8*float64(valid+invalid)
 }
 
 // unicodeEncoding recognises UTF-32 and UTF-16 by a byte-order mark or the

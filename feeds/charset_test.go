@@ -5,7 +5,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
 )
@@ -21,7 +24,7 @@ func rssWith(enc, title, body string) string {
 		"<item><guid>g1</guid><title>" + title + "</title><description>" + body + "</description></item></channel></rss>"
 }
 
-func mustEncode(t *testing.T, cs *charmap.Charmap, s string) string {
+func mustEncode(t *testing.T, cs encoding.Encoding, s string) string {
 	t.Helper()
 	out, err := cs.NewEncoder().String(s)
 	if err != nil {
@@ -33,6 +36,10 @@ func mustEncode(t *testing.T, cs *charmap.Charmap, s string) string {
 func TestParseCharsetRepairAndGuess(t *testing.T) {
 	const ru = "Обстрел в Славянске"
 	const text = "Жители сообщили о взрывах в городе ночью"
+	const jaTitle = "スラビャンスクで砲撃、住宅二棟が被害"
+	jaText := eucJPLookalike(t)
+	const koTitle = "슬로뱐스크에서 포격"
+	const koText = "우크라이나 동부 슬로뱐스크에서 화요일 밤 포격이 있었다고 현지 당국이 밝혔다."
 	tests := []struct {
 		name        string
 		body        string
@@ -72,6 +79,13 @@ func TestParseCharsetRepairAndGuess(t *testing.T) {
 			ru, text, "declared iso-8859-1 does not fit"},
 		{"Content-Type iso-8859-1 but windows-1251", mustEncode(t, charmap.Windows1251, rssWith("", ru, text)), "text/xml; charset=iso-8859-1",
 			ru, text, "declared iso-8859-1 does not fit"},
+		// Multi-byte legacy text passes for UTF-8 with bad bytes often
+		// (EUC-JP kana pairs are valid two-byte sequences): declared, it
+		// is decoded as declared.
+		{"declared EUC-JP", mustEncode(t, japanese.EUCJP, rssWith("euc-jp", jaTitle, jaText)), "",
+			jaTitle, jaText, ""},
+		{"declared EUC-KR", mustEncode(t, korean.EUCKR, rssWith("euc-kr", koTitle, koText)), "",
+			koTitle, koText, ""},
 		{"declared KOI8-R is trusted", mustEncode(t, charmap.KOI8R, rssWith("koi8-r", ru, text)), "",
 			ru, text, ""},
 		{"declared iso-8859-1 and Latin-1", mustEncode(t, charmap.ISO8859_1, rssWith("iso-8859-1", "Réunion à Genève", "x")), "",
@@ -100,6 +114,32 @@ func TestParseCharsetRepairAndGuess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// eucJPLookalike returns Japanese text that, in EUC-JP, is half valid
+// UTF-8: kanji whose two bytes form a valid UTF-8 sequence, each second one
+// followed by a hiragana whose bytes do not.
+func eucJPLookalike(t *testing.T) string {
+	var b strings.Builder
+	n := 0
+	for hi := byte(0xC2); hi <= 0xCF && n < 30; hi++ {
+		for lo := byte(0xA1); lo <= 0xBF && n < 30; lo++ {
+			r, err := japanese.EUCJP.NewDecoder().Bytes([]byte{hi, lo})
+			if err != nil || !utf8.Valid(r) || string(r) == "\uFFFD" {
+				continue
+			}
+			b.Write(r)
+			if n%2 == 0 {
+				b.WriteString("の")
+			}
+			n++
+		}
+	}
+	enc := mustEncode(t, japanese.EUCJP, b.String())
+	if valid, _, invalid := utf8Shape([]byte(enc)); valid < invalid {
+		t.Fatalf("EUC-JP lookalike has %d valid and %d invalid UTF-8 sequences", valid, invalid)
+	}
+	return b.String()
 }
 
 func TestParseUTF32AndUTF16(t *testing.T) {
