@@ -35,7 +35,8 @@ func toUTF8(body []byte, contentType string) []byte {
 //
 // Declarations lie in both directions, so the content decides first:
 //   - UTF-32 and UTF-16 are recognised by a byte-order mark or the shape of
-//     the first characters.
+//     the first characters; a UTF-8 byte-order mark makes the body UTF-8,
+//     its invalid bytes repaired.
 //   - A body that is valid UTF-8 is read as UTF-8 even when it claims
 //     another charset (real legacy text is practically never valid UTF-8).
 //   - A body that is mostly valid UTF-8 (see looksUTF8) is UTF-8 with a few
@@ -55,8 +56,16 @@ func decodeText(body []byte, contentType string) (out []byte, note string) {
 			body = dec
 		}
 	}
+	bom := bytes.HasPrefix(body, []byte("\xef\xbb\xbf"))
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(body) {
+	switch {
+	case utf8.Valid(body):
+	case bom:
+		// A UTF-8 byte-order mark outweighs any declaration.
+		var n int
+		body, n = repairUTF8(body)
+		note = fmt.Sprintf("repaired %d invalid UTF-8 byte(s)", n)
+	default:
 		body, note = decodeInvalid(body, declaredCharsets(body, contentType))
 	}
 	return relabelUTF8(body), note

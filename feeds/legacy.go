@@ -35,11 +35,25 @@ var legacyCharsets = []legacyCharset{
 // hold thousands of letters, far more than the decision needs.
 const maxGuessSample = 64 << 10
 
+// minCyrillicBytes is the fewest high bytes guessLegacy reads as Cyrillic.
+const minCyrillicBytes = 4
+
 // guessLegacy picks the single-byte charset in which b reads most like
 // text, and its score (see score).
 func guessLegacy(b []byte) (legacyCharset, float64) {
+	// A byte or three could be anything; Cyrillic text has more, and a
+	// lone high byte is more often a Latin accent or symbol.
+	high := 0
+	for _, x := range b[:min(len(b), maxGuessSample)] {
+		if x >= utf8.RuneSelf {
+			high++
+		}
+	}
 	best, bestScore := legacyCharsets[0], -1e9
 	for _, c := range legacyCharsets {
+		if c.cyrillic && high < minCyrillicBytes {
+			continue
+		}
 		if s := c.score(b); s > bestScore {
 			best, bestScore = c, s
 		}
