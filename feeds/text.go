@@ -16,10 +16,14 @@ const MaxTextLen = 100_000
 
 // HTMLToText turns an HTML fragment (or plain text, which passes through)
 // into plain text for matching and search: entities are unescaped, script,
-// style and similar elements are dropped, block elements become line
-// breaks, a link whose URL differs from its text is kept as "text (url)"
-// with the URL resolved against base, runs of spaces collapse to one space
-// and blank lines to one, control characters go.
+// style and similar elements are dropped (one left unclosed only up to the
+// end of the nearest enclosing element that ends, or just its tag when none
+// does), block elements become line breaks, a link whose URL differs from
+// its text is kept as "text (url)" with the URL resolved against base, "<!"
+// that starts no comment or doctype stays as text and a CDATA section
+// keeps its text, runs of spaces collapse to one space and blank lines to
+// one, C1 controls become their windows-1252 characters and other control
+// characters go.
 func HTMLToText(s string, base *url.URL) string {
 	text, _ := htmlToText(s, base)
 	return text
