@@ -19,7 +19,9 @@ const maxOpen = 1024
 // takes to answer in constant time whether one of them ends later.
 type openStack struct {
 	names []string
-	count map[string]int // open elements by name
+	// count holds the open elements by name once the stack has been
+	// deeper than smallStack; below that a scan is as quick.
+	count map[string]int
 	c     *closers
 	// reach[i] is the offset of the last end tag of any of names[:i+1];
 	// only its first valid entries are computed, when first asked.
@@ -27,29 +29,45 @@ type openStack struct {
 	valid int
 }
 
+// smallStack is the depth up to which openStack scans instead of counting.
+const smallStack = 32
+
 func (o *openStack) push(name string) {
 	if len(o.names) >= maxOpen {
 		return
 	}
-	if o.count == nil {
-		o.count = map[string]int{}
+	if o.names == nil {
+		o.names = make([]string, 0, smallStack)
 	}
 	o.names = append(o.names, name)
-	o.count[name]++
+	switch {
+	case o.count != nil:
+		o.count[name]++
+	case len(o.names) > smallStack:
+		o.count = make(map[string]int, 2*smallStack)
+		for _, n := range o.names {
+			o.count[n]++
+		}
+	}
 }
 
 // popTo closes the innermost open element of this name and all inside it,
 // and returns its index, or -1 when none is open.
 func (o *openStack) popTo(name string) int {
-	if o.count[name] == 0 {
+	if o.count != nil && o.count[name] == 0 {
 		return -1
 	}
 	i := len(o.names) - 1
-	for o.names[i] != name {
+	for i >= 0 && o.names[i] != name {
 		i--
 	}
-	for _, n := range o.names[i:] {
-		o.count[n]--
+	if i < 0 {
+		return -1
+	}
+	if o.count != nil {
+		for _, n := range o.names[i:] {
+			o.count[n]--
+		}
 	}
 	o.names = o.names[:i]
 	o.valid = min(o.valid, i)

@@ -65,17 +65,21 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 			// carry; the tokenizer would read on as raw text.
 			z.NextIsNotRawText()
 		}
-		name, hasAttr := z.TagName()
-		a := atom.Lookup(name)
+		raw, hasAttr := z.TagName()
+		a := atom.Lookup(raw)
+		name := a.String() // a constant for known elements: no allocation
+		if a == 0 {
+			name = string(raw)
+		}
 		switch {
 		case tt == html.EndTagToken:
-			if i := open.popTo(string(name)); i >= 0 {
+			if i := open.popTo(name); i >= 0 {
 				if i <= skipAt {
 					skipAt = -1
 				}
 			}
 		case tt == html.StartTagToken && dropped(a):
-			closed := c.closedAfter(string(name), offset)
+			closed := c.closedAfter(name, offset)
 			if !closed && rawText(a) {
 				// Unclosed, the tokenizer would read the rest as its text.
 				z.NextIsNotRawText()
@@ -86,10 +90,10 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 				// end cannot be known, so only its tag goes.
 				skipAt = len(open.names)
 			}
-			open.push(string(name))
+			open.push(name)
 			continue
 		case tt == html.StartTagToken && !void(a):
-			open.push(string(name))
+			open.push(name)
 		}
 		if skipAt >= 0 || dropped(a) {
 			continue
