@@ -44,6 +44,8 @@ func TestHTMLToText(t *testing.T) {
 		{"closed object", `<p>A<object><embed src=x>alt text</object>B</p>`, "AB"},
 		{"object closed past its parent", `<div>x<object>y</div><p>Sloviansk</p></object>z`, "x\n\nSloviansk\n\nz"},
 		{"a page's head keeps its title", "<html><head><title>Kyiv talks</title><meta charset=utf-8><style>p{}</style></head><body><p>Text</p></body></html>", "Kyiv talks\n\nText"},
+		{"deep stack: unclosed object ends with an ancestor", strings.Repeat("<span>", 40) + "a<object>b" + strings.Repeat("</span>", 40) + "c", "ac"},
+		{"deep stack: stray end tags", strings.Repeat("<i>", 40) + "a</b><object>b</object>c" + strings.Repeat("</i>", 40) + "d", "acd"},
 		{"unclosed script at top", `<p>Kyiv</p><script>var a`, "Kyiv\n\nvar a"},
 		{"unclosed script skips to its parent's end", `<div>Kyiv<script>var a</div><p>Lviv</p>`, "Kyiv\n\nLviv"},
 		// XHTML-serialised content closes empty elements with "/>"; the
