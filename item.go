@@ -57,9 +57,13 @@ func (it *Item) Time() time.Time {
 	return it.FetchedAt
 }
 
-// ItemKey is the stable key of an item: its GUID, else its link, else a hash
-// of its title and text. Making keys unique within one fetch (a GUID repeated
-// in one document) is the fetcher's job.
+// ItemKey is the stable key of an item: its GUID, else its link, else
+// "sha256:" and a hash of its title and text with case and white space
+// folded, so that an item without either is known by what it says, not by
+// where it stands in its feed, and a change of case or spacing alone does
+// not make it new. The published date stays out: some feeds stamp every
+// item with the time of the request. Making keys unique within one fetch
+// (a GUID repeated, identical items) is the fetcher's job.
 func ItemKey(guid, link, title, text string) string {
 	if g := strings.TrimSpace(guid); g != "" {
 		return g
@@ -67,8 +71,14 @@ func ItemKey(guid, link, title, text string) string {
 	if l := strings.TrimSpace(link); l != "" {
 		return l
 	}
-	sum := sha256.Sum256([]byte(title + "\x00" + text))
+	sum := sha256.Sum256([]byte(foldKeyText(title) + "\x00" + foldKeyText(text)))
 	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+// foldKeyText lower-cases s and collapses its runs of white space to one
+// space, trimmed.
+func foldKeyText(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
 // IngestItem is an item ready to store: its mentions (offsets into

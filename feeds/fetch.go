@@ -38,6 +38,9 @@ type Response struct {
 	// RetryAfter is the server's Retry-After, capped at a day.
 	RetryAfter time.Duration
 	FetchedAt  time.Time
+	// ContentLocation is the response's Content-Location resolved against
+	// URL, the base of the document's relative links; "" when absent.
+	ContentLocation string
 }
 
 // FetchError is a failed fetch. Reason is plain words for a feed's health
@@ -111,7 +114,11 @@ func (f *Fetcher) Fetch(ctx context.Context, feed newswatch.Feed) (*Response, er
 	if res.NotModified {
 		return res, nil
 	}
-	doc, err := parseAt(body, ctype, res.URL, res.FetchedAt)
+	base := res.URL
+	if res.ContentLocation != "" {
+		base = res.ContentLocation
+	}
+	doc, err := parseAt(body, ctype, base, res.FetchedAt)
 	if err != nil {
 		return res, &FetchError{URL: feed.URL, Status: res.Status, Reason: err.Error(), Err: err}
 	}
@@ -142,6 +149,9 @@ func (f *Fetcher) get(ctx context.Context, feed newswatch.Feed, res *Response) (
 	res.Status = resp.StatusCode
 	res.ETag = resp.Header.Get("ETag")
 	res.LastModified = resp.Header.Get("Last-Modified")
+	if cl := resp.Header.Get("Content-Location"); cl != "" {
+		res.ContentLocation = resolveURL(resp.Request.URL, cl) // "" unless http(s)
+	}
 	res.MaxAge = freshness(resp.Header, res.FetchedAt)
 	res.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), res.FetchedAt)
 	switch {

@@ -17,10 +17,11 @@ import (
 
 // Document is a parsed feed.
 type Document struct {
-	Title string
-	Link  string
-	TTL   time.Duration // RSS <ttl>; 0 when absent
-	Items []newswatch.Item
+	Title    string
+	Link     string
+	TTL      time.Duration // RSS <ttl>; 0 when absent
+	Items    []newswatch.Item
+	Warnings []string // recoveries made while parsing, recorded in the feed's health as warnings
 }
 
 // NotFeedError says a document could not be read as a feed.
@@ -39,8 +40,24 @@ const (
 
 // Parse reads an RSS 0.9x/1.0/2.0, Atom or JSON Feed document into plain-text
 // items. contentType is the HTTP Content-Type (for its charset; may be "")
-// and baseURL the URL the document came from. Relative links are resolved
+// and baseURL the URL the document came from (the fetcher passes the
+// response's Content-Location when it has one). Relative links are resolved
 // against the feed's own absolute site link, else against baseURL.
+//
+// Text: the charset is decided by the content first (see decodeText):
+// mostly-valid UTF-8 keeps its good bytes and only the bad ones are
+// repaired, undeclared legacy text is recognised by how it reads, and C1
+// controls become their windows-1252 characters. Atom type="text" is
+// literal text; untyped Atom text, RSS titles and media:description are
+// HTML only when they hold a known HTML tag. An empty title or body is
+// taken from media:title, XHTML or plain <body>, <fullitem> or
+// media:description (alone or in a media:group); an absent link from a
+// GUID that is an http(s) URL not marked isPermaLink="false".
+//
+// Recovery: a document cut off at its end is read up to the cut with its
+// open elements closed, and a JSON Feed loses only its wrong-typed fields
+// or items. Each recovery, and each charset repair or guess, is a line in
+// Document.Warnings.
 //
 // Dates: an unparseable or missing published date is unknown (zero) unless
 // the item has an updated date, which stands in for it; dates before 1990
@@ -49,7 +66,8 @@ const (
 //
 // Item keys are unique within the document: newswatch.ItemKey (GUID, else
 // link, else a hash of title and text); a GUID repeated in the document
-// becomes "GUID link"; a key still repeated gets " #position" appended.
+// becomes "GUID link"; the second and later copies of a key still repeated
+// get " #2", " #3"... appended (see uniqueKeys).
 // Parse never panics: a panic in the underlying parser becomes an error.
 func Parse(body []byte, contentType, baseURL string) (*Document, error) {
 	return parseAt(body, contentType, baseURL, time.Now())
@@ -68,15 +86,9 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 	// Servers label feeds text/html often enough that the body decides;
 	// the header only words the error.
 	mt, _, _ := mime.ParseMediaType(contentType)
-	body = stripControl(toUTF8(body, contentType))
-	if isJSON(body) {
-		body = dropNullItems(body)
-	}
-	fp := gofeed.NewParser()
-	// The image fallback is taken from the HTML while converting it to
-	// text; gofeed's own would parse every item's HTML a second time.
-	fp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	f, err := fp.Parse(bytes.NewReader(body))
+	body, note := decodeText(body, contentType)
+	g := newGofeedRun()
+	f, body, recovered, err := g.parse(stripControl(body))
 	if err != nil {
 		if mt == "text/html" {
 			return nil, isHTML
@@ -87,7 +99,12 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 		return nil, &NotFeedError{Reason: err.Error()}
 	}
 	base, _ := url.Parse(baseURL)
-	doc = &Document{Title: truncate(plainLine(f.Title), maxFieldLen)}
+	hints := itemHints(f, body, g.rt, g.jt)
+	doc = &Document{Title: truncate(lineAs(f.Title, hints.feedTitle), maxFieldLen)}
+	if note != "" {
+		doc.Warnings = append(doc.Warnings, note)
+	}
+	doc.Warnings = append(doc.Warnings, recovered...)
 	doc.Link = resolveURL(base, f.Link)
 	if site, err := url.Parse(doc.Link); err == nil && doc.Link != "" {
 		base = site // relative item links are relative to the site
@@ -96,32 +113,79 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 		doc.TTL = rssTTL(body)
 	}
 	doc.Items = make([]newswatch.Item, 0, len(f.Items))
-	for _, it := range f.Items {
+	for i, it := range f.Items {
 		if it == nil {
 			continue
 		}
-		doc.Items = append(doc.Items, convertItem(it, base, now))
+		doc.Items = append(doc.Items, convertItem(it, hints.item(i), base, now))
 	}
 	uniqueKeys(doc.Items)
 	return doc, nil
 }
 
-func convertItem(it *gofeed.Item, base *url.URL, now time.Time) newswatch.Item {
+// gofeedRun is one gofeed parse with the translators that gather what
+// gofeed's items do not keep.
+type gofeedRun struct {
+	fp *gofeed.Parser
+	rt *rssTranslator
+	jt *jsonTranslator
+}
+
+func newGofeedRun() *gofeedRun {
+	g := &gofeedRun{fp: gofeed.NewParser(), jt: &jsonTranslator{}}
+	// The image fallback is taken from the HTML while converting it to
+	// text; gofeed's own would parse every item's HTML a second time.
+	g.rt = &rssTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
+	g.fp.RSSTranslator = g.rt
+	g.fp.JSONTranslator = g.jt
+	return g
+}
+
+// parse runs gofeed over body, mending it when gofeed refuses it (see
+// recoverParse). It returns the feed, the body it was read from and what
+// was mended.
+func (g *gofeedRun) parse(body []byte) (*gofeed.Feed, []byte, []string, error) {
+	read := body
+	var dropped []string
+	if isJSON(body) {
+		read, dropped = dropNullItems(body)
+	}
+	f, err := g.fp.Parse(bytes.NewReader(read))
+	if err == nil {
+		return f, read, dropped, nil
+	}
+	if f, mended, warnings := recoverParse(g.fp, body); f != nil {
+		return f, mended, warnings, nil
+	}
+	return nil, nil, nil, err
+}
+
+func convertItem(it *gofeed.Item, h itemHint, base *url.URL, now time.Time) newswatch.Item {
 	out := newswatch.Item{
 		GUID:      truncate(strings.TrimSpace(it.GUID), maxFieldLen),
-		Title:     truncate(plainLine(it.Title), maxFieldLen),
 		FetchedAt: now,
 	}
+	title, titleKind := it.Title, h.title
+	if strings.TrimSpace(title) == "" {
+		title, titleKind = extTitle(it)
+	}
+	out.Title = truncate(lineAs(title, titleKind), maxFieldLen)
 	link := it.Link
 	if link == "" && len(it.Links) > 0 {
 		link = it.Links[0]
 	}
 	out.Link = truncate(resolveURL(base, link), maxFieldLen)
-	body := it.Content
-	if strings.TrimSpace(body) == "" {
-		body = it.Description
+	if out.Link == "" {
+		out.Link = truncate(guidLink(it.GUID, h.notPermalink, base), maxFieldLen)
 	}
-	text, img := htmlToText(body, base)
+	body, kind := it.Content, h.content
+	if strings.TrimSpace(body) == "" {
+		body, kind = it.Description, h.summary
+	}
+	if strings.TrimSpace(body) == "" {
+		body, kind = extBody(it)
+	}
+	text, img := toText(body, kind, base)
 	out.Text = text
 	out.Author = truncate(authors(it), maxFieldLen)
 	out.Categories = categories(it.Categories)
@@ -203,8 +267,11 @@ func image(it *gofeed.Item, base *url.URL) string {
 }
 
 // uniqueKeys sets each item's Key: newswatch.ItemKey for an item whose GUID
-// is unique in the document; GUID and link for a GUID repeated in it; and
-// when that is still not unique, the item's position is appended too.
+// is unique in the document; GUID and link for a GUID repeated in it. An
+// item whose key is still not unique (the same item twice) keeps it the
+// first time and gets " #2", " #3"... appended the next times: counted
+// among its copies, not by position, so that an item added above them
+// changes no key.
 func uniqueKeys(items []newswatch.Item) {
 	guids := map[string]int{}
 	for i := range items {
@@ -212,18 +279,31 @@ func uniqueKeys(items []newswatch.Item) {
 			guids[items[i].GUID]++
 		}
 	}
-	keys := map[string]int{}
+	used := make(map[string]bool, len(items))
 	for i := range items {
 		it := &items[i]
 		it.Key = newswatch.ItemKey(it.GUID, it.Link, it.Title, it.Text)
 		if it.GUID != "" && guids[it.GUID] > 1 && it.Link != "" {
 			it.Key = it.GUID + " " + it.Link
 		}
-		keys[it.Key]++
+		used[it.Key] = true
 	}
+	copies := map[string]int{}
 	for i := range items {
-		if keys[items[i].Key] > 1 {
-			items[i].Key += " #" + strconv.Itoa(i+1)
+		base := items[i].Key
+		copies[base]++
+		if copies[base] == 1 {
+			continue
+		}
+		// A generated key must not take another item's own key.
+		for {
+			k := base + " #" + strconv.Itoa(copies[base])
+			if !used[k] {
+				items[i].Key = k
+				used[k] = true
+				break
+			}
+			copies[base]++
 		}
 	}
 }
@@ -240,32 +320,35 @@ func isJSON(body []byte) bool {
 }
 
 // dropNullItems removes null and non-object entries from a JSON Feed's items
-// array, which would otherwise crash the JSON parser. Invalid JSON is
-// returned unchanged for the parser to reject.
-func dropNullItems(body []byte) []byte {
+// array, which would otherwise crash the JSON parser, and says which it
+// dropped. Invalid JSON is returned unchanged for the parser to reject.
+func dropNullItems(body []byte) ([]byte, []string) {
 	var doc map[string]json.RawMessage
 	if json.Unmarshal(body, &doc) != nil {
-		return body
+		return body, nil
 	}
 	var items []json.RawMessage
 	if json.Unmarshal(doc["items"], &items) != nil {
-		return body
+		return body, nil
 	}
+	var warnings []string
 	kept := items[:0]
-	for _, it := range items {
+	for i, it := range items {
 		if t := bytes.TrimSpace(it); len(t) > 0 && t[0] == '{' {
 			kept = append(kept, it)
+		} else {
+			warnings = append(warnings, fmt.Sprintf("dropped item %d: not an object", i+1))
 		}
 	}
-	if len(kept) == len(items) {
-		return body
+	if len(warnings) == 0 {
+		return body, nil
 	}
 	doc["items"], _ = json.Marshal(kept)
 	out, err := json.Marshal(doc)
 	if err != nil {
-		return body
+		return body, nil
 	}
-	return out
+	return out, warnings
 }
 
 // rssTTL reads the channel's <ttl> (minutes), capped at a day.

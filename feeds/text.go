@@ -16,10 +16,14 @@ const MaxTextLen = 100_000
 
 // HTMLToText turns an HTML fragment (or plain text, which passes through)
 // into plain text for matching and search: entities are unescaped, script,
-// style and similar elements are dropped, block elements become line
-// breaks, a link whose URL differs from its text is kept as "text (url)"
-// with the URL resolved against base, runs of spaces collapse to one space
-// and blank lines to one, control characters go.
+// style and similar elements are dropped (one left unclosed only up to the
+// end of the nearest enclosing element that ends, or just its tag when none
+// does), block elements become line breaks, a link whose URL differs from
+// its text is kept as "text (url)" with the URL resolved against base, "<!"
+// that starts no comment or doctype stays as text and a CDATA section
+// keeps its text, runs of spaces collapse to one space and blank lines to
+// one, C1 controls become their windows-1252 characters and other control
+// characters go.
 func HTMLToText(s string, base *url.URL) string {
 	text, _ := htmlToText(s, base)
 	return text
@@ -31,68 +35,96 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 	if !strings.ContainsAny(s, "<&") {
 		return tidy(s, true), ""
 	}
+	s = fixBang(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0 // depth inside elements whose content is dropped
+	c := &closers{src: s}
+	open := openStack{c: c}
+	skipAt := -1 // index in open of the dropped element being skipped
+	offset := 0  // of the next token in s
 	var href string
 	var linkStart int
 	for {
 		tt := z.Next()
+		offset += len(z.Raw())
 		switch tt {
 		case html.ErrorToken:
 			return tidy(b.String(), true), img
 		case html.TextToken:
-			if skip == 0 {
+			if skipAt < 0 {
 				b.Write(z.Text())
 			}
+			continue
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			if tt == html.SelfClosingTagToken {
-				// <script .../> is an empty element in the XHTML feeds
-				// carry; the tokenizer would read on as raw text.
+		default:
+			continue
+		}
+		if tt == html.SelfClosingTagToken {
+			// <script .../> is an empty element in the XHTML feeds
+			// carry; the tokenizer would read on as raw text.
+			z.NextIsNotRawText()
+		}
+		raw, hasAttr := z.TagName()
+		a := atom.Lookup(raw)
+		name := a.String() // a constant for known elements: no allocation
+		if a == 0 {
+			name = string(raw)
+		}
+		switch {
+		case tt == html.EndTagToken:
+			if i := open.popTo(name); i >= 0 {
+				if i <= skipAt {
+					skipAt = -1
+				}
+			}
+		case tt == html.StartTagToken && dropped(a):
+			closed := c.closedAfter(name, offset)
+			if !closed && rawText(a) {
+				// Unclosed, the tokenizer would read the rest as its text.
 				z.NextIsNotRawText()
 			}
-			name, hasAttr := z.TagName()
-			a := atom.Lookup(name)
-			if dropped(a) {
-				if tt == html.StartTagToken {
-					skip++
-				} else if tt == html.EndTagToken && skip > 0 {
-					skip--
-				}
-				continue
+			if skipAt < 0 && (closed || open.endsAfter(offset)) {
+				// Skipped to its end tag or, unclosed, to the end
+				// of the nearest ancestor that ends; with none, its
+				// end cannot be known, so only its tag goes.
+				skipAt = len(open.names)
 			}
-			if skip > 0 {
-				continue
+			open.push(name)
+			continue
+		case tt == html.StartTagToken && !void(a):
+			open.push(name)
+		}
+		if skipAt >= 0 || dropped(a) {
+			continue
+		}
+		switch {
+		case a == atom.A && tt == html.StartTagToken:
+			href, linkStart = "", b.Len()
+			if hasAttr {
+				href = linkTarget(z, base)
 			}
-			switch {
-			case a == atom.A && tt == html.StartTagToken:
-				href, linkStart = "", b.Len()
-				if hasAttr {
-					href = linkTarget(z, base)
-				}
-			case a == atom.A && tt == html.EndTagToken:
-				if href != "" && !strings.Contains(b.String()[linkStart:], href) {
-					b.WriteString(" (" + href + ")")
-				}
-				href = ""
-			case a == atom.Br:
-				b.WriteByte('\n')
-			case a == atom.Img && hasAttr:
-				src, alt := imgAttrs(z)
-				if img == "" {
-					img = resolveURL(base, src)
-				}
-				if strings.TrimSpace(alt) != "" {
-					b.WriteString(" " + alt + " ")
-				}
-			case block(a):
-				b.WriteString("\n\n")
-			case (a == atom.Li || a == atom.Tr || a == atom.Dt || a == atom.Dd) && tt != html.EndTagToken:
-				b.WriteByte('\n')
-			case a == atom.Td || a == atom.Th:
-				b.WriteByte(' ')
+		case a == atom.A && tt == html.EndTagToken:
+			if href != "" && !strings.Contains(b.String()[linkStart:], href) {
+				b.WriteString(" (" + href + ")")
 			}
+			href = ""
+		case a == atom.Br:
+			b.WriteByte('\n')
+		case a == atom.Img && hasAttr:
+			src, alt := imgAttrs(z)
+			if img == "" {
+				img = resolveURL(base, src)
+			}
+			if strings.TrimSpace(alt) != "" {
+				b.WriteString(" " + alt + " ")
+			}
+		case block(a):
+			b.WriteString("\n\n")
+		case (a == atom.Li || a == atom.Tr || a == atom.Dt || a == atom.Dd) && tt != html.EndTagToken:
+			b.WriteByte('\n')
+		case a == atom.Td || a == atom.Th:
+			b.WriteByte(' ')
 		}
 	}
 }
@@ -100,7 +132,7 @@ func htmlToText(s string, base *url.URL) (text, img string) {
 func dropped(a atom.Atom) bool {
 	switch a {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe,
-		atom.Object, atom.Svg, atom.Math, atom.Head, atom.Select, atom.Button:
+		atom.Object, atom.Svg, atom.Math, atom.Select, atom.Button:
 		return true
 	}
 	return false
@@ -199,6 +231,15 @@ func tidy(s string, multiline bool) string {
 		} else {
 			var r rune
 			r, n = utf8.DecodeRuneInString(s[i:])
+			if c := c1Char(r); c != 0 {
+				// A C1 control from a character reference (&#146;)
+				// means its windows-1252 character, as in stripControl.
+				out = appendSep(out, space, newlines)
+				space, newlines = false, 0
+				out = utf8.AppendRune(out, c)
+				i += n
+				continue
+			}
 			switch {
 			case isControl(r) || r == '\u200b' || r == '\ufeff':
 				i += n
@@ -209,16 +250,7 @@ func tidy(s string, multiline bool) string {
 				continue
 			}
 		}
-		if len(out) > 0 {
-			switch {
-			case newlines >= 2:
-				out = append(out, '\n', '\n')
-			case newlines == 1:
-				out = append(out, '\n')
-			case space:
-				out = append(out, ' ')
-			}
-		}
+		out = appendSep(out, space, newlines)
 		space, newlines = false, 0
 		out = append(out, s[i:i+n]...)
 		i += n
@@ -227,6 +259,23 @@ func tidy(s string, multiline bool) string {
 		out = []byte(strings.ToValidUTF8(string(out), "\uFFFD"))
 	}
 	return truncate(string(out), MaxTextLen)
+}
+
+// appendSep appends the separator tidy owes before the next character:
+// a blank line, a line break or a space, and nothing at the start.
+func appendSep(out []byte, space bool, newlines int) []byte {
+	if len(out) == 0 {
+		return out
+	}
+	switch {
+	case newlines >= 2:
+		return append(out, '\n', '\n')
+	case newlines == 1:
+		return append(out, '\n')
+	case space:
+		return append(out, ' ')
+	}
+	return out
 }
 
 // truncate cuts s to at most n bytes at a rune boundary.
