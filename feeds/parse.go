@@ -17,10 +17,11 @@ import (
 
 // Document is a parsed feed.
 type Document struct {
-	Title string
-	Link  string
-	TTL   time.Duration // RSS <ttl>; 0 when absent
-	Items []newswatch.Item
+	Title    string
+	Link     string
+	TTL      time.Duration // RSS <ttl>; 0 when absent
+	Items    []newswatch.Item
+	Warnings []string // recoveries made while parsing, recorded in the feed's health as warnings
 }
 
 // NotFeedError says a document could not be read as a feed.
@@ -61,6 +62,9 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 			doc, err = nil, &NotFeedError{Reason: fmt.Sprintf("the parser failed (%v)", r)}
 		}
 	}()
+	if err := prescan(body); err != nil {
+		return nil, err
+	}
 	isHTML := &NotFeedError{Reason: "the document is an HTML page, not RSS, Atom or JSON Feed"}
 	if looksHTML(body) {
 		return nil, isHTML
