@@ -3,7 +3,10 @@ package feeds
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/url"
+	"syscall"
 
 	"github.com/newswatch/newswatch"
 )
@@ -60,8 +63,18 @@ func (f *Fetcher) userError(u string, err error) *newswatch.Error {
 		return newswatch.Errorf(newswatch.EINVALID, "The feed at %s is larger than %s.", u, formatSize(f.cfg.BodyLimit))
 	case errors.Is(err, errTooManyHops):
 		return newswatch.Errorf(newswatch.EINVALID, "%s redirects too many times.", u)
-	case errors.As(err, &fe) && fe.Reason == "timed out after "+f.cfg.Timeout.String():
+	case errors.Is(err, ErrTimeout):
 		return newswatch.Errorf(newswatch.EINVALID, "%s did not answer within %s.", host, f.cfg.Timeout)
+	case errors.As(err, &fe) && plainClass(err):
+		return newswatch.Errorf(newswatch.EINVALID, "Could not fetch a feed from %s: %s.", host, fe.Reason)
 	}
 	return newswatch.Errorf(newswatch.EINVALID, "Could not fetch a feed from %s.", host)
+}
+
+// plainClass reports whether err is a failure whose reason names nothing
+// but what the person typed (no resolved address), so /feed add may show it.
+func plainClass(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) || isTLSError(err) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }

@@ -2,9 +2,11 @@ package feeds
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -161,4 +163,50 @@ func FuzzPrescan(f *testing.F) {
 			t.Fatalf("accepted %d nested start tags", depth)
 		}
 	})
+}
+
+// parseBounded returns at the deadline while the parse slots are taken,
+// and an abandoned parse keeps its slot until it ends.
+func TestParseBoundedDeadline(t *testing.T) {
+	for range maxParses {
+		parseSlots <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	_, err := parseBounded(ctx, []byte(`<rss/>`), "", "https://h.example/", time.Now())
+	cancel()
+	for range maxParses {
+		<-parseSlots
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("waiting for a slot: got %v", err)
+	}
+
+	body := hugeText(4 << 20) // takes well over a millisecond to parse
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	parseSlots <- struct{}{} // hold one slot so that the parse below takes the other
+	done := make(chan error, 1)
+	go func() {
+		_, err := parseBounded(context.Background(), body, "", "https://h.example/", time.Now())
+		done <- err
+	}()
+	// Wait for the parse to take the second slot, then abandon a parse that
+	// cannot get one.
+	deadline := time.Now().Add(5 * time.Second)
+	for len(parseSlots) < maxParses && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	if _, err := parseBounded(ctx, body, "", "https://h.example/", time.Now()); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: got %v", err)
+	}
+	<-parseSlots
+	if err := <-done; err != nil {
+		t.Errorf("parse: %v", err)
+	}
+	for len(parseSlots) > 0 && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	if n := len(parseSlots); n != 0 {
+		t.Errorf("%d slots still taken", n)
+	}
 }
