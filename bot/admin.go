@@ -268,6 +268,8 @@ func feedField(f newswatch.Feed) *discordgo.MessageEmbedField {
 	}
 	status := "✅ OK"
 	switch {
+	case f.Gone():
+		status = "🪦 gone (HTTP 410): no longer polled; /feed retry polls it again"
 	case f.Failing():
 		status = fmt.Sprintf("❌ failing since <t:%d:R>", f.FailingSince.Unix())
 	case f.ConsecutiveFailures > 0:

@@ -21,7 +21,7 @@ type querier interface {
 // feedCols are the columns scanFeed reads, from feeds aliased f.
 const feedCols = `f.id, f.url, f.title, f.interval_ms, f.etag, f.last_modified, f.next_poll_at,
 	f.last_status, f.last_error, f.consecutive_failures, f.last_attempt_at, f.last_success_at,
-	f.failing_since, f.item_count, f.created_at,
+	f.failing_since, f.item_count, f.created_at, f.state,
 	EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = f.id AND s.guild_id = '')`
 
 // visibleFeed is an SQL condition: feed id ?1-bound column is visible to the
@@ -42,7 +42,7 @@ func scanFeed(row scanner) (newswatch.Feed, error) {
 	var interval, next, attempt, success, failing, created int64
 	err := row.Scan(&f.ID, &f.URL, &f.Title, &interval, &f.ETag, &f.LastModified, &next,
 		&f.LastStatus, &f.LastError, &f.ConsecutiveFailures, &attempt, &success,
-		&failing, &f.ItemCount, &created, &f.Global)
+		&failing, &f.ItemCount, &created, &f.State, &f.Global)
 	if err != nil {
 		return f, err
 	}
@@ -376,35 +376,38 @@ func (db *DB) FeedSubscribers(ctx context.Context, feedID int64) ([]string, erro
 }
 
 // DueFeeds returns the feeds whose next poll is due at now, the longest
-// overdue first, never the seeds feed; limit <= 0 returns all of them.
+// overdue first, never the seeds feed nor a gone one; limit <= 0 returns all
+// of them.
 func (db *DB) DueFeeds(ctx context.Context, now time.Time, limit int) ([]newswatch.Feed, error) {
 	if limit <= 0 {
 		limit = -1
 	}
 	fs, err := queryFeeds(ctx, db.r, `SELECT `+feedCols+` FROM feeds f
-		WHERE f.next_poll_at <= ? AND f.url <> ? ORDER BY f.next_poll_at, f.id LIMIT ?`,
-		ms(now), newswatch.SeedsFeedURL, limit)
+		WHERE f.next_poll_at <= ? AND f.url <> ? AND f.state <> ? ORDER BY f.next_poll_at, f.id LIMIT ?`,
+		ms(now), newswatch.SeedsFeedURL, newswatch.FeedGone, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due feeds: %w", formatError(err))
 	}
 	return fs, nil
 }
 
-// AllPollableFeeds returns every feed but the seeds feed, by id.
+// AllPollableFeeds returns every feed but the seeds feed and the gone
+// ones, by id.
 func (db *DB) AllPollableFeeds(ctx context.Context) ([]newswatch.Feed, error) {
-	fs, err := queryFeeds(ctx, db.r, `SELECT `+feedCols+` FROM feeds f WHERE f.url <> ? ORDER BY f.id`, newswatch.SeedsFeedURL)
+	fs, err := queryFeeds(ctx, db.r, `SELECT `+feedCols+` FROM feeds f WHERE f.url <> ? AND f.state <> ? ORDER BY f.id`,
+		newswatch.SeedsFeedURL, newswatch.FeedGone)
 	if err != nil {
 		return nil, fmt.Errorf("store: pollable feeds: %w", formatError(err))
 	}
 	return fs, nil
 }
 
-// RetryFeed makes feedID due at now and resets its failure count. guildID
-// must see the feed (ENOTFOUND).
+// RetryFeed makes feedID due at now, resets its failure count and revives
+// it when it is gone. guildID must see the feed (ENOTFOUND).
 func (db *DB) RetryFeed(ctx context.Context, guildID string, feedID int64, now time.Time) error {
 	cond, args := visibleFeed("feeds.id", guildID)
-	res, err := db.w.ExecContext(ctx, `UPDATE feeds SET next_poll_at = ?, consecutive_failures = 0
-		WHERE id = ? AND `+cond, append([]any{ms(now), feedID}, args...)...)
+	res, err := db.w.ExecContext(ctx, `UPDATE feeds SET next_poll_at = ?, consecutive_failures = 0, state = ?
+		WHERE id = ? AND `+cond, append([]any{ms(now), newswatch.FeedActive, feedID}, args...)...)
 	if err != nil {
 		return fmt.Errorf("store: retry feed %d: %w", feedID, formatError(err))
 	}

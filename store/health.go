@@ -21,6 +21,9 @@ import (
 // FailingSince and, in the same transaction, writes one AlertFeedFailing
 // outbox row per subscribing guild to its lowest-id enabled route, and for
 // the global subscription to the console route when it is enabled.
+// A failure with res.Gone (the server answered 410 Gone) makes an active
+// feed gone: it is no longer due until RetryFeed, FailingSince is set and
+// the same warning rows are written once, whatever the failure count.
 // NextPollAt, LastStatus and LastAttemptAt are always set.
 func (db *DB) RecordFetch(ctx context.Context, feedID int64, res newswatch.FetchResult, failAfter int) (newswatch.Feed, error) {
 	if failAfter < 1 {
@@ -54,15 +57,20 @@ func (db *DB) RecordFetch(ctx context.Context, feedID int64, res newswatch.Fetch
 		} else {
 			failures := cur.ConsecutiveFailures + 1
 			failing := ms(cur.FailingSince)
-			if failures >= failAfter && failing == 0 {
+			state := cur.State
+			gone := res.Gone && !cur.Gone()
+			if gone {
+				state = newswatch.FeedGone
+			}
+			if gone || (failures >= failAfter && failing == 0) {
 				failing = ms(at)
 				if err := warnFailing(ctx, tx, feedID, failing, at); err != nil {
 					return err
 				}
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE feeds SET consecutive_failures = ?, failing_since = ?,
-				last_error = ?, next_poll_at = ?, last_status = ?, last_attempt_at = ? WHERE id = ?`,
-				failures, failing, res.Err, ms(res.NextPollAt), res.Status, ms(at), feedID)
+				last_error = ?, next_poll_at = ?, last_status = ?, last_attempt_at = ?, state = ? WHERE id = ?`,
+				failures, failing, res.Err, ms(res.NextPollAt), res.Status, ms(at), state, feedID)
 		}
 		if err != nil {
 			return err

@@ -124,9 +124,9 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 		if fs.json {
-			out := make([]feedJSON, 0, len(list))
+			out := make([]feedListJSON, 0, len(list))
 			for _, f := range list {
-				out = append(out, toFeedJSON(f))
+				out = append(out, feedListJSON{toFeedJSON(f), feedState(f)})
 			}
 			return writeJSON(c.stdout, out)
 		}
@@ -137,6 +137,8 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 			}
 			state := "ok"
 			switch {
+			case f.Gone():
+				state = "GONE: " + f.LastError
 			case f.Failing():
 				state = "FAILING: " + f.LastError
 			case f.LastError != "":
@@ -149,6 +151,20 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 		}
 		return nil
 	})
+}
+
+// feedListJSON is one feed of `feed list --json`: the feed and its state.
+type feedListJSON struct {
+	feedJSON
+	State newswatch.FeedState `json:"state"`
+}
+
+// feedState is f's state, active when the store has none.
+func feedState(f newswatch.Feed) newswatch.FeedState {
+	if f.State == "" {
+		return newswatch.FeedActive
+	}
+	return f.State
 }
 
 func runFeedRetry(ctx context.Context, c *cli, args []string) error {
