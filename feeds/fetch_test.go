@@ -442,6 +442,10 @@ func TestSSRFAllowList(t *testing.T) {
 		{"host entry", []string{"localhost"}, "http://localhost:" + port + "/", true},
 		{"host entry is not the address", []string{"localhost"}, "http://127.0.0.1:" + port + "/", false},
 		{"cidr does not open other private ranges", []string{"127.0.0.0/8"}, "http://10.0.0.1:" + port + "/", false},
+		{"address and port", []string{"127.0.0.1:" + port}, "http://127.0.0.1:" + port + "/", true},
+		{"address on another port", []string{"127.0.0.1:1"}, "http://127.0.0.1:" + port + "/", false},
+		{"host and port", []string{"localhost:" + port}, "http://localhost:" + port + "/", true},
+		{"host on another port", []string{"localhost:1"}, "http://localhost:" + port + "/", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

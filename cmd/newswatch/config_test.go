@@ -87,6 +87,9 @@ func TestParseConfigErrorsNameTheKey(t *testing.T) {
 		{"unset variable", "[storage]\npath = \"${NOPE}/x\"\n", "NOPE"},
 		{"wrong type", "[feeds]\nconcurrency = \"eight\"\n", "concurrency"},
 		{"listen", "[http]\nlisten = \"everywhere\"\n", "http.listen"},
+		{"allow prefix", "[feeds]\nallow = [\"a.example\", \"10.0.0.1:8080\", \"10.0.0.0/33\"]\n",
+			`feeds.allow[2]: "10.0.0.0/33": /33 is not a valid prefix length`},
+		{"allow wildcard", "[feeds]\nallow = [\"*\"]\n", `feeds.allow[0]: "*": wildcards are not allowed`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
