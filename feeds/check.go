@@ -53,6 +53,8 @@ func (f *Fetcher) userError(u string, err error) *newswatch.Error {
 		fe      *FetchError
 	)
 	switch {
+	case errors.Is(err, context.Canceled):
+		return newswatch.Errorf(newswatch.EINVALID, "Cancelled while reading the feed from %s.", host)
 	case errors.As(err, &refused):
 		return newswatch.Errorf(newswatch.EINVALID, "%s leads to a private or local network address, which newswatch does not fetch.", host)
 	case errors.As(err, &notFeed):
