@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -274,6 +275,81 @@ func (db *DB) AddFeed(ctx context.Context, guildID, url string, interval time.Du
 		return f, fmt.Errorf("store: add feed %s: %w", u, formatError(err))
 	}
 	return f, nil
+}
+
+// importBatch is how many feeds ImportFeeds adds per transaction: short
+// enough not to starve other writers, long enough to add 100,000 feeds in
+// seconds.
+const importBatch = 1000
+
+// ImportFeeds subscribes guildID to the feed of each url, as AddFeed does
+// without a per-guild cap, in transactions of importBatch feeds. It returns
+// how many subscriptions it added and how many the guild already had
+// (its own or a global one). progress, if not nil, is called after each
+// transaction with the number of URLs done. A URL that is not valid fails
+// the import with EINVALID before anything is written.
+func (db *DB) ImportFeeds(ctx context.Context, guildID string, urls []string, progress func(done int)) (added, present int, err error) {
+	norm := make([]string, len(urls))
+	for i, u := range urls {
+		if norm[i], err = newswatch.ValidateFeedURL(u); err != nil {
+			return 0, 0, err
+		}
+	}
+	source := "discord"
+	if guildID == newswatch.GlobalScope {
+		source = "cli"
+	}
+	for start := 0; start < len(norm); start += importBatch {
+		batch := norm[start:min(start+importBatch, len(norm))]
+		var a, p int
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			a, p, err = importBatchTx(ctx, tx, guildID, source, batch)
+			return err
+		})
+		if err != nil {
+			return added, present, fmt.Errorf("store: import feeds: %w", formatError(err))
+		}
+		added, present = added+a, present+p
+		if progress != nil {
+			progress(start + len(batch))
+		}
+	}
+	return added, present, nil
+}
+
+// importBatchTx adds the subscriptions of one batch of normalised URLs,
+// passing the batch as one JSON array so that each step is one statement.
+func importBatchTx(ctx context.Context, tx *sql.Tx, guildID, source string, batch []string) (added, present int, err error) {
+	seen := make(map[string]bool, len(batch))
+	var fresh []string
+	for _, u := range batch {
+		if !seen[u] {
+			seen[u] = true
+			fresh = append(fresh, u)
+		}
+	}
+	list, err := json.Marshal(fresh)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT f.id) FROM feeds f JOIN feed_subscriptions s ON s.feed_id = f.id
+		WHERE f.url IN (SELECT value FROM json_each(?)) AND s.guild_id IN (?, '')`, string(list), guildID).Scan(&present); err != nil {
+		return 0, 0, err
+	}
+	now := ms(time.Now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO feeds (url, interval_ms, created_at)
+		SELECT value, 0, ? FROM json_each(?) WHERE true ON CONFLICT (url) DO NOTHING`, now, string(list)); err != nil {
+		return 0, 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO feed_subscriptions (feed_id, guild_id, source, created_at)
+		SELECT f.id, ?, ?, ? FROM feeds f WHERE f.url IN (SELECT value FROM json_each(?))
+		AND NOT EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = f.id AND s.guild_id = '')
+		ON CONFLICT (feed_id, guild_id) DO NOTHING`, guildID, source, now, string(list))
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), present + len(batch) - len(fresh), err
 }
 
 // RemoveFeed removes guildID's subscription to feedID. A guild removing a
