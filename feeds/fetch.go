@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
+	"golang.org/x/sync/semaphore"
 )
 
 // Fetcher fetches feeds over HTTP with the limits and the SSRF guard of its
@@ -139,23 +140,37 @@ func (f *Fetcher) Fetch(ctx context.Context, feed newswatch.Feed) (*Response, er
 	return res, nil
 }
 
-// maxParses is how many documents the whole process parses at once. A
-// parse holds several times its body in memory; with the body limit and the
-// pre-scan this bounds the memory of parsing whatever the feeds send.
-const maxParses = 2
+// MemoryLimit is the soft memory limit (as GOMEMLIMIT) the newswatch
+// process sets unless GOMEMLIMIT is set. The bodies being read and parsed
+// are live memory; without a limit the garbage collector lets the heap grow
+// to twice that before collecting the garbage of finished parses, and
+// eight large feeds at once would take the process past 300 MB.
+const MemoryLimit = 256 << 20
 
-// parseSlots is the process-wide semaphore of parses.
-var parseSlots = make(chan struct{}, maxParses)
+// parseBudget is how many body bytes the whole process parses at once. A
+// parse holds up to about eight times its body in memory (the pre-scan and
+// the body limit see to that), so this bounds the memory of parsing
+// whatever the feeds send: small feeds parse many at a time, feeds as
+// large as the budget one at a time.
+const parseBudget = 16 << 20
 
-// parseBounded parses body in one of the parse slots and returns when it is
+// parseSlots is the process-wide budget of bytes being parsed.
+var parseSlots = semaphore.NewWeighted(parseBudget)
+
+// parseBounded parses body within the parse budget and returns when it is
 // done or ctx ends, whichever comes first. gofeed cannot be cancelled: a
 // parse abandoned at the deadline runs on in its goroutine and keeps its
-// slot until it ends, so abandoned parses cannot pile up in memory either.
+// share of the budget until it ends, so abandoned parses cannot pile up in
+// memory either.
 func parseBounded(ctx context.Context, body []byte, ctype, baseURL string, now time.Time) (*Document, error) {
-	select {
-	case parseSlots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	// The pre-scan costs little memory: a hostile document is refused
+	// here without waiting for the budget behind large parses.
+	if err := prescan(body); err != nil {
+		return nil, err
+	}
+	n := min(max(int64(len(body)), 1), parseBudget)
+	if err := parseSlots.Acquire(ctx, n); err != nil {
+		return nil, err
 	}
 	type result struct {
 		doc *Document
@@ -163,7 +178,7 @@ func parseBounded(ctx context.Context, body []byte, ctype, baseURL string, now t
 	}
 	done := make(chan result, 1)
 	go func() {
-		defer func() { <-parseSlots }()
+		defer parseSlots.Release(n)
 		doc, err := parseAt(body, ctype, baseURL, now)
 		done <- result{doc, err}
 	}()

@@ -1,31 +1,55 @@
 package feeds
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 )
 
 // Hostile documents, generated here rather than committed. Each grows its
 // repeated part until the document reaches about size bytes.
 
-// repeatTo writes head, then unit(i) for i = 0, 1, … while the document
-// stays under size, then tail(n) for the n units written.
-func repeatTo(size int, head string, unit func(i int) string, tail func(n int) string) []byte {
-	var b bytes.Buffer
-	b.Grow(size + 64)
-	b.WriteString(head)
-	n := 0
-	for {
-		u := unit(n)
-		if b.Len()+len(u) > size {
+// docSpec is a document made of a head, a unit repeated to fill a size,
+// and a tail.
+type docSpec struct {
+	head string
+	unit func(i int) string
+	tail string
+}
+
+// write writes the document of about size bytes to w without holding it.
+func (d docSpec) write(w io.Writer, size int) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	n, _ := bw.WriteString(d.head)
+	for i := 0; ; i++ {
+		u := d.unit(i)
+		if n+len(u)+len(d.tail) > size {
 			break
 		}
-		b.WriteString(u)
-		n++
+		k, err := bw.WriteString(u)
+		if err != nil {
+			return err
+		}
+		n += k
 	}
-	b.WriteString(tail(n))
+	bw.WriteString(d.tail)
+	return bw.Flush()
+}
+
+// bytes returns the document of about size bytes.
+func (d docSpec) bytes(size int) []byte {
+	var b bytes.Buffer
+	b.Grow(size)
+	d.write(&b, size)
 	return b.Bytes()
+}
+
+// repeatTo is the document of docSpec{head, unit, tail(0)} of about size
+// bytes.
+func repeatTo(size int, head string, unit func(i int) string, tail func(n int) string) []byte {
+	return docSpec{head, unit, tail(0)}.bytes(size)
 }
 
 // nsNested nests depth elements, each declaring a new namespace prefix.

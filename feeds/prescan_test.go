@@ -79,7 +79,7 @@ func TestPrescanRefuses(t *testing.T) {
 		{"namespace bomb", nsNested(5000), "nesting deeper than 256 levels"},
 		{"257 namespaces", manyNamespaces(20000), "more than 256 namespace declarations"},
 		{"257 attributes", tooManyAttrs(), "an element with more than 256 attributes"},
-		{"too many elements", tinyElements(1 << 20), "more than 46214 elements in a 1.0 MiB document"},
+		{"too many elements", tinyElements(1 << 20), "more than 46214 elements in a 1023 KiB document"},
 		{"JSON depth", deepJSON(4096), "JSON nested deeper than 256 levels"},
 		{"JSON depth in strings", []byte(`{"items":[{"title":"` + strings.Repeat("[", 1000) + `"}]}`), ""},
 		{"UTF-16 deep", utf16LE(deep(300), true), "nesting deeper than 256 levels"},
@@ -165,48 +165,46 @@ func FuzzPrescan(f *testing.F) {
 	})
 }
 
-// parseBounded returns at the deadline while the parse slots are taken,
-// and an abandoned parse keeps its slot until it ends.
+// parseBounded returns at the deadline while the parse budget is taken,
+// returns when its context is cancelled during a parse, and the budget is
+// whole again once the abandoned parse ends.
 func TestParseBoundedDeadline(t *testing.T) {
-	for range maxParses {
-		parseSlots <- struct{}{}
+	if err := parseSlots.Acquire(context.Background(), parseBudget); err != nil {
+		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	_, err := parseBounded(ctx, []byte(`<rss/>`), "", "https://h.example/", time.Now())
 	cancel()
-	for range maxParses {
-		<-parseSlots
-	}
+	parseSlots.Release(parseBudget)
 	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("waiting for a slot: got %v", err)
+		t.Fatalf("waiting for the budget: got %v", err)
 	}
 
-	body := hugeText(4 << 20) // takes well over a millisecond to parse
+	body := hugeText(8 << 20)
 	ctx, cancel = context.WithCancel(context.Background())
-	cancel()
-	parseSlots <- struct{}{} // hold one slot so that the parse below takes the other
 	done := make(chan error, 1)
 	go func() {
-		_, err := parseBounded(context.Background(), body, "", "https://h.example/", time.Now())
+		_, err := parseBounded(ctx, body, "", "https://h.example/", time.Now())
 		done <- err
 	}()
-	// Wait for the parse to take the second slot, then abandon a parse that
-	// cannot get one.
+	// Wait until the parse holds its share of the budget, then cancel.
 	deadline := time.Now().Add(5 * time.Second)
-	for len(parseSlots) < maxParses && time.Now().Before(deadline) {
+	for parseSlots.TryAcquire(parseBudget) {
+		parseSlots.Release(parseBudget)
+		if time.Now().After(deadline) {
+			t.Fatal("the parse never started")
+		}
 		runtime.Gosched()
 	}
-	if _, err := parseBounded(ctx, body, "", "https://h.example/", time.Now()); !errors.Is(err, context.Canceled) {
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) && err != nil {
 		t.Errorf("cancelled: got %v", err)
 	}
-	<-parseSlots
-	if err := <-done; err != nil {
-		t.Errorf("parse: %v", err)
-	}
-	for len(parseSlots) > 0 && time.Now().Before(deadline) {
+	for !parseSlots.TryAcquire(parseBudget) {
+		if time.Now().After(deadline) {
+			t.Fatal("the budget was not given back")
+		}
 		runtime.Gosched()
 	}
-	if n := len(parseSlots); n != 0 {
-		t.Errorf("%d slots still taken", n)
-	}
+	parseSlots.Release(parseBudget)
 }

@@ -12,10 +12,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"syscall"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/feeds"
 )
 
 // cli carries what every subcommand reads and writes; tests build their own.
@@ -51,6 +53,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "newswatch: second signal, exiting now")
 		os.Exit(1)
 	}()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(feeds.MemoryLimit)
+	}
 	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	code := c.main(ctx, os.Args[1:])
 	stop()
