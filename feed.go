@@ -26,6 +26,7 @@ type Feed struct {
 	// Health.
 	LastStatus          int    // HTTP status of the last fetch; 0 when none was received
 	LastError           string // the last error in plain words; "" after a success
+	LastWarning         string // recoveries made parsing the last successful fetch, in plain words
 	ConsecutiveFailures int
 	LastAttemptAt       time.Time
 	LastSuccessAt       time.Time // zero until the first successful fetch
@@ -68,7 +69,8 @@ type FetchResult struct {
 	ETag         string // validators to send next time ("" keeps none)
 	LastModified string
 	NextPollAt   time.Time
-	Title        string // the document's title; "" leaves the stored title
+	Title        string   // the document's title; "" leaves the stored title
+	Warnings     []string // recoveries made while parsing, in plain words
 }
 
 // ValidateFeedURL checks a feed URL typed by a person: absolute http or https,

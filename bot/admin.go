@@ -284,6 +284,9 @@ func feedField(f newswatch.Feed) *discordgo.MessageEmbedField {
 	if f.LastError != "" {
 		lines = append(lines, "Last error: "+cut(plain(f.LastError), 300))
 	}
+	if f.LastWarning != "" {
+		lines = append(lines, "Warning: "+cut(plain(f.LastWarning), 300))
+	}
 	if f.ConsecutiveFailures > 0 {
 		lines = append(lines, fmt.Sprintf("Failures in a row: %d", f.ConsecutiveFailures))
 	}

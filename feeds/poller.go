@@ -272,6 +272,7 @@ func (p *Poller) poll(ctx context.Context, feed newswatch.Feed) (CycleStats, err
 	adaptive := adaptiveInterval(pub, saved.New, sinceLast, p.cfg.MinInterval, p.cfg.MaxInterval)
 	fr.NextPollAt = now.Add(successInterval(feed.Interval, adaptive, h))
 	fr.Title = doc.Title
+	fr.Warnings = doc.Warnings
 	return st, p.record(ctx, feed, fr)
 }
 

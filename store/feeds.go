@@ -22,7 +22,7 @@ type querier interface {
 // feedCols are the columns scanFeed reads, from feeds aliased f.
 const feedCols = `f.id, f.url, f.title, f.interval_ms, f.etag, f.last_modified, f.next_poll_at,
 	f.last_status, f.last_error, f.consecutive_failures, f.last_attempt_at, f.last_success_at,
-	f.failing_since, f.item_count, f.created_at, f.state,
+	f.failing_since, f.item_count, f.created_at, f.state, f.last_warning,
 	EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = f.id AND s.guild_id = '')`
 
 // visibleFeed is an SQL condition: feed id ?1-bound column is visible to the
@@ -43,7 +43,7 @@ func scanFeed(row scanner) (newswatch.Feed, error) {
 	var interval, next, attempt, success, failing, created int64
 	err := row.Scan(&f.ID, &f.URL, &f.Title, &interval, &f.ETag, &f.LastModified, &next,
 		&f.LastStatus, &f.LastError, &f.ConsecutiveFailures, &attempt, &success,
-		&failing, &f.ItemCount, &created, &f.State, &f.Global)
+		&failing, &f.ItemCount, &created, &f.State, &f.LastWarning, &f.Global)
 	if err != nil {
 		return f, err
 	}

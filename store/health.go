@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -49,11 +50,17 @@ func (db *DB) RecordFetch(ctx context.Context, feedID int64, res newswatch.Fetch
 					lm = cur.LastModified
 				}
 			}
+			// A 304 parsed nothing: the warnings of the document
+			// it stands for stay.
+			warning := cur.LastWarning
+			if !res.NotModified {
+				warning = joinWarnings(res.Warnings)
+			}
 			_, err = tx.ExecContext(ctx, `UPDATE feeds SET consecutive_failures = 0, failing_since = 0,
 				last_error = '', last_success_at = ?, etag = ?, last_modified = ?,
 				title = CASE WHEN ? <> '' THEN ? ELSE title END,
-				next_poll_at = ?, last_status = ?, last_attempt_at = ? WHERE id = ?`,
-				ms(at), etag, lm, res.Title, res.Title, ms(res.NextPollAt), res.Status, ms(at), feedID)
+				next_poll_at = ?, last_status = ?, last_attempt_at = ?, last_warning = ? WHERE id = ?`,
+				ms(at), etag, lm, res.Title, res.Title, ms(res.NextPollAt), res.Status, ms(at), warning, feedID)
 		} else {
 			failures := cur.ConsecutiveFailures + 1
 			failing := ms(cur.FailingSince)
@@ -82,6 +89,32 @@ func (db *DB) RecordFetch(ctx context.Context, feedID int64, res newswatch.Fetch
 		return f, fmt.Errorf("store: record fetch of feed %d: %w", feedID, formatError(err))
 	}
 	return f, nil
+}
+
+// maxWarning bounds the stored warnings of a feed.
+const maxWarning = 1000
+
+// joinWarnings joins the parser's warnings into one health line, each once,
+// within maxWarning bytes.
+func joinWarnings(ws []string) string {
+	var out strings.Builder
+	seen := map[string]bool{}
+	for _, w := range ws {
+		w = strings.TrimSpace(w)
+		if w == "" || seen[w] {
+			continue
+		}
+		seen[w] = true
+		if out.Len() > 0 {
+			w = "; " + w
+		}
+		if out.Len()+len(w) > maxWarning {
+			out.WriteString("; …")
+			break
+		}
+		out.WriteString(w)
+	}
+	return out.String()
 }
 
 // warnFailing writes the feed-failing outbox rows of one failing episode

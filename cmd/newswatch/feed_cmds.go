@@ -126,7 +126,7 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 		if fs.json {
 			out := make([]feedListJSON, 0, len(list))
 			for _, f := range list {
-				out = append(out, feedListJSON{toFeedJSON(f), feedState(f)})
+				out = append(out, feedListJSON{toFeedJSON(f), feedState(f), f.LastWarning})
 			}
 			return writeJSON(c.stdout, out)
 		}
@@ -148,6 +148,9 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 			}
 			fmt.Fprintf(c.stdout, "#%-4d %s\n      %d items, %s, next poll %s\n", f.ID, f.URL, f.ItemCount, state,
 				f.NextPollAt.UTC().Format(time.RFC3339))
+			if f.LastWarning != "" {
+				fmt.Fprintf(c.stdout, "      warning: %s\n", f.LastWarning)
+			}
 		}
 		return nil
 	})
@@ -156,7 +159,8 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 // feedListJSON is one feed of `feed list --json`: the feed and its state.
 type feedListJSON struct {
 	feedJSON
-	State newswatch.FeedState `json:"state"`
+	State   newswatch.FeedState `json:"state"`
+	Warning string              `json:"warning,omitempty"`
 }
 
 // feedState is f's state, active when the store has none.
