@@ -198,6 +198,24 @@ func boundedDeepJSON(size int) []byte {
 		func(int) string { return `0]}]}` })
 }
 
+// budgetPlain is items of a title, each just large enough for the element
+// budget (40 bytes an element, an item counting three times).
+func budgetPlain(size int) []byte {
+	return repeatTo(size, `<rss version="2.0"><channel><title>t</title>`,
+		func(i int) string {
+			return fmt.Sprintf(`<item><title>t%07d of the item, padded to more than 160 bytes, four units of the budget of this document, so 160 bytes or a little more.....</title></item>`, i)
+		},
+		func(int) string { return "</channel></rss>" })
+}
+
+// budgetExtensions is extension elements (counted twice) just large
+// enough for the element budget.
+func budgetExtensions(size int) []byte {
+	return repeatTo(size, `<rss version="2.0" xmlns:x="urn:x"><channel><title>t</title><item><title>x</title>`,
+		func(int) string { return `<x:a>a value long enough for the element budget of the document, twice 40.</x:a>` },
+		func(int) string { return "</item></channel></rss>" })
+}
+
 // hostileShape is a named generator of a document of about size bytes.
 type hostileShape struct {
 	name string
@@ -216,6 +234,8 @@ var hostileShapes = []hostileShape{
 	{"tiny-elements", tinyElements},
 	{"budget-elements", budgetElements},
 	{"budget-elements-40", budgetElements2},
+	{"budget-plain", budgetPlain},
+	{"budget-extensions", budgetExtensions},
 	{"huge-text", hugeText},
 	{"deep-json", deepJSON},
 	{"bounded-deep-json", boundedDeepJSON},
