@@ -212,7 +212,9 @@ func budgetPlain(size int) []byte {
 // enough for the element budget.
 func budgetExtensions(size int) []byte {
 	return repeatTo(size, `<rss version="2.0" xmlns:x="urn:x"><channel><title>t</title><item><title>x</title>`,
-		func(int) string { return `<x:a>a value long enough for the element budget of the document, twice 40.</x:a>` },
+		func(int) string {
+			return `<x:a>a value long enough for the element budget of the document, twice 40.</x:a>`
+		},
 		func(int) string { return "</item></channel></rss>" })
 }
 
