@@ -283,6 +283,10 @@ func (f *Fetcher) reason(ctx context.Context, res *Response, err error) string {
 	switch {
 	case errors.As(err, &refused):
 		return refused.Error()
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "no such host: " + dnsErr.Name
+	case errors.As(err, &dnsErr) && ctx.Err() == nil:
+		return "DNS lookup of " + dnsErr.Name + " failed"
 	case f.timedOut(ctx, err) && !headers:
 		return "the server did not answer within " + f.cfg.Timeout.String()
 	case f.timedOut(ctx, err):
@@ -295,11 +299,6 @@ func (f *Fetcher) reason(ctx context.Context, res *Response, err error) string {
 		return fmt.Sprintf("too many redirects (more than %d)", f.cfg.MaxRedirects)
 	case errors.Is(err, errBadRedirect):
 		return "redirected to a URL that is not http or https"
-	case errors.As(err, &dnsErr):
-		if dnsErr.IsNotFound {
-			return "no such host: " + dnsErr.Name
-		}
-		return "DNS lookup of " + dnsErr.Name + " failed"
 	case isTLSError(err):
 		return tlsReason(err)
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -71,8 +71,8 @@ func waitExit(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
 	}
 }
 
-// SIGTERM ends `feed add` and `ingest` while they wait on a server that
-// never answers (their fetch timeout is 20s): within 10s.
+// SIGTERM ends `feed add`, `ingest` and `run` while they wait on a
+// server that never answers (their fetch timeout is 20s): within 10s.
 func TestSIGTERMEndsWaitingCommands(t *testing.T) {
 	requested := make(chan struct{}, 4)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -85,12 +85,16 @@ func TestSIGTERMEndsWaitingCommands(t *testing.T) {
 	for _, args := range [][]string{
 		{"feed", "add", srv.URL + "/feed"},
 		{"ingest", "--all"},
+		{"run"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
 			if args[0] == "ingest" {
 				if _, errOut, code := runCLI(t, context.Background(), "feed", "add", "--no-check", srv.URL+"/feed", "--config", e.config); code != 0 {
 					t.Fatal(errOut)
 				}
+			}
+			for len(requested) > 0 {
+				<-requested
 			}
 			cmd, _, stderr := child(t, append(args, "--config", e.config)...)
 			select {
