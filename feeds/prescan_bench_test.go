@@ -82,11 +82,21 @@ func BenchmarkNamespaceBomb(b *testing.B) {
 	body := nsNested(5000)
 	var peak uint64
 	var err error
-	start := time.Now()
+	var took time.Duration
+	var alloc uint64
 	for range b.N {
-		peak = max(peak, heapPeak(func() { _, err = parseAt(body, "", "https://h.example/", fetchTime) }))
+		peak = max(peak, heapPeak(func() {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			_, err = parseAt(body, "", "https://h.example/", fetchTime)
+			took += time.Since(start)
+			runtime.ReadMemStats(&after)
+			alloc += after.TotalAlloc - before.TotalAlloc
+		}))
 	}
-	b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N)/1000, "ms/refusal")
+	b.ReportMetric(float64(took.Microseconds())/float64(b.N)/1000, "ms/refusal")
+	b.ReportMetric(float64(alloc)/float64(b.N)/1024, "alloc-KiB/refusal")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	b.Logf("%d bytes: %v", len(body), err)
 }
