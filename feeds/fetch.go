@@ -256,7 +256,7 @@ func (f *Fetcher) fail(ctx context.Context, res *Response, err error) error {
 		return fe
 	}
 	reason := f.reason(ctx, res, err)
-	if f.timedOut(ctx, err) {
+	if f.timedOut(ctx, err) && !errors.Is(err, errTooLarge) {
 		err = errors.Join(ErrTimeout, err)
 	}
 	return &FetchError{URL: res.URL, Status: res.Status, Reason: reason, Err: err}
@@ -283,6 +283,14 @@ func (f *Fetcher) reason(ctx context.Context, res *Response, err error) string {
 	switch {
 	case errors.As(err, &refused):
 		return refused.Error()
+	// These errors are their own cause even when the deadline passed
+	// while they were returned.
+	case errors.Is(err, errTooLarge):
+		return "body larger than " + formatSize(f.cfg.BodyLimit)
+	case errors.Is(err, errTooManyHops):
+		return fmt.Sprintf("too many redirects (more than %d)", f.cfg.MaxRedirects)
+	case errors.Is(err, errBadRedirect):
+		return "redirected to a URL that is not http or https"
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
 		return "no such host: " + dnsErr.Name
 	case errors.As(err, &dnsErr) && ctx.Err() == nil:
@@ -293,12 +301,6 @@ func (f *Fetcher) reason(ctx context.Context, res *Response, err error) string {
 		return fmt.Sprintf("the server was still sending after %s (%s received)", f.cfg.Timeout, formatSize(res.received))
 	case ctx.Err() != nil:
 		return "cancelled"
-	case errors.Is(err, errTooLarge):
-		return "body larger than " + formatSize(f.cfg.BodyLimit)
-	case errors.Is(err, errTooManyHops):
-		return fmt.Sprintf("too many redirects (more than %d)", f.cfg.MaxRedirects)
-	case errors.Is(err, errBadRedirect):
-		return "redirected to a URL that is not http or https"
 	case isTLSError(err):
 		return tlsReason(err)
 	case errors.Is(err, syscall.ECONNREFUSED):
