@@ -2,6 +2,7 @@ package newswatch
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -15,6 +16,7 @@ type Feed struct {
 	Title    string        // from the document, or set by whoever added it
 	Interval time.Duration // the feed's own poll interval; 0 means adaptive
 	Global   bool          // declared in config (or the seeds): read-only from Discord
+	State    FeedState     // FeedActive, or FeedGone once the server answered 410
 
 	// Fetch state.
 	ETag         string
@@ -24,6 +26,7 @@ type Feed struct {
 	// Health.
 	LastStatus          int    // HTTP status of the last fetch; 0 when none was received
 	LastError           string // the last error in plain words; "" after a success
+	LastWarning         string // recoveries made parsing the last successful fetch, in plain words
 	ConsecutiveFailures int
 	LastAttemptAt       time.Time
 	LastSuccessAt       time.Time // zero until the first successful fetch
@@ -36,16 +39,38 @@ type Feed struct {
 // Failing reports whether the feed has been marked failing.
 func (f *Feed) Failing() bool { return !f.FailingSince.IsZero() }
 
+// Gone reports whether the feed's server said it is gone for good.
+func (f *Feed) Gone() bool { return f.State == FeedGone }
+
+// FeedState is whether a feed is polled.
+type FeedState string
+
+const (
+	// FeedActive is a feed that is polled (the zero value reads as it too).
+	FeedActive FeedState = "active"
+	// FeedGone is a feed whose server answered 410 Gone: it is no longer
+	// polled until someone retries it.
+	FeedGone FeedState = "gone"
+)
+
+// Valid reports whether s is a known state.
+func (s FeedState) Valid() bool { return s == FeedActive || s == FeedGone }
+
+// GoneReason is the health line of a feed that answered 410 Gone.
+const GoneReason = "HTTP 410 Gone: the server says the feed was removed for good, so it is no longer polled (feed retry polls it again)"
+
 // FetchResult is the outcome of one fetch of a feed, recorded by the store.
 type FetchResult struct {
 	At           time.Time
 	Status       int    // HTTP status; 0 when no response arrived
 	NotModified  bool   // 304
 	Err          string // plain words; "" on success
+	Gone         bool   // the server answered 410 Gone: stop polling the feed
 	ETag         string // validators to send next time ("" keeps none)
 	LastModified string
 	NextPollAt   time.Time
-	Title        string // the document's title; "" leaves the stored title
+	Title        string   // the document's title; "" leaves the stored title
+	Warnings     []string // recoveries made while parsing, in plain words
 }
 
 // ValidateFeedURL checks a feed URL typed by a person: absolute http or https,
@@ -68,6 +93,11 @@ func ValidateFeedURL(raw string) (string, error) {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return "", Errorf(EINVALID, "The feed URL %q has no host.", raw)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", Errorf(EINVALID, "The feed URL %q has port %s; a port is a number from 1 to 65535.", raw, p)
+		}
 	}
 	if u.User != nil {
 		return "", Errorf(EINVALID, "The feed URL must not contain a user name or password.")

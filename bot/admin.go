@@ -283,6 +283,8 @@ func feedField(v *invocation, f newswatch.Feed) *discordgo.MessageEmbedField {
 	}
 	status := v.t("feed.ok")
 	switch {
+	case f.Gone():
+		status = "🪦 gone (HTTP 410): no longer polled; /feed retry polls it again"
 	case f.Failing():
 		status = v.t("feed.failing", f.FailingSince.Unix())
 	case f.ConsecutiveFailures > 0:
@@ -296,6 +298,9 @@ func feedField(v *invocation, f newswatch.Feed) *discordgo.MessageEmbedField {
 	}
 	if f.LastError != "" {
 		lines = append(lines, v.t("feed.last_error", cut(plain(f.LastError), 300)))
+	}
+	if f.LastWarning != "" {
+		lines = append(lines, "Warning: "+cut(plain(f.LastWarning), 300))
 	}
 	if f.ConsecutiveFailures > 0 {
 		lines = append(lines, v.t("feed.failures", f.ConsecutiveFailures))

@@ -3,7 +3,10 @@ package feeds
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/url"
+	"syscall"
 
 	"github.com/newswatch/newswatch"
 )
@@ -50,6 +53,8 @@ func (f *Fetcher) userError(u string, err error) *newswatch.Error {
 		fe      *FetchError
 	)
 	switch {
+	case errors.Is(err, context.Canceled):
+		return newswatch.Errorf(newswatch.EINVALID, "Cancelled while reading the feed from %s.", host)
 	case errors.As(err, &refused):
 		return newswatch.Errorf(newswatch.EINVALID, "%s leads to a private or local network address, which newswatch does not fetch.", host)
 	case errors.As(err, &notFeed):
@@ -60,8 +65,18 @@ func (f *Fetcher) userError(u string, err error) *newswatch.Error {
 		return newswatch.Errorf(newswatch.EINVALID, "The feed at %s is larger than %s.", u, formatSize(f.cfg.BodyLimit))
 	case errors.Is(err, errTooManyHops):
 		return newswatch.Errorf(newswatch.EINVALID, "%s redirects too many times.", u)
-	case errors.As(err, &fe) && fe.Reason == "timed out after "+f.cfg.Timeout.String():
+	case errors.Is(err, ErrTimeout):
 		return newswatch.Errorf(newswatch.EINVALID, "%s did not answer within %s.", host, f.cfg.Timeout)
+	case errors.As(err, &fe) && plainClass(err):
+		return newswatch.Errorf(newswatch.EINVALID, "Could not fetch a feed from %s: %s.", host, fe.Reason)
 	}
 	return newswatch.Errorf(newswatch.EINVALID, "Could not fetch a feed from %s.", host)
+}
+
+// plainClass reports whether err is a failure whose reason names nothing
+// but what the person typed (no resolved address), so /feed add may show it.
+func plainClass(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) || isTLSError(err) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }

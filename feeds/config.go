@@ -1,8 +1,11 @@
 package feeds
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +19,7 @@ type Config struct {
 	MaxRedirects         int
 	UserAgent            string
 	AllowPrivateNetworks bool     // turn the SSRF guard off entirely
-	Allow                []string // hosts or CIDRs allowed despite the guard
+	Allow                []string // hosts, host:port, IPs, IP:port or CIDRs allowed despite the guard
 
 	Concurrency int           // feeds fetched at once
 	PerHost     int           // feeds of one host fetched at once
@@ -67,37 +70,98 @@ func (c *Config) Validate() error {
 	case c.MaxItemAge < 0:
 		return fmt.Errorf("feeds: max item age must not be negative (got %s)", c.MaxItemAge)
 	}
-	for _, a := range c.Allow {
+	for i, a := range c.Allow {
 		if _, err := parseAllow(a); err != nil {
-			return err
+			return fmt.Errorf("feeds: allow[%d]: %w", i, err)
 		}
 	}
 	return nil
 }
 
-// allowEntry is one parsed element of Config.Allow: a prefix or a host name.
+// allowEntry is one parsed element of Config.Allow: a prefix or a host
+// name, and a port (0: any port).
 type allowEntry struct {
 	prefix netip.Prefix
 	host   string
+	port   uint16
 }
 
-func parseAllow(s string) (allowEntry, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" {
-		return allowEntry{}, fmt.Errorf("feeds: allow: empty entry")
-	}
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return allowEntry{}, fmt.Errorf("feeds: allow: %q is not a CIDR like 10.0.0.0/8: %w", s, err)
-		}
-		return allowEntry{prefix: p.Masked()}, nil
+// CheckAllow checks one entry of the allow list: a host name, host:port, an
+// IP address, IP:port ([v6]:port for IPv6) or a CIDR. Its error says in
+// plain words what is wrong with the entry, without naming the setting.
+func CheckAllow(s string) error {
+	_, err := parseAllow(s)
+	return err
+}
+
+func parseAllow(raw string) (allowEntry, error) {
+	s := strings.ToLower(strings.TrimSpace(raw))
+	switch {
+	case s == "":
+		return allowEntry{}, errors.New("empty entry")
+	case strings.Contains(s, "*"):
+		return allowEntry{}, fmt.Errorf("%q: wildcards are not allowed; list each host, address or CIDR (or set allow_private_networks = true)", raw)
+	case strings.Contains(s, "/"):
+		return parseAllowCIDR(raw, s)
 	}
 	if a, err := netip.ParseAddr(strings.Trim(s, "[]")); err == nil {
 		return allowEntry{prefix: netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())}, nil
 	}
-	if strings.ContainsAny(s, " :@") {
-		return allowEntry{}, fmt.Errorf("feeds: allow: %q is neither a host name nor a CIDR", s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		if ap.Port() == 0 {
+			return allowEntry{}, fmt.Errorf("%q: port 0 is not a port", raw)
+		}
+		a := ap.Addr().Unmap()
+		return allowEntry{prefix: netip.PrefixFrom(a, a.BitLen()), port: ap.Port()}, nil
 	}
-	return allowEntry{host: strings.TrimSuffix(s, ".")}, nil
+	host, port := s, uint16(0)
+	if h, p, err := net.SplitHostPort(s); err == nil {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return allowEntry{}, fmt.Errorf("%q: the port must be a number from 1 to 65535", raw)
+		}
+		host, port = h, uint16(n)
+	}
+	host = strings.TrimSuffix(host, ".")
+	if !validHostName(host) {
+		return allowEntry{}, fmt.Errorf("%q is not a host name, host:port, IP address, IP:port or CIDR", raw)
+	}
+	return allowEntry{host: host, port: port}, nil
+}
+
+// parseAllowCIDR parses a CIDR entry, saying which part is wrong.
+func parseAllowCIDR(raw, s string) (allowEntry, error) {
+	addr, bits, _ := strings.Cut(s, "/")
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return allowEntry{}, fmt.Errorf("%q: %s is not an IP address (a CIDR is like 10.0.0.0/8)", raw, addr)
+	}
+	n, err := strconv.Atoi(bits)
+	if err != nil || n < 0 || n > a.BitLen() {
+		return allowEntry{}, fmt.Errorf("%q: /%s is not a valid prefix length (0 to %d for an IPv%d address)", raw, bits, a.BitLen(), map[bool]int{true: 4, false: 6}[a.Is4()])
+	}
+	p, err := a.Prefix(n)
+	if err != nil {
+		return allowEntry{}, fmt.Errorf("%q is not a CIDR like 10.0.0.0/8", raw)
+	}
+	return allowEntry{prefix: p}, nil
+}
+
+// validHostName reports whether h is a DNS name: dot-separated labels of
+// letters, digits, hyphens and underscores.
+func validHostName(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -8,7 +8,7 @@
 // keys. A Poller runs the fetch–parse–match–save cycle over the feeds the
 // store says are due, with bounded concurrency overall and per host, and
 // schedules each feed's next poll from its item rate and the server's caching
-// headers. ParseOPML and WriteOPML import and export subscription lists.
+// headers. ReadOPML and WriteOPML import and export subscription lists.
 //
 // The package imports only the root package; it declares the Store and
 // Matcher interfaces it needs and cmd/newswatch passes in *store.DB and the

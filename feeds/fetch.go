@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
+	"golang.org/x/sync/semaphore"
 )
 
 // Fetcher fetches feeds over HTTP with the limits and the SSRF guard of its
@@ -41,6 +42,8 @@ type Response struct {
 	// ContentLocation is the response's Content-Location resolved against
 	// URL, the base of the document's relative links; "" when absent.
 	ContentLocation string
+	// received counts the body bytes read, for "cut after N KB".
+	received int64
 }
 
 // FetchError is a failed fetch. Reason is plain words for a feed's health
@@ -57,6 +60,15 @@ func (e *FetchError) Error() string { return "feeds: fetch " + e.URL + ": " + e.
 
 // Unwrap returns the cause.
 func (e *FetchError) Unwrap() error { return e.Err }
+
+// Errors of a fetch that callers recognise with errors.Is.
+var (
+	// ErrBodyTooLarge is a body past the configured body limit.
+	ErrBodyTooLarge = errTooLarge
+	// ErrTimeout is a fetch that ran out of its time, before or after the
+	// headers.
+	ErrTimeout = errRequestTimer
+)
 
 var (
 	errTooLarge     = errors.New("body too large")
@@ -118,12 +130,71 @@ func (f *Fetcher) Fetch(ctx context.Context, feed newswatch.Feed) (*Response, er
 	if res.ContentLocation != "" {
 		base = res.ContentLocation
 	}
-	doc, err := parseAt(body, ctype, base, res.FetchedAt)
+	doc, err := parseBounded(ctx, body, ctype, base, res.FetchedAt)
 	if err != nil {
+		var nf *NotFeedError
+		if !errors.As(err, &nf) {
+			reason := "cancelled"
+			if context.Cause(ctx) == errRequestTimer {
+				reason = "reading the feed took longer than " + f.cfg.Timeout.String()
+				err = errors.Join(ErrTimeout, err)
+			}
+			return res, &FetchError{URL: feed.URL, Status: res.Status, Reason: reason, Err: err}
+		}
 		return res, &FetchError{URL: feed.URL, Status: res.Status, Reason: err.Error(), Err: err}
 	}
 	res.Document = doc
 	return res, nil
+}
+
+// MemoryLimit is the soft memory limit (as GOMEMLIMIT) the newswatch
+// process sets unless GOMEMLIMIT is set. The bodies being read and parsed
+// are live memory; without a limit the garbage collector lets the heap grow
+// to twice that before collecting the garbage of finished parses, and
+// eight large feeds at once would take the process past 300 MB.
+const MemoryLimit = 256 << 20
+
+// parseBudget is how many body bytes the whole process parses at once. A
+// parse holds up to about eight times its body in memory (the pre-scan and
+// the body limit see to that), so this bounds the memory of parsing
+// whatever the feeds send: small feeds parse many at a time, feeds as
+// large as the budget one at a time.
+const parseBudget = 16 << 20
+
+// parseSlots is the process-wide budget of bytes being parsed.
+var parseSlots = semaphore.NewWeighted(parseBudget)
+
+// parseBounded parses body within the parse budget and returns when it is
+// done or ctx ends, whichever comes first. gofeed cannot be cancelled: a
+// parse abandoned at the deadline runs on in its goroutine and keeps its
+// share of the budget until it ends, so abandoned parses cannot pile up in
+// memory either.
+func parseBounded(ctx context.Context, body []byte, ctype, baseURL string, now time.Time) (*Document, error) {
+	// The pre-scan costs little memory: a hostile document is refused
+	// here without waiting for the budget behind large parses.
+	if err := prescan(body); err != nil {
+		return nil, err
+	}
+	n := min(max(int64(len(body)), 1), parseBudget)
+	if err := parseSlots.Acquire(ctx, n); err != nil {
+		return nil, err
+	}
+	type result struct {
+		doc *Document
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer parseSlots.Release(n)
+		doc, err := parseAt(body, ctype, baseURL, now)
+		done <- result{doc, err}
+	}()
+	select {
+	case r := <-done:
+		return r.doc, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // get performs the request and reads the body within the limit.
@@ -164,7 +235,8 @@ func (f *Fetcher) get(ctx context.Context, feed newswatch.Feed, res *Response) (
 	}
 	// The transport undoes gzip as it reads, so the limit counts
 	// decompressed bytes and a bomb stops at BodyLimit+1.
-	body, err := io.ReadAll(io.LimitReader(resp.Body, f.cfg.BodyLimit+1))
+	cr := &countingReader{r: io.LimitReader(resp.Body, f.cfg.BodyLimit+1), n: &res.received}
+	body, err := io.ReadAll(cr)
 	if err != nil {
 		return nil, "", err
 	}
@@ -174,50 +246,86 @@ func (f *Fetcher) get(ctx context.Context, feed newswatch.Feed, res *Response) (
 	return body, resp.Header.Get("Content-Type"), nil
 }
 
-// fail turns err into a *FetchError with plain words.
+// countingReader counts the bytes read through it into *n.
+type countingReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}
+
+// fail turns err into a *FetchError with plain words. A timeout keeps
+// ErrTimeout in its chain.
 func (f *Fetcher) fail(ctx context.Context, res *Response, err error) error {
 	var fe *FetchError
 	if errors.As(err, &fe) {
 		return fe
 	}
-	return &FetchError{URL: res.URL, Status: res.Status, Reason: f.reason(ctx, err), Err: err}
+	reason := f.reason(ctx, res, err)
+	if f.timedOut(ctx, err) && !errors.Is(err, errTooLarge) {
+		err = errors.Join(ErrTimeout, err)
+	}
+	return &FetchError{URL: res.URL, Status: res.Status, Reason: reason, Err: err}
 }
 
-func (f *Fetcher) reason(ctx context.Context, err error) string {
+// timedOut reports whether err is the fetch running out of time: the
+// request deadline, or a transport timeout (headers, TLS handshake, dial).
+func (f *Fetcher) timedOut(ctx context.Context, err error) bool {
+	if context.Cause(ctx) == errRequestTimer || errors.Is(err, errRequestTimer) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil
+}
+
+// reason words err for a feed's health line. It recognises errors by type
+// and sentinel, never by their text.
+func (f *Fetcher) reason(ctx context.Context, res *Response, err error) string {
 	var (
 		refused *RefusedError
 		dnsErr  *net.DNSError
-		certErr *tls.CertificateVerificationError
-		unknown x509.UnknownAuthorityError
-		host    x509.HostnameError
 	)
+	headers := res.Status != 0
 	switch {
 	case errors.As(err, &refused):
 		return refused.Error()
-	case context.Cause(ctx) == errRequestTimer:
-		return "timed out after " + f.cfg.Timeout.String()
-	case ctx.Err() != nil:
-		return "cancelled"
+	// These errors are their own cause even when the deadline passed
+	// while they were returned.
 	case errors.Is(err, errTooLarge):
 		return "body larger than " + formatSize(f.cfg.BodyLimit)
 	case errors.Is(err, errTooManyHops):
 		return fmt.Sprintf("too many redirects (more than %d)", f.cfg.MaxRedirects)
 	case errors.Is(err, errBadRedirect):
 		return "redirected to a URL that is not http or https"
-	case errors.As(err, &dnsErr):
-		if dnsErr.IsNotFound {
-			return "host " + dnsErr.Name + " not found"
-		}
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "no such host: " + dnsErr.Name
+	case errors.As(err, &dnsErr) && ctx.Err() == nil:
 		return "DNS lookup of " + dnsErr.Name + " failed"
-	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &host):
-		return "TLS certificate not valid for this host"
+	case f.timedOut(ctx, err) && !headers:
+		return "the server did not answer within " + f.cfg.Timeout.String()
+	case f.timedOut(ctx, err):
+		return fmt.Sprintf("the server was still sending after %s (%s received)", f.cfg.Timeout, formatSize(res.received))
+	case ctx.Err() != nil:
+		return "cancelled"
+	case isTLSError(err):
+		return tlsReason(err)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"
+	case headers && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)):
+		return "the connection was cut after " + formatSize(res.received) + " of the body"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "the server reset the connection before answering"
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return "connection closed before the response was complete"
+		return "the server closed the connection before answering"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "the host cannot be reached"
 	}
 	var opErr *net.OpError
-	if errors.As(err, &opErr) {
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return "could not connect: " + opErr.Err.Error()
 	}
 	msg := err.Error()
@@ -225,6 +333,42 @@ func (f *Fetcher) reason(ctx context.Context, err error) string {
 		msg = msg[i+2:]
 	}
 	return msg
+}
+
+func isTLSError(err error) bool {
+	var (
+		certErr *tls.CertificateVerificationError
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+		record  tls.RecordHeaderError
+		alert   tls.AlertError
+	)
+	return errors.As(err, &certErr) || errors.As(err, &unknown) || errors.As(err, &host) ||
+		errors.As(err, &invalid) || errors.As(err, &record) || errors.As(err, &alert)
+}
+
+// tlsReason words a certificate or handshake failure.
+func tlsReason(err error) string {
+	var (
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+		record  tls.RecordHeaderError
+	)
+	switch {
+	case errors.As(err, &host):
+		return "TLS certificate not valid for this host"
+	case errors.As(err, &unknown):
+		return "TLS certificate signed by an unknown authority"
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return "TLS certificate expired or not yet valid"
+	case errors.As(err, &invalid):
+		return "TLS certificate not valid"
+	case errors.As(err, &record):
+		return "the server does not speak TLS (HTTPS) on this port"
+	}
+	return "TLS handshake failed"
 }
 
 // formatSize writes n bytes as "15 MiB", "512 KiB" or "100 bytes".

@@ -233,7 +233,7 @@ func TestFetchErrors(t *testing.T) {
 		{"/r/6", "too many redirects (more than 5)", 0},
 		{"/ftp", "redirected to a URL that is not http or https", 0},
 		{"/html", "not a feed: the document is an HTML page, not RSS, Atom or JSON Feed", 200},
-		{"/hang", "connection closed before the response was complete", 0},
+		{"/hang", "the server closed the connection before answering", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -305,7 +305,7 @@ func TestFetchDripTimesOut(t *testing.T) {
 	cfg.Timeout = 2 * time.Second
 	start := time.Now()
 	_, err := newFetcher(t, cfg).Fetch(context.Background(), newswatch.Feed{URL: srv.URL})
-	if got := reasonOf(t, err); got != "timed out after 2s" {
+	if got := reasonOf(t, err); got != "the server was still sending after 2s (2 bytes received)" {
 		t.Errorf("reason = %q", got)
 	}
 	if d := time.Since(start); d < 2*time.Second || d > 4*time.Second {
@@ -442,6 +442,10 @@ func TestSSRFAllowList(t *testing.T) {
 		{"host entry", []string{"localhost"}, "http://localhost:" + port + "/", true},
 		{"host entry is not the address", []string{"localhost"}, "http://127.0.0.1:" + port + "/", false},
 		{"cidr does not open other private ranges", []string{"127.0.0.0/8"}, "http://10.0.0.1:" + port + "/", false},
+		{"address and port", []string{"127.0.0.1:" + port}, "http://127.0.0.1:" + port + "/", true},
+		{"address on another port", []string{"127.0.0.1:1"}, "http://127.0.0.1:" + port + "/", false},
+		{"host and port", []string{"localhost:" + port}, "http://localhost:" + port + "/", true},
+		{"host on another port", []string{"localhost:1"}, "http://localhost:" + port + "/", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,28 +37,42 @@ func (e *RefusedError) Error() string {
 // guard decides which addresses may be dialled.
 type guard struct {
 	allowPrivate bool
-	prefixes     []netip.Prefix
-	hosts        map[string]bool
+	prefixes     []allowEntry        // address entries, with their port (0: any)
+	hosts        map[string][]uint16 // host entries and their ports (0: any)
 }
 
 func newGuard(cfg Config) (*guard, error) {
-	g := &guard{allowPrivate: cfg.AllowPrivateNetworks, hosts: map[string]bool{}}
-	for _, s := range cfg.Allow {
+	g := &guard{allowPrivate: cfg.AllowPrivateNetworks, hosts: map[string][]uint16{}}
+	for i, s := range cfg.Allow {
 		e, err := parseAllow(s)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("feeds: allow[%d]: %w", i, err)
 		}
 		if e.host != "" {
-			g.hosts[e.host] = true
+			g.hosts[e.host] = append(g.hosts[e.host], e.port)
 		} else {
-			g.prefixes = append(g.prefixes, e.prefix)
+			g.prefixes = append(g.prefixes, e)
 		}
 	}
 	return g, nil
 }
 
-// check returns a *RefusedError when ip may not be dialled.
-func (g *guard) check(ip netip.Addr) error {
+// hostAllowed reports whether host:port is on the allow list by name.
+func (g *guard) hostAllowed(host, port string) bool {
+	for _, p := range g.hosts[host] {
+		if p == 0 || strconv.Itoa(int(p)) == port {
+			return true
+		}
+	}
+	return false
+}
+
+// check returns a *RefusedError when ip may not be dialled on any port.
+func (g *guard) check(ip netip.Addr) error { return g.checkAt(ip, 0) }
+
+// checkAt returns a *RefusedError when ip may not be dialled on port (0:
+// a port no port-specific entry matches).
+func (g *guard) checkAt(ip netip.Addr, port uint16) error {
 	if g.allowPrivate {
 		return nil
 	}
@@ -69,8 +83,8 @@ func (g *guard) check(ip netip.Addr) error {
 	if what == "" {
 		return nil
 	}
-	for _, p := range g.prefixes {
-		if p.Contains(ip) || p.Contains(ip.Unmap()) {
+	for _, e := range g.prefixes {
+		if (e.port == 0 || e.port == port) && (e.prefix.Contains(ip) || e.prefix.Contains(ip.Unmap())) {
 			return nil
 		}
 	}
@@ -80,15 +94,11 @@ func (g *guard) check(ip netip.Addr) error {
 // control is the net.Dialer Control function: it runs for every connection
 // attempt, with the address actually being dialled after DNS resolution.
 func (g *guard) control(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
+	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return fmt.Errorf("refused: cannot parse dial address %q", address)
+		return fmt.Errorf("refused: dial address %q is not an IP address and port", address)
 	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return fmt.Errorf("refused: dial address %q is not an IP address", address)
-	}
-	return g.check(ip)
+	return g.checkAt(ap.Addr(), ap.Port())
 }
 
 // dialer returns the DialContext function of the fetcher's transport. Hosts
@@ -104,7 +114,7 @@ func (g *guard) dialer(timeout time.Duration) func(ctx context.Context, network,
 			return nil, err
 		}
 		host = strings.TrimSuffix(strings.ToLower(host), ".")
-		if g.hosts[host] {
+		if g.hostAllowed(host, port) {
 			return open.DialContext(ctx, network, addr)
 		}
 		name := host

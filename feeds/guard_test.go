@@ -111,7 +111,7 @@ func TestGuardAllow(t *testing.T) {
 			t.Errorf("check(%s) = %v, want allowed=%v", tt.ip, err, tt.allowed)
 		}
 	}
-	if !g.hosts["feeds.internal"] {
+	if !g.hostAllowed("feeds.internal", "443") {
 		t.Errorf("host entry not normalised: %v", g.hosts)
 	}
 }

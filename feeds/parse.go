@@ -79,6 +79,9 @@ func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Docu
 			doc, err = nil, &NotFeedError{Reason: fmt.Sprintf("the parser failed (%v)", r)}
 		}
 	}()
+	if err := prescan(body); err != nil {
+		return nil, err
+	}
 	isHTML := &NotFeedError{Reason: "the document is an HTML page, not RSS, Atom or JSON Feed"}
 	if looksHTML(body) {
 		return nil, isHTML

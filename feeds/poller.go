@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"runtime/debug"
 	"slices"
@@ -271,6 +272,7 @@ func (p *Poller) poll(ctx context.Context, feed newswatch.Feed) (CycleStats, err
 	adaptive := adaptiveInterval(pub, saved.New, sinceLast, p.cfg.MinInterval, p.cfg.MaxInterval)
 	fr.NextPollAt = now.Add(successInterval(feed.Interval, adaptive, h))
 	fr.Title = doc.Title
+	fr.Warnings = doc.Warnings
 	return st, p.record(ctx, feed, fr)
 }
 
@@ -335,9 +337,14 @@ func (p *Poller) recordFailure(ctx context.Context, feed newswatch.Feed, res *Re
 		attrs = append(attrs, "addr", refused.Addr.String())
 	}
 	p.log.Info("feed fetch failed", attrs...)
+	gone := status == http.StatusGone
+	if gone {
+		reason = newswatch.GoneReason
+	}
 	return p.record(ctx, feed, newswatch.FetchResult{
 		At:         now,
 		Status:     status,
+		Gone:       gone,
 		Err:        reason,
 		NextPollAt: now.Add(failureInterval(feed.Interval, p.cfg.MinInterval, p.cfg.MaxInterval, feed.ConsecutiveFailures+1, retry)),
 	})

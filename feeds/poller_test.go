@@ -256,7 +256,7 @@ func TestPollerIsolation(t *testing.T) {
 	}{
 		{good.ID, "", 0, 9},
 		{bomb.ID, "body larger than 15 MiB", 1, 3},
-		{drip.ID, "timed out after 2s", 2, 0},
+		{drip.ID, "the server was still sending after 2s (2 bytes received)", 2, 0},
 		{missing.ID, "HTTP 404 Not Found", 2, 0},
 		{pan.ID, "internal error: matcher exploded", 2, 0},
 	}

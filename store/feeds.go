@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -21,7 +22,7 @@ type querier interface {
 // feedCols are the columns scanFeed reads, from feeds aliased f.
 const feedCols = `f.id, f.url, f.title, f.interval_ms, f.etag, f.last_modified, f.next_poll_at,
 	f.last_status, f.last_error, f.consecutive_failures, f.last_attempt_at, f.last_success_at,
-	f.failing_since, f.item_count, f.created_at,
+	f.failing_since, f.item_count, f.created_at, f.state, f.last_warning,
 	EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = f.id AND s.guild_id = '')`
 
 // visibleFeed is an SQL condition: feed id ?1-bound column is visible to the
@@ -42,7 +43,7 @@ func scanFeed(row scanner) (newswatch.Feed, error) {
 	var interval, next, attempt, success, failing, created int64
 	err := row.Scan(&f.ID, &f.URL, &f.Title, &interval, &f.ETag, &f.LastModified, &next,
 		&f.LastStatus, &f.LastError, &f.ConsecutiveFailures, &attempt, &success,
-		&failing, &f.ItemCount, &created, &f.Global)
+		&failing, &f.ItemCount, &created, &f.State, &f.LastWarning, &f.Global)
 	if err != nil {
 		return f, err
 	}
@@ -276,6 +277,81 @@ func (db *DB) AddFeed(ctx context.Context, guildID, url string, interval time.Du
 	return f, nil
 }
 
+// importBatch is how many feeds ImportFeeds adds per transaction: short
+// enough not to starve other writers, long enough to add 100,000 feeds in
+// seconds.
+const importBatch = 1000
+
+// ImportFeeds subscribes guildID to the feed of each url, as AddFeed does
+// without a per-guild cap, in transactions of importBatch feeds. It returns
+// how many subscriptions it added and how many the guild already had
+// (its own or a global one). progress, if not nil, is called after each
+// transaction with the number of URLs done. A URL that is not valid fails
+// the import with EINVALID before anything is written.
+func (db *DB) ImportFeeds(ctx context.Context, guildID string, urls []string, progress func(done int)) (added, present int, err error) {
+	norm := make([]string, len(urls))
+	for i, u := range urls {
+		if norm[i], err = newswatch.ValidateFeedURL(u); err != nil {
+			return 0, 0, err
+		}
+	}
+	source := "discord"
+	if guildID == newswatch.GlobalScope {
+		source = "cli"
+	}
+	for start := 0; start < len(norm); start += importBatch {
+		batch := norm[start:min(start+importBatch, len(norm))]
+		var a, p int
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			a, p, err = importBatchTx(ctx, tx, guildID, source, batch)
+			return err
+		})
+		if err != nil {
+			return added, present, fmt.Errorf("store: import feeds: %w", formatError(err))
+		}
+		added, present = added+a, present+p
+		if progress != nil {
+			progress(start + len(batch))
+		}
+	}
+	return added, present, nil
+}
+
+// importBatchTx adds the subscriptions of one batch of normalised URLs,
+// passing the batch as one JSON array so that each step is one statement.
+func importBatchTx(ctx context.Context, tx *sql.Tx, guildID, source string, batch []string) (added, present int, err error) {
+	seen := make(map[string]bool, len(batch))
+	var fresh []string
+	for _, u := range batch {
+		if !seen[u] {
+			seen[u] = true
+			fresh = append(fresh, u)
+		}
+	}
+	list, err := json.Marshal(fresh)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT f.id) FROM feeds f JOIN feed_subscriptions s ON s.feed_id = f.id
+		WHERE f.url IN (SELECT value FROM json_each(?)) AND s.guild_id IN (?, '')`, string(list), guildID).Scan(&present); err != nil {
+		return 0, 0, err
+	}
+	now := ms(time.Now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO feeds (url, interval_ms, created_at)
+		SELECT value, 0, ? FROM json_each(?) WHERE true ON CONFLICT (url) DO NOTHING`, now, string(list)); err != nil {
+		return 0, 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO feed_subscriptions (feed_id, guild_id, source, created_at)
+		SELECT f.id, ?, ?, ? FROM feeds f WHERE f.url IN (SELECT value FROM json_each(?))
+		AND NOT EXISTS (SELECT 1 FROM feed_subscriptions s WHERE s.feed_id = f.id AND s.guild_id = '')
+		ON CONFLICT (feed_id, guild_id) DO NOTHING`, guildID, source, now, string(list))
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), present + len(batch) - len(fresh), err
+}
+
 // RemoveFeed removes guildID's subscription to feedID. A guild removing a
 // global feed gets EFORBIDDEN, any other feed it does not subscribe to
 // ENOTFOUND. A feed left without subscriptions is deleted with its items,
@@ -376,35 +452,38 @@ func (db *DB) FeedSubscribers(ctx context.Context, feedID int64) ([]string, erro
 }
 
 // DueFeeds returns the feeds whose next poll is due at now, the longest
-// overdue first, never the seeds feed; limit <= 0 returns all of them.
+// overdue first, never the seeds feed nor a gone one; limit <= 0 returns all
+// of them.
 func (db *DB) DueFeeds(ctx context.Context, now time.Time, limit int) ([]newswatch.Feed, error) {
 	if limit <= 0 {
 		limit = -1
 	}
 	fs, err := queryFeeds(ctx, db.r, `SELECT `+feedCols+` FROM feeds f
-		WHERE f.next_poll_at <= ? AND f.url <> ? ORDER BY f.next_poll_at, f.id LIMIT ?`,
-		ms(now), newswatch.SeedsFeedURL, limit)
+		WHERE f.next_poll_at <= ? AND f.url <> ? AND f.state <> ? ORDER BY f.next_poll_at, f.id LIMIT ?`,
+		ms(now), newswatch.SeedsFeedURL, newswatch.FeedGone, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due feeds: %w", formatError(err))
 	}
 	return fs, nil
 }
 
-// AllPollableFeeds returns every feed but the seeds feed, by id.
+// AllPollableFeeds returns every feed but the seeds feed and the gone
+// ones, by id.
 func (db *DB) AllPollableFeeds(ctx context.Context) ([]newswatch.Feed, error) {
-	fs, err := queryFeeds(ctx, db.r, `SELECT `+feedCols+` FROM feeds f WHERE f.url <> ? ORDER BY f.id`, newswatch.SeedsFeedURL)
+	fs, err := queryFeeds(ctx, db.r, `SELECT `+feedCols+` FROM feeds f WHERE f.url <> ? AND f.state <> ? ORDER BY f.id`,
+		newswatch.SeedsFeedURL, newswatch.FeedGone)
 	if err != nil {
 		return nil, fmt.Errorf("store: pollable feeds: %w", formatError(err))
 	}
 	return fs, nil
 }
 
-// RetryFeed makes feedID due at now and resets its failure count. guildID
-// must see the feed (ENOTFOUND).
+// RetryFeed makes feedID due at now, resets its failure count and revives
+// it when it is gone. guildID must see the feed (ENOTFOUND).
 func (db *DB) RetryFeed(ctx context.Context, guildID string, feedID int64, now time.Time) error {
 	cond, args := visibleFeed("feeds.id", guildID)
-	res, err := db.w.ExecContext(ctx, `UPDATE feeds SET next_poll_at = ?, consecutive_failures = 0
-		WHERE id = ? AND `+cond, append([]any{ms(now), feedID}, args...)...)
+	res, err := db.w.ExecContext(ctx, `UPDATE feeds SET next_poll_at = ?, consecutive_failures = 0, state = ?
+		WHERE id = ? AND `+cond, append([]any{ms(now), newswatch.FeedActive, feedID}, args...)...)
 	if err != nil {
 		return fmt.Errorf("store: retry feed %d: %w", feedID, formatError(err))
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -21,6 +22,9 @@ import (
 // FailingSince and, in the same transaction, writes one AlertFeedFailing
 // outbox row per subscribing guild to its lowest-id enabled route, and for
 // the global subscription to the console route when it is enabled.
+// A failure with res.Gone (the server answered 410 Gone) makes an active
+// feed gone: it is no longer due until RetryFeed, FailingSince is set and
+// the same warning rows are written once, whatever the failure count.
 // NextPollAt, LastStatus and LastAttemptAt are always set.
 func (db *DB) RecordFetch(ctx context.Context, feedID int64, res newswatch.FetchResult, failAfter int) (newswatch.Feed, error) {
 	if failAfter < 1 {
@@ -46,23 +50,34 @@ func (db *DB) RecordFetch(ctx context.Context, feedID int64, res newswatch.Fetch
 					lm = cur.LastModified
 				}
 			}
+			// A 304 parsed nothing: the warnings of the document
+			// it stands for stay.
+			warning := cur.LastWarning
+			if !res.NotModified {
+				warning = joinWarnings(res.Warnings)
+			}
 			_, err = tx.ExecContext(ctx, `UPDATE feeds SET consecutive_failures = 0, failing_since = 0,
 				last_error = '', last_success_at = ?, etag = ?, last_modified = ?,
 				title = CASE WHEN ? <> '' THEN ? ELSE title END,
-				next_poll_at = ?, last_status = ?, last_attempt_at = ? WHERE id = ?`,
-				ms(at), etag, lm, res.Title, res.Title, ms(res.NextPollAt), res.Status, ms(at), feedID)
+				next_poll_at = ?, last_status = ?, last_attempt_at = ?, last_warning = ? WHERE id = ?`,
+				ms(at), etag, lm, res.Title, res.Title, ms(res.NextPollAt), res.Status, ms(at), warning, feedID)
 		} else {
 			failures := cur.ConsecutiveFailures + 1
 			failing := ms(cur.FailingSince)
-			if failures >= failAfter && failing == 0 {
+			state := cur.State
+			gone := res.Gone && !cur.Gone()
+			if gone {
+				state = newswatch.FeedGone
+			}
+			if gone || (failures >= failAfter && failing == 0) {
 				failing = ms(at)
 				if err := warnFailing(ctx, tx, feedID, failing, at); err != nil {
 					return err
 				}
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE feeds SET consecutive_failures = ?, failing_since = ?,
-				last_error = ?, next_poll_at = ?, last_status = ?, last_attempt_at = ? WHERE id = ?`,
-				failures, failing, res.Err, ms(res.NextPollAt), res.Status, ms(at), feedID)
+				last_error = ?, next_poll_at = ?, last_status = ?, last_attempt_at = ?, state = ? WHERE id = ?`,
+				failures, failing, res.Err, ms(res.NextPollAt), res.Status, ms(at), state, feedID)
 		}
 		if err != nil {
 			return err
@@ -74,6 +89,32 @@ func (db *DB) RecordFetch(ctx context.Context, feedID int64, res newswatch.Fetch
 		return f, fmt.Errorf("store: record fetch of feed %d: %w", feedID, formatError(err))
 	}
 	return f, nil
+}
+
+// maxWarning bounds the stored warnings of a feed.
+const maxWarning = 1000
+
+// joinWarnings joins the parser's warnings into one health line, each once,
+// within maxWarning bytes.
+func joinWarnings(ws []string) string {
+	var out strings.Builder
+	seen := map[string]bool{}
+	for _, w := range ws {
+		w = strings.TrimSpace(w)
+		if w == "" || seen[w] {
+			continue
+		}
+		seen[w] = true
+		if out.Len() > 0 {
+			w = "; " + w
+		}
+		if out.Len()+len(w) > maxWarning {
+			out.WriteString("; …")
+			break
+		}
+		out.WriteString(w)
+	}
+	return out.String()
 }
 
 // warnFailing writes the feed-failing outbox rows of one failing episode

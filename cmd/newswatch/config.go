@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/feeds"
 	"github.com/newswatch/newswatch/watch"
 )
 
@@ -225,6 +226,9 @@ func (c *Config) Validate() error {
 	for i, a := range c.Feeds.Allow {
 		if strings.TrimSpace(a) == "" {
 			return fmt.Errorf("feeds.allow[%d] is empty", i)
+		}
+		if err := feeds.CheckAllow(a); err != nil {
+			return fmt.Errorf("feeds.allow[%d]: %w", i, err)
 		}
 	}
 	for i, f := range c.Feed {

@@ -91,6 +91,9 @@ func TestParseConfigErrorsNameTheKey(t *testing.T) {
 		{"shard ids without shards", "[discord]\nshard_ids = [0]\n", "discord.shard_ids"},
 		{"shard id out of range", "[discord]\nshards = 2\nshard_ids = [2]\n", "discord.shard_ids[0]"},
 		{"shard id twice", "[discord]\nshards = 4\nshard_ids = [1, 1]\n", "twice"},
+		{"allow prefix", "[feeds]\nallow = [\"a.example\", \"10.0.0.1:8080\", \"10.0.0.0/33\"]\n",
+			`feeds.allow[2]: "10.0.0.0/33": /33 is not a valid prefix length`},
+		{"allow wildcard", "[feeds]\nallow = [\"*\"]\n", `feeds.allow[0]: "*": wildcards are not allowed`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -124,9 +124,9 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 		if fs.json {
-			out := make([]feedJSON, 0, len(list))
+			out := make([]feedListJSON, 0, len(list))
 			for _, f := range list {
-				out = append(out, toFeedJSON(f))
+				out = append(out, feedListJSON{toFeedJSON(f), feedState(f), f.LastWarning})
 			}
 			return writeJSON(c.stdout, out)
 		}
@@ -137,6 +137,8 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 			}
 			state := "ok"
 			switch {
+			case f.Gone():
+				state = "GONE: " + f.LastError
 			case f.Failing():
 				state = "FAILING: " + f.LastError
 			case f.LastError != "":
@@ -146,9 +148,27 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 			}
 			fmt.Fprintf(c.stdout, "#%-4d %s\n      %d items, %s, next poll %s\n", f.ID, f.URL, f.ItemCount, state,
 				f.NextPollAt.UTC().Format(time.RFC3339))
+			if f.LastWarning != "" {
+				fmt.Fprintf(c.stdout, "      warning: %s\n", f.LastWarning)
+			}
 		}
 		return nil
 	})
+}
+
+// feedListJSON is one feed of `feed list --json`: the feed and its state.
+type feedListJSON struct {
+	feedJSON
+	State   newswatch.FeedState `json:"state"`
+	Warning string              `json:"warning,omitempty"`
+}
+
+// feedState is f's state, active when the store has none.
+func feedState(f newswatch.Feed) newswatch.FeedState {
+	if f.State == "" {
+		return newswatch.FeedActive
+	}
+	return f.State
 }
 
 func runFeedRetry(ctx context.Context, c *cli, args []string) error {
@@ -179,32 +199,32 @@ func runFeedImport(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer f.Close()
-	list, err := feeds.ParseOPML(f)
+	imp, err := feeds.ReadOPML(f)
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
+	for _, p := range imp.Problems {
+		fmt.Fprintf(c.stderr, "%s: refused %s\n", fs.Arg(0), p)
+	}
 	return withApp(ctx, c, fs.config, func(a *app) error {
-		added, skipped := 0, 0
-		for i, o := range list {
-			u, err := newswatch.ValidateFeedURL(o.URL)
-			if err == nil {
-				_, err = a.db.AddFeed(ctx, newswatch.GlobalScope, u, 0, 0)
-			}
-			switch newswatch.ErrorCode(err) {
-			case "":
-				added++
-			case newswatch.ECONFLICT, newswatch.EINVALID:
-				skipped++
-				fmt.Fprintf(c.stderr, "\nskipped %s: %s\n", o.URL, newswatch.ErrorMessage(err))
-			default:
-				return err
-			}
-			if (i+1)%50 == 0 || i+1 == len(list) {
-				fmt.Fprintf(c.stderr, "\rimported %d/%d", i+1, len(list))
-			}
+		urls := make([]string, len(imp.Feeds))
+		for i, o := range imp.Feeds {
+			urls[i] = o.URL
 		}
-		fmt.Fprintf(c.stderr, "\n")
-		fmt.Fprintf(c.stdout, "%d feeds added, %d skipped\n", added, skipped)
+		added, present, err := a.db.ImportFeeds(ctx, newswatch.GlobalScope, urls, func(done int) {
+			fmt.Fprintf(c.stderr, "\rimported %d/%d", done, len(urls))
+		})
+		if len(urls) > 0 {
+			fmt.Fprintln(c.stderr)
+		}
+		if err != nil {
+			return err
+		}
+		if fs.json {
+			return writeJSON(c.stdout, map[string]int{"added": added, "present": present + imp.Duplicates,
+				"refused": len(imp.Problems)})
+		}
+		fmt.Fprintf(c.stdout, "%d feeds added, %d already present, %d refused\n", added, present+imp.Duplicates, len(imp.Problems))
 		return nil
 	})
 }

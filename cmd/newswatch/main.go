@@ -12,10 +12,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"syscall"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/feeds"
 )
 
 // cli carries what every subcommand reads and writes; tests build their own.
@@ -39,7 +41,21 @@ var commands = map[string]command{}
 var errUsage = errors.New("usage")
 
 func main() {
+	// The first SIGINT or SIGTERM cancels ctx: every command winds down
+	// and exits within seconds. A second one exits at once, whatever the
+	// process is doing.
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		<-signals
+		fmt.Fprintln(os.Stderr, "newswatch: second signal, exiting now")
+		os.Exit(1)
+	}()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(feeds.MemoryLimit)
+	}
 	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	code := c.main(ctx, os.Args[1:])
 	stop()
