@@ -186,7 +186,7 @@ func parseBounded(ctx context.Context, body []byte, ctype, baseURL string, now t
 	done := make(chan result, 1)
 	go func() {
 		defer parseSlots.Release(n)
-		doc, err := parseAt(body, ctype, baseURL, now)
+		doc, err := parseScanned(body, ctype, baseURL, now)
 		done <- result{doc, err}
 	}()
 	select {

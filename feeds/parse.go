@@ -73,15 +73,20 @@ func Parse(body []byte, contentType, baseURL string) (*Document, error) {
 	return parseAt(body, contentType, baseURL, time.Now())
 }
 
-func parseAt(body []byte, contentType, baseURL string, now time.Time) (doc *Document, err error) {
+func parseAt(body []byte, contentType, baseURL string, now time.Time) (*Document, error) {
+	if err := prescan(body); err != nil {
+		return nil, err
+	}
+	return parseScanned(body, contentType, baseURL, now)
+}
+
+// parseScanned is parseAt for a body that prescan has already accepted.
+func parseScanned(body []byte, contentType, baseURL string, now time.Time) (doc *Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, &NotFeedError{Reason: fmt.Sprintf("the parser failed (%v)", r)}
 		}
 	}()
-	if err := prescan(body); err != nil {
-		return nil, err
-	}
 	isHTML := &NotFeedError{Reason: "the document is an HTML page, not RSS, Atom or JSON Feed"}
 	if looksHTML(body) {
 		return nil, isHTML
