@@ -61,6 +61,10 @@ func TestFetchFailureWords(t *testing.T) {
 	t.Run("TLS unknown authority", func(t *testing.T) {
 		tlsSrv := httptest.NewTLSServer(http.NotFoundHandler())
 		defer tlsSrv.Close()
+		// A handshake can take over 1s under -race on a busy machine.
+		cfg := testConfig()
+		cfg.Timeout = time.Minute
+		f := newFetcher(t, cfg)
 		_, err := f.Fetch(context.Background(), newswatch.Feed{URL: tlsSrv.URL + "/"})
 		if got, want := reasonOf(t, err), "TLS certificate signed by an unknown authority"; got != want {
 			t.Errorf("reason %q, want %q", got, want)
