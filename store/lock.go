@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,6 +34,9 @@ func (e *LockedError) Error() string {
 // The returned func releases the lock.
 func LockWriter(path, holder string) (release func() error, err error) {
 	name := path + ".lock"
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return nil, fmt.Errorf("store: lock %s: %w", name, err)
+	}
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("store: lock %s: %w", name, err)
