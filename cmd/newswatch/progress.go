@@ -12,12 +12,12 @@ import (
 // a few times a second; elsewhere (a log file, a pipe) it prints nothing
 // until the end and then one summary line, so logs get no "\r" counters.
 type progress struct {
-	w        io.Writer
-	what     string
-	tty      bool
-	start    time.Time
-	last     time.Time
-	drawn    bool
+	w     io.Writer
+	what  string
+	tty   bool
+	start time.Time
+	last  time.Time
+	drawn bool
 }
 
 // newProgress starts a progress report for the job named what.
