@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	if cfg := os.Getenv("NEWSWATCH_READER_LOOP"); cfg != "" {
+		os.Exit(readerLoop(cfg, os.Getenv("NEWSWATCH_READER_STOP")))
+	}
 	os.Exit(m.Run())
 }
 
