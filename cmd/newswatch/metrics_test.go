@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -109,8 +109,8 @@ func TestMetricsDuringRun(t *testing.T) {
 		`newswatch_store_up`:                             1,
 		`newswatch_store_rows{what="items"}`:             0,
 		`newswatch_poll_last_cycle_timestamp_seconds`:    1,
-		`go_goroutines`:                                  1,
-		`process_cpu_seconds_total`:                      0,
+		`go_goroutines`:             1,
+		`process_cpu_seconds_total`: 0,
 	} {
 		if v := metricValue(text, name); v < atLeast {
 			t.Errorf("%s = %v, want at least %v", name, v, atLeast)
