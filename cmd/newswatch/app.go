@@ -141,7 +141,10 @@ func (c *cli) loadConfig(path string) (Config, string, error) {
 	}
 	cfg, err := LoadConfig(path, c.getenv)
 	if err != nil {
-		return cfg, "", err
+		if errors.Is(err, fs.ErrNotExist) {
+			return cfg, "", err // a missing file may appear: not fatal
+		}
+		return cfg, "", fmt.Errorf("%w: %w", errConfig, err)
 	}
 	if path == "" {
 		if _, err := os.Stat("newswatch.toml"); err == nil {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -358,5 +359,27 @@ func TestVersionAndHealthcheck(t *testing.T) {
 	}
 	if _, _, code := runCLIWith(t, nil, false, "healthcheck", "--url", bad.URL); code != 1 {
 		t.Errorf("healthcheck of a 503: exit %d, want 1", code)
+	}
+}
+
+func TestVersionFromBuildInfo(t *testing.T) {
+	bi := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"}}}
+	if got, want := versionFrom(bi, "0.1.0"), "0.1.0 (0123456789ab+dirty)"; got != want {
+		t.Errorf("versionFrom = %q, want %q", got, want)
+	}
+	bi = &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}
+	if got, want := versionFrom(bi, "0.1.0"), "v1.2.3"; got != want {
+		t.Errorf("versionFrom = %q, want %q", got, want)
+	}
+}
+
+func TestFatalExitStatus(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(bad, []byte("[log]\nformat = \"xml\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runCLIWith(t, nil, false, "stats", "--config", bad); code != exitFatal || !strings.Contains(stderr, "log.format") {
+		t.Errorf("invalid config: exit %d %q, want %d", code, stderr, exitFatal)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/bot"
 )
 
 // cli carries what every subcommand reads and writes; tests build their own.
@@ -45,6 +46,14 @@ type command struct {
 // commands lists the subcommands by name; each file registers its own in init.
 var commands = map[string]command{}
 
+// exitFatal is the exit status of a failure that restarting cannot fix:
+// Discord rejected the token, or the config file is invalid. The systemd
+// unit lists it in RestartPreventExitStatus.
+const exitFatal = 3
+
+// errConfig marks an error in the configuration (wrapped by loadConfig).
+var errConfig = errors.New("invalid configuration")
+
 // errUsage reports a usage error (exit status 2) whose message has already
 // been printed.
 var errUsage = errors.New("usage")
@@ -71,7 +80,8 @@ func main() {
 }
 
 // main runs one command line and returns the exit code: 0 on success, 1 on
-// a failure, 2 on a usage error (unknown command, bad flag or flag value).
+// a failure, 2 on a usage error (unknown command, bad flag or flag value),
+// exitFatal on a failure a restart cannot fix.
 func (c *cli) main(ctx context.Context, args []string) int {
 	args, err := c.globalFlags(args)
 	if err != nil {
@@ -118,6 +128,9 @@ func (c *cli) main(ctx context.Context, args []string) int {
 			return 2
 		}
 		fmt.Fprintf(c.stderr, "newswatch %s: %s\n", args[0], describe(err))
+		if errors.Is(err, bot.ErrTokenRejected) || errors.Is(err, errConfig) {
+			return exitFatal
+		}
 		return 1
 	}
 	return 0
