@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // LockedError is returned by LockWriter when another process holds the
@@ -59,12 +60,21 @@ func LockWriter(path, holder string) (release func() error, err error) {
 	}, nil
 }
 
-// readLockHolder reads "PID HOLDER" from a held lock file.
+// readLockHolder reads "PID HOLDER" from a held lock file. The holder
+// writes its line just after it takes the lock, so an empty file is read
+// again for a short while before giving up on naming the holder.
 func readLockHolder(f *os.File) *LockedError {
 	e := &LockedError{Holder: "writer"}
 	buf := make([]byte, 128)
-	n, _ := f.ReadAt(buf, 0)
-	pid, holder, _ := strings.Cut(strings.TrimSpace(string(buf[:n])), " ")
+	var line string
+	for i := 0; i < 100 && line == ""; i++ {
+		if i > 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		n, _ := f.ReadAt(buf, 0)
+		line = strings.TrimSpace(string(buf[:n]))
+	}
+	pid, holder, _ := strings.Cut(line, " ")
 	e.PID, _ = strconv.Atoi(pid)
 	if holder != "" {
 		e.Holder = holder
