@@ -18,7 +18,6 @@ type consoleDeliverer struct {
 	out  io.Writer
 	now  func() time.Time
 	wake chan struct{} // buffered, 1; nil when nothing wakes it
-	sent func()        // when set, called for each alert marked sent (metrics)
 }
 
 // Wake makes Run look at the outbox now, e.g. after alerts were stored. It
@@ -51,9 +50,6 @@ func (d *consoleDeliverer) deliver(ctx context.Context) (int, error) {
 			}
 			if err := d.db.MarkAlertSent(ctx, al.ID, "", d.now()); err != nil {
 				return n, err
-			}
-			if d.sent != nil {
-				d.sent()
 			}
 			n++
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/newswatch/newswatch"
 	"github.com/newswatch/newswatch/feeds"
+	"github.com/newswatch/newswatch/store"
 )
 
 // metrics are the daemon's Prometheus metrics: counters moved by what the
@@ -21,15 +22,16 @@ import (
 type metrics struct {
 	reg *prometheus.Registry
 
-	fetches      *prometheus.CounterVec // result: ok, not_modified, failed
-	cycles       *prometheus.CounterVec // result: ok, error
-	cycleSeconds prometheus.Histogram
-	lastCycle    prometheus.Gauge
-	items        *prometheus.CounterVec // change: new, updated
-	mentions     prometheus.Counter
-	alertsQueued prometheus.Counter
-	alertsSent   prometheus.Counter
-	alertsFailed *prometheus.CounterVec // reason: see alertFailReasons
+	fetches        *prometheus.CounterVec // result: ok, not_modified, failed
+	cycles         *prometheus.CounterVec // result: ok, error
+	cycleSeconds   prometheus.Histogram
+	lastCycle      prometheus.Gauge
+	items          *prometheus.CounterVec // change: new, updated
+	mentions       prometheus.Counter
+	alertsQueued   prometheus.Counter
+	alertsSent     prometheus.Counter
+	alertsDeferred prometheus.Counter
+	alertsFailed   *prometheus.CounterVec // reason: see alertFailReasons
 
 	storeUp       prometheus.Gauge
 	storeGauges   *prometheus.GaugeVec // what: items, feeds, failing_feeds, watches, mentions, routes
@@ -41,10 +43,7 @@ type metrics struct {
 // alertFailReasons are the values of the reason label of
 // newswatch_alerts_failed_total; any other reason counts as "other", so the
 // label stays bounded.
-var alertFailReasons = map[string]bool{
-	"rate_limited": true, "forbidden": true, "not_found": true, "rejected": true,
-	"server_error": true, "network": true, "other": true,
-}
+var alertFailReasons = map[string]bool{"route_disabled": true, "other": true}
 
 func newMetrics() *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
@@ -65,8 +64,10 @@ func newMetrics() *metrics {
 		Help: "Alerts written to the outbox."})
 	m.alertsSent = prometheus.NewCounter(prometheus.CounterOpts{Name: "newswatch_alerts_sent_total",
 		Help: "Alerts delivered (Discord or console)."})
+	m.alertsDeferred = prometheus.NewCounter(prometheus.CounterOpts{Name: "newswatch_alerts_deferred_total",
+		Help: "Alerts put back for a later attempt (rate limit, Discord unreachable, an earlier alert of the channel waiting)."})
 	m.alertsFailed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newswatch_alerts_failed_total",
-		Help: "Alert delivery attempts that failed, by reason."}, []string{"reason"})
+		Help: "Alerts that could not be delivered, by reason: route_disabled (Discord refused the channel), other."}, []string{"reason"})
 	m.storeUp = prometheus.NewGauge(prometheus.GaugeOpts{Name: "newswatch_store_up",
 		Help: "1 when the last refresh of the database gauges succeeded."})
 	m.storeGauges = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "newswatch_store_rows",
@@ -93,7 +94,7 @@ func newMetrics() *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.fetches, m.cycles, m.cycleSeconds, m.lastCycle, m.items, m.mentions,
-		m.alertsQueued, m.alertsSent, m.alertsFailed,
+		m.alertsQueued, m.alertsSent, m.alertsDeferred, m.alertsFailed,
 		m.storeUp, m.storeGauges, m.alertsPending, m.oldestPending, m.storeRefresh,
 	)
 	return m
@@ -127,11 +128,8 @@ func (m *metrics) saved(res newswatch.SaveResult, items []newswatch.IngestItem) 
 	m.mentions.Add(float64(n))
 }
 
-// AlertSent counts a delivered alert; the deliverers call it.
-func (m *metrics) AlertSent() { m.alertsSent.Inc() }
-
-// AlertFailed counts a failed delivery attempt; a reason outside
-// alertFailReasons counts as "other".
+// AlertFailed counts an alert that could not be delivered; a reason
+// outside alertFailReasons counts as "other".
 func (m *metrics) AlertFailed(reason string) {
 	if !alertFailReasons[reason] {
 		reason = "other"
@@ -219,4 +217,39 @@ func (r *readiness) check(ctx context.Context) []string {
 		bad = append(bad, "discord gateway not connected")
 	}
 	return bad
+}
+
+// deliveryStore is the store as the alert deliverers (the bot, the console)
+// see it: it counts the deliveries as they are recorded, so the counters
+// need nothing from the deliverers themselves.
+type deliveryStore struct {
+	*store.DB
+	m *metrics
+}
+
+// MarkAlertSent records a delivered alert and counts it.
+func (s deliveryStore) MarkAlertSent(ctx context.Context, id int64, messageID string, at time.Time) error {
+	err := s.DB.MarkAlertSent(ctx, id, messageID, at)
+	if err == nil {
+		s.m.alertsSent.Inc()
+	}
+	return err
+}
+
+// DeferAlert puts an alert back for a later attempt and counts it.
+func (s deliveryStore) DeferAlert(ctx context.Context, id int64, notBefore time.Time, reason string) error {
+	err := s.DB.DeferAlert(ctx, id, notBefore, reason)
+	if err == nil {
+		s.m.alertsDeferred.Inc()
+	}
+	return err
+}
+
+// DisableRoute disables a route Discord refuses and counts the failure.
+func (s deliveryStore) DisableRoute(ctx context.Context, routeID int64, reason string) error {
+	err := s.DB.DisableRoute(ctx, routeID, reason)
+	if err == nil {
+		s.m.AlertFailed("route_disabled")
+	}
+	return err
 }

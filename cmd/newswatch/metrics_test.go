@@ -104,13 +104,14 @@ func TestMetricsDuringRun(t *testing.T) {
 		`newswatch_alerts_queued_total`:                  1,
 		`newswatch_alerts_sent_total`:                    1,
 		`newswatch_alerts_failed_total{reason="other"}`:  0,
+		`newswatch_alerts_deferred_total`:                0,
 		`newswatch_alerts_pending`:                       0,
 		`newswatch_alerts_oldest_pending_age_seconds`:    0,
 		`newswatch_store_up`:                             1,
 		`newswatch_store_rows{what="items"}`:             0,
 		`newswatch_poll_last_cycle_timestamp_seconds`:    1,
-		`go_goroutines`:             1,
-		`process_cpu_seconds_total`: 0,
+		`go_goroutines`:                                  1,
+		`process_cpu_seconds_total`:                      0,
 	} {
 		if v := metricValue(text, name); v < atLeast {
 			t.Errorf("%s = %v, want at least %v", name, v, atLeast)

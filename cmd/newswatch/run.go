@@ -178,7 +178,7 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 	var b *bot.Bot
 	var d *consoleDeliverer
 	if console {
-		d = &consoleDeliverer{db: a.db, out: c.stdout, now: time.Now, wake: make(chan struct{}, 1), sent: a.metrics.AlertSent}
+		d = &consoleDeliverer{db: deliveryStore{a.db, a.metrics}, out: c.stdout, now: time.Now, wake: make(chan struct{}, 1)}
 		a.alertsQueued = d.Wake
 	} else {
 		if b, err = a.newBot(fetcher, poller, rq); err != nil {
@@ -228,7 +228,7 @@ func (a *app) newBot(fetcher *feeds.Fetcher, poller *feeds.Poller, rq *rescanQue
 		MaxRoutesPerGuild: d.MaxRoutesPerGuild, SummaryAfter: d.SummaryAfter,
 	}
 	deps := bot.Deps{
-		Store:           a.db,
+		Store:           deliveryStore{a.db, a.metrics},
 		ValidateWatches: validateWatches,
 		WatchesChanged: func(w *newswatch.Watch) {
 			if err := a.recompile(context.Background()); err != nil {
