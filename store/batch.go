@@ -2,24 +2,59 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/newswatch/newswatch"
 )
 
 // SaveBatchSize is the most items SaveItems writes in one transaction. A
 // feed of 400,000 items is saved as 400 transactions of 1,000, each holding
-// the write lock for tens of milliseconds, so other writers (another
-// process's `watch add`, the deliverer marking alerts sent) get their turn
-// within their busy timeout instead of failing with SQLITE_BUSY.
+// the write lock for tens of milliseconds.
 const SaveBatchSize = 1000
 
+// A long run of write transactions (a big save, a rescan) pauses now and
+// then so that other processes' writers get the lock. Short transactions
+// are not enough: SQLite's busy handler polls, at most every 100 ms, and a
+// loop that begins its next transaction microseconds after the last commit
+// wins every time, so a waiter gives up after its busy timeout (5 s). A
+// pause longer than that polling interval, once per second of writing,
+// lets one waiter in at the cost of about an eighth of the loop's speed.
+const (
+	yieldEvery = time.Second
+	yieldFor   = 150 * time.Millisecond
+)
+
+// yielder paces a loop of write transactions (see yieldEvery).
+type yielder struct{ since time.Time }
+
+func newYielder() *yielder { return &yielder{since: time.Now()} }
+
+// pause waits yieldFor when the loop has written for yieldEvery since the
+// last pause; it returns early with ctx's error.
+func (y *yielder) pause(ctx context.Context) error {
+	if time.Since(y.since) < yieldEvery {
+		return nil
+	}
+	t := time.NewTimer(yieldFor)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+	}
+	y.since = time.Now()
+	return nil
+}
+
 // SaveItems stores items of feedID in transactions of at most SaveBatchSize
-// items each (see saveBatch for what one transaction does). Each batch
-// commits on its own: after an error the batches before it stay saved and
-// the returned result counts them; saving the same items again is harmless,
-// as known keys with the same content write nothing.
+// items each (see saveBatch for what one transaction does), pausing now and
+// then for other writers (see yieldEvery). Each batch commits on its own:
+// after an error the batches before it stay saved and the returned result
+// counts them; saving the same items again is harmless, as known keys with
+// the same content write nothing.
 func (db *DB) SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error) {
 	var total newswatch.SaveResult
+	y := newYielder()
 	for len(items) > 0 {
 		n := min(len(items), SaveBatchSize)
 		res, err := db.saveBatch(ctx, feedID, items[:n])
@@ -32,6 +67,11 @@ func (db *DB) SaveItems(ctx context.Context, feedID int64, items []newswatch.Ing
 			return total, err
 		}
 		items = items[n:]
+		if len(items) > 0 {
+			if err := y.pause(ctx); err != nil {
+				return total, err
+			}
+		}
 	}
 	return total, nil
 }
