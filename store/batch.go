@@ -8,9 +8,19 @@ import (
 )
 
 // SaveBatchSize is the most items SaveItems writes in one transaction. A
-// feed of 400,000 items is saved as 400 transactions of 1,000, each holding
+// feed of 400,000 items is saved as at least 400 transactions, each holding
 // the write lock for tens of milliseconds.
 const SaveBatchSize = 1000
+
+// Batches are sized by time as well: a batch that held the write lock
+// longer than batchTarget (a slow disk, a loaded machine, the race
+// detector) halves the next one, down to minSaveBatch; a quick one doubles
+// it back up to SaveBatchSize. So no transaction comes near a waiter's busy
+// timeout.
+const (
+	batchTarget  = 250 * time.Millisecond
+	minSaveBatch = 25
+)
 
 // A long run of write transactions (a big save, a rescan) pauses now and
 // then so that other processes' writers get the lock. Short transactions
@@ -55,9 +65,17 @@ func (y *yielder) pause(ctx context.Context) error {
 func (db *DB) SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error) {
 	var total newswatch.SaveResult
 	y := newYielder()
+	size := SaveBatchSize
 	for len(items) > 0 {
-		n := min(len(items), SaveBatchSize)
+		n := min(len(items), size)
+		start := time.Now()
 		res, err := db.saveBatch(ctx, feedID, items[:n])
+		switch took := time.Since(start); {
+		case took > batchTarget:
+			size = max(size/2, minSaveBatch)
+		case took < batchTarget/2:
+			size = min(size*2, SaveBatchSize)
+		}
 		total.New += res.New
 		total.Updated += res.Updated
 		total.Unchanged += res.Unchanged
