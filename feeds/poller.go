@@ -66,6 +66,10 @@ func (s *CycleStats) add(o CycleStats) {
 
 // Poller polls due feeds, matches their items and stores them.
 type Poller struct {
+	// OnCycle, when set before Run, is called by Run after every cycle
+	// with its counts (metrics and readiness read them).
+	OnCycle func(CycleStats, error)
+
 	cfg  Config
 	st   Store
 	m    Matcher
@@ -102,6 +106,9 @@ func (p *Poller) Run(ctx context.Context) error {
 		st, err := p.Cycle(ctx, false)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if p.OnCycle != nil {
+			p.OnCycle(st, err)
 		}
 		if err != nil {
 			p.log.Error("poll cycle", "err", err)
@@ -336,7 +343,9 @@ func (p *Poller) recordFailure(ctx context.Context, feed newswatch.Feed, res *Re
 	if errors.As(err, &refused) {
 		attrs = append(attrs, "addr", refused.Addr.String())
 	}
-	p.log.Info("feed fetch failed", attrs...)
+	// Debug: the cycle's summary line (Run, at info) counts the failures;
+	// a line per failed feed flooded the log.
+	p.log.Debug("feed fetch failed", attrs...)
 	gone := status == http.StatusGone
 	if gone {
 		reason = newswatch.GoneReason

@@ -98,7 +98,10 @@ type DB struct {
 }
 
 // Open opens (creating it and its directory if needed) the database at path
-// and applies the pending migrations.
+// and applies the pending migrations. It is for writers (the daemon, ingest,
+// migrate and the editing commands): the migrations run under BEGIN
+// IMMEDIATE, so a second writer waits for them (busy_timeout) instead of
+// failing. Commands that only read use OpenReader.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, newswatch.Errorf(newswatch.EINVALID, "The database path is empty.")
@@ -133,51 +136,151 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// readerPragmas are set on every connection of a database opened with
+// OpenReader: the same waiting as a writer, and query_only so that nothing
+// a reader runs can write (or take the write lock). journal_mode is not set:
+// changing it is a write, and the file is already in WAL mode.
+const readerPragmas = "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=query_only(1)&mode=rw"
+
+// OpenReader opens an existing database for reading only. It never creates
+// the file and never migrates: when the file is missing or its schema is
+// older than this program's, it returns an error wrapping ErrNeedsMigration.
+// Under WAL any number of readers run beside the one writer. Write methods
+// of the returned DB fail.
+func OpenReader(ctx context.Context, path string) (*DB, error) {
+	if strings.TrimSpace(path) == "" {
+		return nil, newswatch.Errorf(newswatch.EINVALID, "The database path is empty.")
+	}
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("store: open %s: no database yet: %w", path, ErrNeedsMigration)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + readerPragmas
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db := &DB{w: r, r: r}
+	have, err := db.SchemaVersion(ctx)
+	if err == nil && have < LatestSchemaVersion() {
+		err = fmt.Errorf("schema version %d, this program needs %d: %w", have, LatestSchemaVersion(), ErrNeedsMigration)
+	}
+	if err != nil {
+		r.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	if db.w == db.r {
+		return db.r.Close()
+	}
 	return errors.Join(db.r.Close(), db.w.Close())
 }
 
-// migrate applies, each in its own transaction, the embedded migrations not
-// yet recorded in schema_migrations.
-func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
+// migration is one embedded schema migration.
+type migration struct {
+	version int
+	name    string
+	body    string
+}
+
+// migrationList returns the embedded migrations in order.
+func migrationList() ([]migration, error) {
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
+		return nil, fmt.Errorf("list migrations: %w", err)
 	}
 	sort.Strings(names)
+	list := make([]migration, 0, len(names))
 	for _, name := range names {
 		base := filepath.Base(name)
 		num, _, _ := strings.Cut(base, "_")
 		version, err := strconv.Atoi(num)
 		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", base)
+			return nil, fmt.Errorf("migration %s: name must start with a number", base)
 		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {
-			return fmt.Errorf("read migration %s: %w", base, err)
+			return nil, fmt.Errorf("read migration %s: %w", base, err)
 		}
+		list = append(list, migration{version: version, name: base, body: string(body)})
+	}
+	return list, nil
+}
+
+// LatestSchemaVersion is the schema version this program's migrations
+// bring a database to.
+func LatestSchemaVersion() int {
+	list, err := migrationList()
+	if err != nil || len(list) == 0 {
+		return 0
+	}
+	return list[len(list)-1].version
+}
+
+// SchemaVersion returns the highest migration applied to the database, 0
+// for a database no migration has touched.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var n int
+	err := db.r0().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	var v int
+	err = db.r0().QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}
+
+// r0 is the pool to read the schema version from: the readers once open,
+// the writer while Open migrates.
+func (db *DB) r0() *sql.DB {
+	if db.r != nil {
+		return db.r
+	}
+	return db.w
+}
+
+// migrate applies, each in its own write transaction, the embedded
+// migrations not yet recorded in schema_migrations. A database already up to
+// date is only read, so opening it takes no write lock.
+func (db *DB) migrate(ctx context.Context) error {
+	list, err := migrationList()
+	if err != nil {
+		return err
+	}
+	if have, err := db.SchemaVersion(ctx); err == nil && len(list) > 0 && have >= list[len(list)-1].version {
+		return nil
+	}
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	for _, m := range list {
 		err = db.tx(ctx, func(tx *sql.Tx) error {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			if _, err := tx.ExecContext(ctx, m.body); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				version, base, ms(time.Now()))
+				m.version, m.name, ms(time.Now()))
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
+			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
 	return nil
@@ -213,7 +316,25 @@ func (db *DB) Backup(ctx context.Context, dst string) error {
 			return fmt.Errorf("store: backup to %s: %w", dst, err)
 		}
 	}
-	if _, err := db.r.ExecContext(ctx, `VACUUM INTO ?`, dst); err != nil {
+	// VACUUM INTO only reads this database, but query_only (set on the
+	// connections of OpenReader) refuses it; lift it on this one
+	// connection for the copy.
+	conn, err := db.r.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: backup to %s: %w", dst, err)
+	}
+	defer conn.Close()
+	var qo int
+	if err := conn.QueryRowContext(ctx, `PRAGMA query_only`).Scan(&qo); err != nil {
+		return fmt.Errorf("store: backup to %s: %w", dst, err)
+	}
+	if qo != 0 {
+		if _, err := conn.ExecContext(ctx, `PRAGMA query_only = 0`); err != nil {
+			return fmt.Errorf("store: backup to %s: %w", dst, err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA query_only = 1`)
+	}
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, dst); err != nil {
 		return fmt.Errorf("store: backup to %s: %w", dst, formatError(err))
 	}
 	return nil

@@ -44,3 +44,8 @@ func formatError(err error) error {
 	}
 	return err
 }
+
+// ErrNeedsMigration is returned (wrapped) by OpenReader when the database
+// does not exist yet or its schema is older than this program's: a reader
+// never migrates, so a writer has to run first.
+var ErrNeedsMigration = errors.New("the database needs a migration: start the daemon or run `newswatch migrate`")

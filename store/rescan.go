@@ -28,7 +28,11 @@ func (db *DB) Rescan(ctx context.Context, w newswatch.Watch, match func(text str
 	}
 	var last int64
 	done := 0
+	y := newYielder()
 	for {
+		if err := y.pause(ctx); err != nil {
+			return fmt.Errorf("store: rescan %q: %w", w.Name, err)
+		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("store: rescan %q: %w", w.Name, err)
 		}

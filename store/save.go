@@ -41,7 +41,7 @@ type stored struct {
 	revision int64
 }
 
-// SaveItems stores a batch of items of feedID in one transaction. A
+// saveBatch stores a batch of items of feedID in one transaction. A
 // tombstoned key is skipped; a new key is inserted with its index entry,
 // mentions and, if Alert, outbox rows; a known key with the same content hash
 // writes nothing; a changed one is updated, its mentions replaced, and, if
@@ -52,7 +52,7 @@ type stored struct {
 // Route R (guild g, kind k, enabled) gets a row for an item of feed F if F
 // has a subscription by "" or g and a mention's watch has guild "" or g and
 // (k == "" or the watch's kind is k).
-func (db *DB) SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error) {
+func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error) {
 	var res newswatch.SaveResult
 	if len(items) == 0 {
 		return res, nil

@@ -20,22 +20,38 @@ import (
 // app is an open newswatch: the config, the database and the live matcher.
 // Every subcommand that touches data opens one.
 type app struct {
-	cfg  Config
-	db   *store.DB
-	live *watch.Live
-	log  *slog.Logger
+	cfg     Config
+	cfgFile string // the config file read, "" for the built-in defaults
+	db      *store.DB
+	live    *watch.Live
+	log     *slog.Logger
 
 	// alertsQueued, when set (by run, before anything runs), wakes the
 	// alert deliverer after a save queued alerts, so they go out at once
 	// instead of at its next look at the outbox.
 	alertsQueued func()
+
+	// metrics and ready, set by run, count saves; nil elsewhere.
+	metrics *metrics
+	ready   *readiness
+
+	// gatewayUp, when set by the Discord wiring, says whether the gateway
+	// is connected; /readyz requires it. nil: not known (console mode, or
+	// the bot does not report it), counted as connected.
+	gatewayUp func() bool
 }
 
-// saved is called after every save: it wakes the deliverer when the save
-// queued alerts.
-func (a *app) saved(res newswatch.SaveResult) {
+// saved is called after every save of items: it wakes the deliverer when
+// the save queued alerts, and counts the save.
+func (a *app) saved(res newswatch.SaveResult, items []newswatch.IngestItem) {
 	if res.Alerts > 0 && a.alertsQueued != nil {
 		a.alertsQueued()
+	}
+	if a.metrics != nil {
+		a.metrics.saved(res, items)
+	}
+	if a.ready != nil {
+		a.ready.progressed()
 	}
 }
 
@@ -49,7 +65,7 @@ type pollerStore struct {
 func (s pollerStore) SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error) {
 	res, err := s.DB.SaveItems(ctx, feedID, items)
 	if err == nil {
-		s.a.saved(res)
+		s.a.saved(res, items)
 	}
 	return res, err
 }
@@ -58,20 +74,20 @@ func (s pollerStore) SaveItems(ctx context.Context, feedID int64, items []newswa
 const seedBatch = 100
 
 // openApp loads the config named by --config (or the defaults), opens the
-// database, brings the config's watches and feeds into it and compiles the
-// watchlist. changed lists the config watches that were added or changed and
-// need a rescan of stored items.
+// database for writing (migrating it), brings the config's watches and
+// feeds into it and compiles the watchlist. changed lists the config watches
+// that were added or changed and need a rescan of stored items.
 func openApp(ctx context.Context, c *cli, configPath string) (a *app, changed []newswatch.Watch, err error) {
-	cfg, err := LoadConfig(configPath, c.getenv)
+	cfg, where, err := c.loadConfig(configPath)
 	if err != nil {
 		return nil, nil, err
 	}
-	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := newLogger(c.stderr, cfg.Log, c.logLevel)
 	db, err := store.Open(ctx, cfg.Storage.Path)
 	if err != nil {
 		return nil, nil, err
 	}
-	a = &app{cfg: cfg, db: db, live: &watch.Live{}, log: log}
+	a = &app{cfg: cfg, cfgFile: where, db: db, live: &watch.Live{}, log: log}
 	defer func() {
 		if err != nil {
 			db.Close()
@@ -99,6 +115,43 @@ func openApp(ctx context.Context, c *cli, configPath string) (a *app, changed []
 		return nil, nil, err
 	}
 	return a, changed, nil
+}
+
+// openReader loads the config and opens the database for reading only:
+// it never migrates and never writes, so any number of readers run beside
+// the daemon or an ingest. A database that is missing or needs a migration
+// gives an error wrapping store.ErrNeedsMigration. The matcher is not built.
+func openReader(ctx context.Context, c *cli, configPath string) (*app, error) {
+	cfg, where, err := c.loadConfig(configPath)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.OpenReader(ctx, cfg.Storage.Path)
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, cfgFile: where, db: db, live: &watch.Live{}, log: newLogger(c.stderr, cfg.Log, c.logLevel)}, nil
+}
+
+// loadConfig reads the config named by path (the command's --config) or
+// the global one, and says which file it came from ("" for the defaults).
+func (c *cli) loadConfig(path string) (Config, string, error) {
+	if path == "" {
+		path = c.configPath()
+	}
+	cfg, err := LoadConfig(path, c.getenv)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return cfg, "", err // a missing file may appear: not fatal
+		}
+		return cfg, "", fmt.Errorf("%w: %w", errConfig, err)
+	}
+	if path == "" {
+		if _, err := os.Stat("newswatch.toml"); err == nil {
+			path = "newswatch.toml"
+		}
+	}
+	return cfg, path, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }
@@ -240,7 +293,7 @@ func (a *app) ingestSeeds(ctx context.Context) (newswatch.SaveResult, error) {
 		if err != nil {
 			return total, err
 		}
-		a.saved(res)
+		a.saved(res, items)
 		addResult(&total, res)
 	}
 	return total, nil
@@ -256,3 +309,17 @@ func addResult(t *newswatch.SaveResult, r newswatch.SaveResult) {
 
 // normName is the form in which watch names are compared for identity.
 func normName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// configFeed refuses to change a feed the config declares (or the seeds
+// source): the message names the config file.
+func (a *app) configFeed(f newswatch.Feed) error {
+	if f.URL == newswatch.SeedsFeedURL {
+		return newswatch.Errorf(newswatch.EFORBIDDEN, "The seeds source is built in; set seeds.dir in %s instead.", a.cfgFileName())
+	}
+	for _, e := range a.cfg.Feed {
+		if u, err := newswatch.ValidateFeedURL(e.URL); err == nil && u == f.URL {
+			return newswatch.Errorf(newswatch.EFORBIDDEN, "The feed %s comes from the config file %s; remove it there.", f.URL, a.cfgFileName())
+		}
+	}
+	return nil
+}

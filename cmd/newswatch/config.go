@@ -25,6 +25,7 @@ type Config struct {
 	HTTP    HTTPConfig    `toml:"http"`
 	Feeds   FeedsConfig   `toml:"feeds"`
 	Discord DiscordConfig `toml:"discord"`
+	Log     LogConfig     `toml:"log"`
 	Feed    []FeedEntry   `toml:"feed"`
 	Watch   []watch.Entry `toml:"watch"`
 
@@ -48,6 +49,12 @@ type SeedsConfig struct {
 // HTTPConfig is the [http] table.
 type HTTPConfig struct {
 	Listen string `toml:"listen"`
+}
+
+// LogConfig is the [log] table.
+type LogConfig struct {
+	Level  string `toml:"level"`  // debug | info | warn | error
+	Format string `toml:"format"` // text | json
 }
 
 // FeedsConfig is the [feeds] table.
@@ -93,6 +100,7 @@ func DefaultConfig() Config {
 		Storage: StorageConfig{Path: "data/newswatch.db"},
 		Seeds:   SeedsConfig{Dir: "seeds", DefaultWatchlist: true, RescanInterval: Duration(10 * time.Second)},
 		HTTP:    HTTPConfig{Listen: "127.0.0.1:9464"},
+		Log:     LogConfig{Level: "info", Format: "text"},
 		Feeds: FeedsConfig{
 			Timeout: Duration(20 * time.Second), BodyLimit: 15 << 20, MaxRedirects: 5,
 			Concurrency: 8, PerHost: 2, MinInterval: Duration(2 * time.Minute),
@@ -203,6 +211,12 @@ func (c *Config) Validate() error {
 		if !ch.ok {
 			return fmt.Errorf("%s %s", ch.key, ch.msg)
 		}
+	}
+	if _, err := parseLevel(c.Log.Level); err != nil {
+		return fmt.Errorf("log.level: %w", err)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		return fmt.Errorf("log.format must be \"text\" or \"json\", got %q", c.Log.Format)
 	}
 	for i, g := range c.Discord.GuildIDs {
 		if !isSnowflake(g, false) {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -19,7 +21,8 @@ func init() {
 }
 
 // dataCmd is the flag set of a data command: its own flags plus the shared
-// --config and --json, and how many positional arguments it takes.
+// --json (unless the command prints no data), and how many positional
+// arguments it takes. config is the global --config.
 type dataCmd struct {
 	*flag.FlagSet
 	config   string
@@ -27,12 +30,23 @@ type dataCmd struct {
 	min, max int // positional arguments; max < 0 means no limit
 }
 
+// jsonless lists the commands that print no data, only a line saying what
+// they did: they refuse --json as an unknown flag (a usage error) rather
+// than accept and ignore it.
+var jsonless = map[string]bool{
+	"backup": true, "migrate": true, "healthcheck": true,
+	"watch rm": true, "watch import": true,
+	"feed rm": true, "feed retry": true, "feed import": true, "feed export": true,
+	"alerts set": true, "alerts off": true,
+}
+
 // dataCmd returns the flag set of a data command taking min to max
 // positional arguments (max < 0: no limit).
 func (c *cli) dataCmd(name, usage string, min, max int) *dataCmd {
-	d := &dataCmd{FlagSet: c.newFlagSet(name, usage), min: min, max: max}
-	d.StringVar(&d.config, "config", "", "config file (default: newswatch.toml if present, else built-in defaults)")
-	d.BoolVar(&d.json, "json", false, "print JSON")
+	d := &dataCmd{FlagSet: c.newFlagSet(name, usage), config: c.config, min: min, max: max}
+	if !jsonless[name] {
+		d.BoolVar(&d.json, "json", false, "print JSON")
+	}
 	return d
 }
 
@@ -48,8 +62,9 @@ func (d *dataCmd) parse(args []string) error {
 	return nil
 }
 
-// withApp opens the app for a data command; rescans needed by changed config
-// watches run first, so answers reflect the current watchlist.
+// withApp opens the app for writing for a data command; rescans needed by
+// changed config watches run first, so answers reflect the current
+// watchlist.
 func withApp(ctx context.Context, c *cli, config string, f func(a *app) error) error {
 	a, changed, err := openApp(ctx, c, config)
 	if err != nil {
@@ -64,42 +79,133 @@ func withApp(ctx context.Context, c *cli, config string, f func(a *app) error) e
 	return f(a)
 }
 
+// withReader opens the app for reading only (see openReader) for a command
+// that only reads.
+func withReader(ctx context.Context, c *cli, config string, f func(a *app) error) error {
+	a, err := openReader(ctx, c, config)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return f(a)
+}
+
+// pageFlags are the paging flags of search, latest and mentions.
+type pageFlags struct {
+	limit, offset *int
+	all           *bool
+}
+
+// maxPage is the most results one page shows; --offset pages further and
+// --all streams every result.
+const maxPage = 100
+
+func addPageFlags(fs *dataCmd, defLimit int) pageFlags {
+	return pageFlags{
+		limit:  fs.Int("limit", defLimit, fmt.Sprintf("results per page (1 to %d)", maxPage)),
+		offset: fs.Int("offset", 0, "skip this many results (the next page: --offset N*limit)"),
+		all:    fs.Bool("all", false, "print every result as NDJSON (one JSON object per line), streamed page by page"),
+	}
+}
+
+// check refuses out-of-range values as usage errors.
+func (p pageFlags) check() error {
+	if *p.limit < 1 || *p.limit > maxPage {
+		return usagef("--limit must be between 1 and %d; page with --offset or export with --all", maxPage)
+	}
+	if *p.offset < 0 {
+		return usagef("--offset must not be negative")
+	}
+	if *p.all && *p.offset != 0 {
+		return usagef("--all and --offset do not go together")
+	}
+	return nil
+}
+
+// pages calls fetch with successive offsets (pages of maxPage under --all,
+// else the one page asked for) until it returns fewer than a page. fetch
+// returns how many results it got.
+func (p pageFlags) pages(fetch func(limit, offset int) (int, error)) error {
+	if !*p.all {
+		_, err := fetch(*p.limit, *p.offset)
+		return err
+	}
+	for off := 0; ; off += maxPage {
+		n, err := fetch(maxPage, off)
+		if err != nil || n < maxPage {
+			return err
+		}
+	}
+}
+
+// writeNDJSON writes v as one line of JSON.
+func writeNDJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 func runSearch(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("search", `search [--json] [--limit N] [--feed ID] "QUERY"`, 1, -1)
-	limit := fs.Int("limit", 10, "results to show (at most 100)")
+	fs := c.dataCmd("search", `search [--json] [--limit N] [--offset N | --all] [--feed ID] "QUERY"`, 1, -1)
+	pg := addPageFlags(fs, 10)
 	feed := fs.Int64("feed", 0, "only this feed id")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
+	if err := pg.check(); err != nil {
+		return err
+	}
 	query := strings.Join(fs.Args(), " ")
 	if strings.TrimSpace(query) == "" {
-		fs.Usage()
-		return errUsage
+		return usagef("the query is empty")
 	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
-		hits, err := a.db.Search(ctx, newswatch.SearchQuery{Query: query, Limit: *limit, FeedID: *feed})
-		if err != nil {
-			return err
-		}
-		if fs.json {
-			out := make([]itemJSON, 0, len(hits))
-			for _, h := range hits {
-				out = append(out, toItemJSON(h.Item, h.Snippet))
+	return withReader(ctx, c, fs.config, func(a *app) error {
+		var page []itemJSON // --json without --all prints one array
+		total := 0
+		err := pg.pages(func(limit, offset int) (int, error) {
+			hits, err := a.db.Search(ctx, newswatch.SearchQuery{Query: query, Limit: limit, Offset: offset, FeedID: *feed})
+			if err != nil {
+				return 0, err
 			}
-			return writeJSON(c.stdout, out)
-		}
-		if len(hits) == 0 {
+			total += len(hits)
+			for _, h := range hits {
+				switch {
+				case *pg.all:
+					err = writeNDJSON(c.stdout, toItemJSON(h.Item, h.Snippet))
+				case fs.json:
+					page = append(page, toItemJSON(h.Item, h.Snippet))
+				default:
+					printItem(c, h.Item, h.Snippet)
+				}
+				if err != nil {
+					return 0, err
+				}
+			}
+			return len(hits), nil
+		})
+		switch {
+		case err != nil:
+			return err
+		case *pg.all:
+		case fs.json:
+			return writeJSON(c.stdout, nonNilSlice(page))
+		case total == 0:
 			fmt.Fprintln(c.stdout, "no results")
-		}
-		for _, h := range hits {
-			printItem(c, h.Item, h.Snippet)
 		}
 		return nil
 	})
 }
 
+// nonNilSlice makes a nil slice print as [] rather than null.
+func nonNilSlice[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 func printItem(c *cli, it newswatch.Item, snippet string) {
-	fmt.Fprintf(c.stdout, "#%d %s  %s\n", it.ID, it.Time().UTC().Format("2006-01-02 15:04"), oneLine(it.Title))
+	fmt.Fprintf(c.stdout, "#%d %s  %s\n", it.ID, textTime(it.Time(), "2006-01-02 15:04"), oneLine(it.Title))
 	if src := sourceOf(it); src != "" {
 		fmt.Fprintf(c.stdout, "    source: %s\n", src)
 	}
@@ -112,44 +218,60 @@ func printItem(c *cli, it newswatch.Item, snippet string) {
 }
 
 func runLatest(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("latest", "latest [--json] [--limit N] [--feed ID]", 0, 0)
-	limit := fs.Int("limit", 10, "items to show (at most 100)")
+	fs := c.dataCmd("latest", "latest [--json] [--limit N] [--offset N | --all] [--feed ID]", 0, 0)
+	pg := addPageFlags(fs, 10)
 	feed := fs.Int64("feed", 0, "only this feed id")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
-		items, err := a.db.Latest(ctx, newswatch.LatestQuery{Limit: *limit, FeedID: *feed})
-		if err != nil {
-			return err
-		}
-		if fs.json {
-			out := make([]itemJSON, 0, len(items))
-			for _, it := range items {
-				out = append(out, toItemJSON(it, ""))
+	if err := pg.check(); err != nil {
+		return err
+	}
+	return withReader(ctx, c, fs.config, func(a *app) error {
+		var page []itemJSON
+		err := pg.pages(func(limit, offset int) (int, error) {
+			items, err := a.db.Latest(ctx, newswatch.LatestQuery{Limit: limit, Offset: offset, FeedID: *feed})
+			if err != nil {
+				return 0, err
 			}
-			return writeJSON(c.stdout, out)
+			for _, it := range items {
+				switch {
+				case *pg.all:
+					err = writeNDJSON(c.stdout, toItemJSON(it, ""))
+				case fs.json:
+					page = append(page, toItemJSON(it, ""))
+				default:
+					printItem(c, it, "")
+				}
+				if err != nil {
+					return 0, err
+				}
+			}
+			return len(items), nil
+		})
+		if err == nil && fs.json && !*pg.all {
+			err = writeJSON(c.stdout, nonNilSlice(page))
 		}
-		for _, it := range items {
-			printItem(c, it, "")
-		}
-		return nil
+		return err
 	})
 }
 
 func runMentions(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("mentions", "mentions [--json] [--since 7d|2014-04-01] [--limit N] [NAME]", 0, -1)
-	limit := fs.Int("limit", 100, "mentions to show (at most 100)")
+	fs := c.dataCmd("mentions", "mentions [--json] [--since 7d|2014-04-01] [--limit N] [--offset N | --all] [NAME]", 0, -1)
+	pg := addPageFlags(fs, 100)
 	since := fs.String("since", "", "only mentions in items since this age (24h, 7d) or date (YYYY-MM-DD)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	sinceT, err := parseSince(*since, time.Now())
-	if err != nil {
+	if err := pg.check(); err != nil {
 		return err
 	}
+	sinceT, err := parseSince(*since, time.Now())
+	if err != nil {
+		return usagef("%s", newswatch.ErrorMessage(err))
+	}
 	name := strings.Join(fs.Args(), " ")
-	return withApp(ctx, c, fs.config, func(a *app) error {
+	return withReader(ctx, c, fs.config, func(a *app) error {
 		var entities []string
 		if name != "" {
 			entities = []string{name}
@@ -164,30 +286,44 @@ func runMentions(ctx context.Context, c *cli, args []string) error {
 				}
 			}
 		}
-		var hits []newswatch.MentionHit
+		var page []mentionJSON
+		total := 0
 		for _, e := range entities {
-			h, err := a.db.Mentions(ctx, newswatch.MentionQuery{Entity: e, Since: sinceT, Limit: *limit})
+			err := pg.pages(func(limit, offset int) (int, error) {
+				hits, err := a.db.Mentions(ctx, newswatch.MentionQuery{Entity: e, Since: sinceT, Limit: limit, Offset: offset})
+				if err != nil {
+					return 0, err
+				}
+				total += len(hits)
+				for _, h := range hits {
+					m := h.Mention
+					j := mentionJSON{Entity: m.Entity, Kind: string(m.Kind), Text: m.Text, Start: m.Start,
+						End: m.End, Item: toItemJSON(h.Item, ""), Snippet: markBold(h.Snippet)}
+					switch {
+					case *pg.all:
+						err = writeNDJSON(c.stdout, j)
+					case fs.json:
+						page = append(page, j)
+					default:
+						fmt.Fprintf(c.stdout, "%s (%s) %q in #%d %s\n    %s\n", m.Entity, m.Kind, m.Text, h.Item.ID,
+							oneLine(h.Item.Title), oneLine(markBold(h.Snippet)))
+					}
+					if err != nil {
+						return 0, err
+					}
+				}
+				return len(hits), nil
+			})
 			if err != nil {
 				return err
 			}
-			hits = append(hits, h...)
 		}
-		if fs.json {
-			out := make([]mentionJSON, 0, len(hits))
-			for _, h := range hits {
-				m := h.Mention
-				out = append(out, mentionJSON{Entity: m.Entity, Kind: string(m.Kind), Text: m.Text, Start: m.Start,
-					End: m.End, Item: toItemJSON(h.Item, ""), Snippet: markBold(h.Snippet)})
-			}
-			return writeJSON(c.stdout, out)
-		}
-		if len(hits) == 0 {
+		switch {
+		case *pg.all:
+		case fs.json:
+			return writeJSON(c.stdout, nonNilSlice(page))
+		case total == 0:
 			fmt.Fprintln(c.stdout, "no mentions")
-		}
-		for _, h := range hits {
-			m := h.Mention
-			fmt.Fprintf(c.stdout, "%s (%s) %q in #%d %s\n    %s\n", m.Entity, m.Kind, m.Text, h.Item.ID,
-				oneLine(h.Item.Title), oneLine(markBold(h.Snippet)))
 		}
 		return nil
 	})
@@ -219,7 +355,10 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
+	if *days < 1 || *days > 3660 {
+		return usagef("--days must be between 1 and 3660")
+	}
+	return withReader(ctx, c, fs.config, func(a *app) error {
 		st, err := a.db.Stats(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
@@ -238,15 +377,20 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 			for _, d := range counts {
 				daily = append(daily, map[string]any{"entity": d.Entity, "day": d.Day, "count": d.Count})
 			}
-			return writeJSON(c.stdout, map[string]any{
+			out := map[string]any{
 				"items": st.Items, "feeds": st.Feeds, "failing_feeds": st.FailingFeeds, "watches": st.Watches,
 				"mentions": st.Mentions, "routes": st.Routes, "pending_alerts": st.PendingAlerts,
-				"sent_alerts": st.SentAlerts, "oldest_item": jsonTime(st.OldestItem), "newest_item": jsonTime(st.NewestItem),
-				"top_entities": top, "daily": daily,
-			})
+				"sent_alerts": st.SentAlerts, "top_entities": top, "daily": daily,
+			}
+			// Unknown times are left out, as everywhere in the JSON output.
+			if !st.OldestItem.IsZero() {
+				out["oldest_item"] = jsonTime(st.OldestItem)
+				out["newest_item"] = jsonTime(st.NewestItem)
+			}
+			return writeJSON(c.stdout, out)
 		}
 		fmt.Fprintf(c.stdout, "items %d (%s … %s)\nfeeds %d (%d failing)\nwatches %d\nmentions %d\nroutes %d\nalerts %d sent, %d pending\n",
-			st.Items, st.OldestItem.UTC().Format("2006-01-02"), st.NewestItem.UTC().Format("2006-01-02"),
+			st.Items, textTime(st.OldestItem, "2006-01-02"), textTime(st.NewestItem, "2006-01-02"),
 			st.Feeds, st.FailingFeeds, st.Watches, st.Mentions, st.Routes, st.SentAlerts, st.PendingAlerts)
 		if len(st.TopEntities) > 0 {
 			fmt.Fprintln(c.stdout, "most mentioned:")
@@ -259,11 +403,11 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 }
 
 func runBackup(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("backup", "backup [--config FILE] FILE", 1, 1)
+	fs := c.dataCmd("backup", "backup FILE", 1, 1)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
+	return withReader(ctx, c, fs.config, func(a *app) error {
 		if err := a.db.Backup(ctx, fs.Arg(0)); err != nil {
 			return err
 		}

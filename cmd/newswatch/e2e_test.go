@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	if cfg := os.Getenv("NEWSWATCH_READER_LOOP"); cfg != "" {
+		os.Exit(readerLoop(cfg, os.Getenv("NEWSWATCH_READER_STOP")))
+	}
 	os.Exit(m.Run())
 }
 
@@ -263,34 +266,54 @@ func pendingAlerts(t *testing.T, path string) int {
 	return st.PendingAlerts
 }
 
-func TestHealthzAndMetrics(t *testing.T) {
+func TestHealthzReadyzAndMetrics(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "nw.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	srv := httptest.NewServer(httpHandler(db))
+	m := newMetrics()
+	if err := m.refresh(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	gateway := true
+	ready := &readiness{db: db, window: time.Hour, gateway: func() bool { return gateway }}
+	ready.progressed()
+	srv := httptest.NewServer(httpHandler(m, ready))
 	defer srv.Close()
-	for path, want := range map[string]string{"/healthz": "ok", "/metrics": "newswatch_items 0"} {
+	get := func(path string) (int, string) {
+		t.Helper()
 		resp, err := srv.Client().Get(srv.URL + path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
-			t.Errorf("GET %s: %d, body lacks %q:\n%.500s", path, resp.StatusCode, want, body)
+		return resp.StatusCode, string(body)
+	}
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready",
+		"/metrics": `newswatch_store_rows{what="items"} 0`} {
+		if code, body := get(path); code != 200 || !strings.Contains(body, want) {
+			t.Errorf("GET %s: %d, body lacks %q:\n%.500s", path, code, want, body)
 		}
 	}
-	db.Close()
-	resp, err := srv.Client().Get(srv.URL + "/healthz")
-	if err != nil {
-		t.Fatal(err)
+	gateway = false
+	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "gateway") {
+		t.Errorf("readyz with the gateway down: %d %q", code, body)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 503 {
-		t.Errorf("healthz with the database closed: %d, want 503", resp.StatusCode)
+	gateway = true
+	ready.progress.Store(time.Now().Add(-2 * time.Hour).UnixNano())
+	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "poller") {
+		t.Errorf("readyz with a stuck poller: %d %q", code, body)
+	}
+	ready.progressed()
+	db.Close()
+	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "database") {
+		t.Errorf("readyz with the database closed: %d %q", code, body)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("healthz (liveness) with the database closed: %d, want 200", code)
 	}
 }
 

@@ -55,7 +55,7 @@ func runFeedAdd(ctx context.Context, c *cli, args []string) error {
 	}
 	var iv Duration
 	if err := iv.UnmarshalText([]byte(*interval)); err != nil {
-		return newswatch.Errorf(newswatch.EINVALID, "--interval: %s", err.Error())
+		return usagef("--interval: %s", err.Error())
 	}
 	return withApp(ctx, c, fs.config, func(a *app) error {
 		u, err := newswatch.ValidateFeedURL(fs.Arg(0))
@@ -105,6 +105,9 @@ func runFeedRm(ctx context.Context, c *cli, args []string) error {
 		if err != nil {
 			return err
 		}
+		if err := a.configFeed(f); err != nil {
+			return err
+		}
 		if err := a.db.RemoveFeed(ctx, newswatch.GlobalScope, f.ID); err != nil {
 			return err
 		}
@@ -118,7 +121,7 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
+	return withReader(ctx, c, fs.config, func(a *app) error {
 		list, err := a.db.ListFeeds(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
@@ -147,7 +150,7 @@ func runFeedList(ctx context.Context, c *cli, args []string) error {
 				state = "not fetched yet"
 			}
 			fmt.Fprintf(c.stdout, "#%-4d %s\n      %d items, %s, next poll %s\n", f.ID, f.URL, f.ItemCount, state,
-				f.NextPollAt.UTC().Format(time.RFC3339))
+				textTime(f.NextPollAt, time.RFC3339))
 			if f.LastWarning != "" {
 				fmt.Fprintf(c.stdout, "      warning: %s\n", f.LastWarning)
 			}
@@ -211,12 +214,11 @@ func runFeedImport(ctx context.Context, c *cli, args []string) error {
 		for i, o := range imp.Feeds {
 			urls[i] = o.URL
 		}
+		prog := c.newProgress("imported feeds")
 		added, present, err := a.db.ImportFeeds(ctx, newswatch.GlobalScope, urls, func(done int) {
-			fmt.Fprintf(c.stderr, "\rimported %d/%d", done, len(urls))
+			prog.update(done, len(urls))
 		})
-		if len(urls) > 0 {
-			fmt.Fprintln(c.stderr)
-		}
+		prog.done(len(urls))
 		if err != nil {
 			return err
 		}
@@ -234,7 +236,7 @@ func runFeedExport(ctx context.Context, c *cli, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
+	return withReader(ctx, c, fs.config, func(a *app) error {
 		list, err := a.db.ListFeeds(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
@@ -270,7 +272,7 @@ func runAlertsList(ctx context.Context, c *cli, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
+	return withReader(ctx, c, fs.config, func(a *app) error {
 		routes, err := a.db.Routes(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
@@ -278,8 +280,8 @@ func runAlertsList(ctx context.Context, c *cli, args []string) error {
 		if fs.json {
 			out := make([]map[string]any, 0, len(routes))
 			for _, r := range routes {
-				out = append(out, map[string]any{"id": r.ID, "guild": r.GuildID, "channel": r.ChannelID,
-					"kind": string(r.Kind), "role": r.RoleID, "disabled": r.Disabled, "disabled_reason": r.DisabledReason})
+				out = append(out, map[string]any{"id": r.ID, "guild_id": r.GuildID, "channel_id": r.ChannelID,
+					"kind": string(r.Kind), "role_id": r.RoleID, "disabled": r.Disabled, "disabled_reason": r.DisabledReason})
 			}
 			return writeJSON(c.stdout, out)
 		}
@@ -308,10 +310,10 @@ func runAlertsSet(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	if !isSnowflake(*guild, false) || !isSnowflake(*channel, false) || !isSnowflake(*role, true) {
-		return newswatch.Errorf(newswatch.EINVALID, "--guild and --channel are required Discord ids (digits); --role too when given")
+		return usagef("--guild and --channel are required Discord ids (digits); --role too when given")
 	}
 	if *kind != "" && !newswatch.Kind(*kind).Valid() {
-		return newswatch.Errorf(newswatch.EINVALID, "--kind must be city or actor")
+		return usagef("--kind must be city or actor")
 	}
 	return withApp(ctx, c, fs.config, func(a *app) error {
 		r, err := a.db.SetRoute(ctx, newswatch.Route{GuildID: *guild, ChannelID: *channel, Kind: newswatch.Kind(*kind), RoleID: *role}, 0)
@@ -329,6 +331,9 @@ func runAlertsOff(ctx context.Context, c *cli, args []string) error {
 	channel := fs.String("channel", "", "Discord channel id")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	if !isSnowflake(*guild, false) || !isSnowflake(*channel, false) {
+		return usagef("--guild and --channel are required Discord ids (digits)")
 	}
 	return withApp(ctx, c, fs.config, func(a *app) error {
 		if err := a.db.RemoveRoute(ctx, *guild, *channel); err != nil {

@@ -16,12 +16,22 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// jsonTime renders a time as RFC 3339 in UTC, or "" when zero.
+// jsonTime renders a time as RFC 3339 in UTC, or "" when zero; every JSON
+// field holding a time has omitempty, so an unknown time is left out.
 func jsonTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// textTime renders a time in layout (UTC) for text output, or "never" when
+// it is unknown (zero).
+func textTime(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(layout)
 }
 
 // itemJSON is an item as the CLI prints it with --json.
@@ -60,7 +70,7 @@ type mentionJSON struct {
 // watchJSON is a watch as the CLI prints it with --json.
 type watchJSON struct {
 	ID            int64    `json:"id"`
-	Guild         string   `json:"guild,omitempty"`
+	GuildID       string   `json:"guild_id,omitempty"`
 	Name          string   `json:"name"`
 	Kind          string   `json:"kind"`
 	Aliases       []string `json:"aliases"`
@@ -69,7 +79,7 @@ type watchJSON struct {
 }
 
 func toWatchJSON(w newswatch.Watch) watchJSON {
-	return watchJSON{ID: w.ID, Guild: w.GuildID, Name: w.Name, Kind: string(w.Kind),
+	return watchJSON{ID: w.ID, GuildID: w.GuildID, Name: w.Name, Kind: string(w.Kind),
 		Aliases: nonNil(w.Aliases), Exclude: nonNil(w.Exclude), CaseSensitive: w.CaseSensitive}
 }
 

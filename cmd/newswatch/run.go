@@ -31,25 +31,61 @@ func init() {
 }
 
 func runRun(ctx context.Context, c *cli, args []string) error {
-	fs := c.newFlagSet("run", "run [--config FILE]")
-	config := fs.String("config", "", "config file (default: newswatch.toml if present, else built-in defaults)")
+	fs := c.newFlagSet("run", "run")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	a, changed, err := openApp(ctx, c, *config)
+	if fs.NArg() > 0 {
+		return usagef("run takes no arguments")
+	}
+	// The HTTP port is bound, and the writer lock taken, before anything is
+	// written: a port clash or a second daemon changes nothing.
+	cfg, _, err := c.loadConfig("")
+	if err != nil {
+		return err
+	}
+	var listener net.Listener
+	if cfg.HTTP.Listen != "" {
+		if listener, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
+			return fmt.Errorf("http.listen %s: %w", cfg.HTTP.Listen, err)
+		}
+		defer listener.Close()
+	}
+	release, err := store.LockWriter(cfg.Storage.Path, "run")
+	if err != nil {
+		return err
+	}
+	defer release()
+	a, changed, err := openApp(ctx, c, "")
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	return a.run(ctx, c, changed)
+	return a.run(ctx, c, changed, listener)
+}
+
+// lockIngest takes the writer lock for ingest, or says who holds it.
+func lockIngest(c *cli) (func() error, error) {
+	cfg, _, err := c.loadConfig("")
+	if err != nil {
+		return nil, err
+	}
+	return store.LockWriter(cfg.Storage.Path, "ingest")
 }
 
 func runIngest(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("ingest", "ingest [--config FILE] [--all] [--json]", 0, 0)
+	fs := c.dataCmd("ingest", "ingest [--all] [--json]", 0, 0)
 	all := fs.Bool("all", false, "poll every feed, not only the due ones")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
+	// One long writer at a time: a second ingest (or one beside the daemon)
+	// says plainly who runs instead of competing for the write lock.
+	release, err := lockIngest(c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	a, changed, err := openApp(ctx, c, fs.config)
 	if err != nil {
 		return err
@@ -117,8 +153,9 @@ func (a *app) newPoller() (*feeds.Poller, *feeds.Fetcher, error) {
 	return feeds.NewPoller(fc, pollerStore{DB: a.db, a: a}, a.live, fetcher, a.log), fetcher, nil
 }
 
-// run is the daemon: every part runs until ctx ends or one fails.
-func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch) error {
+// run is the daemon: every part runs until ctx ends or one fails. listener,
+// when not nil, serves /healthz, /readyz and /metrics.
+func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listener net.Listener) error {
 	console := a.cfg.Token == ""
 	if err := a.db.EnsureConsoleRoute(ctx, console); err != nil {
 		return err
@@ -127,6 +164,13 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch) error 
 	if err != nil {
 		return err
 	}
+	a.metrics = newMetrics()
+	a.ready = &readiness{db: a.db, window: a.progressWindow(), gateway: a.gatewayUp}
+	a.ready.progressed()
+	poller.OnCycle = func(st feeds.CycleStats, err error) {
+		a.metrics.cycle(st, err)
+		a.ready.progressed()
+	}
 	rq := &rescanQueue{notify: make(chan struct{}, 1)}
 	for _, w := range changed {
 		rq.push(w)
@@ -134,7 +178,7 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch) error 
 	var b *bot.Bot
 	var d *consoleDeliverer
 	if console {
-		d = &consoleDeliverer{db: a.db, out: c.stdout, now: time.Now, wake: make(chan struct{}, 1)}
+		d = &consoleDeliverer{db: deliveryStore{a.db, a.metrics}, out: c.stdout, now: time.Now, wake: make(chan struct{}, 1)}
 		a.alertsQueued = d.Wake
 	} else {
 		if b, err = a.newBot(fetcher, poller, rq); err != nil {
@@ -147,23 +191,19 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch) error 
 		return err
 	}
 	a.log.Info("seeds ingested", "new", res.New, "updated", res.Updated, "alerts", res.Alerts)
-
-	var listener net.Listener
-	if a.cfg.HTTP.Listen != "" {
-		if listener, err = net.Listen("tcp", a.cfg.HTTP.Listen); err != nil {
-			return fmt.Errorf("http.listen %s: %w", a.cfg.HTTP.Listen, err)
-		}
-		a.log.Info("serving /healthz and /metrics", "addr", listener.Addr().String())
+	if listener != nil {
+		a.log.Info("serving /healthz, /readyz and /metrics", "addr", listener.Addr().String())
 	}
 
 	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.metrics.runRefresh(ctx, a.db, metricsRefresh, a.log) })
 	g.Go(func() error { return poller.Run(ctx) })
 	g.Go(func() error { return a.watchSeeds(ctx) })
 	g.Go(func() error { return a.followWatches(ctx) })
 	g.Go(func() error { return a.runRescans(ctx, rq) })
 	g.Go(func() error { return a.prune(ctx) })
 	if listener != nil {
-		g.Go(func() error { return serveHTTP(ctx, listener, a.db) })
+		g.Go(func() error { return serveHTTP(ctx, listener, httpHandler(a.metrics, a.ready)) })
 	}
 	if console {
 		a.log.Info("no DISCORD_TOKEN set: alerts go to standard output")
@@ -189,7 +229,7 @@ func (a *app) newBot(fetcher *feeds.Fetcher, poller *feeds.Poller, rq *rescanQue
 		Shards: d.Shards, ShardIDs: d.ShardIDs,
 	}
 	deps := bot.Deps{
-		Store:           a.db,
+		Store:           deliveryStore{a.db, a.metrics},
 		ValidateWatches: validateWatches,
 		WatchesChanged: func(w *newswatch.Watch) {
 			if err := a.recompile(context.Background()); err != nil {
@@ -365,9 +405,20 @@ func (a *app) prune(ctx context.Context) error {
 	}
 }
 
-// serveHTTP serves /healthz and /metrics until ctx ends.
-func serveHTTP(ctx context.Context, l net.Listener, db statsSource) error {
-	srv := &http.Server{Handler: httpHandler(db), ReadHeaderTimeout: 5 * time.Second}
+// metricsRefresh is how often the database gauges are read.
+const metricsRefresh = 15 * time.Second
+
+// progressWindow is how long the poller may go without progress (a cycle
+// ended, a batch of items saved) before /readyz says it is stuck: twice its
+// longest legitimate gap, which is the idle time between cycles (at most 5s
+// in feeds.Poller.Run) plus one fetch at the feed timeout.
+func (a *app) progressWindow() time.Duration {
+	return 2 * (5*time.Second + time.Duration(a.cfg.Feeds.Timeout))
+}
+
+// serveHTTP serves h on l until ctx ends.
+func serveHTTP(ctx context.Context, l net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {

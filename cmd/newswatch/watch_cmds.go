@@ -3,15 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/seeds"
 	"github.com/newswatch/newswatch/watch"
 )
 
 func init() {
-	commands["watch"] = command{summary: "watch add|rm|list|show|import: edit the global watchlist", run: runWatch}
+	commands["watch"] = command{summary: "watch add|edit|rm|list|show|import: edit the global watchlist", run: runWatch}
 }
 
 // stringList is a repeatable string flag.
@@ -22,24 +25,41 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func runWatch(ctx context.Context, c *cli, args []string) error {
 	subs := map[string]func(context.Context, *cli, []string) error{
-		"add": runWatchAdd, "rm": runWatchRm, "list": runWatchList, "show": runWatchShow, "import": runWatchImport,
+		"add": runWatchAdd, "edit": runWatchEdit, "rm": runWatchRm, "list": runWatchList, "show": runWatchShow, "import": runWatchImport,
 	}
 	return dispatch(ctx, c, "watch", subs, args)
 }
 
 func runWatchAdd(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("watch add", "watch add --kind city|actor [--alias A]... [--exclude P]... [--case-sensitive] NAME", 1, -1)
+	fs := c.dataCmd("watch add", "watch add --kind city|actor [--alias A]... [--exclude P]... [--case-sensitive] [--replace] NAME", 1, -1)
 	var aliases, exclude stringList
 	kind := fs.String("kind", "", "city or actor (required)")
 	fs.Var(&aliases, "alias", "another name it goes by (repeatable)")
 	fs.Var(&exclude, "exclude", "a phrase in which a match does not count (repeatable)")
 	cs := fs.Bool("case-sensitive", false, "match names exactly as written")
+	replace := fs.Bool("replace", false, "replace a watch of the same name (its aliases, exclusions and kind)")
 	if err := fs.parse(args); err != nil {
 		return err
+	}
+	if !newswatch.Kind(*kind).Valid() {
+		return usagef("--kind must be city or actor")
 	}
 	w := newswatch.Watch{Name: strings.Join(fs.Args(), " "), Kind: newswatch.Kind(*kind), Aliases: aliases,
 		Exclude: exclude, CaseSensitive: *cs}
 	return withApp(ctx, c, fs.config, func(a *app) error {
+		if err := a.editable(w.Name); err != nil {
+			return err
+		}
+		if !*replace {
+			old, err := a.db.WatchByName(ctx, newswatch.GlobalScope, w.Name)
+			switch {
+			case err == nil:
+				return newswatch.Errorf(newswatch.ECONFLICT,
+					"A watch named %q already exists; use --replace to replace it or `watch edit` to change its aliases.", old.Name)
+			case newswatch.ErrorCode(err) != newswatch.ENOTFOUND:
+				return err
+			}
+		}
 		saved, created, err := a.putWatch(ctx, c, w)
 		if err != nil {
 			return err
@@ -79,13 +99,129 @@ func (a *app) putWatch(ctx context.Context, c *cli, w newswatch.Watch) (newswatc
 	if err != nil {
 		return w, false, err
 	}
+	prog := c.newProgress(fmt.Sprintf("rescanned stored items for %q", saved.Name))
+	items := 0
 	err = a.rescan(ctx, saved, func(done, total int) {
-		fmt.Fprintf(c.stderr, "\rrescanning stored items for %q: %d/%d", saved.Name, done, total)
-		if done == total {
-			fmt.Fprintln(c.stderr)
-		}
+		items = done
+		prog.update(done, total)
 	})
+	if err == nil {
+		prog.done(items)
+	}
 	return saved, created, err
+}
+
+// editable refuses to change a watch the config declares: the next command
+// would put it back as the config says. The message names the file.
+func (a *app) editable(name string) error {
+	for _, e := range a.cfg.Watch {
+		if normName(e.Watch().Name) == normName(name) {
+			return newswatch.Errorf(newswatch.EFORBIDDEN,
+				"The watch %q comes from the config file %s; edit it there.", name, a.cfgFileName())
+		}
+	}
+	if !a.cfg.Seeds.DefaultWatchlist {
+		return nil
+	}
+	fsys, where := a.seedsFS()
+	data, err := fs.ReadFile(fsys, seeds.WatchlistFile)
+	if err != nil {
+		return nil
+	}
+	ws, err := watch.ParseWatchlist(data)
+	if err != nil {
+		return nil
+	}
+	for _, w := range ws {
+		if normName(w.Name) == normName(name) {
+			return newswatch.Errorf(newswatch.EFORBIDDEN,
+				"The watch %q comes from the default watchlist %s (seeds.default_watchlist in %s); edit it there or turn the default watchlist off.",
+				name, filepath.Join(where, seeds.WatchlistFile), a.cfgFileName())
+		}
+	}
+	return nil
+}
+
+// cfgFileName names the config file for messages.
+func (a *app) cfgFileName() string {
+	if a.cfgFile == "" {
+		return "(none: built-in defaults)"
+	}
+	return a.cfgFile
+}
+
+func runWatchEdit(ctx context.Context, c *cli, args []string) error {
+	fs := c.dataCmd("watch edit", "watch edit [--add-alias A]... [--drop-alias A]... [--add-exclude P]... [--drop-exclude P]... NAME", 1, -1)
+	var addAlias, dropAlias, addEx, dropEx stringList
+	fs.Var(&addAlias, "add-alias", "add this alias (repeatable)")
+	fs.Var(&dropAlias, "drop-alias", "drop this alias (repeatable)")
+	fs.Var(&addEx, "add-exclude", "add this exclusion phrase (repeatable)")
+	fs.Var(&dropEx, "drop-exclude", "drop this exclusion phrase (repeatable)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if len(addAlias)+len(dropAlias)+len(addEx)+len(dropEx) == 0 {
+		return usagef("nothing to change: give --add-alias, --drop-alias, --add-exclude or --drop-exclude")
+	}
+	name := strings.Join(fs.Args(), " ")
+	return withApp(ctx, c, fs.config, func(a *app) error {
+		if err := a.editable(name); err != nil {
+			return err
+		}
+		w, err := a.db.WatchByName(ctx, newswatch.GlobalScope, name)
+		if err != nil {
+			return err
+		}
+		if w.Aliases, err = editList(w.Aliases, addAlias, dropAlias, "alias"); err != nil {
+			return err
+		}
+		if w.Exclude, err = editList(w.Exclude, addEx, dropEx, "exclusion"); err != nil {
+			return err
+		}
+		saved, _, err := a.putWatch(ctx, c, w)
+		if err != nil {
+			return err
+		}
+		if fs.json {
+			return writeJSON(c.stdout, toWatchJSON(saved))
+		}
+		fmt.Fprintf(c.stdout, "updated watch %q: aliases %s\n", saved.Name, strings.Join(saved.Aliases, ", "))
+		return nil
+	})
+}
+
+// editList drops the entries of drop (case-insensitively; each must be
+// there) from list and appends those of add not already in it.
+func editList(list, add, drop []string, what string) ([]string, error) {
+	out := make([]string, 0, len(list)+len(add))
+	for _, d := range drop {
+		found := false
+		for _, v := range list {
+			found = found || normName(v) == normName(d)
+		}
+		if !found {
+			return nil, newswatch.Errorf(newswatch.ENOTFOUND, "The watch has no %s %q.", what, d)
+		}
+	}
+	keep := func(v string) bool {
+		for _, d := range drop {
+			if normName(v) == normName(d) {
+				return false
+			}
+		}
+		for _, o := range out {
+			if normName(v) == normName(o) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, v := range append(append([]string{}, list...), add...) {
+		if keep(v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
 
 func runWatchRm(ctx context.Context, c *cli, args []string) error {
@@ -95,6 +231,9 @@ func runWatchRm(ctx context.Context, c *cli, args []string) error {
 	}
 	name := strings.Join(fs.Args(), " ")
 	return withApp(ctx, c, fs.config, func(a *app) error {
+		if err := a.editable(name); err != nil {
+			return err
+		}
 		if err := a.db.RemoveWatch(ctx, newswatch.GlobalScope, name); err != nil {
 			return err
 		}
@@ -109,7 +248,10 @@ func runWatchList(ctx context.Context, c *cli, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
+	if *kind != "" && !newswatch.Kind(*kind).Valid() {
+		return usagef("--kind must be city or actor")
+	}
+	return withReader(ctx, c, fs.config, func(a *app) error {
 		ws, err := a.db.Watches(ctx, newswatch.GlobalScope)
 		if err != nil {
 			return err
@@ -125,8 +267,8 @@ func runWatchList(ctx context.Context, c *cli, args []string) error {
 		}
 		for _, w := range out {
 			scope := "global"
-			if w.Guild != "" {
-				scope = "guild " + w.Guild
+			if w.GuildID != "" {
+				scope = "guild " + w.GuildID
 			}
 			fmt.Fprintf(c.stdout, "%-24s %-6s %-20s %s\n", w.Name, w.Kind, scope, strings.Join(w.Aliases, ", "))
 		}
@@ -140,7 +282,7 @@ func runWatchShow(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	name := strings.Join(fs.Args(), " ")
-	return withApp(ctx, c, fs.config, func(a *app) error {
+	return withReader(ctx, c, fs.config, func(a *app) error {
 		w, err := a.db.WatchByName(ctx, newswatch.GlobalScope, name)
 		if err != nil {
 			return err
@@ -170,6 +312,9 @@ func runWatchImport(ctx context.Context, c *cli, args []string) error {
 	return withApp(ctx, c, fs.config, func(a *app) error {
 		added, updated := 0, 0
 		for _, w := range ws {
+			if err := a.editable(w.Name); err != nil {
+				return err
+			}
 			_, created, err := a.putWatch(ctx, c, w)
 			if err != nil {
 				return fmt.Errorf("watch %q: %w", w.Name, err)
