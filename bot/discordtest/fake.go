@@ -28,7 +28,8 @@ type Request struct {
 	Path   string      // without the /api/v9 prefix, with the query
 	Header http.Header // Authorization replaced by "[redacted]"
 	Body   []byte
-	Status int // the status the fake answered
+	Status int       // the status the fake answered (0: the connection was dropped)
+	At     time.Time // when it arrived (real time)
 }
 
 // Message is one message posted to a channel.
@@ -40,7 +41,8 @@ type Message struct {
 	AllowedMentions json.RawMessage // as sent; nil when absent
 	Nonce           string
 	EnforceNonce    bool
-	Raw             []byte // the request body
+	Raw             []byte    // the request body
+	Timestamp       time.Time // when it was created, on the fake's clock (see Advance)
 }
 
 // Fault is an injected failure for matching REST requests.
@@ -56,6 +58,15 @@ type Fault struct {
 	RetryAfter       float64
 	RetryAfterHeader string
 	Global           bool
+	// Scope is the 429's X-RateLimit-Scope header ("user", "global" or
+	// "shared"; "" for none). Discord does not count shared-scope 429s
+	// toward the invalid request limit.
+	Scope string
+	// Drop lets the request through (a message post creates its message)
+	// and then closes the connection without an answer, as a lost response
+	// or a connection reset after Discord acted looks to the client. Status
+	// is ignored.
+	Drop bool
 }
 
 // Fake is a fake Discord. Create it with New and close it with Close.
@@ -84,6 +95,11 @@ type Fake struct {
 	rateLimited int
 	hook        func(Message)
 	nextID      int64
+	nonceWindow time.Duration   // how long enforce_nonce remembers a nonce
+	clockOffset time.Duration   // the fake's clock is real time plus this
+	lastFlake   int64           // the last message snowflake handed out
+	unreachable bool            // every REST connection is closed unanswered
+	noHistory   map[string]bool // channels whose history the bot may not read
 	gw          gateway
 	changed     *sync.Cond
 }
@@ -105,6 +121,7 @@ func New(token string) *Fake {
 		interacts:   map[string]*Response{},
 		channelCode: map[string]int{},
 		nextID:      200000000000000000,
+		nonceWindow: NonceWindow,
 	}
 	f.changed = sync.NewCond(&f.mu)
 	f.gw.sessions = map[string]*gwSession{}
@@ -229,6 +246,70 @@ func (f *Fake) SetMessageHook(hook func(Message)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.hook = hook
+}
+
+// SetNonceWindow sets how long enforce_nonce remembers a message nonce
+// (default NonceWindow, a few minutes as on Discord); 0 forgets at once.
+func (f *Fake) SetNonceWindow(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nonceWindow = d
+}
+
+// Advance moves the fake's clock forward by d: nonces remembered for
+// enforce_nonce age by d (a restart "long after the nonce window"), and
+// later messages get snowflakes and timestamps d later.
+func (f *Fake) Advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.clockOffset += d
+}
+
+// SetUnreachable makes the fake close every REST connection without an
+// answer while on is true, as when Discord cannot be reached (the client
+// sees a connection reset or EOF).
+func (f *Fake) SetUnreachable(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.unreachable = on
+	f.changed.Broadcast()
+}
+
+// WaitRequest waits until a recorded request (from the index-th on)
+// satisfies match or the timeout passes; it returns the request and whether
+// one was found.
+func (f *Fake) WaitRequest(from int, timeout time.Duration, match func(Request) bool) (Request, bool) {
+	var got Request
+	ok := f.waitFor(timeout, func() bool {
+		for _, r := range f.requests[min(from, len(f.requests)):] {
+			if match(r) {
+				got = r
+				return true
+			}
+		}
+		return false
+	})
+	return got, ok
+}
+
+// now is the fake's clock, with f.mu held.
+func (f *Fake) now() time.Time { return time.Now().Add(f.clockOffset) }
+
+// discordEpoch is the first millisecond of 2015, the epoch of Discord's
+// snowflakes.
+const discordEpoch = 1420070400000
+
+// newSnowflake returns a message id as Discord makes them: the creation
+// time in milliseconds since discordEpoch, shifted left by 22 bits, so that
+// ids sort by time and a time can serve as before/after. Ids are strictly
+// increasing. f.mu is held.
+func (f *Fake) newSnowflake(at time.Time) string {
+	id := (at.UnixMilli() - discordEpoch) << 22
+	if id <= f.lastFlake {
+		id = f.lastFlake + 1
+	}
+	f.lastFlake = id
+	return strconv.FormatInt(id, 10)
 }
 
 func (f *Fake) waitFor(timeout time.Duration, cond func() bool) bool {
