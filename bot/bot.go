@@ -50,9 +50,7 @@ type Store interface {
 	Routes(ctx context.Context, guildID string) ([]newswatch.Route, error)
 	DisableRoute(ctx context.Context, routeID int64, reason string) error
 
-	PendingAlerts(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.Alert, error)
-	MarkAlertSent(ctx context.Context, id int64, messageID string, at time.Time) error
-	DeferAlert(ctx context.Context, id int64, notBefore time.Time, reason string) error
+	Outbox
 }
 
 // Deps are the store and the functions of the rest of the program the bot calls.
@@ -87,8 +85,7 @@ type Bot struct {
 	wake    chan struct{}
 	pages   pageStore
 
-	mu      sync.Mutex
-	blocked map[string]time.Time // channel id -> deliveries wait until then (a deferred head alert)
+	dl *delivery // alert delivery state (deliver.go, circuit.go)
 
 	gwMu        sync.Mutex
 	gwConn      net.Conn // the gateway connection being opened
@@ -169,10 +166,13 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	}
 	b := &Bot{
 		cfg: cfg, deps: deps, log: deps.Logger, s: s, limiter: lim,
-		wake: make(chan struct{}, 1), blocked: map[string]time.Time{},
+		wake: make(chan struct{}, 1), dl: newDelivery(deps.Logger),
 		pages: pageStore{m: map[string]pageState{}},
 	}
 	s.Dialer.NetDialContext = b.dialGateway
+	if rw, ok := s.Client.Transport.(*rewriter); ok {
+		rw.observe = b.dl.budget.observe
+	}
 	return b, nil
 }
 
