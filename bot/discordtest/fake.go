@@ -275,21 +275,18 @@ func (f *Fake) SetUnreachable(on bool) {
 	f.changed.Broadcast()
 }
 
-// WaitRequest waits until a recorded request (from the index-th on)
-// satisfies match or the timeout passes; it returns the request and whether
-// one was found.
-func (f *Fake) WaitRequest(from int, timeout time.Duration, match func(Request) bool) (Request, bool) {
-	var got Request
-	ok := f.waitFor(timeout, func() bool {
-		for _, r := range f.requests[min(from, len(f.requests)):] {
+// WaitRequests waits until at least n recorded requests satisfy match or
+// the timeout passes; it reports whether they did.
+func (f *Fake) WaitRequests(n int, timeout time.Duration, match func(Request) bool) bool {
+	return f.waitFor(timeout, func() bool {
+		c := 0
+		for _, r := range f.requests {
 			if match(r) {
-				got = r
-				return true
+				c++
 			}
 		}
-		return false
+		return c >= n
 	})
-	return got, ok
 }
 
 // now is the fake's clock, with f.mu held.
