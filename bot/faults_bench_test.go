@@ -82,3 +82,38 @@ func BenchmarkDuplicatesUnderFaults(b *testing.B) {
 		e.stop()
 	}
 }
+
+// BenchmarkOutageRecovery stores 30 alerts for each of three channels while
+// every REST request answers 503 for a while, then lets Discord answer
+// again; it reports how long after that the first alert arrived
+// (recovery-s) and the last (backlog-s). Run it with -benchtime=1x.
+func BenchmarkOutageRecovery(b *testing.B) {
+	for _, outage := range []time.Duration{15 * time.Second, 60 * time.Second} {
+		b.Run(outage.String(), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				e := newEnv(b)
+				f := setupAlerts(e, "")
+				e.route(guildA, chanA2, "")
+				e.route(guildA, chanB, "")
+				e.start()
+				e.fake.SetDown(true)
+				for k := 0; k < 10; k++ {
+					e.items(f.ID, guildA, kyivTitles(fmt.Sprintf("outage %d", k), 3)...)
+				}
+				time.Sleep(outage) // the outage itself: what is measured comes after it
+				back := time.Now()
+				e.fake.SetDown(false)
+				if ms := e.fake.WaitMessages(chanA, 1, 15*time.Minute); len(ms) == 0 {
+					b.Fatal("nothing delivered after the outage")
+				}
+				first := time.Since(back)
+				if !e.waitNoPending(15 * time.Minute) {
+					b.Fatalf("%d alerts still pending", len(e.pending()))
+				}
+				b.ReportMetric(first.Seconds(), "recovery-s")
+				b.ReportMetric(time.Since(back).Seconds(), "backlog-s")
+				e.stop()
+			}
+		})
+	}
+}
