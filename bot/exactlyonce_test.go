@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -184,8 +183,10 @@ func mentionTitles(ms []discordtest.Message) []string {
 }
 
 // TestExactlyOnceUnderFaults: alerts to three channels arrive in waves
-// while the bot crashes after random posts and loses random answers, with no
-// nonce deduplication; every alert must be announced exactly once.
+// while the bot crashes at random moments (after Discord stored a post,
+// before a post reached it, while reconciling after a restart) and loses
+// random answers, with no nonce deduplication; every alert must be
+// announced exactly once.
 func TestExactlyOnceUnderFaults(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
@@ -197,7 +198,7 @@ func TestExactlyOnceUnderFaults(t *testing.T) {
 	e.fake.SetNonceWindow(0)
 	n := *exactlyOnceN
 	var all []string
-	const waves, crashes = 6, 3
+	const waves, crashes = 8, 3
 	e.start()
 	for w := 0; w < waves; w++ {
 		if rng.IntN(2) == 0 {
@@ -212,13 +213,14 @@ func TestExactlyOnceUnderFaults(t *testing.T) {
 		if w < crashes {
 			// Each wave makes at least one message per channel: three.
 			skip := rng.IntN(3)
-			var mu sync.Mutex
-			crashed = crashOn(e, func(discordtest.Message) bool {
-				mu.Lock()
-				defer mu.Unlock()
-				skip--
-				return skip < 0
-			})
+			countdown := func() bool { skip--; return skip < 0 }
+			c := newCrash(e)
+			c.arm()
+			if rng.IntN(2) == 0 {
+				crashed = c.afterPost(func(discordtest.Message) bool { return countdown() })
+			} else {
+				crashed = c.onRequest(func(r discordtest.Request) bool { return isPost(r) && countdown() })
+			}
 		}
 		// Alerts stored in a few saves, so some passes see many (summaries)
 		// and some few (single alerts).
@@ -226,11 +228,24 @@ func TestExactlyOnceUnderFaults(t *testing.T) {
 			k := min(len(wave), 1+rng.IntN(10))
 			e.items(f.ID, guildA, wave[:k]...)
 			wave = wave[k:]
+			if crashed == nil && rng.IntN(2) == 0 {
+				e.waitNoPending(wait) // the next save finds the channels idle
+			}
 		}
-		if crashed != nil {
-			awaitCrash(t, e, crashed)
+		if crashed == nil {
+			continue
+		}
+		awaitCrash(t, e, crashed)
+		if rng.IntN(2) == 0 {
+			// The restarted bot crashes too, while it looks through a
+			// channel for what the first one may have posted.
+			c := newCrash(e)
+			again := c.onRequest(isList)
 			e.start()
+			c.arm()
+			awaitCrash(t, e, again)
 		}
+		e.start()
 	}
 	if !e.waitNoPending(3 * wait) {
 		t.Fatalf("%d alerts still pending", len(e.pending()))

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -52,35 +53,97 @@ func checkOnce(t *testing.T, e *env, ch string, titles []string) {
 	}
 }
 
-// crashOn makes the bot crash when the fake stores a message that match
-// accepts: the bot's context is cancelled and Run has returned before the
-// fake answers the post, so the bot never learns that the message exists.
-// The returned channel is closed after the crash.
-func crashOn(e *env, match func(discordtest.Message) bool) <-chan struct{} {
-	crashed := make(chan struct{})
-	cancel, done := e.cancel, e.done
-	var once sync.Once
-	e.fake.SetMessageHook(func(m discordtest.Message) {
-		if !match(m) {
-			return
-		}
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					e.t.Errorf("Run returned %v", err)
-				}
-			case <-time.After(wait):
-				e.t.Error("the bot did not stop")
-			}
-			close(crashed)
-		})
-	})
-	return crashed
+// crash stops the bot the way a crash would, at a moment a fake hook
+// chooses: the hook cancels the bot's context and waits for Run to return
+// before the fake goes on, so the bot learns nothing more. arm hands it the
+// running bot (call it after env.start); the hooks block until then.
+type crash struct {
+	e       *env
+	targets chan crashTarget
+	once    sync.Once
+	crashed chan struct{}
+	mu      sync.Mutex
+	hit     bool
 }
 
-// awaitCrash waits for crashOn's crash and forgets the stopped bot.
+type crashTarget struct {
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func newCrash(e *env) *crash {
+	return &crash{e: e, targets: make(chan crashTarget, 1), crashed: make(chan struct{})}
+}
+
+// arm makes the bot env.start started the one to crash.
+func (c *crash) arm() { c.targets <- crashTarget{c.e.cancel, c.e.done} }
+
+// fire crashes the armed bot, once.
+func (c *crash) fire() {
+	c.once.Do(func() {
+		select {
+		case tg := <-c.targets:
+			tg.cancel()
+			select {
+			case err := <-tg.done:
+				if err != nil {
+					c.e.t.Errorf("Run returned %v", err)
+				}
+			case <-time.After(wait):
+				c.e.t.Error("the bot did not stop")
+			}
+		case <-time.After(wait):
+			c.e.t.Error("crash never armed")
+		}
+		close(c.crashed)
+	})
+}
+
+// first reports whether this is the first event match accepts.
+func (c *crash) first(match func() bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hit || !match() {
+		return false
+	}
+	c.hit = true
+	return true
+}
+
+// afterPost crashes the bot when the fake has stored a message match
+// accepts, before it answers the post.
+func (c *crash) afterPost(match func(discordtest.Message) bool) <-chan struct{} {
+	c.e.fake.SetMessageHook(func(m discordtest.Message) {
+		if c.first(func() bool { return match(m) }) {
+			c.fire()
+		}
+	})
+	return c.crashed
+}
+
+// onRequest crashes the bot when it sends a request match accepts, before
+// the fake acts on it; the request is dropped.
+func (c *crash) onRequest(match func(discordtest.Request) bool) <-chan struct{} {
+	c.e.fake.SetRequestHook(func(r discordtest.Request) bool {
+		if c.first(func() bool { return match(r) }) {
+			c.fire()
+			return true
+		}
+		return false
+	})
+	return c.crashed
+}
+
+// crashOn makes the running bot crash when the fake stores a message that
+// match accepts: before the fake answers the post, so the bot never learns
+// that the message exists. The returned channel is closed after the crash.
+func crashOn(e *env, match func(discordtest.Message) bool) <-chan struct{} {
+	c := newCrash(e)
+	c.arm()
+	return c.afterPost(match)
+}
+
+// awaitCrash waits for a crash and forgets the stopped bot and the hooks.
 func awaitCrash(t *testing.T, e *env, crashed <-chan struct{}) {
 	t.Helper()
 	select {
@@ -89,7 +152,17 @@ func awaitCrash(t *testing.T, e *env, crashed <-chan struct{}) {
 		t.Fatal("no crash")
 	}
 	e.fake.SetMessageHook(nil)
+	e.fake.SetRequestHook(nil)
 	e.cancel, e.bot = nil, nil
+}
+
+// isPost and isList tell message posts and message lists apart.
+func isPost(r discordtest.Request) bool {
+	return r.Method == http.MethodPost && strings.HasPrefix(r.Path, "/channels/")
+}
+
+func isList(r discordtest.Request) bool {
+	return r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/channels/") && strings.Contains(r.Path, "/messages")
 }
 
 func anyMessage(discordtest.Message) bool { return true }
@@ -98,7 +171,7 @@ func anyMessage(discordtest.Message) bool { return true }
 func messageLists(e *env) int {
 	n := 0
 	for _, r := range e.fake.Requests() {
-		if r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/channels/") && strings.Contains(r.Path, "/messages") {
+		if isList(r) {
 			n++
 		}
 	}
@@ -112,4 +185,3 @@ func kyivTitles(prefix string, n int) []string {
 	}
 	return out
 }
-

@@ -94,6 +94,7 @@ type Fake struct {
 	windowCount int
 	rateLimited int
 	hook        func(Message)
+	reqHook     func(Request) bool // see SetRequestHook
 	nextID      int64
 	nonceWindow time.Duration   // how long enforce_nonce remembers a nonce
 	clockOffset time.Duration   // the fake's clock is real time plus this
@@ -307,6 +308,16 @@ func (f *Fake) newSnowflake(at time.Time) string {
 	}
 	f.lastFlake = id
 	return strconv.FormatInt(id, 10)
+}
+
+// SetRequestHook sets a function called with every REST request before the
+// fake acts on it, without the fake's lock held (nil removes it). When it
+// returns true the fake drops the request unanswered and without acting on
+// it, as if it never arrived; the request is recorded with status 0.
+func (f *Fake) SetRequestHook(hook func(Request) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reqHook = hook
 }
 
 func (f *Fake) waitFor(timeout time.Duration, cond func() bool) bool {

@@ -51,6 +51,18 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 		h.Set("Authorization", "[redacted]")
 	}
 
+	f.mu.Lock()
+	before := f.reqHook
+	f.mu.Unlock()
+	if before != nil && before(Request{Method: r.Method, Path: path, Header: h, Body: body, At: time.Now()}) {
+		f.mu.Lock()
+		f.requests = append(f.requests, Request{Method: r.Method, Path: path, Header: h, Body: body, At: time.Now()})
+		f.changed.Broadcast()
+		f.mu.Unlock()
+		dropConnection(w)
+		return
+	}
+
 	var hook func(Message)
 	var created *Message
 	f.mu.Lock()
