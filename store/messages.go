@@ -132,7 +132,9 @@ func (db *DB) PendingAlertMessages(ctx context.Context, limit int) ([]newswatch.
 // a message already sent changes nothing.
 func (db *DB) MarkAlertMessageSent(ctx context.Context, id int64, discordID string, at time.Time) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'sent', discord_message_id = ?, sent_at = ?
+		// The body is no longer needed once sent; dropping it keeps the
+		// table small.
+		res, err := tx.ExecContext(ctx, `UPDATE messages SET state = 'sent', discord_message_id = ?, sent_at = ?, payload = ''
 			WHERE id = ? AND state = 'pending'`, discordID, ms64(at), id)
 		if err != nil {
 			return err
@@ -190,19 +192,22 @@ func (db *DB) AlertMessageFailed(ctx context.Context, id int64, reason string) e
 
 // LastChannelMessage returns the newest Discord message id the store knows
 // was posted to channelID (by an AlertMessage or, from before they existed,
-// by a single alert); "" when none is known.
+// by a single alert); "" when none is known. A channel's messages are
+// posted in row order, so the last sent row holds the newest id.
 func (db *DB) LastChannelMessage(ctx context.Context, channelID string) (string, error) {
-	var id int64
-	err := db.r.QueryRowContext(ctx, `SELECT max(
-		coalesce((SELECT max(CAST(discord_message_id AS INTEGER)) FROM messages
-			WHERE channel_id = ?1 AND state = 'sent' AND discord_message_id <> ''), 0),
-		coalesce((SELECT max(CAST(o.message_id AS INTEGER)) FROM outbox o JOIN routes r ON r.id = o.route_id
-			WHERE r.channel_id = ?1 AND o.sent_at IS NOT NULL AND o.message_id <> ''), 0))`, channelID).Scan(&id)
+	var id string
+	err := db.r.QueryRowContext(ctx, `SELECT discord_message_id FROM messages
+		WHERE channel_id = ? AND state = 'sent' AND discord_message_id <> '' ORDER BY id DESC LIMIT 1`, channelID).Scan(&id)
+	if errNoRows(err) {
+		err = db.r.QueryRowContext(ctx, `SELECT o.message_id FROM outbox o
+			WHERE o.route_id IN (SELECT id FROM routes WHERE channel_id = ?)
+			AND o.sent_at IS NOT NULL AND o.message_id <> '' ORDER BY o.id DESC LIMIT 1`, channelID).Scan(&id)
+	}
+	if errNoRows(err) {
+		return "", nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("store: last message of channel %s: %w", channelID, formatError(err))
 	}
-	if id == 0 {
-		return "", nil
-	}
-	return fmt.Sprint(id), nil
+	return id, nil
 }

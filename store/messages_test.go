@@ -91,6 +91,16 @@ func TestAlertMessages(t *testing.T) {
 	if got := must(db.LastChannelMessage(ctx, "c1"))(t); got != "1234567890123" {
 		t.Errorf("last message of c1: %q", got)
 	}
+	var state, discordID, payload string
+	var alertsSent int
+	if err := db.r.QueryRow(`SELECT state, discord_message_id, payload, (SELECT count(*) FROM outbox
+		WHERE message_row = messages.id AND sent_at IS NOT NULL AND message_id = discord_message_id) FROM messages WHERE id = ?`,
+		ms[0].ID).Scan(&state, &discordID, &payload, &alertsSent); err != nil {
+		t.Fatal(err)
+	}
+	if state != "sent" || discordID != "1234567890123" || payload != "" || alertsSent != 1 {
+		t.Errorf("sent message: state %q id %q payload %q, %d alerts marked", state, discordID, payload, alertsSent)
+	}
 	pend = must(db.PendingAlertMessages(ctx, 0))(t)
 	if len(pend) != 1 || pend[0].ID != ms[1].ID || pend[0].Attempts != 1 {
 		t.Fatalf("pending after marking the first: %+v", pend)
