@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/newswatch/newswatch/bot"
@@ -100,6 +101,39 @@ func TestRestartLongAfterNonceWindow(t *testing.T) {
 		t.Fatalf("%d alerts still pending", len(e.pending()))
 	}
 	checkOnce(t, e, chanA, append(titles, more...))
+}
+
+// TestReconcileTrustsOnlyItsOwnMessages: the bot crashed before its post
+// reached Discord, and someone else's message in the channel carries the
+// same marker; it must not be taken for the bot's.
+func TestReconcileTrustsOnlyItsOwnMessages(t *testing.T) {
+	e := newEnv(t)
+	f := setupAlerts(e, "")
+	e.fake.SetNonceWindow(0)
+	e.items(f.ID, guildA, "Kyiv own")
+	e.start()
+	c := newCrash(e)
+	c.arm()
+	awaitCrash(t, e, c.onRequest(isPost))
+	ms, err := e.db.PendingAlertMessages(e.ctx, 0)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("pending messages %v %v", ms, err)
+	}
+	e.fake.AddMessage(discordtest.Message{ChannelID: chanA, Embeds: []*discordgo.MessageEmbed{{Title: "Kyiv own",
+		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("newswatch #%d", ms[0].ID)}}}})
+	e.start()
+	if !e.waitNoPending(wait) {
+		t.Fatalf("%d alerts still pending", len(e.pending()))
+	}
+	var own []discordtest.Message
+	for _, m := range e.fake.Messages(chanA) {
+		if m.AuthorID == "" {
+			own = append(own, m)
+		}
+	}
+	if diff := cmp.Diff(map[string]int{"Kyiv own": 1}, delivered(own)); diff != "" {
+		t.Errorf("the bot's messages (-want +got):\n%s", diff)
+	}
 }
 
 // TestHiddenHistoryStillDelivers: without Read Message History the bot

@@ -63,7 +63,10 @@ func (b *Bot) reconcile(ctx context.Context, ch string, msgs []newswatch.AlertMe
 		}
 		for _, msg := range list {
 			after = max(after, parseID(msg.ID))
-			if msg.Author == nil || msg.Author.ID != me {
+			// Only the bot's own plain messages: not other members', and
+			// not its answers to interactions (another type, sent through
+			// the interaction's webhook).
+			if msg.Author == nil || msg.Author.ID != me || msg.Type != discordgo.MessageTypeDefault || msg.WebhookID != "" {
 				continue
 			}
 			if id, ok := markerOf(msg); ok && want[id] {

@@ -43,6 +43,7 @@ type Message struct {
 	EnforceNonce    bool
 	Raw             []byte    // the request body
 	Timestamp       time.Time // when it was created, on the fake's clock (see Advance)
+	AuthorID        string    // "" for the bot user; see AddMessage
 }
 
 // Fault is an injected failure for matching REST requests.
@@ -247,6 +248,21 @@ func (f *Fake) SetMessageHook(hook func(Message)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.hook = hook
+}
+
+// AddMessage stores m in its channel as written by someone else (AuthorID,
+// a member when not the bot) and returns it with its id and time.
+func (f *Fake) AddMessage(m Message) Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m.Timestamp = f.now()
+	m.ID = f.newSnowflake(m.Timestamp)
+	if m.AuthorID == "" {
+		m.AuthorID = "900000000000000009"
+	}
+	f.messages[m.ChannelID] = append(f.messages[m.ChannelID], m)
+	f.changed.Broadcast()
+	return m
 }
 
 // SetNonceWindow sets how long enforce_nonce remembers a message nonce

@@ -357,7 +357,11 @@ func (f *Fake) listedJSON(m Message) map[string]any {
 	if ts.IsZero() {
 		ts = time.Now()
 	}
-	return map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "author": f.botUser(),
+	author := f.botUser()
+	if m.AuthorID != "" {
+		author = map[string]any{"id": m.AuthorID, "username": "member", "discriminator": "0"}
+	}
+	return map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "author": author,
 		"embeds": embeds, "type": 0, "tts": false, "mention_everyone": false, "pinned": false,
 		"mentions": []any{}, "mention_roles": []any{}, "attachments": []any{},
 		"timestamp": ts.UTC().Format(time.RFC3339Nano)}
