@@ -94,6 +94,9 @@ func (b *Bot) listMessages(ctx context.Context, ch string, after uint64) ([]*dis
 		if err := b.dl.budget.wait(ctx); err != nil {
 			return err
 		}
+		if err := b.limiter.Wait(ctx); err != nil { // Discord's global request cap
+			return err
+		}
 		if err := b.waitBucket(ctx, discordgo.EndpointChannelMessages(ch)); err != nil {
 			return err
 		}
@@ -124,8 +127,12 @@ func (b *Bot) botUserID(ctx context.Context) (string, error) {
 	if id != "" {
 		return id, nil
 	}
+	retries := b.cfg.MaxRetries
+	if b.dl.probing() {
+		retries = 0
+	}
 	var me *discordgo.User
-	err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err := b.callRetry(ctx, retries, true, func(opts ...discordgo.RequestOption) error {
 		var err error
 		me, err = b.s.User("@me", opts...)
 		return err
