@@ -110,15 +110,15 @@ func (f *Fake) route(r *http.Request, path string, body []byte, created **Messag
 		return rep
 	}
 	if faulted {
-		out := f.routeAuthorized(r, path, body, created)
+		out := f.dispatch(r, path, body, created)
 		out.drop = true
 		return out
 	}
-	return f.routeAuthorized(r, path, body, created)
+	return f.dispatch(r, path, body, created)
 }
 
-// routeAuthorized answers a request past the outage and fault checks.
-func (f *Fake) routeAuthorized(r *http.Request, path string, body []byte, created **Message) restReply {
+// dispatch acts on a request that passed the outage and fault checks.
+func (f *Fake) dispatch(r *http.Request, path string, body []byte, created **Message) restReply {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
 	case r.Method == http.MethodGet && path == "/gateway":
