@@ -136,6 +136,43 @@ func TestReconcileTrustsOnlyItsOwnMessages(t *testing.T) {
 	}
 }
 
+// TestReconcilePagesThroughABusyChannel: members wrote 250 messages
+// between the bot's last confirmed alert and the one it posted just before
+// crashing; the restarted bot pages through them and finds it.
+func TestReconcilePagesThroughABusyChannel(t *testing.T) {
+	e := newEnv(t)
+	f := setupAlerts(e, "")
+	e.fake.SetNonceWindow(0)
+	e.start()
+	e.items(f.ID, guildA, "Kyiv confirmed")
+	if !e.waitNoPending(wait) {
+		t.Fatal("the first alert was not delivered")
+	}
+	for i := 0; i < 250; i++ {
+		e.fake.AddMessage(discordtest.Message{ChannelID: chanA, Content: fmt.Sprintf("chat %d", i)})
+	}
+	crashed := crashOn(e, anyMessage)
+	e.items(f.ID, guildA, "Kyiv crashed")
+	awaitCrash(t, e, crashed)
+	lists := messageLists(e)
+	e.start()
+	if !e.waitNoPending(wait) {
+		t.Fatalf("%d alerts still pending", len(e.pending()))
+	}
+	var own []discordtest.Message
+	for _, m := range e.fake.Messages(chanA) {
+		if m.AuthorID == "" {
+			own = append(own, m)
+		}
+	}
+	if diff := cmp.Diff(map[string]int{"Kyiv confirmed": 1, "Kyiv crashed": 1}, delivered(own)); diff != "" {
+		t.Errorf("the bot's messages (-want +got):\n%s", diff)
+	}
+	if n := messageLists(e) - lists; n != 3 {
+		t.Errorf("%d pages read, want 3 (250 messages of others, then the bot's)", n)
+	}
+}
+
 // TestHiddenHistoryStillDelivers: without Read Message History the bot
 // cannot reconcile; it says so once and still delivers (relying on the
 // nonce, within Discord's window).
