@@ -11,7 +11,7 @@ import (
 
 // CreateAlertMessages stores ms (Route, Payload and AlertIDs set) as pending
 // AlertMessages in one transaction, each taking over its alerts, and returns
-// them with ID, nonce-bearing state and CreatedAt filled in. It fails with
+// them with ID, State and CreatedAt filled in. It fails with
 // ECONFLICT, storing nothing, if an alert is already sent or carried by
 // another message: a message's alerts never change once it exists.
 func (db *DB) CreateAlertMessages(ctx context.Context, ms []newswatch.AlertMessage, now time.Time) ([]newswatch.AlertMessage, error) {
@@ -22,6 +22,17 @@ func (db *DB) CreateAlertMessages(ctx context.Context, ms []newswatch.AlertMessa
 			return err
 		}
 		defer ins.Close()
+		setNonce, err := tx.PrepareContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer setNonce.Close()
+		own, err := tx.PrepareContext(ctx, `UPDATE outbox SET message_row = ?1 WHERE id IN (SELECT value FROM json_each(?2))
+			AND message_row IS NULL AND sent_at IS NULL AND route_id = ?3`)
+		if err != nil {
+			return err
+		}
+		defer own.Close()
 		for i, m := range ms {
 			if len(m.AlertIDs) == 0 {
 				return newswatch.Errorf(newswatch.EINVALID, "A message needs at least one alert.")
@@ -34,11 +45,10 @@ func (db *DB) CreateAlertMessages(ctx context.Context, ms []newswatch.AlertMessa
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`, newswatch.MessageNonce(id), id); err != nil {
+			if _, err := setNonce.ExecContext(ctx, newswatch.MessageNonce(id), id); err != nil {
 				return err
 			}
-			res, err = tx.ExecContext(ctx, `UPDATE outbox SET message_row = ?1 WHERE id IN (SELECT value FROM json_each(?2))
-				AND message_row IS NULL AND sent_at IS NULL AND route_id = ?3`, id, jsonList(m.AlertIDs), m.Route.ID)
+			res, err = own.ExecContext(ctx, id, jsonList(m.AlertIDs), m.Route.ID)
 			if err != nil {
 				return err
 			}
