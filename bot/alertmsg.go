@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -26,14 +27,22 @@ func alertMessage(a newswatch.Alert) *outMessage {
 	return m
 }
 
+// maskedLink matches a link written by link: [label](<url>).
+var maskedLink = regexp.MustCompile(`\[((?:\\.|[^\]\\])*)\]\(<([^>]*)>\)`)
+
 // plainMessage is m with each embed reduced to a title, a description and
-// its marker: no embed link, time or fields, the link written out as text
-// instead. It is what is sent when Discord refuses m for good (400/413).
+// its marker: no embed link, time or fields, and no masked links (a
+// summary's), the links written out as text instead. It is what is sent
+// when Discord refuses m for good (400/413).
 func plainMessage(m *outMessage) *outMessage {
 	out := *m
 	out.Embeds = nil
 	for _, full := range m.Embeds {
-		e := &discordgo.MessageEmbed{Title: full.Title, Description: full.Description, Color: full.Color, Footer: full.Footer}
+		desc := maskedLink.ReplaceAllStringFunc(full.Description, func(s string) string {
+			sub := maskedLink.FindStringSubmatch(s)
+			return sub[1] + ": " + plain(sub[2])
+		})
+		e := &discordgo.MessageEmbed{Title: full.Title, Description: desc, Color: full.Color, Footer: full.Footer}
 		if full.URL != "" {
 			e.Description = cut(e.Description, maxDesc-600) + "\n" + cut(plain(full.URL), 500)
 		}
