@@ -1,6 +1,9 @@
 package newswatch
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // ConsoleChannel is the ChannelID of the global route that prints alerts to
 // standard output when no Discord token is configured.
@@ -46,4 +49,36 @@ type Alert struct {
 	Nonce     string    // stable for the row (at most 25 characters)
 	Attempts  int
 	CreatedAt time.Time
+	Message   int64 // the AlertMessage that carries it; 0 while it has none
+}
+
+// MessageState tells whether an AlertMessage was posted.
+type MessageState string
+
+// The states of an AlertMessage.
+const (
+	MessagePending MessageState = "pending" // not known to be posted
+	MessageSent    MessageState = "sent"    // Discord confirmed it, or it was found in the channel
+)
+
+// AlertMessage is one Discord message carrying one or more alerts (a single
+// alert or a summary). It is stored before it is posted and its alerts never
+// change afterwards, so every attempt posts the same body with the same
+// nonce, and it is marked sent together with its alerts.
+type AlertMessage struct {
+	ID        int64
+	Route     Route
+	Payload   []byte  // the message body as JSON, without nonce and marker
+	AlertIDs  []int64 // the outbox rows it carries, by id
+	State     MessageState
+	DiscordID string // the Discord message id once sent
+	Attempts  int    // failed attempts so far
+	CreatedAt time.Time
+}
+
+// MessageNonce is the Discord nonce of AlertMessage id: stable across
+// retries and restarts, at most 25 characters, and distinct from the
+// per-alert nonces of earlier versions ("nw" and hex).
+func MessageNonce(id int64) string {
+	return "nwm" + strconv.FormatInt(id, 10)
 }

@@ -1,9 +1,9 @@
 package bot
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,8 +13,9 @@ import (
 )
 
 // alertMessage renders one alert: a mention embed or a feed failure warning.
+// Its nonce and marker are set by forPost when it is posted.
 func alertMessage(a newswatch.Alert) *outMessage {
-	m := &outMessage{Nonce: a.Nonce, EnforceNonce: a.Nonce != "", AllowedMentions: noMentions(a.Route.RoleID)}
+	m := &outMessage{AllowedMentions: noMentions(a.Route.RoleID)}
 	if a.Route.RoleID != "" {
 		m.Content = "<@&" + a.Route.RoleID + ">"
 	}
@@ -26,17 +27,82 @@ func alertMessage(a newswatch.Alert) *outMessage {
 	return m
 }
 
-// plainAlertMessage is alertMessage with only a title and a description:
-// no embed link, time or fields, the link written out as text instead.
-func plainAlertMessage(a newswatch.Alert) *outMessage {
-	m := alertMessage(a)
-	full := m.Embeds[0]
-	e := &discordgo.MessageEmbed{Title: full.Title, Description: full.Description, Color: full.Color}
-	if a.Kind == newswatch.AlertMention && a.Item.Link != "" {
-		e.Description = cut(e.Description, maxDesc-600) + "\n" + cut(plain(a.Item.Link), 500)
+// maskedLink matches a link written by link: [label](<url>).
+var maskedLink = regexp.MustCompile(`\[((?:\\.|[^\]\\])*)\]\(<([^>]*)>\)`)
+
+// plainMessage is m with each embed reduced to a title, a description and
+// its marker: no embed link, time or fields, and no masked links (a
+// summary's), the links written out as text instead. It is what is sent
+// when Discord refuses m for good (400/413).
+func plainMessage(m *outMessage) *outMessage {
+	out := *m
+	out.Embeds = nil
+	for _, full := range m.Embeds {
+		desc := maskedLink.ReplaceAllStringFunc(full.Description, func(s string) string {
+			sub := maskedLink.FindStringSubmatch(s)
+			return sub[1] + ": " + plain(sub[2])
+		})
+		e := &discordgo.MessageEmbed{Title: full.Title, Description: desc, Color: full.Color, Footer: full.Footer}
+		if full.URL != "" {
+			e.Description = cut(e.Description, maxDesc-600) + "\n" + cut(plain(full.URL), 500)
+		}
+		out.Embeds = append(out.Embeds, fitEmbed(e))
 	}
-	m.Embeds = []*discordgo.MessageEmbed{fitEmbed(e)}
-	return m
+	return &out
+}
+
+// markerPrefix starts the marker that forPost writes into the footer of a
+// message's first embed: "newswatch #" and the AlertMessage row id.
+//
+// Reconciliation (reconcile.go) looks for it in the channel's messages to
+// tell whether a post whose answer was lost reached Discord. The nonce
+// cannot serve: Discord echoes it in the create response but does not
+// reliably return it in GET /channels/{id}/messages, and enforce_nonce only
+// deduplicates for a few minutes. Message lists do return embeds with their
+// footers, which readers barely notice, so the marker goes there.
+const markerPrefix = "newswatch #"
+
+// forPost returns m ready to post as AlertMessage id: with the row's stable
+// nonce (enforced, so that a quick retry is deduplicated by Discord too) and
+// the marker in the first embed's footer. The same m and id always give the
+// same body.
+func forPost(m *outMessage, id int64) *outMessage {
+	out := *m
+	out.Nonce, out.EnforceNonce = newswatch.MessageNonce(id), true
+	if len(m.Embeds) == 0 {
+		out.Embeds = []*discordgo.MessageEmbed{{Description: "\u200b"}}
+	} else {
+		out.Embeds = append([]*discordgo.MessageEmbed(nil), m.Embeds...)
+	}
+	e := *out.Embeds[0]
+	mark := markerPrefix + strconv.FormatInt(id, 10)
+	if e.Footer != nil && e.Footer.Text != "" {
+		mark = cut(e.Footer.Text, maxFooter-len(mark)-3) + " · " + mark
+	}
+	footer := discordgo.MessageEmbedFooter{Text: mark}
+	if e.Footer != nil {
+		footer.IconURL = e.Footer.IconURL
+	}
+	e.Footer = &footer
+	out.Embeds[0] = fitEmbed(&e)
+	return &out
+}
+
+// markerOf returns the AlertMessage row id whose marker msg carries.
+func markerOf(msg *discordgo.Message) (int64, bool) {
+	if len(msg.Embeds) == 0 || msg.Embeds[0].Footer == nil {
+		return 0, false
+	}
+	text := msg.Embeds[0].Footer.Text
+	i := strings.LastIndex(text, markerPrefix)
+	if i < 0 || (i > 0 && !strings.HasSuffix(text[:i], " · ")) {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(text[i+len(markerPrefix):], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, false
+	}
+	return id, true
 }
 
 func feedFailingEmbed(f newswatch.Feed) *discordgo.MessageEmbed {
@@ -163,10 +229,8 @@ func summaryChunks(alerts []newswatch.Alert) [][]newswatch.Alert {
 
 func summaryMessage(r newswatch.Route, chunk []newswatch.Alert, total int) *outMessage {
 	lines := make([]string, len(chunk))
-	nonces := sha256.New()
 	for i, a := range chunk {
 		lines[i] = summaryLine(a)
-		fmt.Fprintf(nonces, "%d:%s;", a.ID, a.Nonce)
 	}
 	title := fmt.Sprintf("%d new alerts", len(chunk))
 	if total > len(chunk) {
@@ -178,10 +242,7 @@ func summaryMessage(r newswatch.Route, chunk []newswatch.Alert, total int) *outM
 		Color:       colorInfo,
 		Footer:      &discordgo.MessageEmbedFooter{Text: "Many alerts arrived at once, so they are summarised."},
 	}
-	m := &outMessage{
-		Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, AllowedMentions: noMentions(r.RoleID),
-		Nonce: "s" + hex.EncodeToString(nonces.Sum(nil))[:24], EnforceNonce: true,
-	}
+	m := &outMessage{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, AllowedMentions: noMentions(r.RoleID)}
 	if r.RoleID != "" {
 		m.Content = "<@&" + r.RoleID + ">"
 	}

@@ -51,9 +51,7 @@ type Store interface {
 	Routes(ctx context.Context, guildID string) ([]newswatch.Route, error)
 	DisableRoute(ctx context.Context, routeID int64, reason string) error
 
-	PendingAlerts(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.Alert, error)
-	MarkAlertSent(ctx context.Context, id int64, messageID string, at time.Time) error
-	DeferAlert(ctx context.Context, id int64, notBefore time.Time, reason string) error
+	Outbox
 }
 
 // Deps are the store and the functions of the rest of the program the bot calls.
@@ -89,8 +87,7 @@ type Bot struct {
 	pages   pageStore
 	seen    recentIDs // interaction ids already answered
 
-	mu      sync.Mutex
-	blocked map[string]time.Time // channel id -> deliveries wait until then (a deferred head alert)
+	dl *delivery // alert delivery state (deliver.go, circuit.go)
 
 	gw *gateway.Client
 
@@ -164,7 +161,7 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	}
 	b := &Bot{
 		cfg: cfg, deps: deps, log: deps.Logger, s: s, limiter: lim,
-		wake: make(chan struct{}, 1), blocked: map[string]time.Time{},
+		wake: make(chan struct{}, 1), dl: newDelivery(deps.Logger),
 		pages: pageStore{m: map[string]pageState{}},
 	}
 	b.gw, err = gateway.New(gateway.Config{
@@ -176,6 +173,9 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
+	}
+	if rw, ok := s.Client.Transport.(*rewriter); ok {
+		rw.observe = b.dl.budget.observe
 	}
 	return b, nil
 }

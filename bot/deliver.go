@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,12 +11,28 @@ import (
 	"github.com/newswatch/newswatch"
 )
 
-// maxDeferral caps how long a failing alert waits before the next attempt.
-const maxDeferral = 10 * time.Minute
+// Outbox is the part of the store alert delivery uses.
+//
+// Delivery is exactly-once without leaning on Discord's nonce window: the
+// alerts of a channel are first grouped into AlertMessages (a single alert
+// or a summary), stored with their body before anything is posted. A
+// message's alerts and body never change afterwards, every attempt posts the
+// same body with the same nonce, and the message and its alerts are marked
+// sent in one transaction. A message whose post may have reached Discord
+// unseen (a crash, a lost answer, a timeout, a 5xx) is looked for in the
+// channel before it is posted again (reconcile.go).
+type Outbox interface {
+	UngroupedAlerts(ctx context.Context, now time.Time, skip []string, limit int) ([]newswatch.Alert, error)
+	CreateAlertMessages(ctx context.Context, ms []newswatch.AlertMessage, now time.Time) ([]newswatch.AlertMessage, error)
+	PendingAlertMessages(ctx context.Context, limit int) ([]newswatch.AlertMessage, error)
+	MarkAlertMessageSent(ctx context.Context, id int64, discordID string, at time.Time) error
+	AlertMessageFailed(ctx context.Context, id int64, reason string) error
+	LastChannelMessage(ctx context.Context, channelID string) (string, error)
+}
 
 // deliverLoop delivers the outbox until ctx ends: a pass every
 // DeliveryInterval, at once after Notify, and back to back while passes
-// come back full.
+// find more to do.
 func (b *Bot) deliverLoop(ctx context.Context) {
 	t := time.NewTimer(0)
 	defer t.Stop()
@@ -34,76 +51,132 @@ func (b *Bot) deliverLoop(ctx context.Context) {
 	}
 }
 
-// resumeLimit bounds the outbox rows resumeDeferred looks at.
-const resumeLimit = 5000
+// resumeDeferred starts delivery afresh, as after a restart: no channel
+// waits, and every pending message is looked for in its channel before it
+// is posted again, since this process cannot know whether an earlier one
+// posted it.
+func (b *Bot) resumeDeferred(context.Context) {
+	b.dl.reset()
+}
 
-// resumeDeferred makes the alerts that an earlier run deferred due now. That
-// run kept each such channel's newer alerts waiting behind them in memory
-// only; without this, alerts stored after a restart would overtake them. A
-// restart is as good a moment as any to try them again.
-func (b *Bot) resumeDeferred(ctx context.Context) {
+// deliverPass sends what is pending now: first the stored messages, oldest
+// first per channel, then new messages for the alerts of channels with none
+// left. It reports whether more may be waiting.
+func (b *Bot) deliverPass(ctx context.Context) (more bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("alert delivery panicked", "panic", fmt.Sprint(r))
+			more = false
+		}
+	}()
 	now := time.Now()
-	all, err := b.deps.Store.PendingAlerts(ctx, false, now.AddDate(100, 0, 0), max(b.cfg.BatchSize, resumeLimit))
+	if b.dl.globalOpen(now) {
+		return false
+	}
+	msgs, err := b.deps.Store.PendingAlertMessages(ctx, b.cfg.BatchSize)
 	if err != nil {
 		if ctx.Err() == nil {
-			b.log.Error("read deferred alerts", "err", err)
+			b.log.Error("read pending alert messages", "err", err)
 		}
-		return
+		return false
 	}
-	for _, a := range all {
-		if a.Attempts == 0 {
+	chans := groupMessages(msgs)
+	read := len(msgs)
+	if len(msgs) < b.cfg.BatchSize {
+		fresh, n, err := b.newMessages(ctx, now, chans, b.cfg.BatchSize-len(msgs))
+		if err != nil {
+			if ctx.Err() == nil {
+				b.log.Error("group pending alerts", "err", err)
+			}
+		}
+		chans = append(chans, fresh...)
+		read += n
+	}
+	sent, old := 0, len(msgs) > 0
+	for _, c := range chans {
+		if ctx.Err() != nil || b.dl.globalOpen(time.Now()) {
+			return false
+		}
+		if b.dl.channelOpen(c.route.ChannelID, time.Now()) {
 			continue
 		}
-		if err := b.deps.Store.DeferAlert(ctx, a.ID, now, "retried after a restart"); err != nil {
-			b.log.Error("resume deferred alert", "alert", a.ID, "err", err)
-			return
+		sent += b.deliverChannel(ctx, c)
+	}
+	// Messages of an earlier pass went out: the alerts that waited behind
+	// them can be grouped now. A full read may have left more behind.
+	return sent > 0 && (old || read >= b.cfg.BatchSize)
+}
+
+// channelMessages are the pending messages of one channel, oldest first.
+type channelMessages struct {
+	route newswatch.Route
+	msgs  []newswatch.AlertMessage
+}
+
+func groupMessages(msgs []newswatch.AlertMessage) []*channelMessages {
+	var out []*channelMessages
+	idx := map[string]*channelMessages{}
+	for _, m := range msgs {
+		c := idx[m.Route.ChannelID]
+		if c == nil {
+			c = &channelMessages{route: m.Route}
+			idx[m.Route.ChannelID] = c
+			out = append(out, c)
+		}
+		c.msgs = append(c.msgs, m)
+	}
+	return out
+}
+
+// newMessages groups the pending alerts of the channels that have no
+// pending message and do not wait into messages, stores them and returns
+// them by channel, with how many alerts it read. A channel's alerts become
+// one message each, or summaries when there are more than SummaryAfter.
+func (b *Bot) newMessages(ctx context.Context, now time.Time, busy []*channelMessages, limit int) ([]*channelMessages, int, error) {
+	skip := b.dl.blockedChannels(now)
+	for _, c := range busy {
+		skip = append(skip, c.route.ChannelID)
+	}
+	alerts, err := b.deps.Store.UngroupedAlerts(ctx, now, skip, limit)
+	if err != nil || len(alerts) == 0 {
+		return nil, 0, err
+	}
+	var todo []newswatch.AlertMessage
+	for _, g := range groupByChannel(alerts) {
+		if len(g.alerts) > b.cfg.SummaryAfter {
+			for _, chunk := range summaryChunks(g.alerts) {
+				todo = append(todo, pendingMessage(g.route, summaryMessage(g.route, chunk, len(g.alerts)), chunk...))
+			}
+			continue
+		}
+		for _, a := range g.alerts {
+			todo = append(todo, pendingMessage(g.route, alertMessage(a), a))
 		}
 	}
+	made, err := b.deps.Store.CreateAlertMessages(ctx, todo, now)
+	if err != nil {
+		return nil, len(alerts), err
+	}
+	for _, m := range made {
+		b.dl.setFresh(m.ID, true)
+	}
+	return groupMessages(made), len(alerts), nil
+}
+
+// pendingMessage is the AlertMessage to store for alerts rendered as m.
+func pendingMessage(r newswatch.Route, m *outMessage, alerts ...newswatch.Alert) newswatch.AlertMessage {
+	payload, _ := json.Marshal(m) // plain structs always encode
+	ids := make([]int64, len(alerts))
+	for i, a := range alerts {
+		ids[i] = a.ID
+	}
+	return newswatch.AlertMessage{Route: r, Payload: payload, AlertIDs: ids}
 }
 
 // channelAlerts are the pending alerts of one channel, oldest first.
 type channelAlerts struct {
 	route  newswatch.Route
 	alerts []newswatch.Alert
-}
-
-// deliverPass sends what is pending now; it reports whether a full batch was
-// read (more may be waiting).
-func (b *Bot) deliverPass(ctx context.Context) (full bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			b.log.Error("alert delivery panicked", "panic", fmt.Sprint(r))
-			full = false
-		}
-	}()
-	now := time.Now()
-	alerts, err := b.deps.Store.PendingAlerts(ctx, false, now, b.cfg.BatchSize)
-	if err != nil {
-		if ctx.Err() == nil {
-			b.log.Error("read pending alerts", "err", err)
-		}
-		return false
-	}
-	sent := 0
-	for _, g := range groupByChannel(alerts) {
-		if ctx.Err() != nil {
-			return false
-		}
-		if b.isBlocked(g.route.ChannelID, now) {
-			continue
-		}
-		if len(g.alerts) > b.cfg.SummaryAfter {
-			sent += b.deliverSummary(ctx, g)
-			continue
-		}
-		for i, a := range g.alerts {
-			if !b.deliverOne(ctx, a, g.alerts[i+1:]) {
-				break
-			}
-			sent++
-		}
-	}
-	return len(alerts) >= b.cfg.BatchSize && sent > 0
 }
 
 func groupByChannel(alerts []newswatch.Alert) []*channelAlerts {
@@ -121,64 +194,92 @@ func groupByChannel(alerts []newswatch.Alert) []*channelAlerts {
 	return out
 }
 
-func (b *Bot) isBlocked(channelID string, now time.Time) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	until, ok := b.blocked[channelID]
-	if ok && !now.Before(until) {
-		delete(b.blocked, channelID)
-		return false
-	}
-	return ok
-}
-
-func (b *Bot) block(channelID string, until time.Time) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.blocked[channelID] = until
-}
-
-// deliverOne posts one alert and marks it sent; it reports success. rest
-// are the channel's later alerts, which wait if this one is deferred.
-func (b *Bot) deliverOne(ctx context.Context, a newswatch.Alert, rest []newswatch.Alert) bool {
-	m := alertMessage(a)
-	id, err := b.postMessage(ctx, a.Route.ChannelID, m)
-	var ce *callError
-	if errors.As(err, &ce) && (ce.status == http.StatusBadRequest || ce.status == http.StatusRequestEntityTooLarge) {
-		// Discord refused this rendering for good (a link or time it does
-		// not accept): a plain one beats holding the channel back forever.
-		b.log.Warn("Discord refused an alert; sending it plain", "alert", a.ID, "status", ce.status, "err", b.redact(err.Error()))
-		id, err = b.postMessage(ctx, a.Route.ChannelID, plainAlertMessage(a))
-	}
-	if err != nil {
-		b.deliveryFailed(ctx, a, rest, err)
-		return false
-	}
-	b.markSent(ctx, []newswatch.Alert{a}, id)
-	return true
-}
-
-// markSent records alerts as sent in message id. Discord has the message, so
-// this runs even while ctx is ending; if it fails the nonce keeps a resend
-// from posting twice.
-func (b *Bot) markSent(ctx context.Context, alerts []newswatch.Alert, id string) {
-	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	now := time.Now()
-	for _, a := range alerts {
-		if err := b.deps.Store.MarkAlertSent(mctx, a.ID, id, now); err != nil {
-			b.log.Error("mark alert sent", "alert", a.ID, "message", id, "err", err)
+// deliverChannel posts a channel's pending messages in order, after looking
+// for those whose earlier post may have gone through; it stops at the first
+// failure, so later messages never overtake it. It returns how many alerts
+// went out.
+func (b *Bot) deliverChannel(ctx context.Context, c *channelMessages) int {
+	var unsure []newswatch.AlertMessage
+	for _, m := range c.msgs {
+		if !b.dl.isFresh(m.ID) {
+			unsure = append(unsure, m)
 		}
 	}
+	found := map[int64]string{}
+	if len(unsure) > 0 {
+		var err error
+		found, err = b.reconcile(ctx, c.route.ChannelID, unsure)
+		if err != nil {
+			b.deliveryFailed(ctx, unsure[0], err)
+			return 0
+		}
+	}
+	done := 0
+	for _, m := range c.msgs {
+		id, ok := found[m.ID]
+		if !ok {
+			var err error
+			if id, err = b.postAlertMessage(ctx, m); err != nil {
+				b.deliveryFailed(ctx, m, err)
+				return done
+			}
+		}
+		if b.dl.succeeded(c.route.ChannelID) {
+			b.log.Info("Discord answers again; delivering the alerts that waited")
+		}
+		b.markSent(ctx, m, id)
+		done += len(m.AlertIDs)
+	}
+	return done
 }
 
-// deliveryFailed disables the route on 403/404 and otherwise defers the
-// alert and the channel's later alerts (rest) to the same time, so they
-// keep their order, also across a restart, and do not fill the next batch.
-func (b *Bot) deliveryFailed(ctx context.Context, a newswatch.Alert, rest []newswatch.Alert, err error) {
+// postAlertMessage posts stored message m and returns its Discord id. A
+// body Discord refuses for good (400/413) goes out plain instead of holding
+// the channel back forever.
+func (b *Bot) postAlertMessage(ctx context.Context, m newswatch.AlertMessage) (string, error) {
+	var out outMessage
+	if err := json.Unmarshal(m.Payload, &out); err != nil {
+		return "", fmt.Errorf("bot: alert message %d has an unreadable body: %w", m.ID, err)
+	}
+	retries := b.cfg.MaxRetries
+	if b.dl.probing() {
+		retries = 0 // a probe: one request, Discord was failing
+	}
+	id, err := b.postMessage(ctx, m.Route.ChannelID, forPost(&out, m.ID), retries)
+	var ce *callError
+	if errors.As(err, &ce) && (ce.status == http.StatusBadRequest || ce.status == http.StatusRequestEntityTooLarge) {
+		b.log.Warn("Discord refused an alert message; sending it plain", "message", m.ID, "status", ce.status, "err", b.redact(err.Error()))
+		id, err = b.postMessage(ctx, m.Route.ChannelID, forPost(plainMessage(&out), m.ID), retries)
+	}
+	if errors.As(err, &ce) && ce.unknown {
+		b.dl.setFresh(m.ID, false) // it may be in the channel now
+	}
+	if err == nil {
+		b.dl.setFresh(m.ID, false)
+	}
+	return id, err
+}
+
+// markSent records message m and its alerts as sent as Discord message id.
+// Discord has the message, so this runs even while ctx is ending; if it
+// fails, the message stays pending and is found in the channel next time.
+func (b *Bot) markSent(ctx context.Context, m newswatch.AlertMessage, id string) {
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := b.deps.Store.MarkAlertMessageSent(mctx, m.ID, id, time.Now()); err != nil {
+		b.log.Error("mark alert message sent", "message", m.ID, "discord_message", id, "err", err)
+		b.dl.setFresh(m.ID, false)
+	}
+}
+
+// deliveryFailed disables the route on 403/404; otherwise it holds back the
+// channel (a rate limit, a refusal) or, when Discord itself seems down,
+// every channel, and counts the attempt on the message and its alerts.
+func (b *Bot) deliveryFailed(ctx context.Context, m newswatch.AlertMessage, err error) {
 	if ctx.Err() != nil {
 		return
 	}
+	r := m.Route
 	var ce *callError
 	errors.As(err, &ce)
 	if ce != nil && (ce.status == http.StatusForbidden || ce.status == http.StatusNotFound) {
@@ -187,52 +288,40 @@ func (b *Bot) deliveryFailed(ctx context.Context, a newswatch.Alert, rest []news
 		if ce.status == http.StatusNotFound {
 			reason = "Discord answered 404 Not Found when posting to this channel: it was probably deleted."
 		}
-		b.log.Warn("alert route disabled", "route", a.Route.ID, "channel", a.Route.ChannelID, "status", ce.status)
-		if derr := b.deps.Store.DisableRoute(ctx, a.Route.ID, reason); derr != nil {
-			b.log.Error("disable alert route", "route", a.Route.ID, "err", derr)
-			b.block(a.Route.ChannelID, time.Now().Add(time.Minute))
+		b.log.Warn("alert route disabled", "route", r.ID, "channel", r.ChannelID, "status", ce.status)
+		if derr := b.deps.Store.DisableRoute(ctx, r.ID, reason); derr != nil {
+			b.log.Error("disable alert route", "route", r.ID, "err", derr)
+			b.dl.openChannel(r.ChannelID, time.Now(), time.Minute, time.Minute)
 		}
 		return
 	}
-	wait := min(2*time.Second<<min(a.Attempts, 10), maxDeferral)
+	now := time.Now()
 	reason := "Discord could not be reached"
-	if ce != nil {
-		wait = max(wait, ce.wait)
-		switch {
-		case ce.status == http.StatusTooManyRequests:
-			reason = "Discord rate limit"
-		case ce.status != 0:
+	switch {
+	case ce == nil:
+		reason = "the message could not be prepared"
+		b.dl.openChannel(r.ChannelID, now, 0, maxDeferral)
+	case ce.status == http.StatusTooManyRequests && ce.global:
+		reason = "Discord rate limit (global)"
+		b.dl.openGlobal(now, ce.wait)
+	case ce.status == http.StatusTooManyRequests:
+		reason = "Discord rate limit"
+		b.dl.openChannel(r.ChannelID, now, ce.wait, rateWaitMax)
+	case ce.unknown:
+		if ce.status != 0 {
 			reason = fmt.Sprintf("Discord answered %d %s", ce.status, http.StatusText(ce.status))
 		}
-	}
-	notBefore := time.Now().Add(wait)
-	b.log.Warn("alert deferred", "alert", a.ID, "channel", a.Route.ChannelID, "reason", reason, "until", notBefore)
-	b.block(a.Route.ChannelID, notBefore)
-	if derr := b.deps.Store.DeferAlert(ctx, a.ID, notBefore, reason); derr != nil {
-		b.log.Error("defer alert", "alert", a.ID, "err", derr)
-	}
-	for _, r := range rest {
-		if derr := b.deps.Store.DeferAlert(ctx, r.ID, notBefore, "waiting for an earlier alert of this channel"); derr != nil {
-			b.log.Error("defer alert", "alert", r.ID, "err", derr)
-			return
+		if next, first := b.dl.openGlobal(now, 0); first {
+			b.log.Warn("Discord is failing; alert deliveries wait and probe it", "reason", reason, "next_probe", next)
 		}
+	default:
+		reason = fmt.Sprintf("Discord answered %d %s", ce.status, http.StatusText(ce.status))
+		b.dl.openChannel(r.ChannelID, now, 0, maxDeferral)
 	}
-}
-
-// deliverSummary posts a channel's many pending alerts as summary messages
-// (as few as the limits allow), each marking its alerts sent. It returns
-// how many alerts it delivered.
-func (b *Bot) deliverSummary(ctx context.Context, g *channelAlerts) int {
-	done := 0
-	for _, chunk := range summaryChunks(g.alerts) {
-		m := summaryMessage(g.route, chunk, len(g.alerts))
-		id, err := b.postMessage(ctx, g.route.ChannelID, m)
-		if err != nil {
-			b.deliveryFailed(ctx, chunk[0], g.alerts[done+1:], err)
-			return done
-		}
-		b.markSent(ctx, chunk, id)
-		done += len(chunk)
+	if ce == nil || !ce.unknown {
+		b.log.Warn("alert message deferred", "message", m.ID, "channel", r.ChannelID, "reason", reason, "err", b.redact(err.Error()))
 	}
-	return done
+	if ferr := b.deps.Store.AlertMessageFailed(ctx, m.ID, reason); ferr != nil {
+		b.log.Error("record a failed alert message", "message", m.ID, "err", ferr)
+	}
 }

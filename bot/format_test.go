@@ -133,8 +133,23 @@ func TestAlertMessage(t *testing.T) {
 	if diff := cmp.Diff(&discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Roles: []string{"44"}}, m.AllowedMentions); diff != "" {
 		t.Errorf("allowed mentions (-want +got):\n%s", diff)
 	}
-	if m.Content != "<@&44>" || m.Nonce != "n1" || !m.EnforceNonce {
-		t.Errorf("content %q nonce %q enforce %v", m.Content, m.Nonce, m.EnforceNonce)
+	if m.Content != "<@&44>" || m.Nonce != "" {
+		t.Errorf("content %q nonce %q", m.Content, m.Nonce)
+	}
+	p := forPost(m, 7)
+	if p.Nonce != "nwm7" || !p.EnforceNonce || p.Embeds[0].Footer == nil || p.Embeds[0].Footer.Text != "newswatch #7" {
+		t.Errorf("posted: nonce %q enforce %v footer %+v", p.Nonce, p.EnforceNonce, p.Embeds[0].Footer)
+	}
+	if m.Embeds[0].Footer != nil {
+		t.Errorf("forPost changed the stored message's footer")
+	}
+	if id, ok := markerOf(&discordgo.Message{Embeds: p.Embeds}); !ok || id != 7 {
+		t.Errorf("markerOf: %d %v, want 7", id, ok)
+	}
+	for _, text := range []string{"newswatch #7x", "my newswatch #7", "", "newswatch #"} {
+		if id, ok := markerOf(&discordgo.Message{Embeds: []*discordgo.MessageEmbed{{Footer: &discordgo.MessageEmbedFooter{Text: text}}}}); ok {
+			t.Errorf("markerOf(%q) = %d, want none", text, id)
+		}
 	}
 	e := m.Embeds[0]
 	if e.Color != colorBoth || e.Description != "**Avakov** in **Kyiv**" || !strings.Contains(e.Fields[1].Value, "@\u200bhere") {
@@ -156,8 +171,15 @@ func TestSummaryChunksFitLimits(t *testing.T) {
 		if n := utf8.RuneCountInString(m.Embeds[0].Description); n > maxDesc || strings.HasSuffix(m.Embeds[0].Description, "…") {
 			t.Errorf("summary description %d runes (cut: %v)", n, strings.HasSuffix(m.Embeds[0].Description, "…"))
 		}
-		if len(m.Nonce) > 25 {
-			t.Errorf("nonce %q longer than 25", m.Nonce)
+		p := forPost(m, 1<<62)
+		if len(p.Nonce) > 25 {
+			t.Errorf("nonce %q longer than 25", p.Nonce)
+		}
+		if id, ok := markerOf(&discordgo.Message{Embeds: p.Embeds}); !ok || id != 1<<62 {
+			t.Errorf("summary marker: %d %v (footer %+v)", id, ok, p.Embeds[0].Footer)
+		}
+		if n := embedSize(p.Embeds[0]); n > maxEmbedTotal {
+			t.Errorf("summary with marker: %d characters", n)
 		}
 	}
 	if total != len(as) {

@@ -21,6 +21,8 @@ type callError struct {
 	status    int           // HTTP status; 0 when none arrived
 	wait      time.Duration // how long the server asked to wait (429)
 	transient bool          // worth retrying later: 429, 5xx, network
+	unknown   bool          // Discord may have acted on it: 5xx, network, timeout
+	global    bool          // a 429 for every route (X-RateLimit-Global)
 	err       error
 }
 
@@ -32,6 +34,13 @@ func (e *callError) Unwrap() error { return e.err }
 // and X-RateLimit-Reset-After. The returned error is a *callError (or the
 // context's error).
 func (b *Bot) call(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
+	return b.callRetry(ctx, b.cfg.MaxRetries, true, do)
+}
+
+// callRetry is call with at most retries retries; with retryUnknown false
+// it does not retry a failure after which Discord may have acted (5xx,
+// network, timeout), for requests that must not run twice unseen.
+func (b *Bot) callRetry(ctx context.Context, retries int, retryUnknown bool, do func(opts ...discordgo.RequestOption) error) error {
 	for attempt := 0; ; attempt++ {
 		c := &capture{}
 		rctx, cancel := context.WithTimeout(context.WithValue(ctx, captureKey{}, c), b.cfg.RequestTimeout)
@@ -44,7 +53,7 @@ func (b *Bot) call(ctx context.Context, do func(opts ...discordgo.RequestOption)
 			return ctx.Err()
 		}
 		ce := classify(err, c, attempt)
-		if !ce.transient || attempt >= b.cfg.MaxRetries || ce.wait > maxInlineWait {
+		if !ce.transient || attempt >= retries || ce.wait > maxInlineWait || (ce.unknown && !retryUnknown) {
 			return ce
 		}
 		if ce.status == http.StatusTooManyRequests {
@@ -69,11 +78,13 @@ func classify(err error, c *capture, attempt int) *callError {
 		if w := retryAfter(rl, h); w > 0 {
 			ce.wait = w + 50*time.Millisecond
 		}
+		ce.global = h.Get("X-RateLimit-Global") == "true"
 	case errors.As(err, &rest) && rest.Response != nil:
 		ce.status = rest.Response.StatusCode
 		ce.transient = ce.status >= 500
+		ce.unknown = ce.transient
 	default: // network error, timeout, unreadable body
-		ce.transient = true
+		ce.transient, ce.unknown = true, true
 	}
 	return ce
 }
@@ -124,11 +135,18 @@ type outMessage struct {
 	EnforceNonce    bool                              `json:"enforce_nonce,omitempty"`
 }
 
-// postMessage posts m to a channel and returns the message id Discord gave it.
-func (b *Bot) postMessage(ctx context.Context, channelID string, m *outMessage) (string, error) {
+// postMessage posts m to a channel and returns the message id Discord gave
+// it. It retries rate limits (Discord did not create the message) but not
+// failures after which the message may exist (5xx, network, timeout): those
+// return a *callError with unknown set, and the caller reconciles before
+// posting again. retries is the most retries.
+func (b *Bot) postMessage(ctx context.Context, channelID string, m *outMessage, retries int) (string, error) {
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	var msg discordgo.Message
-	err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err := b.callRetry(ctx, retries, false, func(opts ...discordgo.RequestOption) error {
+		if err := b.dl.budget.wait(ctx); err != nil {
+			return err
+		}
 		if err := b.limiter.Wait(ctx); err != nil {
 			return err
 		}

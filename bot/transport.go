@@ -7,10 +7,12 @@ import (
 	"sync"
 )
 
-// rewriter sends requests for https://discord.com to another base URL.
+// rewriter sends requests for https://discord.com to another base URL and
+// shows every response's status to observe (the invalid request budget).
 type rewriter struct {
-	base *url.URL
-	next http.RoundTripper
+	base    *url.URL
+	next    http.RoundTripper
+	observe func(status int, h http.Header) // nil: none
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -27,6 +29,9 @@ func (t *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 		req = r
 	}
 	resp, err := t.next.RoundTrip(req)
+	if t.observe != nil && resp != nil {
+		t.observe(resp.StatusCode, resp.Header)
+	}
 	if c, ok := req.Context().Value(captureKey{}).(*capture); ok && resp != nil {
 		c.set(resp.StatusCode, resp.Header)
 	}

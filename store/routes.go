@@ -164,10 +164,11 @@ const deliverableCond = `(CASE o.kind
 // anything for their route (see deliverableCond), so that they neither wait
 // forever nor come back when the guild follows the feed again. The changes
 // that can cause this (unfollowing a feed, removing a watch, changing a
-// route) call it in their transaction.
+// route) call it in their transaction. Rows an AlertMessage carries stay:
+// that message's body is fixed and may already be in the channel.
 func dropUndeliverable(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (SELECT o.id FROM outbox o
-		JOIN routes r ON r.id = o.route_id WHERE o.sent_at IS NULL AND NOT `+deliverableCond+`)`)
+		JOIN routes r ON r.id = o.route_id WHERE o.sent_at IS NULL AND o.message_row IS NULL AND NOT `+deliverableCond+`)`)
 	return err
 }
 
@@ -175,19 +176,45 @@ func dropUndeliverable(ctx context.Context, tx *sql.Tx) error {
 // enabled and whose not_before has passed at now, by id: with console only
 // those of the console route, otherwise all others. Item, the mentions that
 // concern the route, and Feed are filled in. Rows with nothing left for their
-// route (see deliverableCond) are never returned.
+// route (see deliverableCond) are never returned. Alerts already carried by
+// a pending AlertMessage are returned too, with Message set.
 func (db *DB) PendingAlerts(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.Alert, error) {
+	out, err := db.pendingAlerts(ctx, `((r.guild_id = '' AND r.channel_id = ?) = ?)`,
+		[]any{newswatch.ConsoleChannel, console}, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending alerts: %w", err)
+	}
+	return out, nil
+}
+
+// UngroupedAlerts is PendingAlerts of the Discord routes for the alerts no
+// AlertMessage carries yet, leaving out the channels in skip (those that
+// wait), so that they do not fill the batch.
+func (db *DB) UngroupedAlerts(ctx context.Context, now time.Time, skip []string, limit int) ([]newswatch.Alert, error) {
+	out, err := db.pendingAlerts(ctx, `NOT (r.guild_id = '' AND r.channel_id = ?) AND o.message_row IS NULL
+		AND r.channel_id NOT IN (SELECT value FROM json_each(?))`,
+		[]any{newswatch.ConsoleChannel, jsonList(skip)}, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: ungrouped alerts: %w", err)
+	}
+	return out, nil
+}
+
+// pendingAlerts returns up to limit unsent deliverable alerts of enabled
+// routes, due at now, that also meet cond (with args), by id.
+func (db *DB) pendingAlerts(ctx context.Context, cond string, args []any, now time.Time, limit int) ([]newswatch.Alert, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	args = append(append([]any{ms(now)}, args...), limit)
 	rows, err := db.r.QueryContext(ctx, `SELECT o.id, o.kind, coalesce(o.item_id, 0), coalesce(o.feed_id, 0),
-		o.nonce, o.attempts, o.created_at, `+routeCols+`
+		o.nonce, o.attempts, o.created_at, coalesce(o.message_row, 0), `+routeCols+`
 		FROM outbox o JOIN routes r ON r.id = o.route_id
 		WHERE o.sent_at IS NULL AND r.disabled = 0 AND o.not_before <= ?
-		AND ((r.guild_id = '' AND r.channel_id = ?) = ?) AND `+deliverableCond+`
-		ORDER BY o.id LIMIT ?`, ms(now), newswatch.ConsoleChannel, console, limit)
+		AND `+cond+` AND `+deliverableCond+`
+		ORDER BY o.id LIMIT ?`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: pending alerts: %w", formatError(err))
+		return nil, formatError(err)
 	}
 	var out []newswatch.Alert
 	var itemIDs, feedIDs []int64
@@ -196,10 +223,10 @@ func (db *DB) PendingAlerts(ctx context.Context, console bool, now time.Time, li
 		var kind string
 		var itemID, feedID, created int64
 		var rt routeRow
-		if err := rows.Scan(&a.ID, &kind, &itemID, &feedID, &a.Nonce, &a.Attempts, &created,
+		if err := rows.Scan(&a.ID, &kind, &itemID, &feedID, &a.Nonce, &a.Attempts, &created, &a.Message,
 			&rt.ID, &rt.GuildID, &rt.ChannelID, &rt.kind, &rt.RoleID, &rt.Disabled, &rt.DisabledReason, &rt.created); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("store: pending alerts: %w", err)
+			return nil, err
 		}
 		a.Kind, a.CreatedAt, a.Route = newswatch.AlertKind(kind), fromMS(created), rt.route()
 		out = append(out, a)
@@ -207,11 +234,11 @@ func (db *DB) PendingAlerts(ctx context.Context, console bool, now time.Time, li
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: pending alerts: %w", err)
+		return nil, err
 	}
 	for i := range out {
 		if err := db.fillAlert(ctx, &out[i], itemIDs[i], feedIDs[i]); err != nil {
-			return nil, fmt.Errorf("store: pending alert %d: %w", out[i].ID, formatError(err))
+			return nil, fmt.Errorf("alert %d: %w", out[i].ID, formatError(err))
 		}
 	}
 	return out, nil

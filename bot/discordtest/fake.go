@@ -28,7 +28,8 @@ type Request struct {
 	Path   string      // without the /api/v9 prefix, with the query
 	Header http.Header // Authorization replaced by "[redacted]"
 	Body   []byte
-	Status int // the status the fake answered
+	Status int       // the status the fake answered (0: the connection was dropped)
+	At     time.Time // when it arrived (real time)
 }
 
 // Message is one message posted to a channel.
@@ -40,7 +41,9 @@ type Message struct {
 	AllowedMentions json.RawMessage // as sent; nil when absent
 	Nonce           string
 	EnforceNonce    bool
-	Raw             []byte // the request body
+	Raw             []byte    // the request body
+	Timestamp       time.Time // when it was created, on the fake's clock (see Advance)
+	AuthorID        string    // "" for the bot user; see AddMessage
 }
 
 // Fault is an injected failure for matching REST requests.
@@ -56,6 +59,15 @@ type Fault struct {
 	RetryAfter       float64
 	RetryAfterHeader string
 	Global           bool
+	// Scope is the 429's X-RateLimit-Scope header ("user", "global" or
+	// "shared"; "" for none). Discord does not count shared-scope 429s
+	// toward the invalid request limit.
+	Scope string
+	// Drop lets the request through (a message post creates its message)
+	// and then closes the connection without an answer, as a lost response
+	// or a connection reset after Discord acted looks to the client. Status
+	// is ignored.
+	Drop bool
 }
 
 // Fake is a fake Discord. Create it with New and close it with Close.
@@ -85,7 +97,13 @@ type Fake struct {
 	windowCount int
 	rateLimited int
 	hook        func(Message)
+	reqHook     func(Request) bool // see SetRequestHook
 	nextID      int64
+	nonceWindow time.Duration   // how long enforce_nonce remembers a nonce
+	clockOffset time.Duration   // the fake's clock is real time plus this
+	lastFlake   int64           // the last message snowflake handed out
+	unreachable bool            // every REST connection is closed unanswered
+	noHistory   map[string]bool // channels whose history the bot may not read
 	gw          gateway
 	changed     *sync.Cond
 }
@@ -109,6 +127,7 @@ func New(token string) *Fake {
 		channels:    map[string]GuildChannel{},
 		channelCode: map[string]int{},
 		nextID:      200000000000000000,
+		nonceWindow: NonceWindow,
 	}
 	f.changed = sync.NewCond(&f.mu)
 	f.gw.init()
@@ -234,6 +253,92 @@ func (f *Fake) SetMessageHook(hook func(Message)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.hook = hook
+}
+
+// AddMessage stores m in its channel as written by someone else (AuthorID,
+// a member when not the bot) and returns it with its id and time.
+func (f *Fake) AddMessage(m Message) Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m.Timestamp = f.now()
+	m.ID = f.newSnowflake(m.Timestamp)
+	if m.AuthorID == "" {
+		m.AuthorID = "900000000000000009"
+	}
+	f.messages[m.ChannelID] = append(f.messages[m.ChannelID], m)
+	f.changed.Broadcast()
+	return m
+}
+
+// SetNonceWindow sets how long enforce_nonce remembers a message nonce
+// (default NonceWindow, a few minutes as on Discord); 0 forgets at once.
+func (f *Fake) SetNonceWindow(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nonceWindow = d
+}
+
+// Advance moves the fake's clock forward by d: nonces remembered for
+// enforce_nonce age by d (a restart "long after the nonce window"), and
+// later messages get snowflakes and timestamps d later.
+func (f *Fake) Advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.clockOffset += d
+}
+
+// SetUnreachable makes the fake close every REST connection without an
+// answer while on is true, as when Discord cannot be reached (the client
+// sees a connection reset or EOF).
+func (f *Fake) SetUnreachable(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.unreachable = on
+	f.changed.Broadcast()
+}
+
+// WaitRequests waits until at least n recorded requests satisfy match or
+// the timeout passes; it reports whether they did.
+func (f *Fake) WaitRequests(n int, timeout time.Duration, match func(Request) bool) bool {
+	return f.waitFor(timeout, func() bool {
+		c := 0
+		for _, r := range f.requests {
+			if match(r) {
+				c++
+			}
+		}
+		return c >= n
+	})
+}
+
+// now is the fake's clock, with f.mu held.
+func (f *Fake) now() time.Time { return time.Now().Add(f.clockOffset) }
+
+// discordEpoch is the first millisecond of 2015, the epoch of Discord's
+// snowflakes.
+const discordEpoch = 1420070400000
+
+// newSnowflake returns a message id as Discord makes them: the creation
+// time in milliseconds since discordEpoch, shifted left by 22 bits, so that
+// ids sort by time and a time can serve as before/after. Ids are strictly
+// increasing. f.mu is held.
+func (f *Fake) newSnowflake(at time.Time) string {
+	id := (at.UnixMilli() - discordEpoch) << 22
+	if id <= f.lastFlake {
+		id = f.lastFlake + 1
+	}
+	f.lastFlake = id
+	return strconv.FormatInt(id, 10)
+}
+
+// SetRequestHook sets a function called with every REST request before the
+// fake acts on it, without the fake's lock held (nil removes it). When it
+// returns true the fake drops the request unanswered and without acting on
+// it, as if it never arrived; the request is recorded with status 0.
+func (f *Fake) SetRequestHook(hook func(Request) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reqHook = hook
 }
 
 func (f *Fake) waitFor(timeout time.Duration, cond func() bool) bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,6 +21,23 @@ type restReply struct {
 	status int
 	header http.Header
 	body   any
+	drop   bool // close the connection instead of answering
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	c, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0) // a reset, as a dropped connection looks
+	}
+	_ = c.Close()
 }
 
 func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
@@ -33,19 +51,44 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 		h.Set("Authorization", "[redacted]")
 	}
 
+	f.mu.Lock()
+	before := f.reqHook
+	f.mu.Unlock()
+	if before != nil && before(Request{Method: r.Method, Path: path, Header: h, Body: body, At: time.Now()}) {
+		f.mu.Lock()
+		f.requests = append(f.requests, Request{Method: r.Method, Path: path, Header: h, Body: body, At: time.Now()})
+		f.changed.Broadcast()
+		f.mu.Unlock()
+		dropConnection(w)
+		return
+	}
+
 	var hook func(Message)
 	var created *Message
 	f.mu.Lock()
-	rep := f.route(r, strings.SplitN(path, "?", 2)[0], body, &created)
+	var rep restReply
+	if f.unreachable {
+		rep.drop = true
+	} else {
+		rep = f.route(r, strings.SplitN(path, "?", 2)[0], body, &created)
+	}
 	if created != nil {
 		hook = f.hook
 	}
-	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Header: h, Body: body, Status: rep.status})
+	status := rep.status
+	if rep.drop {
+		status = 0
+	}
+	f.requests = append(f.requests, Request{Method: r.Method, Path: path, Header: h, Body: body, Status: status, At: time.Now()})
 	f.changed.Broadcast()
 	f.mu.Unlock()
 
 	if hook != nil {
 		hook(*created)
+	}
+	if rep.drop {
+		dropConnection(w)
+		return
 	}
 	for k, vs := range rep.header {
 		w.Header()[k] = vs
@@ -62,9 +105,20 @@ func (f *Fake) route(r *http.Request, path string, body []byte, created **Messag
 	if f.down {
 		return restReply{status: http.StatusServiceUnavailable, body: errorBody(0, "upstream unavailable")}
 	}
-	if rep, ok := f.fault(r.Method, path, body); ok {
+	rep, faulted := f.fault(r.Method, path, body)
+	if faulted && !rep.drop {
 		return rep
 	}
+	if faulted {
+		out := f.dispatch(r, path, body, created)
+		out.drop = true
+		return out
+	}
+	return f.dispatch(r, path, body, created)
+}
+
+// dispatch acts on a request that passed the outage and fault checks.
+func (f *Fake) dispatch(r *http.Request, path string, body []byte, created **Message) restReply {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
 	case r.Method == http.MethodGet && path == "/gateway":
@@ -91,6 +145,8 @@ func (f *Fake) route(r *http.Request, path string, body []byte, created **Messag
 		return f.putCommands(parts[1], parts[3], body)
 	case r.Method == http.MethodPost && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
 		return f.postMessage(parts[1], body, created)
+	case r.Method == http.MethodGet && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
+		return f.listMessages(parts[1], r.URL.Query())
 	}
 	return restReply{status: http.StatusNotFound, body: errorBody(0, "404: Not Found")}
 }
@@ -108,10 +164,18 @@ func (f *Fake) fault(method, path string, body []byte) (restReply, bool) {
 			continue
 		}
 		ft.Times--
+		cp := *ft // the slice shifts when the fault is used up
+		ft = &cp
 		if ft.Times <= 0 {
 			f.faults = append(f.faults[:i], f.faults[i+1:]...)
 		}
+		if ft.Drop {
+			return restReply{drop: true}, true
+		}
 		rep := restReply{status: ft.Status, header: http.Header{}}
+		if ft.Scope != "" {
+			rep.header.Set("X-RateLimit-Scope", ft.Scope)
+		}
 		if ft.Status != http.StatusTooManyRequests {
 			rep.body = errorBody(0, http.StatusText(ft.Status))
 			return rep, true
@@ -211,18 +275,19 @@ func (f *Fake) postMessage(channelID string, body []byte, created **Message) res
 	nonce := o.nonce()
 	key := channelID + "\x00" + nonce
 	if nonce != "" && o.EnforceNonce {
-		if e, ok := f.nonces[key]; ok && time.Since(e.at) < NonceWindow {
-			return restReply{status: 200, header: header, body: messageJSON(e.msg)}
+		if e, ok := f.nonces[key]; ok && f.now().Sub(e.at) < f.nonceWindow {
+			return restReply{status: 200, header: header, body: f.createdJSON(e.msg)}
 		}
 	}
-	m := Message{ID: f.newID(), ChannelID: channelID, Content: o.Content, Embeds: o.Embeds,
-		AllowedMentions: o.AllowedMentions, Nonce: nonce, EnforceNonce: o.EnforceNonce, Raw: body}
+	now := f.now()
+	m := Message{ID: f.newSnowflake(now), ChannelID: channelID, Content: o.Content, Embeds: o.Embeds,
+		AllowedMentions: o.AllowedMentions, Nonce: nonce, EnforceNonce: o.EnforceNonce, Raw: body, Timestamp: now}
 	f.messages[channelID] = append(f.messages[channelID], m)
 	if nonce != "" {
-		f.nonces[key] = nonceEntry{msg: m, at: time.Now()}
+		f.nonces[key] = nonceEntry{msg: m, at: now}
 	}
 	*created = &m
-	return restReply{status: 200, header: header, body: messageJSON(m)}
+	return restReply{status: 200, header: header, body: f.createdJSON(m)}
 }
 
 // validateMessage applies Discord's length limits; it returns "" when valid.
@@ -266,6 +331,8 @@ func validateMessage(o *outgoing) string {
 	return ""
 }
 
+// messageJSON is a message object with a nonce, as answers to interactions
+// carry it.
 func messageJSON(m Message) map[string]any {
 	var embeds any = m.Embeds
 	if m.Embeds == nil {
@@ -274,6 +341,35 @@ func messageJSON(m Message) map[string]any {
 	return map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content,
 		"embeds": embeds, "nonce": m.Nonce, "type": 0,
 		"timestamp": time.Now().UTC().Format(time.RFC3339)}
+}
+
+// createdJSON is a message object as the create response carries it: with
+// the nonce, which Discord echoes there but not reliably in message lists
+// (the fake's lists leave it out).
+func (f *Fake) createdJSON(m Message) map[string]any {
+	out := f.listedJSON(m)
+	out["nonce"] = m.Nonce
+	return out
+}
+
+// listedJSON is a message object as GET /channels/{id}/messages returns it.
+func (f *Fake) listedJSON(m Message) map[string]any {
+	var embeds any = m.Embeds
+	if m.Embeds == nil {
+		embeds = []any{}
+	}
+	ts := m.Timestamp
+	if ts.IsZero() {
+		ts = time.Now()
+	}
+	author := f.botUser()
+	if m.AuthorID != "" {
+		author = map[string]any{"id": m.AuthorID, "username": "member", "discriminator": "0"}
+	}
+	return map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "author": author,
+		"embeds": embeds, "type": 0, "tts": false, "mention_everyone": false, "pinned": false,
+		"mentions": []any{}, "mention_roles": []any{}, "attachments": []any{},
+		"timestamp": ts.UTC().Format(time.RFC3339Nano)}
 }
 
 // decodeOutgoing parses a message body for Response; errors leave it empty.

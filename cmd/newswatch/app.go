@@ -34,11 +34,6 @@ type app struct {
 	// metrics and ready, set by run, count saves; nil elsewhere.
 	metrics *metrics
 	ready   *readiness
-
-	// gatewayUp, when set by the Discord wiring, says whether the gateway
-	// is connected; /readyz requires it. nil: not known (console mode, or
-	// the bot does not report it), counted as connected.
-	gatewayUp func() bool
 }
 
 // saved is called after every save of items: it wakes the deliverer when

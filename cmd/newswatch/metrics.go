@@ -100,6 +100,25 @@ func newMetrics() *metrics {
 	return m
 }
 
+// watchGateway exports the Discord gateway's state, read at each scrape
+// from state (Bot.GatewayState: every shard connected, reconnects so far).
+func (m *metrics) watchGateway(state func() (bool, int64)) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "newswatch_discord_gateway_connected",
+			Help: "1 while every gateway shard is connected."}, func() float64 {
+			if up, _ := state(); up {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "newswatch_discord_gateway_reconnects_total",
+			Help: "Gateway reconnections (resumes and new sessions) since start."}, func() float64 {
+			_, n := state()
+			return float64(n)
+		}),
+	)
+}
+
 // cycle records one poll cycle.
 func (m *metrics) cycle(st feeds.CycleStats, err error) {
 	m.fetches.WithLabelValues("ok").Add(float64(st.Fetched))
@@ -236,11 +255,26 @@ func (s deliveryStore) MarkAlertSent(ctx context.Context, id int64, messageID st
 	return err
 }
 
-// DeferAlert puts an alert back for a later attempt and counts it.
-func (s deliveryStore) DeferAlert(ctx context.Context, id int64, notBefore time.Time, reason string) error {
-	err := s.DB.DeferAlert(ctx, id, notBefore, reason)
+// MarkAlertMessageSent records a message Discord confirmed and counts the
+// alerts it carried.
+func (s deliveryStore) MarkAlertMessageSent(ctx context.Context, id int64, discordID string, at time.Time) error {
+	err := s.DB.MarkAlertMessageSent(ctx, id, discordID, at)
 	if err == nil {
-		s.m.alertsDeferred.Inc()
+		if n, cerr := s.DB.MessageAlertCount(ctx, id); cerr == nil {
+			s.m.alertsSent.Add(float64(n))
+		}
+	}
+	return err
+}
+
+// AlertMessageFailed records a failed attempt to post a message; its alerts
+// wait for the next attempt and are counted as deferred.
+func (s deliveryStore) AlertMessageFailed(ctx context.Context, id int64, reason string) error {
+	err := s.DB.AlertMessageFailed(ctx, id, reason)
+	if err == nil {
+		if n, cerr := s.DB.MessageAlertCount(ctx, id); cerr == nil {
+			s.m.alertsDeferred.Add(float64(n))
+		}
 	}
 	return err
 }

@@ -165,7 +165,7 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 		return err
 	}
 	a.metrics = newMetrics()
-	a.ready = &readiness{db: a.db, window: a.progressWindow(), gateway: a.gatewayUp}
+	a.ready = &readiness{db: a.db, window: a.progressWindow()}
 	a.ready.progressed()
 	poller.OnCycle = func(st feeds.CycleStats, err error) {
 		a.metrics.cycle(st, err)
@@ -185,6 +185,8 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 			return err
 		}
 		a.alertsQueued = b.Notify
+		a.ready.gateway = func() bool { up, _ := b.GatewayState(); return up }
+		a.metrics.watchGateway(b.GatewayState)
 	}
 	res, err := a.ingestSeeds(ctx)
 	if err != nil {
