@@ -48,6 +48,8 @@ type patWord struct {
 	keys []uint64 // hashes a text word may have: the folded word, its stems
 	gap  string   // punctuation required before this word, besides spaces and hyphens
 	orig string   // the word as written, for case-sensitive watches
+
+	folded []rune // a Cyrillic word while it is compiled, for caseForms
 }
 
 // Compile checks the watches and compiles them into a Matcher. Errors are
@@ -99,7 +101,7 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 
 // buildTrie builds the trie of the patterns. A node is one sequence of
 // folded words and gaps; an edge is stored under each hash the word may
-// have in a text (the word, its Cyrillic stems).
+// have in a text (the word, its Cyrillic case forms).
 func (m *Matcher) buildTrie() {
 	m.nodes = []node{{}}
 	child := map[string]int32{}
@@ -170,11 +172,7 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 		norm.WriteString(string(folded))
 		pw.keys = []uint64{t.key}
 		if t.cyr {
-			for _, st := range aliasStems(folded) {
-				if k := hashRunes(st); !containsKey(pw.keys, k) {
-					pw.keys = append(pw.keys, k)
-				}
-			}
+			pw.folded = folded
 		}
 		p.words = append(p.words, pw)
 		prevEnd = t.end
@@ -182,6 +180,18 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 	if len(p.words) == 0 {
 		return p, "", newswatch.Errorf(newswatch.EINVALID,
 			"Watch %q: %q has no letters or digits to match.", strings.TrimSpace(w.Name), s)
+	}
+	for j := range p.words {
+		pw := &p.words[j]
+		if pw.folded == nil {
+			continue
+		}
+		for _, f := range caseForms(pw.folded, w.Kind, len(p.words) > 1) {
+			if k := hashRunes(f); !containsKey(pw.keys, k) {
+				pw.keys = append(pw.keys, k)
+			}
+		}
+		pw.folded = nil
 	}
 	return p, norm.String(), nil
 }

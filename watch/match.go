@@ -37,7 +37,7 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	st := matchState{m: m, text: text}
 	var t token
 	for i := 0; nextWord(text, i, 0, &t); i = t.end {
-		if t.poss == 0 && t.nstem == 0 && !m.edges.mayHave(nonzero(t.key)) {
+		if t.poss == 0 && !m.edges.mayHave(nonzero(t.key)) {
 			continue // the common case: a word that starts no name
 		}
 		st.run(&t)
@@ -76,9 +76,6 @@ func (st *matchState) expand(parent int32, w *token, gap uint64) {
 	st.follow(parent, w, w.key, gap, w.end, false)
 	if w.poss != 0 {
 		st.follow(parent, w, w.poss, gap, w.possEnd, true)
-	}
-	for k := 0; k < w.nstem; k++ {
-		st.follow(parent, w, w.stems[k], gap, w.end, false)
 	}
 }
 
@@ -160,13 +157,6 @@ func matchWord(w *patWord, t *token, last bool) (end, runes int, ok bool) {
 		for _, k := range w.keys {
 			if k == t.poss {
 				return t.possEnd, t.possRunes, true
-			}
-		}
-	}
-	for s := 0; s < t.nstem; s++ {
-		for _, k := range w.keys {
-			if k == t.stems[s] {
-				return t.end, t.stemRunes[s], true
 			}
 		}
 	}

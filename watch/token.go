@@ -38,9 +38,6 @@ func init() {
 	}
 }
 
-// maxStems is the most Cyrillic case-ending splits tried for one word.
-const maxStems = 4
-
 // token is one word of a text: a maximal run of letters, digits and marks,
 // with the apostrophes between them. Offsets index the original bytes.
 type token struct {
@@ -53,11 +50,6 @@ type token struct {
 	poss      uint64 // hash of the word before the apostrophe; 0 if none
 	possEnd   int    // byte offset of that apostrophe
 	possRunes int
-
-	// Cyrillic words: the word with a case ending stripped.
-	nstem     int
-	stems     [maxStems]uint64
-	stemRunes [maxStems]int
 }
 
 // isApos reports whether r is one of the apostrophes treated as the same
@@ -177,7 +169,7 @@ func scanWord(s string, i int, t *token) {
 	}
 	if n > 0 && (i == len(s) || s[i] < utf8.RuneSelf && asciiClass[s[i]] == clSep) {
 		t.end, t.runes, t.key, t.cyr = i, n, h, false
-		t.poss, t.nstem = 0, 0
+		t.poss = 0
 		return
 	}
 	scanWordSlow(s, i, t, h, n)
@@ -191,13 +183,10 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 		apos     = -1 // rune index of the last apostrophe
 		aposByte int
 		hApos    uint64
-		ph       [8]uint64 // ph[k&7]: hash after k runes (Cyrillic words)
-		rs       [8]rune   // rs[k&7]: the k-th rune (1-based)
 	)
 	if n > 0 {
 		last = rune(asciiLower[s[i-1]])
 	}
-	ph[0] = h
 	for i < len(s) {
 		c := s[i]
 		var r rune
@@ -243,19 +232,13 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 		}
 		h = (h ^ uint64(r)) * fnvPrime
 		n++
-		if cyr {
-			ph[n&7], rs[n&7] = h, r
-		}
 		last = r
 		i += size
 	}
 done:
 	t.end, t.runes, t.key, t.cyr = i, n, h, cyr
-	t.poss, t.nstem = 0, 0
+	t.poss = 0
 	if apos >= 0 && apos == n-2 && last == 's' {
 		t.poss, t.possEnd, t.possRunes = hApos, aposByte, apos
-	}
-	if cyr {
-		stemSplits(t, &ph, &rs)
 	}
 }
