@@ -95,8 +95,34 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 			m.patterns = append(m.patterns, p)
 		}
 	}
+	// Added aliases come after every watch's own names, which win: an added
+	// alias that another watch in sight already has is left out, silently.
+	for i := range ws {
+		w := &ws[i]
+		for _, a := range Expand(*w) {
+			p, norm, err := compilePattern(w, a.Text)
+			if err != nil || owned(ws, owners[norm], w) {
+				continue
+			}
+			owners[norm] = append(owners[norm], i)
+			p.watch = int32(i)
+			m.patterns = append(m.patterns, p)
+		}
+	}
 	m.buildTrie()
 	return m, nil
+}
+
+// owned reports whether any of the watches ws[ids] is w or one that a
+// guild sees together with w.
+func owned(ws []newswatch.Watch, ids []int, w *newswatch.Watch) bool {
+	for _, j := range ids {
+		o := &ws[j]
+		if o == w || o.GuildID == w.GuildID || o.GuildID == newswatch.GlobalScope || w.GuildID == newswatch.GlobalScope {
+			return true
+		}
+	}
+	return false
 }
 
 // buildTrie builds the trie of the patterns. A node is one sequence of

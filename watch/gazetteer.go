@@ -36,7 +36,7 @@ type Place struct {
 
 // gazetteer is the decoded table with an index by folded name.
 type gazetteer struct {
-	places []Place          // most populous first
+	places []Place            // most populous first
 	byName map[string][]int32 // normKey of any name → places, most populous first
 }
 
