@@ -49,7 +49,8 @@ type patWord struct {
 	gap  string   // punctuation required before this word, besides spaces and hyphens
 	orig string   // the word as written, for case-sensitive watches
 
-	folded []rune // a Cyrillic word while it is compiled, for caseForms
+	folded  []rune // a Cyrillic word while it is compiled, for caseForms
+	capital bool   // a Cyrillic word written with a capital
 }
 
 // Compile checks the watches and compiles them into a Matcher. Errors are
@@ -199,6 +200,8 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 		pw.keys = []uint64{t.key}
 		if t.cyr {
 			pw.folded = folded
+			r, _ := utf8.DecodeRuneInString(word)
+			pw.capital = unicode.IsUpper(r)
 		}
 		p.words = append(p.words, pw)
 		prevEnd = t.end
@@ -213,8 +216,16 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 			continue
 		}
 		for _, f := range caseForms(pw.folded, w.Kind, len(p.words) > 1) {
-			if k := hashRunes(f); !containsKey(pw.keys, k) {
-				pw.keys = append(pw.keys, k)
+			k := hashRunes(f)
+			// A name word written in lower case matches either way.
+			ks := []uint64{k ^ capitalSalt, k}
+			if pw.capital {
+				ks = ks[:1]
+			}
+			for _, k := range ks {
+				if !containsKey(pw.keys, k) {
+					pw.keys = append(pw.keys, k)
+				}
 			}
 		}
 		pw.folded = nil

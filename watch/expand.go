@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -67,7 +68,7 @@ func Expand(w newswatch.Watch) []AddedAlias {
 		if p, ok := findPlace(w); ok {
 			forms := placeCaseForms(p)
 			for _, n := range append([]string{p.Name}, p.Names...) {
-				if !placeName(n) || forms[normKey(n)] {
+				if !placeName(n) || forms[normKey(n)] || adjectiveOf(normKey(n), p) {
 					continue
 				}
 				if e.add(n, "geonames") && scriptOf(n) == 'c' && slavic(n) {
@@ -172,6 +173,26 @@ func placeCaseForms(p Place) map[string]bool {
 		}
 	}
 	return forms
+}
+
+// adjEndings are the endings of an adjective made from a name closed by a
+// consonant (Донецк → Донецкой, Донецкий).
+var adjEndings = strings.Fields("ий ый ой ая ое ые ого ому ую ых ым ими ій ої ім им их")
+
+// adjectiveOf reports whether the folded name k is an adjective made from
+// one of p's other Cyrillic names (GeoNames lists Донецкой for Donetsk).
+func adjectiveOf(k string, p Place) bool {
+	for _, o := range p.Names {
+		ok := normKey(o)
+		if ok == k || scriptOf(o) != 'c' || strings.Contains(ok, " ") {
+			continue
+		}
+		stem := strings.TrimSuffix(ok, "ь")
+		if rest, found := strings.CutPrefix(k, stem); found && slices.Contains(adjEndings, rest) {
+			return true
+		}
+	}
+	return false
 }
 
 type expander struct {

@@ -203,6 +203,10 @@ func TestMatchCaseForms(t *testing.T) {
 		{"ambiguous instrumental", "за Славянском", []hit{{"Sloviansk", "Славянском"}}},
 		{"ambiguous genitive", "з Донецька", []hit{{"Donetsk", "Донецька"}}},
 		{"other class endings", "Солотвиной, Женевом", nil},
+		// Cyrillic names are written with a capital; a lower-case word that
+		// looks like a case form is an adjective or a common word.
+		{"lower case is not a name", "на славянском стадионе, донецька команда", nil},
+		{"capitals", "СЛАВЯНСКОМ, Донецька", []hit{{"Sloviansk", "СЛАВЯНСКОМ"}, {"Donetsk", "Донецька"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {

@@ -11,6 +11,13 @@ const (
 	fnvPrime  = 1099511628211
 )
 
+// capitalSalt marks the key of a Cyrillic word that starts with a capital.
+// Russian and Ukrainian write proper names with one, so a Cyrillic name
+// word written with a capital matches only capitalised text words, and
+// lower-case adjectives that look like a case form of the name (на
+// краматорском стадионе) do not match.
+const capitalSalt = 0x5bd1e9955bd1e995
+
 // Classes of ASCII bytes.
 const (
 	clSep  = iota // ends a word
@@ -178,6 +185,7 @@ func scanWord(s string, i int, t *token) {
 // scanWordSlow goes on with a word that has n runes hashing to h so far.
 func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 	cyr := n == 0
+	capital := false // a Cyrillic word's first letter is upper case
 	var (
 		last     rune
 		apos     = -1 // rune index of the last apostrophe
@@ -219,6 +227,9 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 				}
 				r = '\''
 			case isCyrillic(r) && r != 0x482:
+				if n == 0 {
+					capital = unicode.IsUpper(r)
+				}
 				r = fold(r)
 			case isWordRune(r):
 				r = fold(r)
@@ -229,6 +240,9 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 		}
 		if r == '\'' {
 			apos, aposByte, hApos = n, i, h
+			if cyr && capital {
+				hApos ^= capitalSalt // the word before it is a capitalised Cyrillic word
+			}
 		}
 		h = (h ^ uint64(r)) * fnvPrime
 		n++
@@ -236,6 +250,9 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 		i += size
 	}
 done:
+	if cyr && capital {
+		h ^= capitalSalt
+	}
 	t.end, t.runes, t.key, t.cyr = i, n, h, cyr
 	t.poss = 0
 	if apos >= 0 && apos == n-2 && last == 's' {
