@@ -222,3 +222,96 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-matcher")
 	b.ReportMetric(float64(len(m.patterns)), "patterns")
 }
+
+// autoWatchlist returns the first n watches of a benchWatchlist, with
+// auto_aliases on every one.
+func autoWatchlist(n int) benchNames {
+	full := benchWatchlist(n * 5 / 2)
+	var bn benchNames
+	for _, w := range full.watches[:n] {
+		w.AutoAliases = true
+		bn.watches = append(bn.watches, w)
+		for _, s := range w.Names() {
+			if strings.IndexFunc(s, isCyrillic) >= 0 {
+				bn.cyr = append(bn.cyr, s)
+			} else {
+				bn.latin = append(bn.latin, s)
+			}
+		}
+	}
+	return bn
+}
+
+// BenchmarkMatchAutoAliases is BenchmarkMatch with auto_aliases on each of
+// the watches, so that the Matcher also holds their added aliases.
+func BenchmarkMatchAutoAliases(b *testing.B) {
+	bn := autoWatchlist(10000)
+	docs := benchText(bn, 50<<20)
+	m, err := Compile(bn.watches)
+	if err != nil {
+		b.Fatal(err)
+	}
+	total := 0
+	for _, d := range docs {
+		total += len(d)
+	}
+	b.SetBytes(int64(total))
+	b.ResetTimer()
+	mentions := 0
+	for b.Loop() {
+		mentions = 0
+		for _, d := range docs {
+			mentions += len(m.Match(d))
+		}
+	}
+	b.ReportMetric(float64(mentions), "mentions")
+	b.ReportMetric(float64(len(bn.watches)), "watches")
+	b.ReportMetric(float64(len(m.patterns)), "patterns")
+	benchSink = mentions
+}
+
+// BenchmarkCompileAutoAliases compiles the watches of BenchmarkMatch with
+// auto_aliases on each (the gazetteer already loaded) and reports the live
+// heap the Matcher holds.
+func BenchmarkCompileAutoAliases(b *testing.B) {
+	bn := autoWatchlist(10000)
+	loadGazetteer()
+	var before, after runtime.MemStats
+	var m *Matcher
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var err error
+		m, err = Compile(bn.watches)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.StartTimer()
+	}
+	runtime.KeepAlive(m)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-matcher")
+	b.ReportMetric(float64(len(bn.watches)), "watches")
+	b.ReportMetric(float64(len(m.patterns)), "patterns")
+}
+
+// BenchmarkGazetteerLoad decodes the embedded gazetteer, as the first
+// Expand does, and reports the live heap it takes.
+func BenchmarkGazetteerLoad(b *testing.B) {
+	var before, after runtime.MemStats
+	var g *gazetteer
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		g = decodeGazetteer()
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.StartTimer()
+	}
+	runtime.KeepAlive(g)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-heap")
+	b.ReportMetric(float64(len(g.places)), "places")
+}

@@ -1,9 +1,10 @@
 package watch
 
 import (
-	"fmt"
-	"slices"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -48,6 +49,7 @@ type patWord struct {
 	keys []uint64 // hashes a text word may have: the folded word, its stems
 	gap  string   // punctuation required before this word, besides spaces and hyphens
 	orig string   // the word as written, for case-sensitive watches
+	norm string   // the folded word
 
 	folded  []rune // a Cyrillic word while it is compiled, for caseForms
 	capital bool   // a Cyrillic word written with a capital
@@ -98,9 +100,10 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 	}
 	// Added aliases come after every watch's own names, which win: an added
 	// alias that another watch in sight already has is left out, silently.
+	added := expandAll(ws)
 	for i := range ws {
 		w := &ws[i]
-		for _, a := range Expand(*w) {
+		for _, a := range added[i] {
 			p, norm, err := compilePattern(w, a.Text)
 			if err != nil || owned(ws, owners[norm], w) {
 				continue
@@ -112,6 +115,27 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 	}
 	m.buildTrie()
 	return m, nil
+}
+
+// expandAll returns Expand of each watch, working on the watches with
+// auto_aliases in parallel, one goroutine a CPU.
+func expandAll(ws []newswatch.Watch) [][]AddedAlias {
+	out := make([][]AddedAlias, len(ws))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ws)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(ws) {
+					return
+				}
+				out[i] = Expand(ws[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // owned reports whether any of the watches ws[ids] is w or one that a
@@ -131,15 +155,18 @@ func owned(ws []newswatch.Watch, ids []int, w *newswatch.Watch) bool {
 // have in a text (the word, its Cyrillic case forms).
 func (m *Matcher) buildTrie() {
 	m.nodes = []node{{}}
-	child := map[string]int32{}
-	edges := map[uint64][]int32{}
-	var order []uint64
+	type childKey struct {
+		parent    int32
+		word, gap string
+	}
+	child := make(map[childKey]int32, len(m.patterns))
+	var edges []edge
 	outs := make([][]int32, 1)
 	for pi := range m.patterns {
 		cur := int32(0)
 		for j := range m.patterns[pi].words {
 			w := &m.patterns[pi].words[j]
-			id := fmt.Sprintf("%d\x00%s\x00%s", cur, string(foldWord(w.orig)), w.gap)
+			id := childKey{cur, w.norm, w.gap}
 			c, ok := child[id]
 			if !ok {
 				c = int32(len(m.nodes))
@@ -149,13 +176,7 @@ func (m *Matcher) buildTrie() {
 				m.nodes[cur].kids = true
 				g := gapHash(w.gap)
 				for _, k := range w.keys {
-					ek := edgeKey(cur, k, g)
-					if edges[ek] == nil {
-						order = append(order, ek)
-					}
-					if !slices.Contains(edges[ek], c) {
-						edges[ek] = append(edges[ek], c)
-					}
+					edges = append(edges, edge{edgeKey(cur, k, g), c})
 				}
 			}
 			cur = c
@@ -166,7 +187,7 @@ func (m *Matcher) buildTrie() {
 		m.nodes[i].outOff, m.nodes[i].outN = uint32(len(m.outs)), uint32(len(o))
 		m.outs = append(m.outs, o...)
 	}
-	m.edges = buildTable(order, edges)
+	m.edges = buildTable(edges)
 }
 
 // gapHash hashes the punctuation of a gap; 0 for none.
@@ -191,7 +212,7 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 	for i := 0; nextWord(s, i, 0, &t); i = t.end {
 		word := s[t.start:t.end]
 		folded := foldWord(word)
-		pw := patWord{orig: word}
+		pw := patWord{orig: word, norm: string(folded)}
 		if prevEnd >= 0 {
 			pw.gap = gapPunct(s[prevEnd:t.start])
 			norm.WriteString(" " + pw.gap)
@@ -215,19 +236,19 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 		if pw.folded == nil {
 			continue
 		}
-		for _, f := range caseForms(pw.folded, w.Kind, len(p.words) > 1) {
-			k := hashRunes(f)
+		eachCaseForm(pw.folded, w.Kind, len(p.words) > 1, func(stem []rune, ending string) {
+			k := hashRunes(stem)
+			for _, r := range ending {
+				k = (k ^ uint64(r)) * fnvPrime
+			}
 			// A name word written in lower case matches either way.
-			ks := []uint64{k ^ capitalSalt, k}
-			if pw.capital {
-				ks = ks[:1]
+			if !containsKey(pw.keys, k^capitalSalt) {
+				pw.keys = append(pw.keys, k^capitalSalt)
 			}
-			for _, k := range ks {
-				if !containsKey(pw.keys, k) {
-					pw.keys = append(pw.keys, k)
-				}
+			if !pw.capital && !containsKey(pw.keys, k) {
+				pw.keys = append(pw.keys, k)
 			}
-		}
+		})
 		pw.folded = nil
 	}
 	return p, norm.String(), nil

@@ -57,15 +57,24 @@ var (
 // Adjectives derived from the name (Донецкий, женевские, київським) are
 // never among them.
 func caseForms(w []rune, k newswatch.Kind, inName bool) [][]rune {
-	forms := [][]rune{w}
+	var forms [][]rune
+	eachCaseForm(w, k, inName, func(stem []rune, e string) {
+		forms = append(forms, append(append([]rune(nil), stem...), []rune(e)...))
+	})
+	return forms
+}
+
+// eachCaseForm calls emit with the stem and ending of each form caseForms
+// returns, the word itself first (with no ending), without allocating them.
+func eachCaseForm(w []rune, k newswatch.Kind, inName bool, emit func(stem []rune, ending string)) {
+	emit(w, "")
 	n := len(w)
 	if n < minDeclined && (!inName || n < minDeclinedInName) {
-		return forms
+		return
 	}
 	add := func(stem []rune, ends []string) {
 		for _, e := range ends {
-			f := append(append([]rune(nil), stem...), []rune(e)...)
-			forms = append(forms, f)
+			emit(stem, e)
 		}
 	}
 	last, prev := w[n-1], w[n-2]
@@ -108,7 +117,6 @@ func caseForms(w []rune, k newswatch.Kind, inName bool) [][]rune {
 			add(a2, []string{"і"}) // Кременчук → Кременчуці
 		}
 	}
-	return forms
 }
 
 // isSurnameSuffix reports whether w ends in -ов, -ев, -ин, -ын, -ів or -їв.

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 //go:generate go run ./internal/gazgen -out gazetteer.tsv.gz
@@ -41,7 +41,10 @@ type gazetteer struct {
 }
 
 // loadGazetteer decodes the embedded data once, on first use.
-var loadGazetteer = sync.OnceValue(func() *gazetteer {
+var loadGazetteer = sync.OnceValue(decodeGazetteer)
+
+// decodeGazetteer decodes the embedded data.
+func decodeGazetteer() *gazetteer {
 	g := &gazetteer{byName: make(map[string][]int32, 200000)}
 	zr, err := gzip.NewReader(bytes.NewReader(gazetteerData))
 	if err != nil {
@@ -79,20 +82,31 @@ var loadGazetteer = sync.OnceValue(func() *gazetteer {
 		panic("watch: embedded gazetteer: " + err.Error())
 	}
 	return g
-})
+}
 
-// normKey folds a name for gazetteer look-ups: lower case, ё as е, one
-// apostrophe, words joined by single spaces.
+// normKey folds a name for gazetteer look-ups and for comparing names:
+// letters and digits folded as the matcher folds them (lower case, ё as е,
+// one apostrophe), any run of other characters one space, trimmed.
 func normKey(s string) string {
-	var b strings.Builder
-	var t token
-	for i := 0; nextWord(s, i, 0, &t); i = t.end {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(string(foldWord(s[t.start:t.end])))
+	if k, ok := normKeyASCII(s); ok {
+		return k
 	}
-	return b.String()
+	b := make([]byte, 0, len(s))
+	space := false
+	for _, r := range s {
+		if isWordRune(r) || isApos(r) {
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			b = utf8.AppendRune(b, foldRune(r))
+			continue
+		}
+		if !isIgnorable(r) {
+			space = true
+		}
+	}
+	return string(b)
 }
 
 // LookupPlaces returns the gazetteer's places that go by name (in any of
@@ -121,7 +135,23 @@ func lookupPlace(name, country string) (Place, bool) {
 	return Place{}, false
 }
 
-// placeNamesSorted is for tests: the names of p, sorted.
-func placeNamesSorted(p Place) []string {
-	return slices.Sorted(slices.Values(append([]string{p.Name}, p.Names...)))
+// normKeyASCII is normKey for a name of ASCII letters and single spaces,
+// the common case; false for any other.
+func normKeyASCII(s string) (string, bool) {
+	lower := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+		case c >= 'A' && c <= 'Z':
+			lower = false
+		case c == ' ' && i > 0 && i < len(s)-1 && s[i-1] != ' ':
+		default:
+			return "", false
+		}
+	}
+	if lower {
+		return s, true
+	}
+	return strings.ToLower(s), true
 }

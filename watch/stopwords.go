@@ -7,8 +7,7 @@ import "strings"
 // verbs and adjectives, written from the frequency lists of the three
 // languages' national corpora), and the names of people that GeoNames keeps
 // as former names of places (Stalino was once Stalin). Expand leaves out an
-// added name whose folded form is one of these, in any of its case forms
-// for Cyrillic words.
+// added name whose folded form is one of these.
 var stopWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, list := range []string{stopEN, stopRU, stopUK, stopPeople} {
@@ -64,21 +63,8 @@ brezhnev andropov chkalov chernenko putin zhukov petrovsky kotovsky shchors
 калінін куйбышев молотов фрунзе горький горький дзержинский артем артём ильич ульянов
 брежнев андропов чкалов черненко путин путін жуков петровский котовский щорс`
 
-// isStopWord reports whether an added name is a common word or a stop-listed
-// name: its folded form, or (for a one-word Cyrillic name) any case form of
-// it, is in stopWords.
+// isStopWord reports whether an added name is a common word or a
+// stop-listed name: its folded form is in stopWords.
 func isStopWord(name string) bool {
-	k := normKey(name)
-	if stopWords[k] {
-		return true
-	}
-	if strings.Contains(k, " ") || scriptOf(name) != 'c' {
-		return false
-	}
-	for _, f := range caseForms([]rune(k), "city", false) {
-		if stopWords[string(f)] {
-			return true
-		}
-	}
-	return false
+	return stopWords[normKey(name)]
 }

@@ -16,24 +16,55 @@ import (
 type translitSystem struct {
 	name string
 	ukr  bool // for Ukrainian spellings (else Russian)
-	base map[rune]string
+	base *letterTable
 	// initial, when set, is used at the start of a word (ye, yu, ya
 	// against ie, iu, ia), and also after a vowel, ь, ъ or an apostrophe
 	// when afterVowel is set.
-	initial    map[rune]string
+	initial    *letterTable
 	afterVowel bool
 }
 
-func letters(pairs string) map[rune]string {
-	m := map[rune]string{}
+// letterTable maps the Cyrillic letters U+0400–U+04FF, and the apostrophe,
+// to their Latin spellings.
+type letterTable struct {
+	latin [0x101]string
+	known [0x101]bool
+}
+
+// index returns r's slot, or -1.
+func (t *letterTable) index(r rune) int {
+	switch {
+	case r == '\'':
+		return 0x100
+	case r >= 0x400 && r < 0x500:
+		return int(r - 0x400)
+	}
+	return -1
+}
+
+// get returns the spelling of r and whether the table has one.
+func (t *letterTable) get(r rune) (string, bool) {
+	if t == nil {
+		return "", false
+	}
+	if i := t.index(r); i >= 0 && t.known[i] {
+		return t.latin[i], true
+	}
+	return "", false
+}
+
+// letters builds a table from pairs like "жzh ь_" (_ for nothing).
+func letters(pairs string) *letterTable {
+	t := &letterTable{}
 	for _, f := range strings.Fields(pairs) {
 		r, rest := []rune(f)[0], string([]rune(f)[1:])
 		if rest == "_" {
 			rest = ""
 		}
-		m[r] = rest
+		i := t.index(r)
+		t.latin[i], t.known[i] = rest, true
 	}
-	return m
+	return t
 }
 
 const commonLetters = `аa бb вv дd зz кk лl мm нn оo пp рr сs тt уu фf`
@@ -82,8 +113,8 @@ func transliterate(s string, sys *translitSystem) string {
 	rs := []rune(s)
 	for i, r := range rs {
 		start := !prevWordy
-		out, ok := sys.base[r]
-		if v, ok2 := sys.initial[r]; ok2 && (start || sys.afterVowel && prevVowel) {
+		out, ok := sys.base.get(r)
+		if v, ok2 := sys.initial.get(r); ok2 && (start || sys.afterVowel && prevVowel) {
 			out, ok = v, true
 		}
 		switch {
@@ -185,12 +216,13 @@ func respellWordEnds(s string, pairs [][2]string) string {
 	return strings.Join(words, " ")
 }
 
-// latinToCyrillic gives a Russian and a Ukrainian Cyrillic reading of a
-// lower-case Latin name written in one of the systems above or in English
-// press style: Kerry → Керри/Керрі, Kramatorsk → Краматорск/Краматорськ.
-func latinToCyrillic(s string) (ru, uk string) {
-	type rule struct{ lat, ru, uk string }
-	rules := []rule{
+// latinRule spells a run of Latin letters in Russian and in Ukrainian.
+type latinRule struct{ lat, ru, uk string }
+
+// latinRules are the rules of latinToCyrillic by first letter, longest
+// first.
+var latinRules = func() (idx [128][]latinRule) {
+	for _, x := range []latinRule{
 		{"shch", "щ", "щ"}, {"zh", "ж", "ж"}, {"kh", "х", "х"}, {"ts", "ц", "ц"}, {"ch", "ч", "ч"},
 		{"sh", "ш", "ш"}, {"yu", "ю", "ю"}, {"ya", "я", "я"}, {"ye", "е", "є"}, {"yo", "ё", "йо"},
 		{"yi", "ый", "ї"}, {"iy", "ий", "ій"}, {"ia", "ия", "ія"}, {"iu", "иу", "ію"}, {"ie", "ие", "іє"},
@@ -200,11 +232,20 @@ func latinToCyrillic(s string) (ru, uk string) {
 		{"e", "е", "е"}, {"z", "з", "з"}, {"i", "и", "і"}, {"k", "к", "к"}, {"l", "л", "л"}, {"m", "м", "м"},
 		{"n", "н", "н"}, {"o", "о", "о"}, {"p", "п", "п"}, {"r", "р", "р"}, {"s", "с", "с"}, {"t", "т", "т"},
 		{"u", "у", "у"}, {"f", "ф", "ф"},
+	} {
+		idx[x.lat[0]] = append(idx[x.lat[0]], x)
 	}
+	return idx
+}()
+
+// latinToCyrillic gives a Russian and a Ukrainian Cyrillic reading of a
+// lower-case Latin name written in one of the systems above or in English
+// press style: Kerry → Керри/Керрі, Kramatorsk → Краматорск/Краматорськ.
+func latinToCyrillic(s string) (ru, uk string) {
 	var r, u strings.Builder
 	for i := 0; i < len(s); {
 		// A final y after a consonant is и/і (Kerry), after a vowel й.
-		if s[i] == 'y' {
+		if s[i] == 'y' && (i+1 == len(s) || strings.IndexByte("aueoi", s[i+1]) < 0) {
 			end := i+1 == len(s) || !isASCIILetter(s[i+1])
 			prevVowel := i > 0 && strings.IndexByte("aeiou", s[i-1]) >= 0
 			switch {
@@ -222,6 +263,10 @@ func latinToCyrillic(s string) (ru, uk string) {
 			continue
 		}
 		matched := false
+		var rules []latinRule
+		if s[i] < 128 {
+			rules = latinRules[s[i]]
+		}
 		for _, x := range rules {
 			if strings.HasPrefix(s[i:], x.lat) {
 				r.WriteString(x.ru)
@@ -246,18 +291,40 @@ func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' }
 // restoreCase gives each word of s a capital first letter where the
 // matching word of like has one.
 func restoreCase(s, like string) string {
-	lw := strings.Fields(like)
-	ws := strings.Fields(s)
-	for i := range ws {
-		if i < len(lw) {
-			if r := []rune(lw[i]); len(r) > 0 && unicode.IsUpper(r[0]) {
-				w := []rune(ws[i])
-				w[0] = unicode.ToUpper(w[0])
-				ws[i] = string(w)
-			}
+	var caps []bool
+	startWord := true
+	for _, r := range like {
+		if r == ' ' {
+			startWord = true
+			continue
+		}
+		if startWord {
+			caps = append(caps, unicode.IsUpper(r))
+			startWord = false
 		}
 	}
-	return strings.Join(ws, " ")
+	if !slices.Contains(caps, true) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	word, startWord := 0, true
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if !startWord {
+				word++
+			}
+			startWord = true
+		case startWord:
+			if word < len(caps) && caps[word] {
+				r = unicode.ToUpper(r)
+			}
+			startWord = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // scriptOf reports whether every letter of s is Latin ('l'), Cyrillic ('c')
