@@ -2,6 +2,7 @@ package watch
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,6 +63,7 @@ type patWord struct {
 func Compile(ws []newswatch.Watch) (*Matcher, error) {
 	m := &Matcher{watches: make([]watchInfo, len(ws))}
 	owners := map[string][]int{} // normalised alias → watches that have it
+	forms := map[formKey][]uint64{}
 	for i := range ws {
 		w := &ws[i]
 		if err := w.Validate(); err != nil {
@@ -70,7 +72,7 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 		m.watches[i] = watchInfo{id: w.ID, name: w.Name, kind: w.Kind}
 		seen := map[string]bool{}
 		for _, name := range w.Names() {
-			p, norm, err := compilePattern(w, name)
+			p, norm, err := compilePattern(w, name, forms)
 			if err != nil {
 				return nil, err
 			}
@@ -90,7 +92,7 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 			m.patterns = append(m.patterns, p)
 		}
 		for _, phrase := range w.Exclude {
-			p, _, err := compilePattern(w, phrase)
+			p, _, err := compilePattern(w, phrase, forms)
 			if err != nil {
 				return nil, err
 			}
@@ -104,7 +106,7 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 	for i := range ws {
 		w := &ws[i]
 		for _, a := range added[i] {
-			p, norm, err := compilePattern(w, a.Text)
+			p, norm, err := compilePattern(w, a.Text, forms)
 			if err != nil || owned(ws, owners[norm], w) {
 				continue
 			}
@@ -159,9 +161,17 @@ func (m *Matcher) buildTrie() {
 		parent    int32
 		word, gap string
 	}
-	child := make(map[childKey]int32, len(m.patterns))
-	var edges []edge
-	outs := make([][]int32, 1)
+	nkeys, nwords := 0, 0
+	for pi := range m.patterns {
+		for j := range m.patterns[pi].words {
+			nkeys += len(m.patterns[pi].words[j].keys)
+			nwords++
+		}
+	}
+	child := make(map[childKey]int32, nwords)
+	edges := make([]edge, 0, nkeys)
+	m.nodes = slices.Grow(m.nodes, nwords)
+	ends := make([]int32, len(m.patterns)) // the node each pattern ends at
 	for pi := range m.patterns {
 		cur := int32(0)
 		for j := range m.patterns[pi].words {
@@ -172,7 +182,6 @@ func (m *Matcher) buildTrie() {
 				c = int32(len(m.nodes))
 				child[id] = c
 				m.nodes = append(m.nodes, node{})
-				outs = append(outs, nil)
 				m.nodes[cur].kids = true
 				g := gapHash(w.gap)
 				for _, k := range w.keys {
@@ -181,11 +190,23 @@ func (m *Matcher) buildTrie() {
 			}
 			cur = c
 		}
-		outs[cur] = append(outs[cur], int32(pi))
+		ends[pi] = cur
 	}
-	for i, o := range outs {
-		m.nodes[i].outOff, m.nodes[i].outN = uint32(len(m.outs)), uint32(len(o))
-		m.outs = append(m.outs, o...)
+	// outs holds each node's patterns together, in pattern order.
+	for _, n := range ends {
+		m.nodes[n].outN++
+	}
+	off := uint32(0)
+	for i := range m.nodes {
+		m.nodes[i].outOff = off
+		off += m.nodes[i].outN
+		m.nodes[i].outN = 0
+	}
+	m.outs = make([]int32, len(ends))
+	for pi, n := range ends {
+		nd := &m.nodes[n]
+		m.outs[nd.outOff+nd.outN] = int32(pi)
+		nd.outN++
 	}
 	m.edges = buildTable(edges)
 }
@@ -204,7 +225,16 @@ func gapHash(punct string) uint64 {
 
 // compilePattern splits a name or exclusion phrase into words the way texts
 // are split, and returns it with its normalised form.
-func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
+// formKey identifies the keys of a Cyrillic name word: the same word in
+// many names (a surname alone and in the full name, a respelling) is
+// declined once a Compile.
+type formKey struct {
+	norm            string
+	kind            newswatch.Kind
+	inName, capital bool
+}
+
+func compilePattern(w *newswatch.Watch, s string, forms map[formKey][]uint64) (pattern, string, error) {
 	p := pattern{caseSensitive: w.CaseSensitive}
 	var norm strings.Builder
 	var t token
@@ -236,20 +266,28 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 		if pw.folded == nil {
 			continue
 		}
+		fk := formKey{pw.norm, w.Kind, len(p.words) > 1, pw.capital}
+		if ks, ok := forms[fk]; ok {
+			pw.keys, pw.folded = ks, nil
+			continue
+		}
+		ks := make([]uint64, 0, 32)
 		eachCaseForm(pw.folded, w.Kind, len(p.words) > 1, func(stem []rune, ending string) {
 			k := hashRunes(stem)
 			for _, r := range ending {
 				k = (k ^ uint64(r)) * fnvPrime
 			}
 			// A name word written in lower case matches either way.
-			if !containsKey(pw.keys, k^capitalSalt) {
-				pw.keys = append(pw.keys, k^capitalSalt)
+			if !containsKey(ks, k^capitalSalt) {
+				ks = append(ks, k^capitalSalt)
 			}
-			if !pw.capital && !containsKey(pw.keys, k) {
-				pw.keys = append(pw.keys, k)
+			if !pw.capital && !containsKey(ks, k) {
+				ks = append(ks, k)
 			}
 		})
-		pw.folded = nil
+		ks = slices.Clip(ks)
+		forms[fk] = ks
+		pw.keys, pw.folded = ks, nil
 	}
 	return p, norm.String(), nil
 }

@@ -154,13 +154,20 @@ func pressEndings(s string) []string {
 	return out
 }
 
+// The respelling rules of ruToUk and ukToRu.
+var (
+	ruUkKeep = strings.NewReplacer("ы", "и", "э", "е", "ъ", "'", "ё", "ьо")
+	ruUkAll  = strings.NewReplacer("и", "і", "ы", "и", "э", "е", "ъ", "'", "ё", "ьо")
+	ruUkEnds = [][2]string{{"ский", "ський"}, {"цкий", "цький"}, {"ей", "ій"}, {"ий", "ій"}, {"ск", "ськ"}, {"цк", "цьк"}}
+	ukRuBase = strings.NewReplacer("і", "и", "ї", "и", "є", "е", "'", "", "’", "", "ьо", "ё")
+	ukRuAlt  = strings.NewReplacer("і", "и", "ї", "и", "є", "е", "'", "")
+)
+
 // ruToUk returns the regular Ukrainian respellings of a lower-case Russian
 // name: Сергей → Сергій, Керри → Керрі, Виктор → Віктор, Краматорск →
 // Краматорськ. Both readings of и are given (Віктор, Янукович).
 func ruToUk(s string) []string {
-	keep := strings.NewReplacer("ы", "и", "э", "е", "ъ", "'", "ё", "ьо")
-	all := strings.NewReplacer("и", "і", "ы", "и", "э", "е", "ъ", "'", "ё", "ьо")
-	ends := [][2]string{{"ский", "ський"}, {"цкий", "цький"}, {"ей", "ій"}, {"ий", "ій"}, {"ск", "ськ"}, {"цк", "цьк"}}
+	keep, all, ends := ruUkKeep, ruUkAll, ruUkEnds
 	// Each word of the name either keeps its и or turns every и to і.
 	variants := []string{""}
 	for i, w := range strings.Fields(s) {
@@ -185,7 +192,7 @@ func ruToUk(s string) []string {
 // name: Сергій → Сергей, Краматорськ → Краматорск, Харків → Харков, Київ →
 // Киев.
 func ukToRu(s string) []string {
-	base := strings.NewReplacer("і", "и", "ї", "и", "є", "е", "'", "", "’", "", "ьо", "ё").Replace(s)
+	base := ukRuBase.Replace(s)
 	base = respellWordEnds(base, [][2]string{{"ський", "ский"}, {"цький", "цкий"}, {"ий", "ый"}, {"ій", "ей"}, {"ськ", "ск"}, {"цьк", "цк"}})
 	out := []string{base}
 	// The closed final syllable: Харків → Харков, Київ → Киев.
@@ -194,7 +201,7 @@ func ukToRu(s string) []string {
 		for _, alt := range vowelAlternations([]rune(w)) {
 			ws := append([]string(nil), words...)
 			ws[i] = string(alt)
-			v := strings.NewReplacer("і", "и", "ї", "и", "є", "е", "'", "").Replace(strings.Join(ws, " "))
+			v := ukRuAlt.Replace(strings.Join(ws, " "))
 			v = respellWordEnds(v, [][2]string{{"ськ", "ск"}, {"цьк", "цк"}})
 			out = append(out, v)
 		}
