@@ -19,6 +19,10 @@ const maxGap = 1024
 // immutable and safe for concurrent use.
 type Matcher struct {
 	watches  []watchInfo
+	// Typo tolerance, see fuzzy.go: the deletion index of fuzzy names.
+	fuzzy      table
+	fuzzyForms []fuzzyForm
+	fuzzyWatch []bool // by watch index
 	patterns []pattern
 	edges    table   // edgeKey(node, word hash, gap hash) → child nodes
 	nodes    []node  // node 0 is the root
@@ -116,6 +120,11 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 		}
 	}
 	m.buildTrie()
+	m.fuzzyWatch = make([]bool, len(ws))
+	for i := range ws {
+		m.fuzzyWatch[i] = ws[i].Fuzzy
+	}
+	m.buildFuzzy(ws)
 	return m, nil
 }
 

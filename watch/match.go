@@ -26,6 +26,8 @@ type matchState struct {
 	cur   []int32 // trie nodes reached by the words so far
 	next  []int32
 	cands []candidate
+	runes  []rune  // fuzzyWord's folded word
+	fzSeen []int32 // fuzzy forms tried for the word
 }
 
 // Match returns the mentions of the watches in text, sorted by Start, then
@@ -36,7 +38,11 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	}
 	st := matchState{m: m, text: text}
 	var t token
+	fuzzy := len(m.fuzzyForms) > 0
 	for i := 0; nextWord(text, i, 0, &t); i = t.end {
+		if fuzzy && t.runes >= fuzzyMinRunes-1 {
+			st.fuzzyWord(&t)
+		}
 		if t.poss == 0 && !m.edges.mayHave(nonzero(t.key)) {
 			continue // the common case: a word that starts no name
 		}

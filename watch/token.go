@@ -52,6 +52,7 @@ type token struct {
 	runes      int    // folded runes in the word
 	key        uint64 // hash of the folded word
 	cyr        bool   // every letter is Cyrillic
+	capital    bool   // a Cyrillic word that starts with a capital
 
 	// A word ending in "'s" may also be a name followed by a possessive.
 	poss      uint64 // hash of the word before the apostrophe; 0 if none
@@ -175,7 +176,7 @@ func scanWord(s string, i int, t *token) {
 		n++
 	}
 	if n > 0 && (i == len(s) || s[i] < utf8.RuneSelf && asciiClass[s[i]] == clSep) {
-		t.end, t.runes, t.key, t.cyr = i, n, h, false
+		t.end, t.runes, t.key, t.cyr, t.capital = i, n, h, false, false
 		t.poss = 0
 		return
 	}
@@ -253,7 +254,7 @@ done:
 	if cyr && capital {
 		h ^= capitalSalt
 	}
-	t.end, t.runes, t.key, t.cyr = i, n, h, cyr
+	t.end, t.runes, t.key, t.cyr, t.capital = i, n, h, cyr, cyr && capital
 	t.poss = 0
 	if apos >= 0 && apos == n-2 && last == 's' {
 		t.poss, t.possEnd, t.possRunes = hApos, aposByte, apos
