@@ -18,15 +18,15 @@ const maxGap = 1024
 // Matcher finds the mentions of a compiled watchlist in texts. It is
 // immutable and safe for concurrent use.
 type Matcher struct {
-	watches  []watchInfo
+	watches []watchInfo
 	// Typo tolerance, see fuzzy.go: the deletion index of fuzzy names.
 	fuzzy      table
 	fuzzyForms []fuzzyForm
 	fuzzyWatch []bool // by watch index
-	patterns []pattern
-	edges    table   // edgeKey(node, word hash, gap hash) → child nodes
-	nodes    []node  // node 0 is the root
-	outs     []int32 // patterns ending at a node, see node
+	patterns   []pattern
+	edges      table   // edgeKey(node, word hash, gap hash) → child nodes
+	nodes      []node  // node 0 is the root
+	outs       []int32 // patterns ending at a node, see node
 }
 
 // node is a node of the trie of patterns, whose edges are words.

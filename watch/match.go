@@ -20,12 +20,12 @@ type candidate struct {
 
 // matchState is the per-call state of Match.
 type matchState struct {
-	m     *Matcher
-	text  string
-	ahead []token // ahead[0] is the word being tried, then the words after it
-	cur   []int32 // trie nodes reached by the words so far
-	next  []int32
-	cands []candidate
+	m      *Matcher
+	text   string
+	ahead  []token // ahead[0] is the word being tried, then the words after it
+	cur    []int32 // trie nodes reached by the words so far
+	next   []int32
+	cands  []candidate
 	runes  []rune  // fuzzyWord's folded word
 	fzSeen []int32 // fuzzy forms tried for the word
 }
