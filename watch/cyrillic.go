@@ -97,6 +97,9 @@ func eachCaseForm(w []rune, k newswatch.Kind, inName bool, emit func(stem []rune
 		add(w[:n-1], endYa)
 	case last == 'о' || last == 'е':
 		add(w[:n-1], endNeuter)
+		if alt, ok := dativeAlternation(w[:n-1]); ok {
+			add(alt, []string{"і"}) // вухо → у вусі
+		}
 	case last == 'ы' || (last == 'і' && prev == 'ц'):
 		add(w[:n-1], endPlural)
 	case !isVowel(last) && last != '\'':

@@ -41,11 +41,14 @@
 //     Київ → Києві, Ріг → Рогу);
 //   - the Ukrainian consonant alternation in the dative and locative in
 //     -і: к → ц, г → з, х → с (Дружківка → у Дружківці, Рига → у Ризі, Ріг
-//     → у Розі, Кременчук → у Кременчуці). This is the first palatalisation
-//     before -і that Ukrainian grammars list for the dative and locative
-//     singular of the first declension (feminine -а/-я nouns) and the
-//     locative of hard masculine stems; Russian does not alternate (в
-//     Дружковке, в Риге), so both spellings are compiled;
+//     → у Розі, Кременчук → у Кременчуці), as Український правопис (2019)
+//     § 12 sets it out: in the dative and locative singular of first
+//     declension feminine nouns (дуга — дузі, квітка — квітці, сваха —
+//     свасі) and the locative singular of second declension masculine and
+//     neuter nouns (байрак — у байраці, кожух — у кожусі, вухо — у вусі);
+//     also Pugh and Press, Ukrainian: A Comprehensive Grammar, 1.1.9. Some
+//     masculine names take -у instead (у Краматорську), which is compiled
+//     too; Russian does not alternate (в Дружковке, в Риге);
 //   - a one-word name shorter than four letters is not declined (Рим); a
 //     word of a longer name is from three letters on (Ріг).
 //
