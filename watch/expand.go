@@ -166,6 +166,13 @@ func placeCaseForms(p Place) map[string]bool {
 			continue
 		}
 		k := normKey(n)
+		rs := []rune(k)
+		if l := len(rs); l > 0 && (rs[l-1] == 'о' || rs[l-1] == 'е') {
+			rs = rs[:l-1]
+		}
+		if l := len(rs); l > 2 && rs[l-1] == 'к' && !isVowel(rs[l-2]) && !strings.ContainsRune("сцьй'", rs[l-2]) {
+			continue // Горловк, Горловко: no nominatives, and Горловка is not their genitive
+		}
 		for _, f := range caseForms([]rune(k), newswatch.KindCity, false)[1:] {
 			if s := string(f); s != k {
 				forms[s] = true
