@@ -189,12 +189,14 @@ func BenchmarkMatch(b *testing.B) {
 	b.SetBytes(int64(total))
 	b.ResetTimer()
 	mentions := 0
+	cpu := cpuSeconds()
 	for b.Loop() {
 		mentions = 0
 		for _, d := range docs {
 			mentions += len(m.Match(d))
 		}
 	}
+	b.ReportMetric(float64(total)/(1<<20)/((cpuSeconds()-cpu)/float64(b.N)), "MB/cpu-s")
 	b.ReportMetric(float64(mentions), "mentions")
 	benchSink = mentions
 }

@@ -166,10 +166,6 @@ func owned(ws []newswatch.Watch, ids []int, w *newswatch.Watch) bool {
 // have in a text (the word, its Cyrillic case forms).
 func (m *Matcher) buildTrie() {
 	m.nodes = []node{{}}
-	type childKey struct {
-		parent    int32
-		word, gap string
-	}
 	nkeys, nwords := 0, 0
 	for pi := range m.patterns {
 		for j := range m.patterns[pi].words {
@@ -177,7 +173,10 @@ func (m *Matcher) buildTrie() {
 			nwords++
 		}
 	}
-	child := make(map[childKey]int32, nwords)
+	// A child is one word after its parent: the same keys (the word's
+	// forms, which depend on its capital and its watch's kind) after the
+	// same gap. Identity rests on a 64-bit hash, as for words.
+	child := make(map[uint64]int32, nwords)
 	edges := make([]edge, 0, nkeys)
 	m.nodes = slices.Grow(m.nodes, nwords)
 	ends := make([]int32, len(m.patterns)) // the node each pattern ends at
@@ -185,7 +184,11 @@ func (m *Matcher) buildTrie() {
 		cur := int32(0)
 		for j := range m.patterns[pi].words {
 			w := &m.patterns[pi].words[j]
-			id := childKey{cur, w.norm, w.gap}
+			var kh uint64
+			for _, k := range w.keys {
+				kh += mix(k)
+			}
+			id := mix(kh ^ uint64(cur)*0x9e3779b97f4a7c15 ^ gapHash(w.gap)*0xc2b2ae3d27d4eb4f)
 			c, ok := child[id]
 			if !ok {
 				c = int32(len(m.nodes))

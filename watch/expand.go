@@ -36,7 +36,7 @@ var particles = map[string]bool{
 
 // Expand returns the aliases that AutoAliases adds to w, in a stable order,
 // leaving out w's own names, its DropAliases, names shorter than three
-// letters and common words (see isStopWord). Nil when w.AutoAliases is
+// letters and common words (stopWords). Nil when w.AutoAliases is
 // false.
 func Expand(w newswatch.Watch) []AddedAlias {
 	if !w.AutoAliases {
@@ -217,7 +217,7 @@ func (e *expander) add(name, source string) bool {
 		return false
 	}
 	e.seen[k] = true
-	if utf8.RuneCountInString(name) < minAddedRune || utf8.RuneCountInString(name) > newswatch.MaxWatchNameLen || isStopWord(name) {
+	if n := utf8.RuneCountInString(name); n < minAddedRune || n > newswatch.MaxWatchNameLen || stopWords[k] {
 		return false
 	}
 	for _, d := range e.dropped {

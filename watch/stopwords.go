@@ -62,9 +62,3 @@ brezhnev andropov chkalov chernenko putin zhukov petrovsky kotovsky shchors
 сталин сталін ленин ленін киров кіров свердлов жданов ворошилов орджоникидзе калинин
 калінін куйбышев молотов фрунзе горький горький дзержинский артем артём ильич ульянов
 брежнев андропов чкалов черненко путин путін жуков петровский котовский щорс`
-
-// isStopWord reports whether an added name is a common word or a
-// stop-listed name: its folded form is in stopWords.
-func isStopWord(name string) bool {
-	return stopWords[normKey(name)]
-}
