@@ -245,9 +245,30 @@ func autoWatchlist(n int) benchNames {
 }
 
 // BenchmarkMatchAutoAliases is BenchmarkMatch with auto_aliases on each of
-// the watches, so that the Matcher also holds their added aliases.
-func BenchmarkMatchAutoAliases(b *testing.B) {
+// 10,000 watches, so that the Matcher also holds their added aliases.
+func BenchmarkMatchAutoAliases(b *testing.B) { benchMatchAuto(b, false) }
+
+// BenchmarkMatchAutoAliasesFuzzy is BenchmarkMatchAutoAliases with fuzzy
+// on every watch. The corpus has no misspellings, so the mentions it finds
+// beyond BenchmarkMatchAutoAliases are all false alarms: their share is the
+// precision fuzzy costs on this text ("extra" mentions).
+func BenchmarkMatchAutoAliasesFuzzy(b *testing.B) { benchMatchAuto(b, true) }
+
+func benchMatchAuto(b *testing.B, fuzzy bool) {
 	bn := autoWatchlist(10000)
+	plain := 0
+	if fuzzy {
+		m, err := Compile(bn.watches)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range benchText(bn, 50<<20) {
+			plain += len(m.Match(d))
+		}
+		for i := range bn.watches {
+			bn.watches[i].Fuzzy = true
+		}
+	}
 	docs := benchText(bn, 50<<20)
 	m, err := Compile(bn.watches)
 	if err != nil {
@@ -269,6 +290,9 @@ func BenchmarkMatchAutoAliases(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/(1<<20)/((cpuSeconds()-cpu)/float64(b.N)), "MB/cpu-s")
 	b.ReportMetric(float64(mentions), "mentions")
+	if fuzzy {
+		b.ReportMetric(float64(mentions-plain), "extra")
+	}
 	b.ReportMetric(float64(len(bn.watches)), "watches")
 	b.ReportMetric(float64(len(m.patterns)), "patterns")
 	benchSink = mentions
