@@ -56,7 +56,7 @@ type Watch struct {
 	Fuzzy bool
 
 	CreatedAt time.Time
-	UpdatedAt     time.Time
+	UpdatedAt time.Time
 }
 
 // SurnameMatches reports whether an actor's family name alone matches when
