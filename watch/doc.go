@@ -91,8 +91,11 @@
 //     names written wholly in Latin or wholly in Cyrillic letters, less the
 //     machine romanisations (lower-case), codes, notes ("Kiev osh"), case
 //     forms and adjectives that GeoNames lists (Киевом, Донецкой);
-//   - for the Cyrillic names (given, or from the gazetteer, or read from a
-//     Latin name when there are none), their Latin spellings under
+//   - when a watch has no Cyrillic name and the gazetteer has none, a
+//     Russian and a Ukrainian reading of each Latin name (Arsen Avakov →
+//     Арсен Аваков; Kerry → Керри, Керрі);
+//   - for the Cyrillic names given or from the gazetteer, and their
+//     respellings, their Latin spellings under
 //     Ukrainian national 2010 (Serhii), BGN/PCGN Ukrainian (Serhiy,
 //     Slovyansk) and Russian (Sergey, Kiyev), the press's Russian spelling
 //     (Sergei, Kiev), ISO 9 (Sergej, Kiïv), scholarly (Serhij, Kyjiv), and

@@ -97,16 +97,14 @@ func Expand(w newswatch.Watch) []AddedAlias {
 			}
 		}
 	}
-	// Cyrillic readings of Latin names when none was given or found.
+	// Cyrillic readings of Latin names when none was given or found. They
+	// are guesses, so they are not transliterated back to Latin: that
+	// would add noise ("Yemmanuyel") rather than spellings the press uses.
 	if len(src) == 0 {
 		for _, l := range lat {
 			ru, uk := latinToCyrillic(strings.ToLower(l))
-			if ru := restoreCase(ru, l); e.add(ru, "translit:reverse") {
-				src = append(src, cyrName{ru, false, true})
-			}
-			if uk := restoreCase(uk, l); e.add(uk, "translit:reverse") {
-				src = append(src, cyrName{uk, true, false})
-			}
+			e.add(restoreCase(ru, l), "translit:reverse")
+			e.add(restoreCase(uk, l), "translit:reverse")
 		}
 	}
 	// Latin spellings of every Cyrillic name under each system that fits
