@@ -254,6 +254,39 @@ func BenchmarkMatchAutoAliases(b *testing.B) { benchMatchAuto(b, false) }
 // precision fuzzy costs on this text ("extra" mentions).
 func BenchmarkMatchAutoAliasesFuzzy(b *testing.B) { benchMatchAuto(b, true) }
 
+// BenchmarkMatchAutoAliasesOff matches the corpus of
+// BenchmarkMatchAutoAliases against the same 10,000 watches without
+// auto_aliases: the difference is what the added aliases cost.
+func BenchmarkMatchAutoAliasesOff(b *testing.B) {
+	bn := autoWatchlist(10000)
+	docs := benchText(bn, 50<<20)
+	for i := range bn.watches {
+		bn.watches[i].AutoAliases = false
+	}
+	m, err := Compile(bn.watches)
+	if err != nil {
+		b.Fatal(err)
+	}
+	total := 0
+	for _, d := range docs {
+		total += len(d)
+	}
+	b.SetBytes(int64(total))
+	b.ResetTimer()
+	mentions := 0
+	cpu := cpuSeconds()
+	for b.Loop() {
+		mentions = 0
+		for _, d := range docs {
+			mentions += len(m.Match(d))
+		}
+	}
+	b.ReportMetric(float64(total)/(1<<20)/((cpuSeconds()-cpu)/float64(b.N)), "MB/cpu-s")
+	b.ReportMetric(float64(mentions), "mentions")
+	b.ReportMetric(float64(len(m.patterns)), "patterns")
+	benchSink = mentions
+}
+
 func benchMatchAuto(b *testing.B, fuzzy bool) {
 	bn := autoWatchlist(10000)
 	plain := 0

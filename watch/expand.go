@@ -130,12 +130,46 @@ func Expand(w newswatch.Watch) []AddedAlias {
 			names = append(names, a.Text)
 		}
 		for _, n := range names {
-			if f := strings.Fields(n); len(f) > 1 {
+			if f := strings.Fields(n); personName(f) {
 				e.add(f[len(f)-1], "surname")
 			}
 		}
 	}
 	return e.out
+}
+
+// orgWords mark an actor's name as an organisation's, whose last word alone
+// is not its name ("Donetsk People's Republic" is not "Republic").
+var orgWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`republic party bank ministry council union front agency group holdings
+		institute corporation company bureau army forces service committee court office government news
+		times post university church state states federation kingdom nations organization organisation
+		association fund foundation club team league movement guard battalion brigade of the and
+		республика республики партия банк министерство совет союз фронт агентство группа институт корпорация
+		компания бюро армия силы служба комитет суд офис правительство университет церковь федерация
+		организация ассоциация фонд клуб движение гвардия батальон бригада
+		республіка партія міністерство рада спілка агентство група інститут корпорація компанія армія сили
+		служба комітет уряд університет церква федерація організація асоціація рух гвардія батальйон`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// personName reports whether the words of an actor's name read as a
+// person's: two to four words, each capitalised and without an apostrophe,
+// none of them a word of organisations' names.
+func personName(words []string) bool {
+	if len(words) < 2 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || strings.ContainsFunc(w, isApos) || orgWords[normKey(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 // findPlace returns the gazetteer's place for a city watch: by its name,

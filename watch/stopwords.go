@@ -15,6 +15,9 @@ var stopWords = func() map[string]bool {
 			m[normKey(w)] = true
 		}
 	}
+	for w := range orgWords {
+		m[w] = true
+	}
 	return m
 }()
 
