@@ -104,16 +104,18 @@
 //     Ukrainian respellings (Сергей ↔ Сергій, Керри ↔ Керрі, Виктор ↔
 //     Віктор, Краматорск ↔ Краматорськ, Харків → Харков);
 //   - for an actor, unless SurnameOnly is false, the last word of each
-//     multi-word name alone (Lavrov, Лавров), which then matches in every
-//     case form like any Cyrillic name.
+//     name that reads as a person's — two to four capitalised words, none
+//     with an apostrophe or a word of organisations' names such as
+//     Republic, Bank, Party, Ministry (orgWords) — alone (Lavrov, Лавров),
+//     which then matches in every case form like any Cyrillic name.
 //
 // An added name is left out when it has fewer than three letters or when
 // its folded form is a common word: the stop-list in stopwords.go holds the
 // most frequent words of English, Russian and Ukrainian news (function
 // words and the commonest nouns, verbs and adjectives — мир, бор, победа,
 // bar, hope, union) and the names of people that GeoNames keeps as former
-// names of places (Stalin for Donetsk). A name the admin typed is never
-// left out.
+// names of places (Stalin for Donetsk), and the words of organisations'
+// names. A name the admin typed is never left out.
 //
 // # Typos (fuzzy)
 //
