@@ -43,9 +43,11 @@ func (m *Matcher) buildFuzzy(ws []newswatch.Watch) {
 		add := func(f []rune, stem int) {
 			id := int32(len(m.fuzzyForms))
 			m.fuzzyForms = append(m.fuzzyForms, fuzzyForm{runes: f, stem: stem, hash: hashRunes(f), cyr: isCyrillic(f[0]), capital: w.capital})
-			es = append(es, edge{nonzero(hashRunes(f)), id})
+			var d deletions
+			d.reset(f)
+			es = append(es, edge{nonzero(d.whole), id})
 			for i := 1; i < len(f); i++ {
-				es = append(es, edge{nonzero(hashSkip(f, i)), id})
+				es = append(es, edge{nonzero(d.without(i)), id})
 			}
 		}
 		if !isCyrillic(folded[0]) {
@@ -61,15 +63,41 @@ func (m *Matcher) buildFuzzy(ws []newswatch.Watch) {
 	}
 }
 
-// hashSkip hashes rs less its i-th rune.
-func hashSkip(rs []rune, i int) uint64 {
-	h := uint64(fnvOffset)
-	for j, r := range rs {
-		if j != i {
-			h = (h ^ uint64(r)) * fnvPrime
-		}
+// The deletion neighbourhood is hashed with a polynomial hash, Σ (r+1)·P^i
+// mod 2^64, so that the hashes of a word less each of its letters cost
+// O(1) each: less letter i, it is pre(i) + (whole − pre(i+1)) / P, where
+// dividing by the odd P is multiplying by its inverse mod 2^64.
+const polyP = 0x9e3779b97f4a7c15
+
+var polyPinv = func() uint64 {
+	x := uint64(polyP) // Newton's iteration doubles the correct low bits
+	for range 6 {
+		x *= 2 - polyP*x
 	}
-	return h
+	return x
+}()
+
+// deletions holds the prefix hashes of one word.
+type deletions struct {
+	pre   []uint64 // pre[i]: the hash of the first i runes
+	whole uint64
+}
+
+func (d *deletions) reset(rs []rune) {
+	d.pre = d.pre[:0]
+	var h, pw uint64 = 0, 1
+	for _, r := range rs {
+		d.pre = append(d.pre, h)
+		h += (uint64(r) + 1) * pw
+		pw *= polyP
+	}
+	d.pre = append(d.pre, h)
+	d.whole = h
+}
+
+// without returns the hash of the word less its i-th rune.
+func (d *deletions) without(i int) uint64 {
+	return d.pre[i] + (d.whole-d.pre[i+1])*polyPinv
 }
 
 // fuzzyWord adds the candidates of the fuzzy names that the text word t is
@@ -86,9 +114,10 @@ func (st *matchState) fuzzyWord(t *token) {
 		return
 	}
 	st.fzSeen = st.fzSeen[:0]
-	st.fuzzyLookup(t, rs, hashRunes(rs))
+	st.del.reset(rs)
+	st.fuzzyLookup(t, rs, st.del.whole)
 	for i := 1; i < len(rs); i++ {
-		st.fuzzyLookup(t, rs, hashSkip(rs, i))
+		st.fuzzyLookup(t, rs, st.del.without(i))
 	}
 }
 

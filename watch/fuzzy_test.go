@@ -65,3 +65,20 @@ func TestEditAt(t *testing.T) {
 		}
 	}
 }
+
+// TestDeletions checks the O(1) deletion hashes against hashing each
+// shortened word from scratch.
+func TestDeletions(t *testing.T) {
+	for _, w := range []string{"mariupol", "краматорськ", "ab"} {
+		rs := []rune(w)
+		var d, e deletions
+		d.reset(rs)
+		for i := range rs {
+			short := append(append([]rune(nil), rs[:i]...), rs[i+1:]...)
+			e.reset(short)
+			if got := d.without(i); got != e.whole {
+				t.Errorf("%q less rune %d: %x, want %x", w, i, got, e.whole)
+			}
+		}
+	}
+}

@@ -28,6 +28,7 @@ type matchState struct {
 	cands  []candidate
 	runes  []rune  // fuzzyWord's folded word
 	fzSeen []int32 // fuzzy forms tried for the word
+	del    deletions
 }
 
 // Match returns the mentions of the watches in text, sorted by Start, then
