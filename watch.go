@@ -24,6 +24,8 @@ const (
 	MaxWatchNameLen = 100 // runes, for the name and each alias and exclusion
 	MaxWatchAliases = 50
 	MaxWatchExclude = 50
+	// MaxWatchDropAliases bounds the added aliases an admin may drop.
+	MaxWatchDropAliases = 200
 )
 
 // Watch is a watched city or actor: a canonical name, the other names it
@@ -36,9 +38,30 @@ type Watch struct {
 	Aliases       []string
 	Exclude       []string
 	CaseSensitive bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+
+	// AutoAliases adds the names the matcher derives (see watch.Expand):
+	// the gazetteer's names of a city, transliterations and Russian ↔
+	// Ukrainian respellings, and an actor's family name alone.
+	AutoAliases bool
+	// Country (ISO 3166-1 alpha-2, optional) picks the gazetteer's place
+	// when a city's name is ambiguous; without it the most populous wins.
+	Country string
+	// SurnameOnly, when AutoAliases is set, says whether an actor's family
+	// name alone matches; nil means yes.
+	SurnameOnly *bool
+	// DropAliases are added aliases an admin has removed.
+	DropAliases []string
+	// Fuzzy lets a name of at least 7 letters match with one edit, never
+	// on its first letter.
+	Fuzzy bool
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
+
+// SurnameMatches reports whether an actor's family name alone matches when
+// the watch has AutoAliases: true unless SurnameOnly says false.
+func (w *Watch) SurnameMatches() bool { return w.SurnameOnly == nil || *w.SurnameOnly }
 
 // Names returns the canonical name followed by the aliases.
 func (w *Watch) Names() []string {
@@ -59,10 +82,16 @@ func (w *Watch) Validate() error {
 	if len(w.Aliases) > MaxWatchAliases {
 		return Errorf(EINVALID, "Watch %q: at most %d aliases.", name, MaxWatchAliases)
 	}
+	if len(w.DropAliases) > MaxWatchDropAliases {
+		return Errorf(EINVALID, "Watch %q: at most %d dropped aliases.", name, MaxWatchDropAliases)
+	}
+	if w.Country != "" && (len(w.Country) != 2 || strings.IndexFunc(w.Country, func(r rune) bool { return (r < 'A' || r > 'Z') && (r < 'a' || r > 'z') }) >= 0) {
+		return Errorf(EINVALID, "Watch %q: country %q is not a two-letter ISO code.", name, w.Country)
+	}
 	if len(w.Exclude) > MaxWatchExclude {
 		return Errorf(EINVALID, "Watch %q: at most %d exclusions.", name, MaxWatchExclude)
 	}
-	for _, s := range append(w.Names(), w.Exclude...) {
+	for _, s := range append(append(w.Names(), w.Exclude...), w.DropAliases...) {
 		if !utf8.ValidString(s) {
 			return Errorf(EINVALID, "Watch %q: a name is not valid UTF-8.", name)
 		}

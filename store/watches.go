@@ -12,14 +12,23 @@ import (
 	"github.com/newswatch/newswatch"
 )
 
-const watchCols = `w.id, w.guild_id, w.name, w.kind, w.aliases, w.exclude, w.case_sensitive, w.created_at, w.updated_at`
+const watchCols = `w.id, w.guild_id, w.name, w.kind, w.aliases, w.exclude, w.case_sensitive, w.created_at, w.updated_at,
+	w.auto_aliases, w.country, w.surname_only, w.drop_aliases, w.fuzzy`
 
 func scanWatch(row scanner) (newswatch.Watch, error) {
 	var w newswatch.Watch
-	var kind, aliases, exclude string
+	var kind, aliases, exclude, drop string
 	var created, updated int64
-	if err := row.Scan(&w.ID, &w.GuildID, &w.Name, &kind, &aliases, &exclude, &w.CaseSensitive, &created, &updated); err != nil {
+	var surname sql.NullBool
+	if err := row.Scan(&w.ID, &w.GuildID, &w.Name, &kind, &aliases, &exclude, &w.CaseSensitive, &created, &updated,
+		&w.AutoAliases, &w.Country, &surname, &drop, &w.Fuzzy); err != nil {
 		return w, err
+	}
+	if surname.Valid {
+		w.SurnameOnly = &surname.Bool
+	}
+	if err := json.Unmarshal([]byte(drop), &w.DropAliases); err != nil {
+		return w, fmt.Errorf("dropped aliases of watch %d: %w", w.ID, err)
 	}
 	w.Kind, w.CreatedAt, w.UpdatedAt = newswatch.Kind(kind), fromMS(created), fromMS(updated)
 	if err := json.Unmarshal([]byte(aliases), &w.Aliases); err != nil {
@@ -157,15 +166,26 @@ func putWatch(ctx context.Context, tx *sql.Tx, w newswatch.Watch, source string,
 		}
 	}
 	now := ms(time.Now())
+	var surname sql.NullBool
+	if w.SurnameOnly != nil {
+		surname = sql.NullBool{Bool: *w.SurnameOnly, Valid: true}
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO watches (guild_id, source, name, name_key, kind, aliases, exclude,
-		case_sensitive, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		case_sensitive, created_at, updated_at, auto_aliases, country, surname_only, drop_aliases, fuzzy)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (guild_id, name_key) DO UPDATE SET name = excluded.name, kind = excluded.kind,
 		aliases = excluded.aliases, exclude = excluded.exclude, case_sensitive = excluded.case_sensitive,
+		auto_aliases = excluded.auto_aliases, country = excluded.country, surname_only = excluded.surname_only,
+		drop_aliases = excluded.drop_aliases, fuzzy = excluded.fuzzy,
 		updated_at = excluded.updated_at
 		WHERE name IS NOT excluded.name OR kind IS NOT excluded.kind OR aliases IS NOT excluded.aliases
-		OR exclude IS NOT excluded.exclude OR case_sensitive IS NOT excluded.case_sensitive`,
+		OR exclude IS NOT excluded.exclude OR case_sensitive IS NOT excluded.case_sensitive
+		OR auto_aliases IS NOT excluded.auto_aliases OR country IS NOT excluded.country
+		OR surname_only IS NOT excluded.surname_only OR drop_aliases IS NOT excluded.drop_aliases
+		OR fuzzy IS NOT excluded.fuzzy`,
 		w.GuildID, source, w.Name, key, string(w.Kind), jsonList(w.Aliases), jsonList(w.Exclude),
-		boolInt(w.CaseSensitive), now, now)
+		boolInt(w.CaseSensitive), now, now, boolInt(w.AutoAliases), strings.ToUpper(w.Country), surname,
+		jsonList(w.DropAliases), boolInt(w.Fuzzy))
 	if err != nil {
 		return w, false, err
 	}
@@ -212,8 +232,11 @@ func sameWatch(a, b newswatch.Watch) bool {
 		}
 		return s
 	}
+	sameBool := func(x, y *bool) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
 	return a.Name == b.Name && a.Kind == b.Kind && a.CaseSensitive == b.CaseSensitive &&
-		slices.Equal(norm(a.Aliases), norm(b.Aliases)) && slices.Equal(norm(a.Exclude), norm(b.Exclude))
+		slices.Equal(norm(a.Aliases), norm(b.Aliases)) && slices.Equal(norm(a.Exclude), norm(b.Exclude)) &&
+		a.AutoAliases == b.AutoAliases && strings.EqualFold(a.Country, b.Country) && sameBool(a.SurnameOnly, b.SurnameOnly) &&
+		slices.Equal(norm(a.DropAliases), norm(b.DropAliases)) && a.Fuzzy == b.Fuzzy
 }
 
 // SyncConfigWatches makes the global watches with source "config" exactly

@@ -189,12 +189,14 @@ func BenchmarkMatch(b *testing.B) {
 	b.SetBytes(int64(total))
 	b.ResetTimer()
 	mentions := 0
+	cpu := cpuSeconds()
 	for b.Loop() {
 		mentions = 0
 		for _, d := range docs {
 			mentions += len(m.Match(d))
 		}
 	}
+	b.ReportMetric(float64(total)/(1<<20)/((cpuSeconds()-cpu)/float64(b.N)), "MB/cpu-s")
 	b.ReportMetric(float64(mentions), "mentions")
 	benchSink = mentions
 }
@@ -221,4 +223,162 @@ func BenchmarkCompile(b *testing.B) {
 	runtime.KeepAlive(m)
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-matcher")
 	b.ReportMetric(float64(len(m.patterns)), "patterns")
+}
+
+// autoWatchlist returns the first n watches of a benchWatchlist, with
+// auto_aliases on every one.
+func autoWatchlist(n int) benchNames {
+	full := benchWatchlist(n * 5 / 2)
+	var bn benchNames
+	for _, w := range full.watches[:n] {
+		w.AutoAliases = true
+		bn.watches = append(bn.watches, w)
+		for _, s := range w.Names() {
+			if strings.IndexFunc(s, isCyrillic) >= 0 {
+				bn.cyr = append(bn.cyr, s)
+			} else {
+				bn.latin = append(bn.latin, s)
+			}
+		}
+	}
+	return bn
+}
+
+// BenchmarkMatchAutoAliases is BenchmarkMatch with auto_aliases on each of
+// 10,000 watches, so that the Matcher also holds their added aliases.
+func BenchmarkMatchAutoAliases(b *testing.B) { benchMatchAuto(b, false) }
+
+// BenchmarkMatchAutoAliasesFuzzy is BenchmarkMatchAutoAliases with fuzzy
+// on every watch. The corpus has no misspellings, so the mentions it finds
+// beyond BenchmarkMatchAutoAliases are all false alarms: their share is the
+// precision fuzzy costs on this text ("extra" mentions).
+func BenchmarkMatchAutoAliasesFuzzy(b *testing.B) { benchMatchAuto(b, true) }
+
+// BenchmarkMatchAutoAliasesOff matches the corpus of
+// BenchmarkMatchAutoAliases against the same 10,000 watches without
+// auto_aliases: the difference is what the added aliases cost.
+func BenchmarkMatchAutoAliasesOff(b *testing.B) {
+	bn := autoWatchlist(10000)
+	docs := benchText(bn, 50<<20)
+	for i := range bn.watches {
+		bn.watches[i].AutoAliases = false
+	}
+	m, err := Compile(bn.watches)
+	if err != nil {
+		b.Fatal(err)
+	}
+	total := 0
+	for _, d := range docs {
+		total += len(d)
+	}
+	b.SetBytes(int64(total))
+	b.ResetTimer()
+	mentions := 0
+	cpu := cpuSeconds()
+	for b.Loop() {
+		mentions = 0
+		for _, d := range docs {
+			mentions += len(m.Match(d))
+		}
+	}
+	b.ReportMetric(float64(total)/(1<<20)/((cpuSeconds()-cpu)/float64(b.N)), "MB/cpu-s")
+	b.ReportMetric(float64(mentions), "mentions")
+	b.ReportMetric(float64(len(m.patterns)), "patterns")
+	benchSink = mentions
+}
+
+func benchMatchAuto(b *testing.B, fuzzy bool) {
+	bn := autoWatchlist(10000)
+	plain := 0
+	if fuzzy {
+		m, err := Compile(bn.watches)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range benchText(bn, 50<<20) {
+			plain += len(m.Match(d))
+		}
+		for i := range bn.watches {
+			bn.watches[i].Fuzzy = true
+		}
+	}
+	docs := benchText(bn, 50<<20)
+	m, err := Compile(bn.watches)
+	if err != nil {
+		b.Fatal(err)
+	}
+	total := 0
+	for _, d := range docs {
+		total += len(d)
+	}
+	b.SetBytes(int64(total))
+	b.ResetTimer()
+	mentions := 0
+	cpu := cpuSeconds()
+	for b.Loop() {
+		mentions = 0
+		for _, d := range docs {
+			mentions += len(m.Match(d))
+		}
+	}
+	b.ReportMetric(float64(total)/(1<<20)/((cpuSeconds()-cpu)/float64(b.N)), "MB/cpu-s")
+	b.ReportMetric(float64(mentions), "mentions")
+	if fuzzy {
+		b.ReportMetric(float64(mentions-plain), "extra")
+	}
+	b.ReportMetric(float64(len(bn.watches)), "watches")
+	b.ReportMetric(float64(len(m.patterns)), "patterns")
+	benchSink = mentions
+}
+
+// BenchmarkCompileAutoAliases compiles the watches of BenchmarkMatch with
+// auto_aliases on each (the gazetteer already loaded) and reports the live
+// heap the Matcher holds.
+func BenchmarkCompileAutoAliases(b *testing.B) {
+	bn := autoWatchlist(10000)
+	loadGazetteer()
+	var before, after runtime.MemStats
+	var m *Matcher
+	var cpu float64
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC() // not the garbage of the last round
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		c0 := cpuSeconds()
+		var err error
+		m, err = Compile(bn.watches)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		cpu += cpuSeconds() - c0
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.StartTimer()
+	}
+	runtime.KeepAlive(m)
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-matcher")
+	b.ReportMetric(float64(len(bn.watches)), "watches")
+	b.ReportMetric(float64(len(m.patterns)), "patterns")
+}
+
+// BenchmarkGazetteerLoad decodes the embedded gazetteer, as the first
+// Expand does, and reports the live heap it takes.
+func BenchmarkGazetteerLoad(b *testing.B) {
+	var before, after runtime.MemStats
+	var g *gazetteer
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		g = decodeGazetteer()
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.StartTimer()
+	}
+	runtime.KeepAlive(g)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-heap")
+	b.ReportMetric(float64(len(g.places)), "places")
 }

@@ -1,9 +1,11 @@
 package watch
 
 import (
-	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,11 +18,15 @@ const maxGap = 1024
 // Matcher finds the mentions of a compiled watchlist in texts. It is
 // immutable and safe for concurrent use.
 type Matcher struct {
-	watches  []watchInfo
-	patterns []pattern
-	edges    table   // edgeKey(node, word hash, gap hash) → child nodes
-	nodes    []node  // node 0 is the root
-	outs     []int32 // patterns ending at a node, see node
+	watches []watchInfo
+	// Typo tolerance, see fuzzy.go: the deletion index of fuzzy names.
+	fuzzy      table
+	fuzzyForms []fuzzyForm
+	fuzzyWatch []bool // by watch index
+	patterns   []pattern
+	edges      table   // edgeKey(node, word hash, gap hash) → child nodes
+	nodes      []node  // node 0 is the root
+	outs       []int32 // patterns ending at a node, see node
 }
 
 // node is a node of the trie of patterns, whose edges are words.
@@ -48,6 +54,10 @@ type patWord struct {
 	keys []uint64 // hashes a text word may have: the folded word, its stems
 	gap  string   // punctuation required before this word, besides spaces and hyphens
 	orig string   // the word as written, for case-sensitive watches
+	norm string   // the folded word
+
+	folded  []rune // a Cyrillic word while it is compiled, for caseForms
+	capital bool   // a Cyrillic word written with a capital
 }
 
 // Compile checks the watches and compiles them into a Matcher. Errors are
@@ -57,6 +67,7 @@ type patWord struct {
 func Compile(ws []newswatch.Watch) (*Matcher, error) {
 	m := &Matcher{watches: make([]watchInfo, len(ws))}
 	owners := map[string][]int{} // normalised alias → watches that have it
+	forms := map[formKey][]uint64{}
 	for i := range ws {
 		w := &ws[i]
 		if err := w.Validate(); err != nil {
@@ -65,7 +76,7 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 		m.watches[i] = watchInfo{id: w.ID, name: w.Name, kind: w.Kind}
 		seen := map[string]bool{}
 		for _, name := range w.Names() {
-			p, norm, err := compilePattern(w, name)
+			p, norm, err := compilePattern(w, name, forms)
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +96,7 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 			m.patterns = append(m.patterns, p)
 		}
 		for _, phrase := range w.Exclude {
-			p, _, err := compilePattern(w, phrase)
+			p, _, err := compilePattern(w, phrase, forms)
 			if err != nil {
 				return nil, err
 			}
@@ -93,51 +104,123 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 			m.patterns = append(m.patterns, p)
 		}
 	}
+	// Added aliases come after every watch's own names, which win: an added
+	// alias that another watch in sight already has is left out, silently.
+	added := expandAll(ws)
+	for i := range ws {
+		w := &ws[i]
+		for _, a := range added[i] {
+			p, norm, err := compilePattern(w, a.Text, forms)
+			if err != nil || owned(ws, owners[norm], w) {
+				continue
+			}
+			owners[norm] = append(owners[norm], i)
+			p.watch = int32(i)
+			m.patterns = append(m.patterns, p)
+		}
+	}
 	m.buildTrie()
+	m.fuzzyWatch = make([]bool, len(ws))
+	for i := range ws {
+		m.fuzzyWatch[i] = ws[i].Fuzzy
+	}
+	m.buildFuzzy(ws)
 	return m, nil
+}
+
+// expandAll returns Expand of each watch, working on the watches with
+// auto_aliases in parallel, one goroutine a CPU.
+func expandAll(ws []newswatch.Watch) [][]AddedAlias {
+	out := make([][]AddedAlias, len(ws))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ws)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(ws) {
+					return
+				}
+				out[i] = Expand(ws[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// owned reports whether any of the watches ws[ids] is w or one that a
+// guild sees together with w.
+func owned(ws []newswatch.Watch, ids []int, w *newswatch.Watch) bool {
+	for _, j := range ids {
+		o := &ws[j]
+		if o == w || o.GuildID == w.GuildID || o.GuildID == newswatch.GlobalScope || w.GuildID == newswatch.GlobalScope {
+			return true
+		}
+	}
+	return false
 }
 
 // buildTrie builds the trie of the patterns. A node is one sequence of
 // folded words and gaps; an edge is stored under each hash the word may
-// have in a text (the word, its Cyrillic stems).
+// have in a text (the word, its Cyrillic case forms).
 func (m *Matcher) buildTrie() {
 	m.nodes = []node{{}}
-	child := map[string]int32{}
-	edges := map[uint64][]int32{}
-	var order []uint64
-	outs := make([][]int32, 1)
+	nkeys, nwords := 0, 0
+	for pi := range m.patterns {
+		for j := range m.patterns[pi].words {
+			nkeys += len(m.patterns[pi].words[j].keys)
+			nwords++
+		}
+	}
+	// A child is one word after its parent: the same keys (the word's
+	// forms, which depend on its capital and its watch's kind) after the
+	// same gap. Identity rests on a 64-bit hash, as for words.
+	child := make(map[uint64]int32, nwords)
+	edges := make([]edge, 0, nkeys)
+	m.nodes = slices.Grow(m.nodes, nwords)
+	ends := make([]int32, len(m.patterns)) // the node each pattern ends at
 	for pi := range m.patterns {
 		cur := int32(0)
 		for j := range m.patterns[pi].words {
 			w := &m.patterns[pi].words[j]
-			id := fmt.Sprintf("%d\x00%s\x00%s", cur, string(foldWord(w.orig)), w.gap)
+			var kh uint64
+			for _, k := range w.keys {
+				kh += mix(k)
+			}
+			id := mix(kh ^ uint64(cur)*0x9e3779b97f4a7c15 ^ gapHash(w.gap)*0xc2b2ae3d27d4eb4f)
 			c, ok := child[id]
 			if !ok {
 				c = int32(len(m.nodes))
 				child[id] = c
 				m.nodes = append(m.nodes, node{})
-				outs = append(outs, nil)
 				m.nodes[cur].kids = true
 				g := gapHash(w.gap)
 				for _, k := range w.keys {
-					ek := edgeKey(cur, k, g)
-					if edges[ek] == nil {
-						order = append(order, ek)
-					}
-					if !slices.Contains(edges[ek], c) {
-						edges[ek] = append(edges[ek], c)
-					}
+					edges = append(edges, edge{edgeKey(cur, k, g), c})
 				}
 			}
 			cur = c
 		}
-		outs[cur] = append(outs[cur], int32(pi))
+		ends[pi] = cur
 	}
-	for i, o := range outs {
-		m.nodes[i].outOff, m.nodes[i].outN = uint32(len(m.outs)), uint32(len(o))
-		m.outs = append(m.outs, o...)
+	// outs holds each node's patterns together, in pattern order.
+	for _, n := range ends {
+		m.nodes[n].outN++
 	}
-	m.edges = buildTable(order, edges)
+	off := uint32(0)
+	for i := range m.nodes {
+		m.nodes[i].outOff = off
+		off += m.nodes[i].outN
+		m.nodes[i].outN = 0
+	}
+	m.outs = make([]int32, len(ends))
+	for pi, n := range ends {
+		nd := &m.nodes[n]
+		m.outs[nd.outOff+nd.outN] = int32(pi)
+		nd.outN++
+	}
+	m.edges = buildTable(edges)
 }
 
 // gapHash hashes the punctuation of a gap; 0 for none.
@@ -154,7 +237,16 @@ func gapHash(punct string) uint64 {
 
 // compilePattern splits a name or exclusion phrase into words the way texts
 // are split, and returns it with its normalised form.
-func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
+// formKey identifies the keys of a Cyrillic name word: the same word in
+// many names (a surname alone and in the full name, a respelling) is
+// declined once a Compile.
+type formKey struct {
+	norm            string
+	kind            newswatch.Kind
+	inName, capital bool
+}
+
+func compilePattern(w *newswatch.Watch, s string, forms map[formKey][]uint64) (pattern, string, error) {
 	p := pattern{caseSensitive: w.CaseSensitive}
 	var norm strings.Builder
 	var t token
@@ -162,7 +254,7 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 	for i := 0; nextWord(s, i, 0, &t); i = t.end {
 		word := s[t.start:t.end]
 		folded := foldWord(word)
-		pw := patWord{orig: word}
+		pw := patWord{orig: word, norm: string(folded)}
 		if prevEnd >= 0 {
 			pw.gap = gapPunct(s[prevEnd:t.start])
 			norm.WriteString(" " + pw.gap)
@@ -170,11 +262,9 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 		norm.WriteString(string(folded))
 		pw.keys = []uint64{t.key}
 		if t.cyr {
-			for _, st := range aliasStems(folded) {
-				if k := hashRunes(st); !containsKey(pw.keys, k) {
-					pw.keys = append(pw.keys, k)
-				}
-			}
+			pw.folded = folded
+			r, _ := utf8.DecodeRuneInString(word)
+			pw.capital = unicode.IsUpper(r)
 		}
 		p.words = append(p.words, pw)
 		prevEnd = t.end
@@ -182,6 +272,34 @@ func compilePattern(w *newswatch.Watch, s string) (pattern, string, error) {
 	if len(p.words) == 0 {
 		return p, "", newswatch.Errorf(newswatch.EINVALID,
 			"Watch %q: %q has no letters or digits to match.", strings.TrimSpace(w.Name), s)
+	}
+	for j := range p.words {
+		pw := &p.words[j]
+		if pw.folded == nil {
+			continue
+		}
+		fk := formKey{pw.norm, w.Kind, len(p.words) > 1, pw.capital}
+		if ks, ok := forms[fk]; ok {
+			pw.keys, pw.folded = ks, nil
+			continue
+		}
+		ks := make([]uint64, 0, 32)
+		eachCaseForm(pw.folded, w.Kind, len(p.words) > 1, func(stem []rune, ending string) {
+			k := hashRunes(stem)
+			for _, r := range ending {
+				k = (k ^ uint64(r)) * fnvPrime
+			}
+			// A name word written in lower case matches either way.
+			if !containsKey(ks, k^capitalSalt) {
+				ks = append(ks, k^capitalSalt)
+			}
+			if !pw.capital && !containsKey(ks, k) {
+				ks = append(ks, k)
+			}
+		})
+		ks = slices.Clip(ks)
+		forms[fk] = ks
+		pw.keys, pw.folded = ks, nil
 	}
 	return p, norm.String(), nil
 }

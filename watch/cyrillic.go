@@ -1,130 +1,186 @@
 package watch
 
-import "strings"
+import (
+	"strings"
 
-// minStem is the fewest runes left of a Cyrillic word once a case ending
-// is stripped, on the text side and on the alias side.
-const minStem = 4
-
-// caseEndings are the Russian and Ukrainian case endings of nouns and of
-// adjectival place names that a Cyrillic word in a text may carry (ё is
-// folded to е before comparing). A word matches an alias word when the word
-// minus one of these endings equals one of the alias word's stems.
-var caseEndings = strings.Fields(`
-	а я о е у ю ы и і ї є й ь
-	ом ем єм ой ей ою ею єю ам ям ах ях ов ев ів їв ью ьо
-	ий ый ій ая яя ое ее ые ие ую юю ым им ім ых их іх ої ия ии ие ию
-	ами ями ого его ому ему ыми ими іми ові еві єві ией иям иях ього ьому иями
-`)
-
-// nominativeEndings are the endings stripped from a Cyrillic alias word to
-// find its stems: the word is written in the nominative, so only the endings
-// of the nominative singular count. "Лавров" keeps its "ов", which is why a
-// Snowball stemmer (Лавров → лавр) is not used.
-var nominativeEndings = strings.Fields(`
-	а я о е ь й ы и і ї є
-	ий ый ій ой ая яя ое ее ые ие ия
-`)
-
-// endingKey packs a short run of Cyrillic runes (or apostrophes) into one
-// integer: nine bits a rune and the length on top.
-func endingKey(rs []rune) (uint64, bool) {
-	k := uint64(len(rs))
-	for _, r := range rs {
-		var v uint64
-		switch {
-		case r == '\'':
-			v = 0x1ff
-		case isCyrillic(r):
-			v = uint64(r - 0x400)
-		default:
-			return 0, false
-		}
-		k = k<<9 | v
-	}
-	return k, true
-}
-
-var (
-	endingSet  = map[uint64]bool{}
-	endings1   [0x130]bool // one-rune endings
-	finalRunes [0x130]bool // last runes of some case ending
-	maxEnding  int
+	"github.com/newswatch/newswatch"
 )
 
-func init() {
-	for _, e := range caseEndings {
-		rs := []rune(e)
-		k, _ := endingKey(rs)
-		endingSet[k] = true
-		finalRunes[rs[len(rs)-1]-0x400] = true
-		if len(rs) == 1 {
-			endings1[rs[0]-0x400] = true
-		}
-		maxEnding = max(maxEnding, len(rs))
-	}
+// A Cyrillic name word is written in the nominative; Russian and Ukrainian
+// texts decline it. Compile expands each Cyrillic word of a name into the
+// case forms of its declension class (see caseForms) and the matcher looks a
+// text word up by its whole folded form, so that only real case forms of the
+// name match: never an ending that belongs to another class, and never an
+// adjective derived from the name (see the adjective policy in doc.go).
+
+// minDeclined is the fewest runes a single-word name needs to be declined;
+// shorter ones match as written only (Рим, but not Рима: the genitive of
+// a three-letter name is too often another word). A word of a longer name
+// is declined from minDeclinedInName runes on (Кривий Ріг → Кривому Розі).
+const (
+	minDeclined       = 4
+	minDeclinedInName = 3
+)
+
+// Endings by declension class, Russian and Ukrainian together. A form is
+// the stem (the word less its nominative ending) plus one of these.
+var (
+	// Hard and soft masculine nouns closed by a consonant: Донецк, Київ,
+	// Краматорськ, Янукович.
+	endConsonant = strings.Fields("а у ом е і ові ю")
+	// After a hushing consonant or ц the instrumental takes е: Януковичем.
+	endHushing = strings.Fields("ем еві")
+	// Surnames in -ов/-ев/-ин/-ын/-ів/-їв decline partly as adjectives:
+	// Лавровым, Аваковим, and the feminine Лавровой.
+	endSurname = strings.Fields("ым им ой ою ої ы и")
+	// Nouns in -ь: Маріуполь, Кремль, Керчь.
+	endSoft = strings.Fields("ь я ю ем е і еві и ью ям")
+	// Nouns in -й after a vowel: Сергей, Сергій, Андрій.
+	endJot = strings.Fields("й я ю ем е і єм ю єві еві")
+	// Feminine nouns in -а: Женева, Дружківка, Рига.
+	endA = strings.Fields("а ы и е у ой ою ей ею і")
+	// Feminine nouns in -я: Евпатория, Євпаторія.
+	endYa = strings.Fields("я и і ї е ю ей ею єю")
+	// Neuter names in -о/-е, which Ukrainian declines as adjectives:
+	// Енакиево, Єнакієве, Рівне.
+	endNeuter = strings.Fields("о е а у ом ого ому им ім і")
+	// Adjectival names and surnames: Кривий (Ріг), Зеленский, Зеленський.
+	endAdjM = strings.Fields("ий ый ой ого ому им ым ом ім")
+	// Feminine adjectival names: Белая (Церковь), Біла.
+	endAdjF = strings.Fields("ая яя ой ую ою ей")
+	// Plural names: Черновцы, Чернівці, Ромны.
+	endPlural = strings.Fields("ы и і ов ів ам ям ами ями ах ях")
+)
+
+// caseForms returns the folded nominative Cyrillic word w with its case
+// forms, for a watch of kind k; inName tells that w is one word of several.
+// Adjectives derived from the name (Донецкий, женевские, київським) are
+// never among them.
+func caseForms(w []rune, k newswatch.Kind, inName bool) [][]rune {
+	var forms [][]rune
+	eachCaseForm(w, k, inName, func(stem []rune, e string) {
+		forms = append(forms, append(append([]rune(nil), stem...), []rune(e)...))
+	})
+	return forms
 }
 
-// stemSplits fills t.stems with the hashes of the word with each case ending
-// stripped. ph[k&7] is the hash after k runes and rs[k&7] the k-th rune.
-func stemSplits(t *token, ph *[8]uint64, rs *[8]rune) {
-	n := t.runes
-	if n <= minStem {
+// eachCaseForm calls emit with the stem and ending of each form caseForms
+// returns, the word itself first (with no ending), without allocating them.
+func eachCaseForm(w []rune, k newswatch.Kind, inName bool, emit func(stem []rune, ending string)) {
+	emit(w, "")
+	n := len(w)
+	if n < minDeclined && (!inName || n < minDeclinedInName) {
 		return
 	}
-	if l := rs[n&7]; l < 0x400 || l >= 0x530 || !finalRunes[l-0x400] {
-		return
-	}
-	if endings1[rs[n&7]-0x400] {
-		t.stems[0], t.stemRunes[0], t.nstem = ph[(n-1)&7], n-1, 1
-	}
-	var buf [4]rune
-	for k := 2; k <= maxEnding && n-k >= minStem && t.nstem < maxStems; k++ {
-		for j := 0; j < k; j++ {
-			buf[j] = rs[(n-k+1+j)&7]
-		}
-		if key, ok := endingKey(buf[:k]); ok && endingSet[key] {
-			t.stems[t.nstem] = ph[(n-k)&7]
-			t.stemRunes[t.nstem] = n - k
-			t.nstem++
+	add := func(stem []rune, ends []string) {
+		for _, e := range ends {
+			emit(stem, e)
 		}
 	}
-}
-
-// aliasStems returns the stems of a folded Cyrillic alias word: the word
-// itself, the word less each nominative ending (leaving at least minStem
-// runes), and, for a word closed by a consonant whose last vowel is і or ї,
-// the stem with the Ukrainian vowel alternation undone (Київ → Києв-,
-// Харків → Харков-).
-func aliasStems(w []rune) [][]rune {
-	stems := [][]rune{w}
-	for _, e := range nominativeEndings {
-		er := []rune(e)
-		if len(w)-len(er) >= minStem && string(w[len(w)-len(er):]) == e {
-			stems = append(stems, w[:len(w)-len(er)])
+	last, prev := w[n-1], w[n-2]
+	switch {
+	case (last == 'й' && (prev == 'и' || prev == 'ы' || prev == 'о')) && n >= 5:
+		add(w[:n-2], endAdjM)
+	case (last == 'я' && (prev == 'а' || prev == 'я')) && n >= 5:
+		add(w[:n-2], endAdjF)
+	case last == 'й':
+		add(w[:n-1], endJot)
+	case last == 'ь':
+		add(w[:n-1], endSoft)
+	case last == 'а':
+		stem := w[:n-1]
+		add(stem, endA)
+		if alt, ok := dativeAlternation(stem); ok {
+			add(alt, []string{"і"}) // Дружківці, Ризі, Золотоносі
 		}
-	}
-	if len(w) >= minStem && !isVowel(w[len(w)-1]) {
-		for j := len(w) - 2; j >= len(w)-3 && j > 0; j-- {
-			r := w[j]
-			if isVowel(r) || r == 'ь' || r == '\'' {
-				var alts []rune
-				switch r {
-				case 'і':
-					alts = []rune{'о', 'е'}
-				case 'ї':
-					alts = []rune{'є'}
-				}
-				for _, a := range alts {
-					v := append([]rune(nil), w...)
-					v[j] = a
-					stems = append(stems, v)
-				}
-				break
+	case last == 'я':
+		add(w[:n-1], endYa)
+	case last == 'о' || last == 'е':
+		add(w[:n-1], endNeuter)
+		if alt, ok := dativeAlternation(w[:n-1]); ok {
+			add(alt, []string{"і"}) // вухо → у вусі
+		}
+	case last == 'ы' || (last == 'і' && prev == 'ц'):
+		add(w[:n-1], endPlural)
+	case !isVowel(last) && last != '\'':
+		add(w, endConsonant)
+		if strings.ContainsRune("жчшщц", last) {
+			add(w, endHushing)
+		}
+		if k == newswatch.KindActor && isSurnameSuffix(w) {
+			add(w, endSurname)
+		}
+		for _, alt := range vowelAlternations(w) {
+			add(alt, []string{"а", "у", "ом", "і", "ові", "е"})
+			if a2, ok := dativeAlternation(alt); ok {
+				add(a2, []string{"і"}) // Ріг → Розі
 			}
 		}
+		if a2, ok := dativeAlternation(w); ok {
+			add(a2, []string{"і"}) // Кременчук → Кременчуці
+		}
 	}
-	return stems
+}
+
+// isSurnameSuffix reports whether w ends in -ов, -ев, -ин, -ын, -ів or -їв.
+func isSurnameSuffix(w []rune) bool {
+	s := string(w[len(w)-2:])
+	switch s {
+	case "ов", "ев", "ин", "ын", "ів", "їв", "єв":
+		return true
+	}
+	return false
+}
+
+// dativeAlternation returns stem with its final к, г or х changed to ц, з
+// or с, as the Ukrainian dative and locative singular in -і require
+// (Дружківка → Дружківці, Рига → Ризі, Золотоноша unchanged), and whether
+// there was such a consonant.
+func dativeAlternation(stem []rune) ([]rune, bool) {
+	if len(stem) == 0 {
+		return nil, false
+	}
+	var r rune
+	switch stem[len(stem)-1] {
+	case 'к':
+		r = 'ц'
+	case 'г':
+		r = 'з'
+	case 'х':
+		r = 'с'
+	default:
+		return nil, false
+	}
+	alt := append([]rune(nil), stem...)
+	alt[len(alt)-1] = r
+	return alt, true
+}
+
+// vowelAlternations undoes the Ukrainian alternation of a closed final
+// syllable: і in the nominative is о or е in the other cases (Харків →
+// Харкова, Ріг → Рогу, Львів → Львова) and ї is є (Київ → Києва).
+func vowelAlternations(w []rune) [][]rune {
+	var out [][]rune
+	for j := len(w) - 2; j >= len(w)-3 && j > 0; j-- {
+		r := w[j]
+		if !isVowel(r) && r != 'ь' && r != '\'' {
+			continue
+		}
+		var alts []rune
+		switch r {
+		case 'і':
+			alts = []rune{'о', 'е'}
+		case 'ї':
+			alts = []rune{'є'}
+		}
+		for _, a := range alts {
+			v := append([]rune(nil), w...)
+			v[j] = a
+			out = append(out, v)
+		}
+		break
+	}
+	return out
 }
 
 func isVowel(r rune) bool { return strings.ContainsRune("аеиоуыэюяіїєё", r) }

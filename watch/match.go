@@ -20,12 +20,15 @@ type candidate struct {
 
 // matchState is the per-call state of Match.
 type matchState struct {
-	m     *Matcher
-	text  string
-	ahead []token // ahead[0] is the word being tried, then the words after it
-	cur   []int32 // trie nodes reached by the words so far
-	next  []int32
-	cands []candidate
+	m      *Matcher
+	text   string
+	ahead  []token // ahead[0] is the word being tried, then the words after it
+	cur    []int32 // trie nodes reached by the words so far
+	next   []int32
+	cands  []candidate
+	runes  []rune  // fuzzyWord's folded word
+	fzSeen []int32 // fuzzy forms tried for the word
+	del    deletions
 }
 
 // Match returns the mentions of the watches in text, sorted by Start, then
@@ -36,8 +39,12 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	}
 	st := matchState{m: m, text: text}
 	var t token
+	fuzzy := len(m.fuzzyForms) > 0
 	for i := 0; nextWord(text, i, 0, &t); i = t.end {
-		if t.poss == 0 && t.nstem == 0 && !m.edges.mayHave(nonzero(t.key)) {
+		if fuzzy && t.runes >= fuzzyMinRunes-1 {
+			st.fuzzyWord(&t)
+		}
+		if t.poss == 0 && !m.edges.mayHave(nonzero(t.key)) {
 			continue // the common case: a word that starts no name
 		}
 		st.run(&t)
@@ -76,9 +83,6 @@ func (st *matchState) expand(parent int32, w *token, gap uint64) {
 	st.follow(parent, w, w.key, gap, w.end, false)
 	if w.poss != 0 {
 		st.follow(parent, w, w.poss, gap, w.possEnd, true)
-	}
-	for k := 0; k < w.nstem; k++ {
-		st.follow(parent, w, w.stems[k], gap, w.end, false)
 	}
 }
 
@@ -160,13 +164,6 @@ func matchWord(w *patWord, t *token, last bool) (end, runes int, ok bool) {
 		for _, k := range w.keys {
 			if k == t.poss {
 				return t.possEnd, t.possRunes, true
-			}
-		}
-	}
-	for s := 0; s < t.nstem; s++ {
-		for _, k := range w.keys {
-			if k == t.stems[s] {
-				return t.end, t.stemRunes[s], true
 			}
 		}
 	}

@@ -1,6 +1,10 @@
 package watch
 
-import "math/bits"
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
 
 // table maps a 64-bit key to a list of int32. It is an open-addressing hash
 // table with a bit filter in front, so that most words of a text cost one
@@ -27,15 +31,28 @@ func mix(k uint64) uint64 {
 	return k
 }
 
-// buildTable builds a table from lists keyed by nonzero keys, taken in
-// the order given.
-func buildTable(order []uint64, byKey map[uint64][]int32) table {
+// edge is one entry to be put in a table: a key and one of its values.
+type edge struct {
+	key uint64
+	id  int32
+}
+
+// buildTable builds a table from key–value pairs with nonzero keys; the
+// values of a key are stored in increasing order, without repeats.
+func buildTable(es []edge) table {
+	slices.SortFunc(es, func(a, b edge) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.id, b.id)) })
+	keys := 0
+	for i := range es {
+		if i == 0 || es[i].key != es[i-1].key {
+			keys++
+		}
+	}
 	size := 16
-	for size < 2*len(order) {
+	for size < 2*keys {
 		size *= 2
 	}
 	fbits := 1 << 12
-	for fbits < 16*len(order) && fbits < 1<<23 {
+	for fbits < 16*keys && fbits < 1<<23 {
 		fbits *= 2
 	}
 	t := table{
@@ -43,16 +60,23 @@ func buildTable(order []uint64, byKey map[uint64][]int32) table {
 		fshift: uint(64 - bits.TrailingZeros(uint(fbits))),
 		slots:  make([]slot, size),
 		mask:   uint64(size - 1),
+		ids:    make([]int32, 0, len(es)),
 	}
-	for _, k := range order {
+	for i := 0; i < len(es); {
+		k := es[i].key
+		off := len(t.ids)
+		for ; i < len(es) && es[i].key == k; i++ {
+			if len(t.ids) == off || t.ids[len(t.ids)-1] != es[i].id {
+				t.ids = append(t.ids, es[i].id)
+			}
+		}
 		h := mix(k)
 		t.filter[(h>>t.fshift)/64] |= 1 << ((h >> t.fshift) % 64)
 		j := h & t.mask
 		for t.slots[j].key != 0 {
 			j = (j + 1) & t.mask
 		}
-		t.slots[j] = slot{key: k, off: uint32(len(t.ids)), n: uint32(len(byKey[k]))}
-		t.ids = append(t.ids, byKey[k]...)
+		t.slots[j] = slot{key: k, off: uint32(off), n: uint32(len(t.ids) - off)}
 	}
 	return t
 }

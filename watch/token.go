@@ -11,6 +11,13 @@ const (
 	fnvPrime  = 1099511628211
 )
 
+// capitalSalt marks the key of a Cyrillic word that starts with a capital.
+// Russian and Ukrainian write proper names with one, so a Cyrillic name
+// word written with a capital matches only capitalised text words, and
+// lower-case adjectives that look like a case form of the name (на
+// краматорском стадионе) do not match.
+const capitalSalt = 0x5bd1e9955bd1e995
+
 // Classes of ASCII bytes.
 const (
 	clSep  = iota // ends a word
@@ -38,9 +45,6 @@ func init() {
 	}
 }
 
-// maxStems is the most Cyrillic case-ending splits tried for one word.
-const maxStems = 4
-
 // token is one word of a text: a maximal run of letters, digits and marks,
 // with the apostrophes between them. Offsets index the original bytes.
 type token struct {
@@ -48,16 +52,12 @@ type token struct {
 	runes      int    // folded runes in the word
 	key        uint64 // hash of the folded word
 	cyr        bool   // every letter is Cyrillic
+	capital    bool   // a Cyrillic word that starts with a capital
 
 	// A word ending in "'s" may also be a name followed by a possessive.
 	poss      uint64 // hash of the word before the apostrophe; 0 if none
 	possEnd   int    // byte offset of that apostrophe
 	possRunes int
-
-	// Cyrillic words: the word with a case ending stripped.
-	nstem     int
-	stems     [maxStems]uint64
-	stemRunes [maxStems]int
 }
 
 // isApos reports whether r is one of the apostrophes treated as the same
@@ -176,8 +176,8 @@ func scanWord(s string, i int, t *token) {
 		n++
 	}
 	if n > 0 && (i == len(s) || s[i] < utf8.RuneSelf && asciiClass[s[i]] == clSep) {
-		t.end, t.runes, t.key, t.cyr = i, n, h, false
-		t.poss, t.nstem = 0, 0
+		t.end, t.runes, t.key, t.cyr, t.capital = i, n, h, false, false
+		t.poss = 0
 		return
 	}
 	scanWordSlow(s, i, t, h, n)
@@ -186,18 +186,16 @@ func scanWord(s string, i int, t *token) {
 // scanWordSlow goes on with a word that has n runes hashing to h so far.
 func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 	cyr := n == 0
+	capital := false // a Cyrillic word's first letter is upper case
 	var (
 		last     rune
 		apos     = -1 // rune index of the last apostrophe
 		aposByte int
 		hApos    uint64
-		ph       [8]uint64 // ph[k&7]: hash after k runes (Cyrillic words)
-		rs       [8]rune   // rs[k&7]: the k-th rune (1-based)
 	)
 	if n > 0 {
 		last = rune(asciiLower[s[i-1]])
 	}
-	ph[0] = h
 	for i < len(s) {
 		c := s[i]
 		var r rune
@@ -230,6 +228,9 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 				}
 				r = '\''
 			case isCyrillic(r) && r != 0x482:
+				if n == 0 {
+					capital = unicode.IsUpper(r)
+				}
 				r = fold(r)
 			case isWordRune(r):
 				r = fold(r)
@@ -240,22 +241,22 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 		}
 		if r == '\'' {
 			apos, aposByte, hApos = n, i, h
+			if cyr && capital {
+				hApos ^= capitalSalt // the word before it is a capitalised Cyrillic word
+			}
 		}
 		h = (h ^ uint64(r)) * fnvPrime
 		n++
-		if cyr {
-			ph[n&7], rs[n&7] = h, r
-		}
 		last = r
 		i += size
 	}
 done:
-	t.end, t.runes, t.key, t.cyr = i, n, h, cyr
-	t.poss, t.nstem = 0, 0
+	if cyr && capital {
+		h ^= capitalSalt
+	}
+	t.end, t.runes, t.key, t.cyr, t.capital = i, n, h, cyr, cyr && capital
+	t.poss = 0
 	if apos >= 0 && apos == n-2 && last == 's' {
 		t.poss, t.possEnd, t.possRunes = hApos, aposByte, apos
-	}
-	if cyr {
-		stemSplits(t, &ph, &rs)
 	}
 }

@@ -18,6 +18,11 @@ type Entry struct {
 	Aliases       []string       `toml:"aliases"`
 	Exclude       []string       `toml:"exclude"`
 	CaseSensitive bool           `toml:"case_sensitive"`
+	AutoAliases   bool           `toml:"auto_aliases"`
+	Country       string         `toml:"country"`
+	SurnameOnly   *bool          `toml:"surname_only"`
+	DropAliases   []string       `toml:"drop_aliases"`
+	Fuzzy         bool           `toml:"fuzzy"`
 }
 
 // Watch returns the entry as a global watch.
@@ -29,6 +34,11 @@ func (e Entry) Watch() newswatch.Watch {
 		Aliases:       e.Aliases,
 		Exclude:       e.Exclude,
 		CaseSensitive: e.CaseSensitive,
+		AutoAliases:   e.AutoAliases,
+		Country:       e.Country,
+		SurnameOnly:   e.SurnameOnly,
+		DropAliases:   e.DropAliases,
+		Fuzzy:         e.Fuzzy,
 	}
 }
 

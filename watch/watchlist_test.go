@@ -27,6 +27,35 @@ func TestLoadWatchlist(t *testing.T) {
 	}
 }
 
+func TestParseWatchlistKeys(t *testing.T) {
+	got, err := ParseWatchlist([]byte(`
+[[watch]]
+name = "Donetsk"
+kind = "city"
+country = "UA"
+auto_aliases = true
+fuzzy = true
+drop_aliases = ["Stalino"]
+
+[[watch]]
+name = "Sergei Lavrov"
+kind = "actor"
+auto_aliases = true
+surname_only = false
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := false
+	want := []newswatch.Watch{
+		{Name: "Donetsk", Kind: newswatch.KindCity, Country: "UA", AutoAliases: true, Fuzzy: true, DropAliases: []string{"Stalino"}},
+		{Name: "Sergei Lavrov", Kind: newswatch.KindActor, AutoAliases: true, SurnameOnly: &no},
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("ParseWatchlist mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestLoadWatchlistMissing(t *testing.T) {
 	_, err := LoadWatchlist(filepath.Join(t.TempDir(), "none.toml"))
 	if err == nil || !os.IsNotExist(errUnwrapAll(err)) {
@@ -58,6 +87,8 @@ func TestParseWatchlistErrors(t *testing.T) {
 		{"no name", "[[watch]]\nname = \"Kiev\"\nkind = \"city\"\n[[watch]]\nkind = \"city\"\n", newswatch.EINVALID, []string{"watch number 2", "no name"}},
 		{"unknown kind", "[[watch]]\nname = \"Kiev\"\nkind = \"town\"\n", newswatch.EINVALID, []string{`"Kiev"`, `"town"`}},
 		{"empty alias", "[[watch]]\nname = \"Kiev\"\nkind = \"city\"\naliases = [\"--\"]\n", newswatch.EINVALID, []string{`"Kiev"`, `"--"`}},
+		{"bad country", "[[watch]]\nname = \"Kiev\"\nkind = \"city\"\ncountry = \"Ukraine\"\n", newswatch.EINVALID, []string{`"Kiev"`, `"Ukraine"`}},
+		{"surname_only not a bool", "[[watch]]\nname = \"Lavrov\"\nkind = \"actor\"\nsurname_only = 1\n", newswatch.EINVALID, []string{"surname_only"}},
 		{"shared alias", "[[watch]]\nname = \"Kyiv\"\nkind = \"city\"\naliases = [\"Kiev\"]\n[[watch]]\nname = \"Kiev\"\nkind = \"city\"\n", newswatch.ECONFLICT, []string{`"Kyiv"`, `"Kiev"`}},
 	}
 	for _, tt := range tests {

@@ -129,3 +129,49 @@ func TestScanErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestScanAutoAliases: scan compiles the keys of issue 11 as the daemon
+// does — a bare city name with auto_aliases finds the city's other names
+// and case forms, fuzzy its misspellings, and drop_aliases removes one.
+func TestScanAutoAliases(t *testing.T) {
+	list := filepath.Join(t.TempDir(), "watchlist.toml")
+	if err := os.WriteFile(list, []byte(`
+[[watch]]
+name = "Kramatorsk"
+kind = "city"
+auto_aliases = true
+drop_aliases = ["Kramatorskaya"]
+
+[[watch]]
+name = "Mariupol"
+kind = "city"
+auto_aliases = true
+fuzzy = true
+
+[[watch]]
+name = "John Kerry"
+kind = "actor"
+aliases = ["Джон Керри"]
+auto_aliases = true
+surname_only = false
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := "У Краматорську, в Краматорске, Kramatorskaya; Mairupol; Kerry. Керрі сказав."
+	code, stdout, stderr := scanCLI(t, text, "scan", "--watchlist", list, "--json")
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr %q", code, stderr)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+		var x scanJSON
+		if err := json.Unmarshal([]byte(line), &x); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		got = append(got, x.Entity+": "+x.Text)
+	}
+	want := []string{"Kramatorsk: Краматорську", "Kramatorsk: Краматорске", "Mariupol: Mairupol"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("scan mismatch (-want +got):\n%s", diff)
+	}
+}

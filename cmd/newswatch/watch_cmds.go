@@ -292,6 +292,12 @@ func runWatchShow(ctx context.Context, c *cli, args []string) error {
 		}
 		fmt.Fprintf(c.stdout, "%s (%s)\naliases: %s\nexclude: %s\ncase sensitive: %v\n", w.Name, w.Kind,
 			strings.Join(w.Aliases, ", "), strings.Join(w.Exclude, ", "), w.CaseSensitive)
+		if w.AutoAliases { // the names the matcher adds, and where from
+			fmt.Fprintf(c.stdout, "added aliases (drop with drop_aliases):\n")
+			for _, a := range watch.Expand(w) {
+				fmt.Fprintf(c.stdout, "  %s\t%s\n", a.Text, a.Source)
+			}
+		}
 		return nil
 	})
 }

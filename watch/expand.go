@@ -1,0 +1,286 @@
+package watch
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newswatch/newswatch"
+)
+
+// AddedAlias is a name Expand adds to a watch, with where it comes from:
+// "geonames", "respell:ru-uk", "respell:uk-ru", "translit:<system>" (ua2010,
+// bgn-uk, bgn-ru, press-ru, iso9, scholarly, scholarly-ru, reverse),
+// "press" (the usual newspaper endings) or "surname".
+type AddedAlias struct {
+	Text   string `json:"text"`
+	Source string `json:"source"`
+}
+
+// Bounds on what Expand adds.
+const (
+	maxAdded     = 160 // added aliases of one watch
+	minAddedRune = 3   // letters an added alias needs at least
+)
+
+// particles may stand in lower case inside a multi-word place name; any
+// other lower-case word marks a GeoNames note ("Kiev osh", "Donetsk i
+// Ukraina") rather than a name.
+var particles = map[string]bool{
+	"de": true, "da": true, "do": true, "du": true, "del": true, "della": true, "di": true, "la": true, "le": true,
+	"les": true, "los": true, "las": true, "am": true, "an": true, "im": true, "na": true, "nad": true, "pod": true,
+	"upon": true, "on": true, "sur": true, "en": true, "der": true, "van": true, "von": true, "al": true, "el": true,
+	"на": true, "над": true, "под": true, "під": true,
+}
+
+// Expand returns the aliases that AutoAliases adds to w, in a stable order,
+// leaving out w's own names, its DropAliases, names shorter than three
+// letters and common words (stopWords). Nil when w.AutoAliases is
+// false.
+func Expand(w newswatch.Watch) []AddedAlias {
+	if !w.AutoAliases {
+		return nil
+	}
+	e := expander{seen: map[string]bool{}}
+	for _, n := range w.Names() {
+		e.seen[normKey(n)] = true
+	}
+	for _, d := range w.DropAliases {
+		e.dropped = append(e.dropped, normKey(d))
+	}
+	explicit := w.Names()
+	var cyr, lat []string
+	for _, n := range explicit {
+		switch scriptOf(n) {
+		case 'c':
+			cyr = append(cyr, n)
+		case 'l':
+			lat = append(lat, n)
+		}
+	}
+	var src []cyrName // Cyrillic names to transliterate
+	for _, c := range cyr {
+		ukr, rus := cyrLanguage(strings.ToLower(c))
+		src = append(src, cyrName{c, ukr, rus})
+	}
+	if w.Kind == newswatch.KindCity {
+		if p, ok := findPlace(w); ok {
+			forms := placeCaseForms(p)
+			for _, n := range append([]string{p.Name}, p.Names...) {
+				if !placeName(n) || forms[normKey(n)] || adjectiveOf(normKey(n), p) {
+					continue
+				}
+				if e.add(n, "geonames") && scriptOf(n) == 'c' && slavic(n) {
+					ukr, rus := cyrLanguage(strings.ToLower(n))
+					src = append(src, cyrName{n, ukr, rus})
+				}
+			}
+		}
+	}
+	// Russian ↔ Ukrainian respellings of the names the admin gave.
+	for _, c := range cyr {
+		low := strings.ToLower(c)
+		ukr, rus := cyrLanguage(low)
+		if rus {
+			for _, v := range ruToUk(low) {
+				if v := restoreCase(v, c); e.add(v, "respell:ru-uk") {
+					src = append(src, cyrName{v, true, false})
+				}
+			}
+		}
+		if ukr {
+			for _, v := range ukToRu(low) {
+				if v := restoreCase(v, c); e.add(v, "respell:uk-ru") {
+					src = append(src, cyrName{v, false, true})
+				}
+			}
+		}
+	}
+	// Cyrillic readings of Latin names when none was given or found. They
+	// are guesses, so they are not transliterated back to Latin: that
+	// would add noise ("Yemmanuyel") rather than spellings the press uses.
+	if len(src) == 0 {
+		for _, l := range lat {
+			ru, uk := latinToCyrillic(strings.ToLower(l))
+			e.add(restoreCase(ru, l), "translit:reverse")
+			e.add(restoreCase(uk, l), "translit:reverse")
+		}
+	}
+	// Latin spellings of every Cyrillic name under each system that fits
+	// its language.
+	for _, c := range src {
+		low := strings.ToLower(c.text)
+		ukr, rus := c.ukr, c.rus
+		for i := range translitSystems {
+			sys := &translitSystems[i]
+			if (sys.ukr && !ukr) || (!sys.ukr && !rus) {
+				continue
+			}
+			t := restoreCase(transliterate(low, sys), c.text)
+			e.add(t, sys.name)
+			for _, p := range pressEndings(t) {
+				e.add(p, "press")
+			}
+		}
+	}
+	if w.Kind == newswatch.KindActor && w.SurnameMatches() {
+		names := append([]string(nil), explicit...)
+		for _, a := range e.out {
+			names = append(names, a.Text)
+		}
+		for _, n := range names {
+			if f := strings.Fields(n); personName(f) {
+				e.add(f[len(f)-1], "surname")
+			}
+		}
+	}
+	return e.out
+}
+
+// orgWords mark an actor's name as an organisation's, whose last word alone
+// is not its name ("Donetsk People's Republic" is not "Republic").
+var orgWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`republic party bank ministry council union front agency group holdings
+		institute corporation company bureau army forces service committee court office government news
+		times post university church state states federation kingdom nations organization organisation
+		association fund foundation club team league movement guard battalion brigade of the and
+		республика республики партия банк министерство совет союз фронт агентство группа институт корпорация
+		компания бюро армия силы служба комитет суд офис правительство университет церковь федерация
+		организация ассоциация фонд клуб движение гвардия батальон бригада
+		республіка партія міністерство рада спілка агентство група інститут корпорація компанія армія сили
+		служба комітет уряд університет церква федерація організація асоціація рух гвардія батальйон`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// personName reports whether the words of an actor's name read as a
+// person's: two to four words, each capitalised and without an apostrophe,
+// none of them a word of organisations' names.
+func personName(words []string) bool {
+	if len(words) < 2 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || strings.ContainsFunc(w, isApos) || orgWords[normKey(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// findPlace returns the gazetteer's place for a city watch: by its name,
+// else by its first alias that the gazetteer knows, in w.Country if set.
+func findPlace(w newswatch.Watch) (Place, bool) {
+	for _, n := range w.Names() {
+		if p, ok := lookupPlace(n, w.Country); ok {
+			return p, true
+		}
+	}
+	return Place{}, false
+}
+
+// cyrName is a Cyrillic name and the languages it may be written in.
+type cyrName struct {
+	text     string
+	ukr, rus bool
+}
+
+// placeCaseForms returns the folded case forms (not the nominatives) of a
+// place's Cyrillic names: GeoNames lists some (Киеву, Киевом) as names.
+func placeCaseForms(p Place) map[string]bool {
+	forms := map[string]bool{}
+	for _, n := range p.Names {
+		if scriptOf(n) != 'c' || strings.Contains(n, " ") {
+			continue
+		}
+		k := normKey(n)
+		rs := []rune(k)
+		if l := len(rs); l > 0 && (rs[l-1] == 'о' || rs[l-1] == 'е') {
+			rs = rs[:l-1]
+		}
+		if l := len(rs); l > 2 && rs[l-1] == 'к' && !isVowel(rs[l-2]) && !strings.ContainsRune("сцьй'", rs[l-2]) {
+			continue // Горловк, Горловко: no nominatives, and Горловка is not their genitive
+		}
+		for _, f := range caseForms([]rune(k), newswatch.KindCity, false)[1:] {
+			if s := string(f); s != k {
+				forms[s] = true
+			}
+		}
+	}
+	return forms
+}
+
+// adjEndings are the endings of an adjective made from a name closed by a
+// consonant (Донецк → Донецкой, Донецкий).
+var adjEndings = strings.Fields("ий ый ой ая ое ые ого ому ую ых ым ими ій ої ім им их")
+
+// adjectiveOf reports whether the folded name k is an adjective made from
+// one of p's other Cyrillic names (GeoNames lists Донецкой for Donetsk).
+func adjectiveOf(k string, p Place) bool {
+	for _, o := range p.Names {
+		ok := normKey(o)
+		if ok == k || scriptOf(o) != 'c' || strings.Contains(ok, " ") {
+			continue
+		}
+		stem := strings.TrimSuffix(ok, "ь")
+		if rest, found := strings.CutPrefix(k, stem); found && slices.Contains(adjEndings, rest) {
+			return true
+		}
+	}
+	return false
+}
+
+type expander struct {
+	seen    map[string]bool
+	dropped []string
+	out     []AddedAlias
+}
+
+// add adds name from source unless it is known, dropped, too short or a
+// common word, and reports whether it did.
+func (e *expander) add(name, source string) bool {
+	name = strings.TrimSpace(name)
+	k := normKey(name)
+	if k == "" || e.seen[k] || len(e.out) >= maxAdded {
+		return false
+	}
+	e.seen[k] = true
+	if n := utf8.RuneCountInString(name); n < minAddedRune || n > newswatch.MaxWatchNameLen || stopWords[k] {
+		return false
+	}
+	for _, d := range e.dropped {
+		if d == k {
+			return false
+		}
+	}
+	e.out = append(e.out, AddedAlias{Text: name, Source: source})
+	return true
+}
+
+// placeName reports whether a GeoNames alternate name reads as a name: no
+// lower-case word inside a multi-word name other than a particle, and a
+// capital first letter.
+func placeName(n string) bool {
+	for i, w := range strings.FieldsFunc(n, func(r rune) bool { return r == ' ' || r == '-' }) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) && (i == 0 || !particles[strings.ToLower(w)]) {
+			return false
+		}
+	}
+	return true
+}
+
+// slavic reports whether a Cyrillic name is spelt with the Russian and
+// Ukrainian alphabets only (not Serbian ј, Belarusian ў, ...).
+func slavic(n string) bool {
+	for _, r := range strings.ToLower(n) {
+		if unicode.Is(unicode.Cyrillic, r) && !strings.ContainsRune("абвгґдеёєжзиіїйклмнопрстуфхцчшщъыьэюя", r) {
+			return false
+		}
+	}
+	return true
+}
