@@ -1,0 +1,240 @@
+package stories
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+// Store is what the Assigner needs of the store; *store.DB has it.
+type Store interface {
+	// StoryCandidates returns the items of feedID with one of keys that
+	// have no story yet, oldest first.
+	StoryCandidates(ctx context.Context, feedID int64, keys []string) ([]newswatch.StoryCandidate, error)
+	// StoriesByURL returns the story of each canonical URL that has one.
+	StoriesByURL(ctx context.Context, canon []string) (map[string]int64, error)
+	// ScanStoryCandidates calls fn with the items whose Time is at or after
+	// since, assigned or not, in pages in (time, id) order.
+	ScanStoryCandidates(ctx context.Context, since time.Time, fn func([]newswatch.StoryCandidate) error) error
+	// OldestUnassigned returns the time of the oldest item without a story.
+	OldestUnassigned(ctx context.Context) (t time.Time, ok bool, err error)
+	// SaveStoryItems records the assignments in one transaction and returns
+	// the story of each.
+	SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment) ([]int64, error)
+}
+
+// Assigner gives each newly stored item its story. It keeps one Index of
+// the window, built from the store on first use, and serialises every
+// decision and its write so that two feeds saved at once cannot both start
+// the same story.
+type Assigner struct {
+	st     Store
+	window time.Duration
+	line   Line
+	now    func() time.Time
+
+	mu sync.Mutex
+	x  *Index // nil until loaded, and after a failed write
+}
+
+// NewAssigner returns an Assigner over st with the given window (0:
+// DefaultWindow) and DefaultLine.
+func NewAssigner(st Store, window time.Duration) *Assigner {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	return &Assigner{st: st, window: window, line: DefaultLine, now: time.Now}
+}
+
+// Result counts what Assign or Backfill did.
+type Result struct {
+	New    int // items that started a story
+	ByURL  int // items that joined a story by canonical URL
+	ByText int // items that joined a story as near-duplicate text
+	Known  int // items (read by a backfill) that already had a story
+}
+
+func (r *Result) add(how string) {
+	switch how {
+	case newswatch.StoryURL:
+		r.ByURL++
+	case newswatch.StoryText:
+		r.ByText++
+	default:
+		r.New++
+	}
+}
+
+// Assign gives a story to each item of feedID with one of keys that has
+// none yet (new items of a save; an updated item keeps its story). Call it
+// after SaveItems with the keys of the batch.
+func (a *Assigner) Assign(ctx context.Context, feedID int64, keys []string) (Result, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.x == nil {
+		if err := a.load(ctx); err != nil {
+			return Result{}, err
+		}
+	}
+	cands, err := a.st.StoryCandidates(ctx, feedID, keys)
+	if err != nil || len(cands) == 0 {
+		return Result{}, err
+	}
+	a.x.Prune(a.now().Add(-a.window))
+	var res Result
+	if err := a.process(ctx, a.x, cands, false, &res); err != nil {
+		a.x = nil // the index has items the store does not: rebuild
+		return res, err
+	}
+	return res, nil
+}
+
+// Load builds the index from the store: the items of the last window, and
+// assigns a story to every item without one (reaching back as far as the
+// oldest of them). Assign loads on first use; call Load at start to pay
+// that cost before the first poll.
+func (a *Assigner) Load(ctx context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.load(ctx)
+}
+
+func (a *Assigner) load(ctx context.Context) error {
+	now := a.now()
+	since := now.Add(-a.window)
+	old, ok, err := a.st.OldestUnassigned(ctx)
+	if err != nil {
+		return fmt.Errorf("stories: load: %w", err)
+	}
+	if ok && old.Before(since) {
+		since = old.Add(-a.window)
+	}
+	x, _, err := a.pass(ctx, since, nil)
+	if err != nil {
+		return fmt.Errorf("stories: load: %w", err)
+	}
+	x.Prune(now.Add(-a.window))
+	a.x = x
+	return nil
+}
+
+// Backfill reads every stored item in time order and gives a story to each
+// that has none, as if they had arrived in that order; the index it builds
+// becomes the live one. progress, if not nil, is called after each page.
+func (a *Assigner) Backfill(ctx context.Context, progress func(Result)) (Result, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	x, res, err := a.pass(ctx, time.Time{}, progress)
+	if err != nil {
+		a.x = nil
+		return res, fmt.Errorf("stories: backfill: %w", err)
+	}
+	x.Prune(a.now().Add(-a.window))
+	a.x = x
+	return res, nil
+}
+
+// pass streams the items from since into a fresh index, assigning the
+// unassigned ones.
+func (a *Assigner) pass(ctx context.Context, since time.Time, progress func(Result)) (*Index, Result, error) {
+	x := NewIndex(a.window, a.line)
+	refs := make(map[int64]*storyRef)
+	var res Result
+	err := a.st.ScanStoryCandidates(ctx, since, func(page []newswatch.StoryCandidate) error {
+		var todo []newswatch.StoryCandidate
+		for _, c := range page {
+			if c.StoryID == 0 {
+				todo = append(todo, c)
+				continue
+			}
+			// Items already assigned go in as they are; unassigned ones
+			// before them in the page are decided first, in order.
+			if err := a.process(ctx, x, todo, true, &res); err != nil {
+				return err
+			}
+			todo = todo[:0]
+			x.Prune(c.Time.Add(-a.window))
+			r := refs[c.StoryID]
+			if r == nil {
+				r = &storyRef{id: c.StoryID}
+				refs[c.StoryID] = r
+			}
+			x.add(doc(c), r)
+			res.Known++
+		}
+		if err := a.process(ctx, x, todo, true, &res); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(res)
+		}
+		return nil
+	})
+	return x, res, err
+}
+
+func doc(c newswatch.StoryCandidate) Doc {
+	return Doc{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Text: c.Text, Link: c.Link, Time: c.Time}
+}
+
+// process decides and records the stories of unassigned items, in order.
+// stream prunes the index by each item's time (a backfill); otherwise the
+// caller pruned it by the clock.
+func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.StoryCandidate, stream bool, res *Result) error {
+	if len(cands) == 0 {
+		return nil
+	}
+	// Canonical URLs not in the window may belong to an older story.
+	var ask []string
+	for _, c := range cands {
+		if u := newswatch.CanonicalURL(c.Link); u != "" {
+			if _, ok := x.urls[u]; !ok {
+				ask = append(ask, u)
+			}
+		}
+	}
+	old := map[string]*storyRef{}
+	if len(ask) > 0 {
+		ids, err := a.st.StoriesByURL(ctx, ask)
+		if err != nil {
+			return err
+		}
+		for u, id := range ids {
+			old[u] = &storyRef{id: id}
+		}
+	}
+	byURL := func(u string) *storyRef { return old[u] }
+	as := make([]newswatch.StoryAssignment, len(cands))
+	refs := make([]*storyRef, len(cands))
+	first := map[*storyRef]int{}
+	for i, c := range cands {
+		if stream {
+			x.Prune(c.Time.Add(-a.window))
+		}
+		d := x.assign(doc(c), byURL)
+		refs[i] = d.story
+		as[i] = newswatch.StoryAssignment{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Time: c.Time,
+			CanonURL: d.canon, How: d.how, StoryID: d.story.id, Join: -1}
+		if d.story.id == 0 {
+			if k, ok := first[d.story]; ok {
+				as[i].Join = k
+			} else {
+				first[d.story] = i
+			}
+		}
+	}
+	ids, err := a.st.SaveStoryItems(ctx, as)
+	if err != nil {
+		return err
+	}
+	for i, r := range refs {
+		if r.id == 0 {
+			r.id = ids[i]
+		}
+		res.add(as[i].How)
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+package stories
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Hashing of words: 64-bit FNV-1a over the folded runes.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// sentence is one sentence of a text: the hashes of its words and a hash
+// of the whole.
+type sentence struct {
+	words []uint64
+	hash  uint32
+}
+
+// isApostrophe reports runes that join the parts of one word (Слов'янськ,
+// п’ять, O'Brien) instead of separating words.
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ' || r == '`' || r == '‘'
+}
+
+// foldRune lower-cases r and folds ё to е.
+func foldRune(r rune) rune {
+	r = unicode.ToLower(r)
+	if r == 'ё' {
+		return 'е'
+	}
+	return r
+}
+
+// isEnd reports runes that end a sentence when followed by a space.
+func isEnd(r rune) bool {
+	return r == '.' || r == '!' || r == '?' || r == '…' || r == '。'
+}
+
+// splitSentences cuts s into sentences of word hashes, appending the word
+// hashes to buf (whose backing array the sentences share) and returning
+// both. A sentence ends at a line break, or at . ! ? … followed by a space;
+// sentences without words are dropped.
+func splitSentences(s string, buf []uint64, out []sentence) ([]uint64, []sentence) {
+	start := len(buf)
+	var h uint64
+	inWord := false
+	flushWord := func() {
+		if inWord {
+			buf = append(buf, h)
+			inWord = false
+		}
+	}
+	flushSentence := func() {
+		flushWord()
+		if len(buf) > start {
+			words := buf[start:len(buf):len(buf)]
+			out = append(out, sentence{words: words, hash: sentenceHash(words)})
+			start = len(buf)
+		}
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) && inWord:
+			if !inWord {
+				h, inWord = fnvOffset, true
+			}
+			r = foldRune(r)
+			for r > 0 {
+				h ^= uint64(r & 0xff)
+				h *= fnvPrime
+				r >>= 8
+			}
+		case isApostrophe(r) && inWord:
+			// stays in the word, leaving no trace
+		case r == '\n' || r == '\r':
+			flushSentence()
+		case isEnd(r):
+			flushWord()
+			if i >= len(s) {
+				break
+			}
+			next, _ := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(next) {
+				flushSentence()
+			}
+		default:
+			flushWord()
+		}
+	}
+	flushSentence()
+	return buf, out
+}
+
+// sentenceHash identifies a sentence by its words.
+func sentenceHash(words []uint64) uint32 {
+	h := uint64(fnvOffset)
+	for _, w := range words {
+		h ^= w
+		h *= fnvPrime
+	}
+	return uint32(h ^ h>>32)
+}
