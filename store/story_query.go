@@ -231,4 +231,3 @@ func (db *DB) LatestStories(ctx context.Context, q newswatch.LatestQuery) ([]new
 	}
 	return out, nil
 }
-

@@ -34,7 +34,7 @@ type entry struct {
 	seq    uint64
 	itemID int64
 	feedID int64
-	ts     int64 // unix ms
+	ts     int64    // unix ms
 	set    []uint32 // sorted distinct shingle hashes
 	canon  string
 	story  *storyRef

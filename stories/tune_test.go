@@ -42,7 +42,10 @@ func hashWords(ws []uint64) uint64 {
 	return h
 }
 
-func TestExperiment(t *testing.T) {
+// TestTuneShingles prints, with -pairs, the exact J and C of the same-event pairs
+// of the development set for shingle sizes 2 to 5, with and without titles:
+// the figures the line was drawn from.
+func TestTuneShingles(t *testing.T) {
 	if !*showPairs {
 		t.Skip()
 	}
