@@ -146,6 +146,9 @@ func (a *Assigner) pass(ctx context.Context, since time.Time, progress func(Resu
 	err := a.st.ScanStoryCandidates(ctx, since, func(page []newswatch.StoryCandidate) error {
 		var todo []newswatch.StoryCandidate
 		for _, c := range page {
+			x.note(doc(c))
+		}
+		for _, c := range page {
 			if c.StoryID == 0 {
 				todo = append(todo, c)
 				continue
@@ -207,6 +210,9 @@ func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.Stor
 		}
 	}
 	byURL := func(u string) *storyRef { return old[u] }
+	for _, c := range cands {
+		x.note(doc(c))
+	}
 	as := make([]newswatch.StoryAssignment, len(cands))
 	refs := make([]*storyRef, len(cands))
 	first := map[*storyRef]int{}

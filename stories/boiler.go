@@ -1,13 +1,16 @@
 package stories
 
-// Boilerplate: a feed's recurring sentences at the edges of its items.
+// Boilerplate: sentences at the edges of a feed's items that recur in its
+// other items. An item is noted in its feed's history before its story is
+// decided, together with the rest of its batch, so that a feed's first poll
+// already reveals its boilerplate.
 const (
-	histItems     = 10 // a feed's recent stories remembered
+	histItems     = 10 // a feed's recent items remembered
 	edgeSentences = 3  // sentences at each end of a body that are checked
-	boilerMin     = 2  // earlier stories that must carry a sentence
+	boilerMin     = 3  // recent items (this one included) that carry a boilerplate sentence
 )
 
-// feedHist remembers the edge sentences of a feed's last histItems stories.
+// feedHist remembers the edge sentences of a feed's last histItems items.
 type feedHist struct {
 	ring   [histItems]histEntry
 	pos    int
@@ -16,22 +19,18 @@ type feedHist struct {
 }
 
 type histEntry struct {
-	story  *storyRef
+	item   int64
 	hashes []uint32
 }
 
-// boilerplate reports whether a sentence is the feed's boilerplate: carried
-// by at least boilerMin of its recent stories, so that this item is at
-// least the third.
+// boilerplate reports whether a sentence is the feed's boilerplate.
 func (h *feedHist) boilerplate(hash uint32) bool { return h.counts[hash] >= boilerMin }
 
-// record remembers the edge sentences of an item of story s. A second item
-// of a story already remembered adds nothing: a story updated three times
-// must not turn its own sentences into boilerplate.
-func (h *feedHist) record(s *storyRef, sents []sentence, ts int64) {
+// note remembers the edge sentences of an item, once.
+func (h *feedHist) note(item int64, sents []sentence, ts int64) {
 	h.last = max(h.last, ts)
 	for _, e := range h.ring {
-		if e.story == s && s != nil {
+		if e.item == item && item != 0 {
 			return
 		}
 	}
@@ -55,6 +54,6 @@ func (h *feedHist) record(s *storyRef, sents []sentence, ts int64) {
 			h.counts[st.hash]++
 		}
 	}
-	*old = histEntry{story: s, hashes: hashes}
+	*old = histEntry{item: item, hashes: hashes}
 	h.pos = (h.pos + 1) % histItems
 }

@@ -99,6 +99,7 @@ type decision struct {
 // storyRef. byURL, if not nil, is asked for stories out of the window with
 // the same canonical URL.
 func (x *Index) assign(d Doc, byURL func(canon string) *storyRef) decision {
+	x.note(d)
 	e := x.prepare(d)
 	dec := decision{canon: e.canon, how: newswatch.StoryNew}
 	if e.canon != "" {
@@ -119,15 +120,16 @@ func (x *Index) assign(d Doc, byURL func(canon string) *storyRef) decision {
 		dec.story = &storyRef{}
 	}
 	e.story = dec.story
-	x.insert(e, d.Text)
+	x.insert(e)
 	return dec
 }
 
 // add puts an item whose story is already known into the index.
 func (x *Index) add(d Doc, s *storyRef) {
+	x.note(d)
 	e := x.prepare(d)
 	e.story = s
-	x.insert(e, d.Text)
+	x.insert(e)
 }
 
 // prepare computes an entry's canonical URL and signature, leaving out
@@ -201,8 +203,8 @@ func (x *Index) best(e *entry) (*entry, float64) {
 	return best, bestC
 }
 
-// insert adds e to the window and records its feed's sentences.
-func (x *Index) insert(e *entry, text string) {
+// insert adds e to the window.
+func (x *Index) insert(e *entry) {
 	e.seq = x.next
 	x.next++
 	if len(x.entries) == 0 {
@@ -220,12 +222,20 @@ func (x *Index) insert(e *entry, text string) {
 			x.posts[h] = append(l, e.seq)
 		}
 	}
-	h := x.feeds[e.feedID]
+}
+
+// note records d's edge sentences in its feed's history; prepare leaves out
+// those the feed's recent items (d included) carry at least boilerMin times.
+// Call it for every item of a batch before deciding any of them.
+func (x *Index) note(d Doc) {
+	h := x.feeds[d.FeedID]
 	if h == nil {
 		h = &feedHist{counts: make(map[uint32]uint8)}
-		x.feeds[e.feedID] = h
+		x.feeds[d.FeedID] = h
 	}
-	h.record(e.story, x.sents, e.ts)
+	x.words, x.sents = x.words[:0], x.sents[:0]
+	x.words, x.sents = splitSentences(d.Text, x.words, x.sents)
+	h.note(d.ItemID, x.sents, d.Time.UnixMilli())
 }
 
 // Prune forgets the items older than before and the boilerplate of feeds

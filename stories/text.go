@@ -64,6 +64,10 @@ func splitSentences(s string, buf []uint64, out []sentence) ([]uint64, []sentenc
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
+		case isApostrophe(r):
+			// Inside a word it joins its parts, leaving no trace;
+			// outside one it separates. (ʼ is a letter to Unicode, so
+			// this comes first.)
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) && inWord:
 			if !inWord {
 				h, inWord = fnvOffset, true
@@ -74,8 +78,6 @@ func splitSentences(s string, buf []uint64, out []sentence) ([]uint64, []sentenc
 				h *= fnvPrime
 				r >>= 8
 			}
-		case isApostrophe(r) && inWord:
-			// stays in the word, leaving no trace
 		case r == '\n' || r == '\r':
 			flushSentence()
 		case isEnd(r):
