@@ -74,17 +74,21 @@ func (r *Result) add(how string) {
 func (a *Assigner) Assign(ctx context.Context, feedID int64, keys []string) (Result, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var res Result
 	if a.x == nil {
-		if err := a.load(ctx); err != nil {
+		// Loading assigns every item without a story, these included.
+		r, err := a.load(ctx)
+		if err != nil {
 			return Result{}, err
 		}
+		res = r
+		res.Known = 0
 	}
 	cands, err := a.st.StoryCandidates(ctx, feedID, keys)
 	if err != nil || len(cands) == 0 {
-		return Result{}, err
+		return res, err
 	}
 	a.x.Prune(a.now().Add(-a.window))
-	var res Result
 	if err := a.process(ctx, a.x, cands, false, &res); err != nil {
 		a.x = nil // the index has items the store does not: rebuild
 		return res, err
@@ -99,26 +103,27 @@ func (a *Assigner) Assign(ctx context.Context, feedID int64, keys []string) (Res
 func (a *Assigner) Load(ctx context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.load(ctx)
+	_, err := a.load(ctx)
+	return err
 }
 
-func (a *Assigner) load(ctx context.Context) error {
+func (a *Assigner) load(ctx context.Context) (Result, error) {
 	now := a.now()
 	since := now.Add(-a.window)
 	old, ok, err := a.st.OldestUnassigned(ctx)
 	if err != nil {
-		return fmt.Errorf("stories: load: %w", err)
+		return Result{}, fmt.Errorf("stories: load: %w", err)
 	}
 	if ok && old.Before(since) {
 		since = old.Add(-a.window)
 	}
-	x, _, err := a.pass(ctx, since, nil)
+	x, res, err := a.pass(ctx, since, nil)
 	if err != nil {
-		return fmt.Errorf("stories: load: %w", err)
+		return res, fmt.Errorf("stories: load: %w", err)
 	}
 	x.Prune(now.Add(-a.window))
 	a.x = x
-	return nil
+	return res, nil
 }
 
 // Backfill reads every stored item in time order and gives a story to each
