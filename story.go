@@ -29,7 +29,7 @@ type StoryItem struct {
 type StoryQuery struct {
 	GuildID string // "" for every feed; else the guild's visible feeds only
 	Since   time.Time
-	Limit   int // stories, newest first; <= 0 means 10, at most 1000
+	Limit   int // stories, newest first; <= 0 means all
 	// Items caps the items listed per story (0: all).
 	Items int
 }

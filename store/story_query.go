@@ -8,16 +8,13 @@ import (
 )
 
 // Stories returns the stories with an item at or after q.Since that
-// q.GuildID can see, the newest first (by first_seen), each with its
-// visible items oldest first; a story none of whose items the guild sees is
-// left out.
+// q.GuildID can see, the newest first (by first_seen), at most q.Limit of
+// them (all when q.Limit <= 0), each with its visible items oldest first; a
+// story none of whose items the guild sees is left out.
 func (db *DB) Stories(ctx context.Context, q newswatch.StoryQuery) ([]newswatch.Story, error) {
 	limit := q.Limit
-	switch {
-	case limit <= 0:
-		limit = 10
-	case limit > 1000:
-		limit = 1000
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
 	}
 	vis, vargs := visibleFeed("si.feed_id", q.GuildID)
 	args := append([]any{ms(q.Since), ms(q.Since)}, vargs...)

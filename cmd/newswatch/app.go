@@ -29,6 +29,8 @@ type app struct {
 	// alert deliverer after a save queued alerts, so they go out at once
 	// instead of at its next look at the outbox.
 	alertsQueued func()
+
+	stories storyState // see stories_ingest.go
 }
 
 // saved is called after every save: it wakes the deliverer when the save
@@ -50,6 +52,7 @@ func (s pollerStore) SaveItems(ctx context.Context, feedID int64, items []newswa
 	res, err := s.DB.SaveItems(ctx, feedID, items)
 	if err == nil {
 		s.a.saved(res)
+		s.a.assignStories(ctx, feedID, items)
 	}
 	return res, err
 }
@@ -241,6 +244,7 @@ func (a *app) ingestSeeds(ctx context.Context) (newswatch.SaveResult, error) {
 			return total, err
 		}
 		a.saved(res)
+		a.assignStories(ctx, feed.ID, items)
 		addResult(&total, res)
 	}
 	return total, nil
