@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
-	"github.com/newswatch/newswatch/stories"
 	"github.com/newswatch/newswatch/store"
+	"github.com/newswatch/newswatch/stories"
 )
 
 const wire = `Russia launched a wave of drones and missiles at Kyiv overnight, damaging two apartment blocks in the Solomianskyi district and wounding four people, the city's military administration said on Monday.
