@@ -26,14 +26,19 @@ type histEntry struct {
 // boilerplate reports whether a sentence is the feed's boilerplate.
 func (h *feedHist) boilerplate(hash uint32) bool { return h.counts[hash] >= boilerMin }
 
-// note remembers the edge sentences of an item, once.
-func (h *feedHist) note(item int64, sents []sentence, ts int64) {
-	h.last = max(h.last, ts)
+// has reports whether an item is remembered.
+func (h *feedHist) has(item int64) bool {
 	for _, e := range h.ring {
 		if e.item == item && item != 0 {
-			return
+			return true
 		}
 	}
+	return false
+}
+
+// note remembers the edge sentences of an item.
+func (h *feedHist) note(item int64, sents []sentence, ts int64) {
+	h.last = max(h.last, ts)
 	old := &h.ring[h.pos]
 	for _, x := range old.hashes {
 		if h.counts[x]--; h.counts[x] == 0 {

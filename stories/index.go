@@ -69,8 +69,9 @@ type Index struct {
 	// scratch, reused between items
 	words []uint64
 	sents []sentence
-	sh    shingler
-	count map[uint64]int
+	sh       shingler
+	count    map[uint64]int
+	splitFor int64 // the item whose body words and sents hold
 }
 
 // NewIndex returns an empty index with the given window (0: DefaultWindow)
@@ -136,8 +137,7 @@ func (x *Index) add(d Doc, s *storyRef) {
 // its feed's boilerplate.
 func (x *Index) prepare(d Doc) *entry {
 	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: newswatch.CanonicalURL(d.Link)}
-	x.words, x.sents = x.words[:0], x.sents[:0]
-	x.words, x.sents = splitSentences(d.Text, x.words, x.sents)
+	x.split(d)
 	body := x.sents
 	h := x.feeds[d.FeedID]
 	x.sh.reset()
@@ -233,9 +233,21 @@ func (x *Index) note(d Doc) {
 		h = &feedHist{counts: make(map[uint32]uint8)}
 		x.feeds[d.FeedID] = h
 	}
+	if h.has(d.ItemID) {
+		return
+	}
+	x.split(d)
+	h.note(d.ItemID, x.sents, d.Time.UnixMilli())
+}
+
+// split cuts d's body into x.words and x.sents, unless they already hold it.
+func (x *Index) split(d Doc) {
+	if d.ItemID != 0 && x.splitFor == d.ItemID {
+		return
+	}
 	x.words, x.sents = x.words[:0], x.sents[:0]
 	x.words, x.sents = splitSentences(d.Text, x.words, x.sents)
-	h.note(d.ItemID, x.sents, d.Time.UnixMilli())
+	x.splitFor = d.ItemID
 }
 
 // Prune forgets the items older than before and the boilerplate of feeds

@@ -164,3 +164,26 @@ func TestTokens(t *testing.T) {
 		t.Errorf("sentences = %d, want 4", len(s))
 	}
 }
+
+// TestFastPaths: the ASCII and Cyrillic fast paths hash a word as the
+// general path does.
+func TestFastPaths(t *testing.T) {
+	for _, w := range []string{"Kyiv", "KYIV", "Київ", "КИЇВ", "Ёлка", "Ѓорѓе", "Ґанок", "Слов'янськ"} {
+		var slow uint64 = fnvOffset
+		for _, r := range w {
+			if isApostrophe(r) {
+				continue
+			}
+			r = foldRune(r)
+			for r > 0 {
+				slow ^= uint64(r & 0xff)
+				slow *= fnvPrime
+				r >>= 8
+			}
+		}
+		got, _ := splitSentences(w, nil, nil)
+		if len(got) != 1 || got[0] != slow {
+			t.Errorf("%s: %v, want [%d]", w, got, slow)
+		}
+	}
+}

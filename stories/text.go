@@ -61,8 +61,62 @@ func splitSentences(s string, buf []uint64, out []sentence) ([]uint64, []sentenc
 		}
 	}
 	for i := 0; i < len(s); {
+		// ASCII fast path: most of the text of most feeds.
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			default:
+				goto other
+			}
+			if !inWord {
+				h, inWord = fnvOffset, true
+			}
+			h ^= uint64(c)
+			h *= fnvPrime
+			continue
+		other:
+			switch {
+			case c == '\'' || c == '`':
+				// joins the parts of a word; separates otherwise
+			case c == '\n' || c == '\r':
+				flushSentence()
+			case c == '.' || c == '!' || c == '?':
+				flushWord()
+				if i < len(s) {
+					if next, _ := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(next) {
+						flushSentence()
+					}
+				}
+			default:
+				flushWord()
+			}
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		if 0x400 <= r && r < 0x460 {
+			// Cyrillic fast path: А-я, Ѐ-Џ, ѐ-џ (Ukrainian and Russian).
+			switch {
+			case r < 0x410:
+				r += 0x50
+			case r < 0x430:
+				r += 0x20
+			}
+			if r == 'ё' {
+				r = 'е'
+			}
+			if !inWord {
+				h, inWord = fnvOffset, true
+			}
+			h ^= uint64(r & 0xff)
+			h *= fnvPrime
+			h ^= uint64(r >> 8)
+			h *= fnvPrime
+			continue
+		}
 		switch {
 		case isApostrophe(r):
 			// Inside a word it joins its parts, leaving no trace;
