@@ -24,31 +24,31 @@ func scanCandidate(rows *sql.Rows, extra ...any) (newswatch.StoryCandidate, erro
 	return c, nil
 }
 
-// StoryCandidates returns the items of feedID with one of keys that have no
-// story yet, oldest first: the new items of a save. An item updated under
-// its key keeps its row and so its story.
-func (db *DB) StoryCandidates(ctx context.Context, feedID int64, keys []string) ([]newswatch.StoryCandidate, error) {
+// UnassignedItems returns the id of each of keys of feedID whose item has
+// no story yet: the new items of a save. An item updated under its key
+// keeps its row and so its story.
+func (db *DB) UnassignedItems(ctx context.Context, feedID int64, keys []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(keys))
 	if len(keys) == 0 {
-		return nil, nil
+		return out, nil
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+candCols+` FROM items i
+	rows, err := db.r.QueryContext(ctx, `SELECT i.key, i.id FROM items i
 		WHERE i.feed_id = ? AND i.key IN (SELECT value FROM json_each(?))
-		AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)
-		ORDER BY i.ts, i.id`, feedID, jsonList(keys))
+		AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)`, feedID, jsonList(keys))
 	if err != nil {
-		return nil, fmt.Errorf("store: story candidates of feed %d: %w", feedID, formatError(err))
+		return nil, fmt.Errorf("store: unassigned items of feed %d: %w", feedID, formatError(err))
 	}
 	defer rows.Close()
-	var out []newswatch.StoryCandidate
 	for rows.Next() {
-		c, err := scanCandidate(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: story candidates of feed %d: %w", feedID, err)
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return nil, fmt.Errorf("store: unassigned items of feed %d: %w", feedID, err)
 		}
-		out = append(out, c)
+		out[k] = id
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: story candidates of feed %d: %w", feedID, formatError(err))
+		return nil, fmt.Errorf("store: unassigned items of feed %d: %w", feedID, formatError(err))
 	}
 	return out, nil
 }
@@ -153,29 +153,33 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 			return err
 		}
 		var newRows, itemRows [][]any
-		touched := make([]int64, 0, len(as))
+		var joined []int64
 		now := ms(time.Now())
 		for i, a := range as {
 			switch {
 			case a.StoryID > 0:
 				ids[i] = a.StoryID
+				joined = append(joined, ids[i])
 			case a.Join >= 0 && a.Join < i:
 				ids[i] = ids[a.Join]
+				joined = append(joined, ids[i])
 			default:
 				ids[i] = next
 				next++
-				newRows = append(newRows, []any{ids[i], a.ItemID, a.Title, ms(a.Time)})
+				newRows = append(newRows, []any{ids[i], a.ItemID, a.Title, ms(a.Time), a.FeedID})
 			}
 			how := a.How
 			if how == "" {
 				how = newswatch.StoryNew
 			}
 			itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how})
-			touched = append(touched, ids[i])
 		}
+		// A new story starts with its first item's counts; only the
+		// stories that items joined are counted again.
 		if len(newRows) > 0 {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
-				SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 3, 0, 0 FROM json_each(?)`,
+				SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 3, 1, 1 FROM json_each(?)
+				WHERE EXISTS (SELECT 1 FROM items WHERE id = value ->> 1)`,
 				jsonList(newRows)); err != nil {
 				return err
 			}
@@ -188,11 +192,14 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 			ON CONFLICT (item_id) DO NOTHING`, now, jsonList(itemRows)); err != nil {
 			return err
 		}
+		if len(joined) == 0 {
+			return nil
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE stories SET
 			item_count = (SELECT count(*) FROM story_items s WHERE s.story_id = stories.id),
 			source_count = (SELECT count(DISTINCT feed_id) FROM story_items s WHERE s.story_id = stories.id),
 			last_seen = max(last_seen, coalesce((SELECT max(ts) FROM story_items s WHERE s.story_id = stories.id), 0))
-			WHERE id IN (SELECT DISTINCT value FROM json_each(?))`, jsonList(touched))
+			WHERE id IN (SELECT DISTINCT value FROM json_each(?))`, jsonList(joined))
 		return err
 	})
 	if err != nil {

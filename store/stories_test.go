@@ -20,11 +20,11 @@ func storyFixture(t *testing.T) (*fixture, []int64, []int64) {
 		if _, err := f.db.SaveItems(ctx, feed.ID, []newswatch.IngestItem{ingest(key, "title "+key, "text "+key, at, false)}); err != nil {
 			t.Fatal(err)
 		}
-		c, err := f.db.StoryCandidates(ctx, feed.ID, []string{key})
+		c, err := f.db.UnassignedItems(ctx, feed.ID, []string{key, "nope"})
 		if err != nil || len(c) != 1 {
-			t.Fatalf("candidates of %s: %v, %v", key, c, err)
+			t.Fatalf("unassigned items of %s: %v, %v", key, c, err)
 		}
-		return c[0].ItemID
+		return c[key]
 	}
 	ids := []int64{
 		save(f.global, "a", f.t0),
@@ -58,6 +58,9 @@ func TestSaveStoryItems(t *testing.T) {
 	s, err := f.db.Story(ctx, "", stories[0])
 	if err != nil {
 		t.Fatal(err)
+	}
+	if un, err := f.db.UnassignedItems(ctx, f.global.ID, []string{"a", "c"}); err != nil || len(un) != 0 {
+		t.Errorf("assigned items reported unassigned: %v, %v", un, err)
 	}
 	if s.Title != "title a" || s.ItemCount != 3 || s.SourceCount != 3 || !s.FirstSeen.Equal(f.t0) ||
 		!s.LastSeen.Equal(f.t0.Add(3*time.Minute)) || s.Items[0].ItemID != ids[0] {

@@ -3,6 +3,7 @@ package stories
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -11,9 +12,9 @@ import (
 
 // Store is what the Assigner needs of the store; *store.DB has it.
 type Store interface {
-	// StoryCandidates returns the items of feedID with one of keys that
-	// have no story yet, oldest first.
-	StoryCandidates(ctx context.Context, feedID int64, keys []string) ([]newswatch.StoryCandidate, error)
+	// UnassignedItems returns the id of each of keys of feedID whose item
+	// has no story yet.
+	UnassignedItems(ctx context.Context, feedID int64, keys []string) (map[string]int64, error)
 	// StoriesByURL returns the story of each canonical URL that has one.
 	StoriesByURL(ctx context.Context, canon []string) (map[string]int64, error)
 	// ScanStoryCandidates calls fn with the items whose Time is at or after
@@ -68,10 +69,11 @@ func (r *Result) add(how string) {
 	}
 }
 
-// Assign gives a story to each item of feedID with one of keys that has
-// none yet (new items of a save; an updated item keeps its story). Call it
-// after SaveItems with the keys of the batch.
-func (a *Assigner) Assign(ctx context.Context, feedID int64, keys []string) (Result, error) {
+// Assign gives a story to each of items (just saved in feedID, with their
+// keys set) that has none yet: the new ones; an updated item keeps its
+// story. The texts come from items, so the store is only asked for ids.
+// Call it after SaveItems with the batch it saved.
+func (a *Assigner) Assign(ctx context.Context, feedID int64, items []newswatch.Item) (Result, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	var res Result
@@ -84,10 +86,26 @@ func (a *Assigner) Assign(ctx context.Context, feedID int64, keys []string) (Res
 		res = r
 		res.Known = 0
 	}
-	cands, err := a.st.StoryCandidates(ctx, feedID, keys)
-	if err != nil || len(cands) == 0 {
+	keys := make([]string, len(items))
+	for i := range items {
+		keys[i] = items[i].Key
+	}
+	ids, err := a.st.UnassignedItems(ctx, feedID, keys)
+	if err != nil || len(ids) == 0 {
 		return res, err
 	}
+	cands := make([]newswatch.StoryCandidate, 0, len(ids))
+	for i := range items {
+		it := &items[i]
+		id, ok := ids[it.Key]
+		if !ok {
+			continue
+		}
+		delete(ids, it.Key) // a key twice in a batch is one item
+		cands = append(cands, newswatch.StoryCandidate{ItemID: id, FeedID: feedID, Key: it.Key, Title: it.Title,
+			Text: it.Text, Link: it.Link, Time: it.Time()})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Time.Before(cands[j].Time) })
 	a.x.Prune(a.now().Add(-a.window))
 	if err := a.process(ctx, a.x, cands, false, &res); err != nil {
 		a.x = nil // the index has items the store does not: rebuild
@@ -197,8 +215,10 @@ func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.Stor
 	}
 	// Canonical URLs not in the window may belong to an older story.
 	var ask []string
-	for _, c := range cands {
+	canon := make([]string, len(cands))
+	for i, c := range cands {
 		if u := newswatch.CanonicalURL(c.Link); u != "" {
+			canon[i] = u
 			if _, ok := x.urls[u]; !ok {
 				ask = append(ask, u)
 			}
@@ -225,7 +245,9 @@ func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.Stor
 		if stream {
 			x.Prune(c.Time.Add(-a.window))
 		}
-		d := x.assign(doc(c), byURL)
+		dc := doc(c)
+		dc.canon, dc.hasCanon = canon[i], true
+		d := x.assign(dc, byURL)
 		refs[i] = d.story
 		as[i] = newswatch.StoryAssignment{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Time: c.Time,
 			CanonURL: d.canon, How: d.how, StoryID: d.story.id, Join: -1}

@@ -45,19 +45,17 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-// save stores items in feed f and returns their keys.
-func (w *world) save(t *testing.T, f int, items ...newswatch.Item) []string {
+// save stores items in feed f and returns them.
+func (w *world) save(t *testing.T, f int, items ...newswatch.Item) []newswatch.Item {
 	t.Helper()
 	var in []newswatch.IngestItem
-	var keys []string
 	for _, it := range items {
 		in = append(in, newswatch.IngestItem{Item: it})
-		keys = append(keys, it.Key)
 	}
 	if _, err := w.db.SaveItems(context.Background(), w.feeds[f], in); err != nil {
 		t.Fatal(err)
 	}
-	return keys
+	return items
 }
 
 func item(key, title, text, link string, at time.Time) newswatch.Item {

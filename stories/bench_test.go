@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
-	"github.com/newswatch/newswatch/stories"
 	"github.com/newswatch/newswatch/store"
+	"github.com/newswatch/newswatch/stories"
 )
 
 // gen makes news-like items: Zipf-distributed words from a vocabulary of
@@ -122,11 +122,11 @@ func benchIngest(b *testing.B, withStories bool) {
 				b.Fatal(err)
 			}
 			if withStories {
-				keys := make([]string, len(items))
+				its := make([]newswatch.Item, len(items))
 				for j := range items {
-					keys[j] = items[j].Item.Key
+					its[j] = items[j].Item
 				}
-				if _, err := as.Assign(ctx, feed, keys); err != nil {
+				if _, err := as.Assign(ctx, feed, its); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -49,6 +49,9 @@ type Doc struct {
 	Text   string
 	Link   string
 	Time   time.Time
+
+	canon    string // CanonicalURL(Link), when hasCanon
+	hasCanon bool
 }
 
 // Index holds the items of the last window with their signatures, the
@@ -67,8 +70,8 @@ type Index struct {
 	query   uint64
 
 	// scratch, reused between items
-	words []uint64
-	sents []sentence
+	words    []uint64
+	sents    []sentence
 	sh       shingler
 	count    map[uint64]int
 	splitFor int64 // the item whose body words and sents hold
@@ -136,7 +139,10 @@ func (x *Index) add(d Doc, s *storyRef) {
 // prepare computes an entry's canonical URL and signature, leaving out
 // its feed's boilerplate.
 func (x *Index) prepare(d Doc) *entry {
-	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: newswatch.CanonicalURL(d.Link)}
+	if !d.hasCanon {
+		d.canon = newswatch.CanonicalURL(d.Link)
+	}
+	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
 	x.split(d)
 	body := x.sents
 	h := x.feeds[d.FeedID]

@@ -25,16 +25,15 @@ func (a *app) assigner() *stories.Assigner {
 // the items are stored, and the assigner gives them their stories when it
 // next loads (it reloads after a failed write), so ingest carries on.
 func (a *app) assignStories(ctx context.Context, feedID int64, items []newswatch.IngestItem) {
-	keys := make([]string, 0, len(items))
+	its := make([]newswatch.Item, len(items))
 	for i := range items {
-		k := items[i].Item.Key
-		if k == "" {
-			it := &items[i].Item
-			k = newswatch.ItemKey(it.GUID, it.Link, it.Title, it.Text)
+		its[i] = items[i].Item
+		if its[i].Key == "" {
+			it := &its[i]
+			it.Key = newswatch.ItemKey(it.GUID, it.Link, it.Title, it.Text)
 		}
-		keys = append(keys, k)
 	}
-	if _, err := a.assigner().Assign(ctx, feedID, keys); err != nil {
+	if _, err := a.assigner().Assign(ctx, feedID, its); err != nil {
 		a.log.Warn("stories: assignment failed; retried at the next load", "feed", feedID, "err", err)
 	}
 }
