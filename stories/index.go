@@ -74,7 +74,7 @@ type Index struct {
 	sents    []sentence
 	sh       shingler
 	count    map[uint64]int
-	splitFor int64 // the item whose body words and sents hold
+	split    map[int64][]sentence // bodies cut by note, waiting for prepare
 }
 
 // NewIndex returns an empty index with the given window (0: DefaultWindow)
@@ -83,7 +83,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Index{window: window, line: line, posts: make(map[uint32][]uint64), count: make(map[uint64]int),
+	return &Index{window: window, line: line, posts: make(map[uint32][]uint64), count: make(map[uint64]int), split: make(map[int64][]sentence),
 		urls: make(map[string]*entry), feeds: make(map[int64]*feedHist)}
 }
 
@@ -143,8 +143,7 @@ func (x *Index) prepare(d Doc) *entry {
 		d.canon = newswatch.CanonicalURL(d.Link)
 	}
 	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
-	x.split(d)
-	body := x.sents
+	body := x.sentences(d)
 	h := x.feeds[d.FeedID]
 	x.sh.reset()
 	budget := maxBodyWords
@@ -242,18 +241,23 @@ func (x *Index) note(d Doc) {
 	if h.has(d.ItemID) {
 		return
 	}
-	x.split(d)
-	h.note(d.ItemID, x.sents, d.Time.UnixMilli())
+	_, sents := splitSentences(d.Text, nil, nil)
+	h.note(d.ItemID, sents, d.Time.UnixMilli())
+	if d.ItemID != 0 {
+		x.split[d.ItemID] = sents // for prepare, which comes next
+	}
 }
 
-// split cuts d's body into x.words and x.sents, unless they already hold it.
-func (x *Index) split(d Doc) {
-	if d.ItemID != 0 && x.splitFor == d.ItemID {
-		return
+// sentences returns d's body cut into sentences: noted ones from note,
+// others cut now into the index's scratch space.
+func (x *Index) sentences(d Doc) []sentence {
+	if s, ok := x.split[d.ItemID]; ok && d.ItemID != 0 {
+		delete(x.split, d.ItemID)
+		return s
 	}
 	x.words, x.sents = x.words[:0], x.sents[:0]
 	x.words, x.sents = splitSentences(d.Text, x.words, x.sents)
-	x.splitFor = d.ItemID
+	return x.sents
 }
 
 // Prune forgets the items older than before and the boilerplate of feeds
