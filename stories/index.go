@@ -70,11 +70,11 @@ type Index struct {
 	query   uint64
 
 	// scratch, reused between items
-	words    []uint64
-	sents    []sentence
-	sh       shingler
-	count    map[uint64]int
-	split    map[int64][]sentence // bodies cut by note, waiting for prepare
+	words []uint64
+	sents []sentence
+	sh    shingler
+	count map[uint64]int
+	split map[int64][]sentence // bodies cut by note, waiting for prepare
 }
 
 // NewIndex returns an empty index with the given window (0: DefaultWindow)
