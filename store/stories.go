@@ -60,8 +60,10 @@ func (db *DB) StoriesByURL(ctx context.Context, canon []string) (map[string]int6
 	if len(canon) == 0 {
 		return out, nil
 	}
+	// canon_url <> '' lets SQLite use the partial index story_items_canon;
+	// without it every call scans the table.
 	rows, err := db.r.QueryContext(ctx, `SELECT canon_url, min(story_id) FROM story_items
-		WHERE canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`, jsonList(canon))
+		WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`, jsonList(canon))
 	if err != nil {
 		return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
 	}

@@ -20,16 +20,16 @@
 // The line. With A and B the shingle sets of two items, they are one story
 // when
 //
-//	|A∩B| / min(|A|,|B|) ≥ 0.27  and  |A∩B| ≥ 8.
+//	|A∩B| / min(|A|,|B|) ≥ 0.27  and  |A∩B| ≥ 12.
 //
 // Containment rather than Jaccard, because on the development set
 // (testdata/devset.json) copies of one wire story differ mostly by what was
 // cut or added: a lead-only copy, a copy with the outlet's own paragraphs
 // inserted, an updated version with a new headline. Their Jaccard is as low
 // as 0.09, as low as that of two independent reports of one event that
-// quote the same statement (up to 0.12); their containment is at least 0.30,
+// quote the same statement (up to 0.12); their containment is at least 0.33,
 // the independent reports' at most 0.23. A translation shares no shingles
-// and is never joined. A text that shares fewer than 8 shingles with every
+// and is never joined. A text that shares fewer than 12 shingles with every
 // other (a headline alone, a one-line item) joins a story only by URL.
 //
 // Why not MinHash banding: at J ≈ 0.1 a 128-value MinHash estimate has a
