@@ -14,8 +14,8 @@ import (
 
 	"github.com/newswatch/newswatch"
 	"github.com/newswatch/newswatch/feeds"
-	"github.com/newswatch/newswatch/stories"
 	"github.com/newswatch/newswatch/store"
+	"github.com/newswatch/newswatch/stories"
 	"github.com/newswatch/newswatch/watch"
 )
 
