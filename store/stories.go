@@ -125,6 +125,19 @@ func (db *DB) storyPage(ctx context.Context, ts, id int64) ([]newswatch.StoryCan
 	return out, rows.Err()
 }
 
+// NewestItemTime returns the time (Item.Time) of the newest stored item,
+// or the zero time when there is none.
+func (db *DB) NewestItemTime(ctx context.Context) (time.Time, error) {
+	var ts sql.NullInt64
+	if err := db.r.QueryRowContext(ctx, `SELECT max(ts) FROM items`).Scan(&ts); err != nil {
+		return time.Time{}, fmt.Errorf("store: newest item: %w", formatError(err))
+	}
+	if !ts.Valid {
+		return time.Time{}, nil
+	}
+	return fromMS(ts.Int64), nil
+}
+
 // OldestUnassigned returns the time of the oldest item without a story.
 func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
 	var ts sql.NullInt64

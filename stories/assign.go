@@ -20,6 +20,9 @@ type Store interface {
 	// ScanStoryCandidates calls fn with the items whose Time is at or after
 	// since, assigned or not, in pages in (time, id) order.
 	ScanStoryCandidates(ctx context.Context, since time.Time, fn func([]newswatch.StoryCandidate) error) error
+	// NewestItemTime returns the time of the newest stored item (zero when
+	// there is none).
+	NewestItemTime(ctx context.Context) (time.Time, error)
 	// OldestUnassigned returns the time of the oldest item without a story.
 	OldestUnassigned(ctx context.Context) (t time.Time, ok bool, err error)
 	// SaveStoryItems records the assignments in one transaction and returns
@@ -106,7 +109,7 @@ func (a *Assigner) Assign(ctx context.Context, feedID int64, items []newswatch.I
 			Text: it.Text, Link: it.Link, Time: it.Time()})
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Time.Before(cands[j].Time) })
-	a.x.Prune(a.now().Add(-a.window))
+	a.x.Prune(a.horizon(a.x))
 	if err := a.process(ctx, a.x, cands, false, &res); err != nil {
 		a.x = nil // the index has items the store does not: rebuild
 		return res, err
@@ -125,9 +128,28 @@ func (a *Assigner) Load(ctx context.Context) error {
 	return err
 }
 
+// horizon is the time before which x forgets items: a window before the
+// newest item it has seen, or before now if that is earlier (an item dated
+// in the future must not empty the window). Pruning by the newest item
+// rather than the clock keeps the window of an import of old articles.
+func (a *Assigner) horizon(x *Index) time.Time {
+	return minTime(x.Newest(), a.now()).Add(-a.window)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
+}
+
 func (a *Assigner) load(ctx context.Context) (Result, error) {
 	now := a.now()
-	since := now.Add(-a.window)
+	newest, err := a.st.NewestItemTime(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("stories: load: %w", err)
+	}
+	since := minTime(newest, now).Add(-a.window)
 	old, ok, err := a.st.OldestUnassigned(ctx)
 	if err != nil {
 		return Result{}, fmt.Errorf("stories: load: %w", err)
@@ -139,7 +161,7 @@ func (a *Assigner) load(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("stories: load: %w", err)
 	}
-	x.Prune(now.Add(-a.window))
+	x.Prune(a.horizon(x))
 	a.x = x
 	return res, nil
 }
@@ -155,7 +177,7 @@ func (a *Assigner) Backfill(ctx context.Context, progress func(Result)) (Result,
 		a.x = nil
 		return res, fmt.Errorf("stories: backfill: %w", err)
 	}
-	x.Prune(a.now().Add(-a.window))
+	x.Prune(a.horizon(x))
 	a.x = x
 	return res, nil
 }

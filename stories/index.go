@@ -38,7 +38,6 @@ type entry struct {
 	set    []uint32 // sorted distinct shingle hashes
 	canon  string
 	story  *storyRef
-	mark   uint64 // last query that looked at it
 }
 
 // Doc is what the index needs of an item.
@@ -67,7 +66,7 @@ type Index struct {
 	posts   map[uint32][]uint64 // sampled shingle -> entries
 	urls    map[string]*entry
 	feeds   map[int64]*feedHist
-	query   uint64
+	newest  int64 // the newest item time seen, unix ms
 
 	// scratch, reused between items
 	words []uint64
@@ -210,6 +209,7 @@ func (x *Index) best(e *entry) (*entry, float64) {
 
 // insert adds e to the window.
 func (x *Index) insert(e *entry) {
+	x.newest = max(x.newest, e.ts)
 	e.seq = x.next
 	x.next++
 	if len(x.entries) == 0 {
@@ -258,6 +258,14 @@ func (x *Index) sentences(d Doc) []sentence {
 	x.words, x.sents = x.words[:0], x.sents[:0]
 	x.words, x.sents = splitSentences(d.Text, x.words, x.sents)
 	return x.sents
+}
+
+// Newest returns the time of the newest item the index has seen.
+func (x *Index) Newest() time.Time {
+	if x.newest == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(x.newest).UTC()
 }
 
 // Prune forgets the items older than before and the boilerplate of feeds
