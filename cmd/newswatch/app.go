@@ -34,6 +34,8 @@ type app struct {
 	// metrics and ready, set by run, count saves; nil elsewhere.
 	metrics *metrics
 	ready   *readiness
+
+	stories storyState // see stories_ingest.go
 }
 
 // saved is called after every save of items: it wakes the deliverer when

@@ -1,0 +1,240 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+// storyScanPage is how many items ScanStoryCandidates reads per page.
+const storyScanPage = 1000
+
+const candCols = `i.id, i.feed_id, i.key, i.title, i.text, i.link, i.ts`
+
+func scanCandidate(rows *sql.Rows, extra ...any) (newswatch.StoryCandidate, error) {
+	var c newswatch.StoryCandidate
+	var ts int64
+	if err := rows.Scan(append([]any{&c.ItemID, &c.FeedID, &c.Key, &c.Title, &c.Text, &c.Link, &ts}, extra...)...); err != nil {
+		return c, err
+	}
+	c.Time = fromMS(ts)
+	return c, nil
+}
+
+// UnassignedItems returns the id of each of keys of feedID whose item has
+// no story yet: the new items of a save. An item updated under its key
+// keeps its row and so its story.
+func (db *DB) UnassignedItems(ctx context.Context, feedID int64, keys []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT i.key, i.id FROM items i
+		WHERE i.feed_id = ? AND i.key IN (SELECT value FROM json_each(?))
+		AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)`, feedID, jsonList(keys))
+	if err != nil {
+		return nil, fmt.Errorf("store: unassigned items of feed %d: %w", feedID, formatError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return nil, fmt.Errorf("store: unassigned items of feed %d: %w", feedID, err)
+		}
+		out[k] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unassigned items of feed %d: %w", feedID, formatError(err))
+	}
+	return out, nil
+}
+
+// StoriesByURL returns, for each of canon that an item of a story carries,
+// the oldest such story.
+func (db *DB) StoriesByURL(ctx context.Context, canon []string) (map[string]int64, error) {
+	out := make(map[string]int64)
+	if len(canon) == 0 {
+		return out, nil
+	}
+	// canon_url <> '' lets SQLite use the partial index story_items_canon;
+	// without it every call scans the table.
+	rows, err := db.r.QueryContext(ctx, `SELECT canon_url, min(story_id) FROM story_items
+		WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`, jsonList(canon))
+	if err != nil {
+		return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u string
+		var id int64
+		if err := rows.Scan(&u, &id); err != nil {
+			return nil, fmt.Errorf("store: stories by url: %w", err)
+		}
+		out[u] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
+	}
+	return out, nil
+}
+
+// ScanStoryCandidates calls fn with every item whose time is at or after
+// since, with its story (0 if none), in pages of storyScanPage in (time,
+// id) order. Each page is read in its own statement, so fn may write.
+func (db *DB) ScanStoryCandidates(ctx context.Context, since time.Time, fn func([]newswatch.StoryCandidate) error) error {
+	lastTS, lastID := ms(since), int64(-1)
+	for {
+		page, err := db.storyPage(ctx, lastTS, lastID)
+		if err != nil {
+			return fmt.Errorf("store: scan stories: %w", formatError(err))
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		if err := fn(page); err != nil {
+			return err
+		}
+		last := page[len(page)-1]
+		lastTS, lastID = ms(last.Time), last.ItemID
+	}
+}
+
+func (db *DB) storyPage(ctx context.Context, ts, id int64) ([]newswatch.StoryCandidate, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+candCols+`, coalesce(s.story_id, 0) FROM items i
+		LEFT JOIN story_items s ON s.item_id = i.id
+		WHERE i.ts > ?1 OR (i.ts = ?1 AND i.id > ?2)
+		ORDER BY i.ts, i.id LIMIT ?3`, ts, id, storyScanPage)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []newswatch.StoryCandidate
+	for rows.Next() {
+		var story int64
+		c, err := scanCandidate(rows, &story)
+		if err != nil {
+			return nil, err
+		}
+		c.StoryID = story
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// NewestItemTime returns the time (Item.Time) of the newest stored item,
+// or the zero time when there is none.
+func (db *DB) NewestItemTime(ctx context.Context) (time.Time, error) {
+	var ts sql.NullInt64
+	if err := db.r.QueryRowContext(ctx, `SELECT max(ts) FROM items`).Scan(&ts); err != nil {
+		return time.Time{}, fmt.Errorf("store: newest item: %w", formatError(err))
+	}
+	if !ts.Valid {
+		return time.Time{}, nil
+	}
+	return fromMS(ts.Int64), nil
+}
+
+// OldestUnassigned returns the time of the oldest item without a story.
+func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
+	var ts sql.NullInt64
+	err := db.r.QueryRowContext(ctx, `SELECT min(i.ts) FROM items i
+		WHERE NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)`).Scan(&ts)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: oldest item without a story: %w", formatError(err))
+	}
+	if !ts.Valid {
+		return time.Time{}, false, nil
+	}
+	return time.UnixMilli(ts.Int64).UTC(), true, nil
+}
+
+// SaveStoryItems records story assignments in one transaction and returns
+// the story of each: the one named, a new story (Join < 0), or the story of
+// an earlier assignment of the batch (Join). An item that got a story
+// meanwhile keeps it, and one deleted meanwhile is skipped; the stories'
+// counts and last_seen are brought up to date.
+func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment) ([]int64, error) {
+	ids := make([]int64, len(as))
+	if len(as) == 0 {
+		return ids, nil
+	}
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var next int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM stories`).Scan(&next); err != nil {
+			return err
+		}
+		var newRows, itemRows [][]any
+		var joined []int64
+		now := ms(time.Now())
+		for i, a := range as {
+			switch {
+			case a.StoryID > 0:
+				ids[i] = a.StoryID
+				joined = append(joined, ids[i])
+			case a.Join >= 0 && a.Join < i:
+				ids[i] = ids[a.Join]
+				joined = append(joined, ids[i])
+			default:
+				ids[i] = next
+				next++
+				newRows = append(newRows, []any{ids[i], a.ItemID, a.Title, ms(a.Time), a.FeedID})
+			}
+			how := a.How
+			if how == "" {
+				how = newswatch.StoryNew
+			}
+			itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how})
+		}
+		// A new story starts with its first item's counts; only the
+		// stories that items joined are counted again.
+		if len(newRows) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
+				SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 3, 1, 1 FROM json_each(?)
+				WHERE EXISTS (SELECT 1 FROM items WHERE id = value ->> 1)`,
+				jsonList(newRows)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
+			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, ?
+			FROM json_each(?)
+			WHERE EXISTS (SELECT 1 FROM items WHERE id = value ->> 0)
+			AND EXISTS (SELECT 1 FROM stories WHERE id = value ->> 1)
+			ON CONFLICT (item_id) DO NOTHING`, now, jsonList(itemRows)); err != nil {
+			return err
+		}
+		if len(joined) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE stories SET
+			item_count = (SELECT count(*) FROM story_items s WHERE s.story_id = stories.id),
+			source_count = (SELECT count(DISTINCT feed_id) FROM story_items s WHERE s.story_id = stories.id),
+			last_seen = max(last_seen, coalesce((SELECT max(ts) FROM story_items s WHERE s.story_id = stories.id), 0))
+			WHERE id IN (SELECT DISTINCT value FROM json_each(?))`, jsonList(joined))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: save story items: %w", formatError(err))
+	}
+	return ids, nil
+}
+
+// ResetStories forgets every story, for a backfill that starts over (after
+// the line or the canonical URL rules changed).
+func (db *DB) ResetStories(ctx context.Context) error {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM story_items`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM stories`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: reset stories: %w", formatError(err))
+	}
+	return nil
+}

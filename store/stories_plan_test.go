@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestStoryQueriesUseIndexes: the per-batch queries of story assignment
+// must not scan a table (a scan per batch makes ingest quadratic).
+func TestStoryQueriesUseIndexes(t *testing.T) {
+	db := openTest(t)
+	for _, q := range []string{
+		`SELECT canon_url, min(story_id) FROM story_items
+		WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each('["a"]')) GROUP BY canon_url`,
+		`SELECT i.key, i.id FROM items i WHERE i.feed_id = 1 AND i.key IN (SELECT value FROM json_each('["a"]'))
+		AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)`,
+	} {
+		rows, err := db.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, d := range plan {
+			if strings.HasPrefix(d, "SCAN") && !strings.Contains(d, "json_each") && !strings.Contains(d, "CONSTANT") {
+				t.Errorf("%s\nplan: %q", q, plan)
+			}
+		}
+	}
+}

@@ -1,0 +1,295 @@
+package stories
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+// Store is what the Assigner needs of the store; *store.DB has it.
+type Store interface {
+	// UnassignedItems returns the id of each of keys of feedID whose item
+	// has no story yet.
+	UnassignedItems(ctx context.Context, feedID int64, keys []string) (map[string]int64, error)
+	// StoriesByURL returns the story of each canonical URL that has one.
+	StoriesByURL(ctx context.Context, canon []string) (map[string]int64, error)
+	// ScanStoryCandidates calls fn with the items whose Time is at or after
+	// since, assigned or not, in pages in (time, id) order.
+	ScanStoryCandidates(ctx context.Context, since time.Time, fn func([]newswatch.StoryCandidate) error) error
+	// NewestItemTime returns the time of the newest stored item (zero when
+	// there is none).
+	NewestItemTime(ctx context.Context) (time.Time, error)
+	// OldestUnassigned returns the time of the oldest item without a story.
+	OldestUnassigned(ctx context.Context) (t time.Time, ok bool, err error)
+	// SaveStoryItems records the assignments in one transaction and returns
+	// the story of each.
+	SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment) ([]int64, error)
+}
+
+// Assigner gives each newly stored item its story. It keeps one Index of
+// the window, built from the store on first use, and serialises every
+// decision and its write so that two feeds saved at once cannot both start
+// the same story.
+type Assigner struct {
+	st     Store
+	window time.Duration
+	line   Line
+	now    func() time.Time
+
+	mu sync.Mutex
+	x  *Index // nil until loaded, and after a failed write
+}
+
+// NewAssigner returns an Assigner over st with the given window (0:
+// DefaultWindow) and DefaultLine.
+func NewAssigner(st Store, window time.Duration) *Assigner {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	return &Assigner{st: st, window: window, line: DefaultLine, now: time.Now}
+}
+
+// Result counts what Assign or Backfill did.
+type Result struct {
+	New    int // items that started a story
+	ByURL  int // items that joined a story by canonical URL
+	ByText int // items that joined a story as near-duplicate text
+	Known  int // items (read by a backfill) that already had a story
+}
+
+func (r *Result) add(how string) {
+	switch how {
+	case newswatch.StoryURL:
+		r.ByURL++
+	case newswatch.StoryText:
+		r.ByText++
+	default:
+		r.New++
+	}
+}
+
+// Assign gives a story to each of items (just saved in feedID, with their
+// keys set) that has none yet: the new ones; an updated item keeps its
+// story. The texts come from items, so the store is only asked for ids.
+// Call it after SaveItems with the batch it saved.
+func (a *Assigner) Assign(ctx context.Context, feedID int64, items []newswatch.Item) (Result, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var res Result
+	if a.x == nil {
+		// Loading assigns every item without a story, these included.
+		r, err := a.load(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		res = r
+		res.Known = 0
+	}
+	keys := make([]string, len(items))
+	for i := range items {
+		keys[i] = items[i].Key
+	}
+	ids, err := a.st.UnassignedItems(ctx, feedID, keys)
+	if err != nil || len(ids) == 0 {
+		return res, err
+	}
+	cands := make([]newswatch.StoryCandidate, 0, len(ids))
+	for i := range items {
+		it := &items[i]
+		id, ok := ids[it.Key]
+		if !ok {
+			continue
+		}
+		delete(ids, it.Key) // a key twice in a batch is one item
+		cands = append(cands, newswatch.StoryCandidate{ItemID: id, FeedID: feedID, Key: it.Key, Title: it.Title,
+			Text: it.Text, Link: it.Link, Time: it.Time()})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Time.Before(cands[j].Time) })
+	a.x.Prune(a.horizon(a.x))
+	if err := a.process(ctx, a.x, cands, false, &res); err != nil {
+		a.x = nil // the index has items the store does not: rebuild
+		return res, err
+	}
+	return res, nil
+}
+
+// Load builds the index from the store: the items of the last window, and
+// assigns a story to every item without one (reaching back as far as the
+// oldest of them). Assign loads on first use; call Load at start to pay
+// that cost before the first poll.
+func (a *Assigner) Load(ctx context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, err := a.load(ctx)
+	return err
+}
+
+// horizon is the time before which x forgets items: a window before the
+// newest item it has seen, or before now if that is earlier (an item dated
+// in the future must not empty the window). Pruning by the newest item
+// rather than the clock keeps the window of an import of old articles.
+func (a *Assigner) horizon(x *Index) time.Time {
+	return minTime(x.Newest(), a.now()).Add(-a.window)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func (a *Assigner) load(ctx context.Context) (Result, error) {
+	now := a.now()
+	newest, err := a.st.NewestItemTime(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("stories: load: %w", err)
+	}
+	since := minTime(newest, now).Add(-a.window)
+	old, ok, err := a.st.OldestUnassigned(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("stories: load: %w", err)
+	}
+	if ok && old.Before(since) {
+		since = old.Add(-a.window)
+	}
+	x, res, err := a.pass(ctx, since, nil)
+	if err != nil {
+		return res, fmt.Errorf("stories: load: %w", err)
+	}
+	x.Prune(a.horizon(x))
+	a.x = x
+	return res, nil
+}
+
+// Backfill reads every stored item in time order and gives a story to each
+// that has none, as if they had arrived in that order; the index it builds
+// becomes the live one. progress, if not nil, is called after each page.
+func (a *Assigner) Backfill(ctx context.Context, progress func(Result)) (Result, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	x, res, err := a.pass(ctx, time.Time{}, progress)
+	if err != nil {
+		a.x = nil
+		return res, fmt.Errorf("stories: backfill: %w", err)
+	}
+	x.Prune(a.horizon(x))
+	a.x = x
+	return res, nil
+}
+
+// pass streams the items from since into a fresh index, assigning the
+// unassigned ones.
+func (a *Assigner) pass(ctx context.Context, since time.Time, progress func(Result)) (*Index, Result, error) {
+	x := NewIndex(a.window, a.line)
+	refs := make(map[int64]*storyRef)
+	var res Result
+	err := a.st.ScanStoryCandidates(ctx, since, func(page []newswatch.StoryCandidate) error {
+		var todo []newswatch.StoryCandidate
+		for _, c := range page {
+			x.note(doc(c))
+		}
+		for _, c := range page {
+			if c.StoryID == 0 {
+				todo = append(todo, c)
+				continue
+			}
+			// Items already assigned go in as they are; unassigned ones
+			// before them in the page are decided first, in order.
+			if err := a.process(ctx, x, todo, true, &res); err != nil {
+				return err
+			}
+			todo = todo[:0]
+			x.Prune(c.Time.Add(-a.window))
+			r := refs[c.StoryID]
+			if r == nil {
+				r = &storyRef{id: c.StoryID}
+				refs[c.StoryID] = r
+			}
+			x.add(doc(c), r)
+			res.Known++
+		}
+		if err := a.process(ctx, x, todo, true, &res); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(res)
+		}
+		return nil
+	})
+	return x, res, err
+}
+
+func doc(c newswatch.StoryCandidate) Doc {
+	return Doc{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Text: c.Text, Link: c.Link, Time: c.Time}
+}
+
+// process decides and records the stories of unassigned items, in order.
+// stream prunes the index by each item's time (a backfill); otherwise the
+// caller pruned it by the clock.
+func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.StoryCandidate, stream bool, res *Result) error {
+	if len(cands) == 0 {
+		return nil
+	}
+	// Canonical URLs not in the window may belong to an older story.
+	var ask []string
+	canon := make([]string, len(cands))
+	for i, c := range cands {
+		if u := newswatch.CanonicalURL(c.Link); u != "" {
+			canon[i] = u
+			if _, ok := x.urls[u]; !ok {
+				ask = append(ask, u)
+			}
+		}
+	}
+	old := map[string]*storyRef{}
+	if len(ask) > 0 {
+		ids, err := a.st.StoriesByURL(ctx, ask)
+		if err != nil {
+			return err
+		}
+		for u, id := range ids {
+			old[u] = &storyRef{id: id}
+		}
+	}
+	byURL := func(u string) *storyRef { return old[u] }
+	for _, c := range cands {
+		x.note(doc(c))
+	}
+	as := make([]newswatch.StoryAssignment, len(cands))
+	refs := make([]*storyRef, len(cands))
+	first := map[*storyRef]int{}
+	for i, c := range cands {
+		if stream {
+			x.Prune(c.Time.Add(-a.window))
+		}
+		dc := doc(c)
+		dc.canon, dc.hasCanon = canon[i], true
+		d := x.assign(dc, byURL)
+		refs[i] = d.story
+		as[i] = newswatch.StoryAssignment{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Time: c.Time,
+			CanonURL: d.canon, How: d.how, StoryID: d.story.id, Join: -1}
+		if d.story.id == 0 {
+			if k, ok := first[d.story]; ok {
+				as[i].Join = k
+			} else {
+				first[d.story] = i
+			}
+		}
+	}
+	ids, err := a.st.SaveStoryItems(ctx, as)
+	if err != nil {
+		return err
+	}
+	for i, r := range refs {
+		if r.id == 0 {
+			r.id = ids[i]
+		}
+		res.add(as[i].How)
+	}
+	return nil
+}

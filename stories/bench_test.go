@@ -1,0 +1,188 @@
+package stories_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/store"
+	"github.com/newswatch/newswatch/stories"
+)
+
+// gen makes news-like items: Zipf-distributed words from a vocabulary of
+// 20,000 (Latin and Cyrillic), about 1 KB of body in sentences; every
+// tenth item is a copy of an earlier one with a new headline and its last
+// sentence cut, as wire copy is.
+type gen struct {
+	rnd   *rand.Rand
+	zipf  *rand.Zipf
+	vocab []string
+	made  []newswatch.Item
+}
+
+func newGen(seed int64) *gen {
+	rnd := rand.New(rand.NewSource(seed))
+	syl := strings.Fields("ka ro mi te lun var sen dor pel ti na bo shen gra vil ки ев ра до мо ні ста ло")
+	var vocab []string
+	for len(vocab) < 20000 {
+		var b strings.Builder
+		for n := 2 + rnd.Intn(3); n > 0; n-- {
+			b.WriteString(syl[rnd.Intn(len(syl))])
+		}
+		vocab = append(vocab, b.String())
+	}
+	return &gen{rnd: rnd, zipf: rand.NewZipf(rnd, 1.07, 2, uint64(len(vocab)-1)), vocab: vocab}
+}
+
+func (g *gen) sentence(b *strings.Builder, n int) {
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(g.vocab[g.zipf.Uint64()])
+	}
+	b.WriteString(". ")
+}
+
+func (g *gen) item(key string, at time.Time) newswatch.Item {
+	var title, body strings.Builder
+	g.sentence(&title, 6+g.rnd.Intn(5))
+	if len(g.made) > 10 && g.rnd.Intn(10) == 0 {
+		src := g.made[g.rnd.Intn(len(g.made))]
+		text := src.Text
+		if i := strings.LastIndex(strings.TrimSpace(text), ". "); i > 0 {
+			text = text[:i+1]
+		}
+		return newswatch.Item{Key: key, GUID: key, Title: title.String(), Text: text,
+			Link: "https://copy.example/" + key, Published: at, FetchedAt: at}
+	}
+	for body.Len() < 1000 {
+		g.sentence(&body, 8+g.rnd.Intn(12))
+	}
+	it := newswatch.Item{Key: key, GUID: key, Title: title.String(), Text: body.String(),
+		Link: "https://news.example/" + key, Published: at, FetchedAt: at}
+	g.made = append(g.made, it)
+	return it
+}
+
+// BenchmarkIngest stores 20,000 items of about 1 KB in batches of 500 over
+// 20 feeds into a fresh database, with stories off (SaveItems alone) and on
+// (SaveItems, then Assign with the batch's keys, as cmd/newswatch does),
+// and reports items/s.
+func BenchmarkIngest(b *testing.B) {
+	b.Run("stories-off", func(b *testing.B) { benchIngest(b, false) })
+	b.Run("stories-on", func(b *testing.B) { benchIngest(b, true) })
+}
+
+func benchIngest(b *testing.B, withStories bool) {
+	const total, batch = 20_000, 500
+	ctx := context.Background()
+	var elapsed, cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var feeds []int64
+		for f := 0; f < 20; f++ {
+			fd, err := db.EnsureFeed(ctx, fmt.Sprintf("https://feed%d.example/rss", f), "", "cli", 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			feeds = append(feeds, fd.ID)
+		}
+		g := newGen(1)
+		t0 := time.Now().Add(-24 * time.Hour)
+		var batches [][]newswatch.IngestItem
+		for n := 0; n < total; n += batch {
+			items := make([]newswatch.IngestItem, batch)
+			for j := range items {
+				items[j] = newswatch.IngestItem{Item: g.item(fmt.Sprintf("item-%d", n+j), t0.Add(time.Duration(n+j)*time.Second))}
+			}
+			batches = append(batches, items)
+		}
+		as := stories.NewAssigner(db, 0)
+		if withStories {
+			if err := as.Load(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		start, cpu0 := time.Now(), cpuTime(b)
+		for k, items := range batches {
+			feed := feeds[k%len(feeds)]
+			if _, err := db.SaveItems(ctx, feed, items); err != nil {
+				b.Fatal(err)
+			}
+			if withStories {
+				its := make([]newswatch.Item, len(items))
+				for j := range items {
+					its[j] = items[j].Item
+				}
+				if _, err := as.Assign(ctx, feed, its); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		elapsed += time.Since(start)
+		cpu += cpuTime(b) - cpu0
+		b.StopTimer()
+		db.Close()
+	}
+	// The machine may be shared: items per CPU second is the steadier
+	// figure of the two.
+	b.ReportMetric(float64(total*b.N)/elapsed.Seconds(), "items/s")
+	b.ReportMetric(float64(total*b.N)/cpu.Seconds(), "items/cpu_s")
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkIndex measures deciding one item against a window of 50,000
+// items (ns/op, and CPU µs per item, steadier on a shared machine) and the
+// memory the window holds per item (bytes/item, from the live heap before
+// and after filling it).
+func BenchmarkIndex(b *testing.B) {
+	const window = 50_000
+	g := newGen(2)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	docs := make([]stories.Doc, window+b.N)
+	for i := range docs {
+		it := g.item(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Second))
+		docs[i] = stories.Doc{ItemID: int64(i + 1), FeedID: int64(i%1000 + 1), Title: it.Title, Text: it.Text, Link: it.Link, Time: it.Published}
+	}
+	g = nil
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	x := stories.NewIndex(0, stories.DefaultLine)
+	for _, d := range docs[:window] {
+		stories.AssignForBench(x, d)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	perItem := float64(after.HeapAlloc-before.HeapAlloc) / window
+	b.ResetTimer()
+	cpu0 := cpuTime(b)
+	for i := 0; i < b.N; i++ {
+		stories.AssignForBench(x, docs[window+i])
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(b.N), "cpu_us/item")
+	b.ReportMetric(perItem, "bytes/item")
+	runtime.KeepAlive(docs)
+}

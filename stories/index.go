@@ -1,0 +1,317 @@
+package stories
+
+import (
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+// DefaultWindow is how far apart in time two near-duplicate texts may be
+// and still be one story.
+const DefaultWindow = 72 * time.Hour
+
+// Line is where near-duplicate texts become one story; see doc.go.
+type Line struct {
+	Containment float64 // C = |A∩B|/min(|A|,|B|) at or above which two texts are one story
+	MinShared   int     // shingles the two must share at least
+}
+
+// DefaultLine is the line tuned on the development set (testdata): there,
+// copies have C ≥ 0.33 and share ≥ 23 shingles, independent texts C ≤ 0.23.
+var DefaultLine = Line{Containment: 0.27, MinShared: 12}
+
+// maxPosting caps a posting list: a shingle shared by that many items in
+// one window is a stock phrase or boilerplate nobody removed, and comparing
+// with all of them would cost more than it finds.
+const maxPosting = 64
+
+// storyRef is a story as the index knows it; id is 0 until the story is
+// stored.
+type storyRef struct{ id int64 }
+
+// entry is one item in the window.
+type entry struct {
+	seq    uint64
+	itemID int64
+	feedID int64
+	ts     int64    // unix ms
+	set    []uint32 // sorted distinct shingle hashes
+	canon  string
+	story  *storyRef
+}
+
+// Doc is what the index needs of an item.
+type Doc struct {
+	ItemID int64
+	FeedID int64
+	Title  string
+	Text   string
+	Link   string
+	Time   time.Time
+
+	canon    string // CanonicalURL(Link), when hasCanon
+	hasCanon bool
+}
+
+// Index holds the items of the last window with their signatures, the
+// canonical URLs they carry and each feed's recent boilerplate. It is not
+// safe for concurrent use; Assigner serialises it.
+type Index struct {
+	window time.Duration
+	line   Line
+
+	entries []*entry // in insertion order, about time order
+	base    uint64   // seq of entries[0]
+	next    uint64
+	posts   map[uint32][]uint64 // sampled shingle -> entries
+	urls    map[string]*entry
+	feeds   map[int64]*feedHist
+	newest  int64 // the newest item time seen, unix ms
+
+	// scratch, reused between items
+	words []uint64
+	sents []sentence
+	sh    shingler
+	count map[uint64]int
+	split map[int64][]sentence // bodies cut by note, waiting for prepare
+}
+
+// NewIndex returns an empty index with the given window (0: DefaultWindow)
+// and line.
+func NewIndex(window time.Duration, line Line) *Index {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	return &Index{window: window, line: line, posts: make(map[uint32][]uint64), count: make(map[uint64]int), split: make(map[int64][]sentence),
+		urls: make(map[string]*entry), feeds: make(map[int64]*feedHist)}
+}
+
+// Len returns the number of items in the window.
+func (x *Index) Len() int { return len(x.entries) }
+
+// decision is what assign found for an item.
+type decision struct {
+	story *storyRef // nil: a new story
+	how   string
+	score float64 // C of the best text match
+	canon string
+}
+
+// assign decides the story of d (joining a story in the window by URL, then
+// by text) and adds d to the index under it; a new story gets a fresh
+// storyRef. byURL, if not nil, is asked for stories out of the window with
+// the same canonical URL.
+func (x *Index) assign(d Doc, byURL func(canon string) *storyRef) decision {
+	x.note(d)
+	e := x.prepare(d)
+	dec := decision{canon: e.canon, how: newswatch.StoryNew}
+	if e.canon != "" {
+		if o, ok := x.urls[e.canon]; ok {
+			dec.story, dec.how = o.story, newswatch.StoryURL
+		} else if byURL != nil {
+			if s := byURL(e.canon); s != nil {
+				dec.story, dec.how = s, newswatch.StoryURL
+			}
+		}
+	}
+	if dec.story == nil && len(e.set) > 0 {
+		if o, j := x.best(e); o != nil {
+			dec.story, dec.how, dec.score = o.story, newswatch.StoryText, j
+		}
+	}
+	if dec.story == nil {
+		dec.story = &storyRef{}
+	}
+	e.story = dec.story
+	x.insert(e)
+	return dec
+}
+
+// add puts an item whose story is already known into the index.
+func (x *Index) add(d Doc, s *storyRef) {
+	x.note(d)
+	e := x.prepare(d)
+	e.story = s
+	x.insert(e)
+}
+
+// prepare computes an entry's canonical URL and signature, leaving out
+// its feed's boilerplate.
+func (x *Index) prepare(d Doc) *entry {
+	if !d.hasCanon {
+		d.canon = newswatch.CanonicalURL(d.Link)
+	}
+	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
+	body := x.sentences(d)
+	h := x.feeds[d.FeedID]
+	x.sh.reset()
+	budget := maxBodyWords
+	for i, s := range body {
+		if h != nil && isEdge(i, len(body)) && h.boilerplate(s.hash) {
+			continue
+		}
+		w := s.words
+		if len(w) > budget {
+			w = w[:budget]
+		}
+		budget -= len(w)
+		x.sh.add(w)
+		if budget <= 0 {
+			break
+		}
+	}
+	// The title is its own stream: a new headline changes only its own
+	// shingles.
+	var tw []uint64
+	tw, _ = splitSentences(d.Title, x.words[len(x.words):], nil)
+	x.sh.add(tw)
+	e.set = x.sh.finish()
+	return e
+}
+
+// isEdge reports whether sentence i of n is where boilerplate sits.
+func isEdge(i, n int) bool { return i < edgeSentences || i >= n-edgeSentences }
+
+// best returns the item in the window that shares the most of e's text,
+// if it is on the same-story side of the line, with its C. Candidates are
+// the items sharing a sampled shingle with e; each is verified exactly.
+func (x *Index) best(e *entry) (*entry, float64) {
+	clear(x.count)
+	for _, h := range e.set {
+		if !sampled(h) {
+			continue
+		}
+		for _, seq := range x.posts[h] {
+			if seq >= x.base {
+				x.count[seq]++
+			}
+		}
+	}
+	var best *entry
+	bestC := 0.0
+	win := x.window.Milliseconds()
+	for seq := range x.count {
+		o := x.entries[seq-x.base]
+		if d := o.ts - e.ts; d > win || -d > win {
+			continue
+		}
+		inter := intersect(e.set, o.set)
+		c := float64(inter) / float64(min(len(e.set), len(o.set)))
+		if inter < x.line.MinShared || c < x.line.Containment {
+			continue
+		}
+		if best == nil || c > bestC || c == bestC && o.seq < best.seq {
+			best, bestC = o, c
+		}
+	}
+	return best, bestC
+}
+
+// insert adds e to the window.
+func (x *Index) insert(e *entry) {
+	x.newest = max(x.newest, e.ts)
+	e.seq = x.next
+	x.next++
+	if len(x.entries) == 0 {
+		x.base = e.seq
+	}
+	x.entries = append(x.entries, e)
+	if e.canon != "" {
+		x.urls[e.canon] = e
+	}
+	for _, h := range e.set {
+		if !sampled(h) {
+			continue
+		}
+		if l := x.posts[h]; len(l) < maxPosting {
+			x.posts[h] = append(l, e.seq)
+		}
+	}
+}
+
+// note records d's edge sentences in its feed's history; prepare leaves out
+// those the feed's recent items (d included) carry at least boilerMin times.
+// Call it for every item of a batch before deciding any of them.
+func (x *Index) note(d Doc) {
+	h := x.feeds[d.FeedID]
+	if h == nil {
+		h = &feedHist{counts: make(map[uint32]uint8)}
+		x.feeds[d.FeedID] = h
+	}
+	if h.has(d.ItemID) {
+		return
+	}
+	_, sents := splitSentences(d.Text, nil, nil)
+	h.note(d.ItemID, sents, d.Time.UnixMilli())
+	if d.ItemID != 0 {
+		x.split[d.ItemID] = sents // for prepare, which comes next
+	}
+}
+
+// sentences returns d's body cut into sentences: noted ones from note,
+// others cut now into the index's scratch space.
+func (x *Index) sentences(d Doc) []sentence {
+	if s, ok := x.split[d.ItemID]; ok && d.ItemID != 0 {
+		delete(x.split, d.ItemID)
+		return s
+	}
+	x.words, x.sents = x.words[:0], x.sents[:0]
+	x.words, x.sents = splitSentences(d.Text, x.words, x.sents)
+	return x.sents
+}
+
+// Newest returns the time of the newest item the index has seen.
+func (x *Index) Newest() time.Time {
+	if x.newest == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(x.newest).UTC()
+}
+
+// Prune forgets the items older than before and the boilerplate of feeds
+// that have been silent since.
+func (x *Index) Prune(before time.Time) {
+	lim := before.UnixMilli()
+	n := 0
+	for n < len(x.entries) && x.entries[n].ts < lim {
+		x.remove(x.entries[n])
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	clear(x.entries[:n])
+	x.entries = x.entries[n:]
+	x.base += uint64(n)
+	if len(x.entries) == 0 {
+		x.base = x.next
+	}
+	for id, h := range x.feeds {
+		if h.last < lim {
+			delete(x.feeds, id)
+		}
+	}
+}
+
+func (x *Index) remove(e *entry) {
+	if e.canon != "" && x.urls[e.canon] == e {
+		delete(x.urls, e.canon)
+	}
+	for _, h := range e.set {
+		if !sampled(h) {
+			continue
+		}
+		l := x.posts[h]
+		for i, s := range l {
+			if s == e.seq {
+				l = append(l[:i], l[i+1:]...)
+				break
+			}
+		}
+		if len(l) == 0 {
+			delete(x.posts, h)
+		} else {
+			x.posts[h] = l
+		}
+	}
+}

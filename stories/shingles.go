@@ -1,0 +1,82 @@
+package stories
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// Shingling (see doc.go for the line it serves).
+const (
+	shingleWords = 5   // words per shingle
+	maxBodyWords = 600 // body words shingled: the lead carries the identity
+	sampleMod    = 4   // one shingle hash in sampleMod is indexed for candidates
+)
+
+// mix64 is the splitmix64 finaliser: a cheap, well-spread 64-bit hash.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// shingler collects the shingle hashes of one item.
+type shingler struct {
+	set []uint32
+}
+
+func (s *shingler) reset() { s.set = s.set[:0] }
+
+// add adds the shingles of one word stream; a stream shorter than a shingle
+// is one shingle.
+func (s *shingler) add(words []uint64) {
+	switch {
+	case len(words) == 0:
+	case len(words) < shingleWords:
+		s.set = append(s.set, shingleHash(words))
+	default:
+		for i := 0; i+shingleWords <= len(words); i++ {
+			s.set = append(s.set, shingleHash(words[i:i+shingleWords]))
+		}
+	}
+}
+
+// finish returns the sorted, distinct shingle hashes as a new slice.
+func (s *shingler) finish() []uint32 {
+	slices.Sort(s.set)
+	s.set = slices.Compact(s.set)
+	return slices.Clone(s.set)
+}
+
+func shingleHash(ws []uint64) uint32 {
+	h := uint64(len(ws))
+	for _, w := range ws {
+		h = bits.RotateLeft64(h, 23) ^ w
+		h *= 0x9e3779b97f4a7c15
+	}
+	return uint32(mix64(h))
+}
+
+// sampled reports whether a shingle hash is one of the indexed sample. The
+// sample is fixed by the hash, so two texts sharing a shingle agree on it.
+func sampled(h uint32) bool { return (h>>7)%sampleMod == 0 }
+
+// intersect returns |a∩b| of two sorted sets.
+func intersect(a, b []uint32) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
