@@ -1,0 +1,242 @@
+package query
+
+import (
+	"strings"
+	"sync"
+)
+
+// Set evaluates many queries (one per alert route) against an item: the
+// item is tokenised once, each distinct term of all the queries is looked
+// up once, and each query is then a walk over booleans. A Set is immutable
+// and safe for concurrent use.
+type Set struct {
+	exprs []*node
+	dict  map[string]int32 // token → token id, for every token of every term
+	terms []termInfo       // distinct terms
+	// byFirst[tokenID] lists the multi-token terms that start with it.
+	byFirst  map[int32][]int32
+	single   []int32 // token id → its single-token term, or -1
+	prefixes []int32 // the prefix terms
+	// byLead[first two bytes] lists the prefix terms of one token, so a
+	// token of the item is compared with the few that can match.
+	byLead map[uint16][]int32
+	pool     sync.Pool
+}
+
+// termInfo is one distinct term of the set.
+type termInfo struct {
+	toks   []int32
+	last   string // the last token, for a prefix
+	prefix bool
+}
+
+// node is an Expr compiled against the set's terms.
+type node struct {
+	op   Op
+	term int32
+	kids []*node
+}
+
+// scratch is the per-item state of a match.
+type scratch struct {
+	buf     []byte
+	seq     []int32 // token ids of the item, -1 unknown, -2 between title and text
+	present []bool  // by term
+}
+
+// NewSet compiles exprs; Match returns indices into exprs. A nil Expr
+// matches every item (a route without a query).
+func NewSet(exprs []*Expr) *Set {
+	s := &Set{dict: map[string]int32{}, byFirst: map[int32][]int32{}, byLead: map[uint16][]int32{}}
+	termIdx := map[string]int32{}
+	for _, e := range exprs {
+		s.exprs = append(s.exprs, s.compile(e, termIdx))
+	}
+	s.single = make([]int32, len(s.dict))
+	for i := range s.single {
+		s.single[i] = -1
+	}
+	for i, t := range s.terms {
+		switch {
+		case t.prefix:
+			s.prefixes = append(s.prefixes, int32(i))
+			if len(t.toks) == 0 {
+				l := lead(t.last)
+				s.byLead[l] = append(s.byLead[l], int32(i))
+			}
+		case len(t.toks) == 1:
+			s.single[t.toks[0]] = int32(i)
+		default:
+			s.byFirst[t.toks[0]] = append(s.byFirst[t.toks[0]], int32(i))
+		}
+	}
+	return s
+}
+
+func (s *Set) compile(e *Expr, termIdx map[string]int32) *node {
+	if e == nil {
+		return nil
+	}
+	if e.Op != OpTerm {
+		n := &node{op: e.Op}
+		for _, k := range e.Kids {
+			n.kids = append(n.kids, s.compile(k, termIdx))
+		}
+		return n
+	}
+	key := strings.Join(e.Tokens, " ")
+	if e.Prefix {
+		key += "*"
+	}
+	if i, ok := termIdx[key]; ok {
+		return &node{op: OpTerm, term: i}
+	}
+	t := termInfo{prefix: e.Prefix, last: e.Tokens[len(e.Tokens)-1]}
+	toks := e.Tokens
+	if e.Prefix {
+		toks = toks[:len(toks)-1] // the last token is matched by prefix
+	}
+	for _, tok := range toks {
+		id, ok := s.dict[tok]
+		if !ok {
+			id = int32(len(s.dict))
+			s.dict[tok] = id
+		}
+		t.toks = append(t.toks, id)
+	}
+	i := int32(len(s.terms))
+	s.terms = append(s.terms, t)
+	termIdx[key] = i
+	return &node{op: OpTerm, term: i}
+}
+
+// Match appends to dst the indices of the queries that title and text
+// match, and returns it.
+func (s *Set) Match(dst []int, title, text string) []int {
+	sc, _ := s.pool.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	s.scan(sc, title, text)
+	for i, n := range s.exprs {
+		if n == nil || eval(n, sc.present) {
+			dst = append(dst, i)
+		}
+	}
+	s.pool.Put(sc)
+	return dst
+}
+
+// scan tokenises the item and marks the terms present in it.
+func (s *Set) scan(sc *scratch, title, text string) {
+	sc.seq = sc.seq[:0]
+	if cap(sc.present) < len(s.terms) {
+		sc.present = make([]bool, len(s.terms))
+	}
+	sc.present = sc.present[:len(s.terms)]
+	clear(sc.present)
+	add := func(tok []byte) {
+		id, ok := s.dict[string(tok)] // no allocation: the compiler optimises the conversion
+		if !ok {
+			id = -1
+		} else if t := s.single[id]; t >= 0 {
+			sc.present[t] = true
+		}
+		if len(s.byLead) > 0 && len(tok) >= 2 {
+			for _, p := range s.byLead[uint16(tok[0])<<8|uint16(tok[1])] {
+				if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
+					sc.present[p] = true
+				}
+			}
+		}
+		sc.seq = append(sc.seq, id)
+	}
+	sc.buf = eachToken(title, sc.buf, add)
+	sc.seq = append(sc.seq, -2) // a phrase does not run from the title into the text
+	sc.buf = eachToken(text, sc.buf, add)
+	if len(s.byFirst) == 0 && !s.hasPrefixPhrase() {
+		return
+	}
+	s.phrases(sc, title, text)
+}
+
+func (s *Set) hasPrefixPhrase() bool {
+	for _, p := range s.prefixes {
+		if len(s.terms[p].toks) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// phrases marks the multi-token terms present in the item's token ids.
+func (s *Set) phrases(sc *scratch, title, text string) {
+	for i, id := range sc.seq {
+		if id < 0 {
+			continue
+		}
+		for _, t := range s.byFirst[id] {
+			if !sc.present[t] && hasAt(sc.seq, i, s.terms[t].toks) {
+				sc.present[t] = true
+			}
+		}
+	}
+	// a phrase ending in a prefix ("air ra*"): rare, checked on the tokens
+	for _, p := range s.prefixes {
+		pt := &s.terms[p]
+		if len(pt.toks) == 0 || sc.present[p] {
+			continue
+		}
+		toks := append(Tokens(title), "")
+		toks = append(toks, Tokens(text)...)
+		for i := 0; i+len(pt.toks) < len(toks) && !sc.present[p]; i++ {
+			if sc.seq[i] >= 0 && hasAt(sc.seq, i, pt.toks) && strings.HasPrefix(toks[i+len(pt.toks)], pt.last) {
+				sc.present[p] = true
+			}
+		}
+	}
+}
+
+// lead is the key of byLead: a prefix has two letters, so two bytes or more.
+func lead(s string) uint16 { return uint16(s[0])<<8 | uint16(s[1]) }
+
+// hasAt reports whether seq has toks starting at i.
+func hasAt(seq []int32, i int, toks []int32) bool {
+	if i+len(toks) > len(seq) {
+		return false
+	}
+	for k, t := range toks {
+		if seq[i+k] != t {
+			return false
+		}
+	}
+	return true
+}
+
+func eval(n *node, present []bool) bool {
+	switch n.op {
+	case OpTerm:
+		return present[n.term]
+	case OpNot:
+		return !eval(n.kids[0], present)
+	case OpAnd:
+		for _, k := range n.kids {
+			if !eval(k, present) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, k := range n.kids {
+		if eval(k, present) {
+			return true
+		}
+	}
+	return false
+}
+
+// Match reports whether an item with this title and text matches e. To
+// evaluate many queries against one item, use a Set.
+func (e *Expr) Match(title, text string) bool {
+	return len(NewSet([]*Expr{e}).Match(nil, title, text)) == 1
+}

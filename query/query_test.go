@@ -1,0 +1,166 @@
+package query
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/newswatch/newswatch"
+)
+
+const route = `(Kramatorsk OR Sloviansk) AND (shelling OR strike) -exercise`
+
+func TestMatch(t *testing.T) {
+	tests := []struct {
+		q, title, text string
+		want           bool
+	}{
+		{route, "Shelling in Kramatorsk", "", true},
+		{route, "Kramatorsk", "A drone strike hit the centre.", true},
+		{route, "Sloviansk: STRIKE", "", true},
+		{route, "Kramatorsk shelling", "during an exercise", false},
+		{route, "Kramatorsk", "quiet day", false},
+		{route, "Kharkiv shelling", "", false},
+		{"Kramatorsk", "", "Kramatorsk's mayor", true},
+		{"Kramatorsk", "", "Kramatorskyi district", false},
+		{"kram*", "", "Kramatorskyi district", true},
+		{`"air raid"`, "", "An air raid alert", true},
+		{`"air raid"`, "", "raid from the air", false},
+		{`"air raid"`, "air", "raid", false}, // not across title and text
+		{`"air ra*"`, "", "an air raid", false}, // * is a prefix on a word, not in quotes
+		{"slov'ya*", "", "in Slov'yansk today", true},
+		{"slov'ya*", "", "Slov Ukraine", false},
+		// Cyrillic: case folding and ё = е
+		{"Краматорськ", "", "У КРАМАТОРСЬКУ тихо", false},
+		{"Краматорськ", "", "удар по Краматорськ, кажуть", true},
+		{"краматорськ*", "", "У Краматорську тихо", true},
+		{"Славянск", "", "Обстрел Славя\u0301нска", false},
+		{"Славянск", "", "Обстрел: Славянск", true},
+		{"Семёновка", "", "в семеновке", false},
+		{"Семёновка", "", "село Семеновка", true},
+		{"семеновка", "", "СЕМЁНОВКА", true},
+		// й is a letter of its own: not folded to и
+		{"Київ", "", "Киів", false},
+		{"Київ", "", "КИЇВ", true},
+		{"Ukrainskyi", "", "Ukraïnskyi", true}, // Latin diacritics removed
+		{"Zaporizhzhia", "", "Zaporížžia", false},
+		{"Zaporizzia", "", "Zaporížžia", true},
+		{"Slov'yansk", "", "Slov yansk", true}, // split words are a phrase
+		{"a b OR c", "", "c", true},
+		{"a b OR c", "", "a", false},
+		{"a (b OR c)", "", "a c", true},
+		{"a -(b OR c)", "", "a c", false},
+		{"a -(b OR c)", "", "a d", true},
+		{"a AND b", "", "b a", true},
+		{"a and b", "", "a b", false}, // lower-case and is a word
+		{"a & b", "", "a b", true},    // & is ignored
+	}
+	for _, tt := range tests {
+		e, err := Parse(tt.q)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.q, err)
+		}
+		if got := e.Match(tt.title, tt.text); got != tt.want {
+			t.Errorf("Parse(%q).Match(%q, %q) = %v, want %v", tt.q, tt.title, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ q, want string }{
+		{"", "Type at least one word"},
+		{"& !", "Type at least one word"},
+		{"(Kramatorsk OR Sloviansk)) strike", "Unexpected ) at position 26."},
+		{"(a OR b", "Missing ) for the ( at position 1."},
+		{"a (b", "Missing ) for the ( at position 3."},
+		{`a "air raid`, "Unterminated quote at position 3."},
+		{"a OR", "OR at position 3 needs a word on each side."},
+		{"OR a", "OR at position 1 needs a word on each side."},
+		{"a OR OR b", "OR at position"},
+		{"a - b", "A - at position 3 needs a word right after it."},
+		{"a -", "A - at position 3 needs a word right after it."},
+		{"AND a", "AND at position 1 needs a word on each side."},
+		{"a AND", "AND at position 3 needs a word on each side."},
+		{"-exercise", "-exercise excludes without a word"},
+		{"a OR -b", "-b excludes without a word"},
+		{"a ()", "Empty parentheses at position 3."},
+		{"Краматорськ ) x", "Unexpected ) at position 13."},
+		{strings.Repeat("a ", 33), "too many words"},
+		{strings.Repeat("a", 301), "too long"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.q)
+		var e *newswatch.Error
+		if !errors.As(err, &e) || e.Code != newswatch.EINVALID {
+			t.Errorf("Parse(%q) = %v, want an EINVALID error", tt.q, err)
+			continue
+		}
+		if !strings.Contains(e.Message, tt.want) {
+			t.Errorf("Parse(%q) message %q, want it to contain %q", tt.q, e.Message, tt.want)
+		}
+	}
+}
+
+func TestString(t *testing.T) {
+	tests := []struct{ q, want string }{
+		{route, "Kramatorsk or Sloviansk, and shelling or strike, not exercise"},
+		{"Kramatorsk", "Kramatorsk"},
+		{"a b -c", "a and b, not c"},
+		{`"air raid" kram*`, `"air raid" and kram…`},
+		{"a b OR c", "(a and b) or c"},
+		{"a -(b OR c)", "a, not (b or c)"},
+		{"Краматорськ OR Славянск", "Краматорськ or Славянск"},
+	}
+	for _, tt := range tests {
+		e, err := Parse(tt.q)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.q, err)
+		}
+		if got := e.String(); got != tt.want {
+			t.Errorf("Parse(%q).String() = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestSet(t *testing.T) {
+	qs := []string{"Kramatorsk", route, `"air raid"`, "kram*", "Sloviansk -exercise"}
+	var exprs []*Expr
+	for _, q := range qs {
+		e, err := Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exprs = append(exprs, e)
+	}
+	exprs = append(exprs, nil) // a route with no query
+	s := NewSet(exprs)
+	got := fmt.Sprint(s.Match(nil, "Air raid in Kramatorsk", "Shelling reported."))
+	if want := "[0 1 2 3 5]"; got != want {
+		t.Errorf("Match = %s, want %s", got, want)
+	}
+	got = fmt.Sprint(s.Match(nil, "Sloviansk", "no exercise"))
+	if want := "[5]"; got != want {
+		t.Errorf("Match = %s, want %s", got, want)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, q := range []string{route, `"a b" -c*`, "(a OR (b -c)) d", "Краматорськ ё", "a)(", `"`} {
+		f.Add(q, "Kramatorsk shelling air raid")
+	}
+	f.Fuzz(func(t *testing.T, q, text string) {
+		e, err := Parse(q)
+		if err != nil {
+			if newswatch.ErrorCode(err) != newswatch.EINVALID {
+				t.Fatalf("Parse(%q): %v is not EINVALID", q, err)
+			}
+			return
+		}
+		_ = e.String()
+		m := e.Match("", text)
+		if got := len(NewSet([]*Expr{e, e}).Match(nil, text, "")); (got == 2) != m {
+			t.Fatalf("the text as title and as text disagree on %q / %q", q, text)
+		}
+	})
+}
