@@ -20,7 +20,7 @@ type Set struct {
 	// byLead[first two bytes] lists the prefix terms of one token, so a
 	// token of the item is compared with the few that can match.
 	byLead map[uint16][]int32
-	pool     sync.Pool
+	pool   sync.Pool
 }
 
 // termInfo is one distinct term of the set.

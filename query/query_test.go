@@ -27,7 +27,7 @@ func TestMatch(t *testing.T) {
 		{"kram*", "", "Kramatorskyi district", true},
 		{`"air raid"`, "", "An air raid alert", true},
 		{`"air raid"`, "", "raid from the air", false},
-		{`"air raid"`, "air", "raid", false}, // not across title and text
+		{`"air raid"`, "air", "raid", false},    // not across title and text
 		{`"air ra*"`, "", "an air raid", false}, // * is a prefix on a word, not in quotes
 		{"slov'ya*", "", "in Slov'yansk today", true},
 		{"slov'ya*", "", "Slov Ukraine", false},
