@@ -48,3 +48,13 @@ func BenchmarkSet1000(b *testing.B) {
 		dst = s.Match(dst[:0], title, text)
 	}
 }
+
+// BenchmarkTokens is the tokenising part of BenchmarkSet1000.
+func BenchmarkTokens(b *testing.B) {
+	title, text := benchItem()
+	var buf []byte
+	n := 0
+	for b.Loop() {
+		buf = eachToken(title+text, buf, func([]byte) { n++ })
+	}
+}

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -20,7 +21,13 @@ type Set struct {
 	// byLead[first two bytes] lists the prefix terms of one token, so a
 	// token of the item is compared with the few that can match.
 	byLead map[uint16][]int32
-	pool   sync.Pool
+	// routesOf[term] lists the queries in which the term appears outside
+	// any NOT. A query can only match when one of those terms is present
+	// (Parse refuses a query that only excludes), so only the queries of
+	// the present terms are evaluated.
+	routesOf [][]int32
+	always   []int32 // the nil queries, which match everything
+	pool     sync.Pool
 }
 
 // termInfo is one distinct term of the set.
@@ -42,6 +49,9 @@ type scratch struct {
 	buf     []byte
 	seq     []int32 // token ids of the item, -1 unknown, -2 between title and text
 	present []bool  // by term
+	seen    []uint32
+	stamp   uint32 // seen[i] == stamp: query i is a candidate of this item
+	cands   []int32
 }
 
 // NewSet compiles exprs; Match returns indices into exprs. A nil Expr
@@ -49,8 +59,16 @@ type scratch struct {
 func NewSet(exprs []*Expr) *Set {
 	s := &Set{dict: map[string]int32{}, byFirst: map[int32][]int32{}, byLead: map[uint16][]int32{}}
 	termIdx := map[string]int32{}
-	for _, e := range exprs {
-		s.exprs = append(s.exprs, s.compile(e, termIdx))
+	for i, e := range exprs {
+		n := s.compile(e, termIdx)
+		s.exprs = append(s.exprs, n)
+		if n == nil {
+			s.always = append(s.always, int32(i))
+		}
+	}
+	s.routesOf = make([][]int32, len(s.terms))
+	for i, n := range s.exprs {
+		s.index(int32(i), n)
 	}
 	s.single = make([]int32, len(s.dict))
 	for i := range s.single {
@@ -71,6 +89,22 @@ func NewSet(exprs []*Expr) *Set {
 		}
 	}
 	return s
+}
+
+// index records query i under each term of n outside a NOT, once.
+func (s *Set) index(i int32, n *node) {
+	if n == nil || n.op == OpNot {
+		return
+	}
+	if n.op == OpTerm {
+		if l := s.routesOf[n.term]; len(l) == 0 || l[len(l)-1] != i {
+			s.routesOf[n.term] = append(l, i)
+		}
+		return
+	}
+	for _, k := range n.kids {
+		s.index(i, k)
+	}
 }
 
 func (s *Set) compile(e *Expr, termIdx map[string]int32) *node {
@@ -118,11 +152,32 @@ func (s *Set) Match(dst []int, title, text string) []int {
 		sc = &scratch{}
 	}
 	s.scan(sc, title, text)
-	for i, n := range s.exprs {
-		if n == nil || eval(n, sc.present) {
-			dst = append(dst, i)
+	if len(sc.seen) < len(s.exprs) {
+		sc.seen, sc.stamp = make([]uint32, len(s.exprs)), 0
+	}
+	if sc.stamp++; sc.stamp == 0 { // wrapped: forget the old stamps
+		clear(sc.seen)
+		sc.stamp = 1
+	}
+	cands := append(sc.cands[:0], s.always...)
+	for t, ok := range sc.present {
+		if !ok {
+			continue
+		}
+		for _, q := range s.routesOf[t] {
+			if sc.seen[q] != sc.stamp {
+				sc.seen[q] = sc.stamp
+				cands = append(cands, q)
+			}
 		}
 	}
+	slices.Sort(cands)
+	for _, q := range cands {
+		if n := s.exprs[q]; n == nil || eval(n, sc.present) {
+			dst = append(dst, int(q))
+		}
+	}
+	sc.cands = cands
 	s.pool.Put(sc)
 	return dst
 }

@@ -15,8 +15,11 @@
 //	( … )                      grouping
 //
 // AND binds tighter than OR: "a b OR c" is "(a b) OR c". An exclusion
-// needs a word beside it in the same AND ("-a" alone or "b OR -a" is
-// refused), as the full-text index can only subtract from a match. A word
+// outside parentheses applies to the whole query, as it always has in
+// /search: "a OR b -x" is "(a OR b) -x"; inside parentheses it belongs to
+// its AND: "(a OR b -x) c" is "(a OR (b -x)) c". An exclusion needs a word
+// beside it in the same AND ("-a" alone or "(b OR -a)" is refused), as the
+// full-text index can only subtract from a match. A word
 // with no letter or digit (a lone "&") is ignored; a word the tokenizer
 // splits ("don't", "Slov'yansk") is the phrase of its parts, as FTS5 does.
 package query
@@ -141,6 +144,7 @@ type parser struct {
 	lx    []lexeme
 	i     int
 	terms int
+	depth int // parentheses open
 }
 
 // Parse parses a query. It fails with an EINVALID *newswatch.Error whose
@@ -200,7 +204,44 @@ func (p *parser) or() (*Expr, error) {
 		}
 		p.next()
 	}
+	if p.depth == 0 {
+		return hoist(kids), nil
+	}
 	return join(OpOr, kids), nil
+}
+
+// hoist applies the exclusions outside parentheses to the whole query, as
+// /search always has: "a OR b -x" is "(a OR b) -x".
+func hoist(alts []*Expr) *Expr {
+	var pos, nots []*Expr
+	for _, a := range alts {
+		switch a.Op {
+		case OpNot:
+			nots = append(nots, a)
+		case OpAnd:
+			var keep []*Expr
+			for _, k := range a.Kids {
+				if k.Op == OpNot {
+					nots = append(nots, k)
+				} else {
+					keep = append(keep, k)
+				}
+			}
+			if e := join(OpAnd, keep); e != nil {
+				pos = append(pos, e)
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	e := join(OpOr, pos)
+	if len(nots) == 0 {
+		return e
+	}
+	if e == nil {
+		return join(OpAnd, nots) // refused by checkNots, with the word
+	}
+	return join(OpAnd, append([]*Expr{e}, nots...))
 }
 
 // orPos finds the OR next to lexeme at, for the message.
@@ -262,7 +303,9 @@ func (p *parser) primary() (*Expr, error) {
 	t := p.next()
 	switch t.kind {
 	case lxLParen:
+		p.depth++
 		e, err := p.or()
+		p.depth--
 		if err != nil {
 			return nil, err
 		}

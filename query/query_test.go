@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/newswatch/newswatch"
 )
@@ -53,8 +54,13 @@ func TestMatch(t *testing.T) {
 		{"a -(b OR c)", "", "a c", false},
 		{"a -(b OR c)", "", "a d", true},
 		{"a AND b", "", "b a", true},
-		{"a and b", "", "a b", false}, // lower-case and is a word
-		{"a & b", "", "a b", true},    // & is ignored
+		{"a and b", "", "a b", false},   // lower-case and is a word
+		{"a & b", "", "a b", true},      // & is ignored
+		{"a OR b -x", "", "a x", false}, // a top-level exclusion applies to all
+		{"(a OR b -x) c", "", "a x c", true},
+		{"(a OR b -x) c", "", "b x c", false},
+		{"a OR -b", "", "a", true},
+		{"a OR -b", "", "a b", false},
 	}
 	for _, tt := range tests {
 		e, err := Parse(tt.q)
@@ -83,7 +89,7 @@ func TestParseErrors(t *testing.T) {
 		{"AND a", "AND at position 1 needs a word on each side."},
 		{"a AND", "AND at position 3 needs a word on each side."},
 		{"-exercise", "-exercise excludes without a word"},
-		{"a OR -b", "-b excludes without a word"},
+		{"(a OR -b) c", "-b excludes without a word"},
 		{"a ()", "Empty parentheses at position 3."},
 		{"Краматорськ ) x", "Unexpected ) at position 13."},
 		{strings.Repeat("a ", 33), "too many words"},
@@ -110,6 +116,7 @@ func TestString(t *testing.T) {
 		{`"air raid" kram*`, `"air raid" and kram…`},
 		{"a b OR c", "(a and b) or c"},
 		{"a -(b OR c)", "a, not (b or c)"},
+		{"a OR b -x", "a or b, not x"},
 		{"Краматорськ OR Славянск", "Краматорськ or Славянск"},
 	}
 	for _, tt := range tests {
@@ -161,6 +168,84 @@ func FuzzParse(f *testing.F) {
 		m := e.Match("", text)
 		if got := len(NewSet([]*Expr{e, e}).Match(nil, text, "")); (got == 2) != m {
 			t.Fatalf("the text as title and as text disagree on %q / %q", q, text)
+		}
+	})
+}
+
+func TestFoldCyrillic(t *testing.T) {
+	for r := rune(0x400); r <= 0x45F; r++ {
+		if !unicode.IsLetter(r) {
+			t.Errorf("%U is not a letter: the fast path must not take it", r)
+		}
+		if got, want := foldCyrillic(r), foldRune(r); got != want {
+			t.Errorf("foldCyrillic(%c) = %c, want %c", r, got, want)
+		}
+	}
+}
+
+// naive evaluates e directly on the tokens, as an oracle for Set.
+func naive(e *Expr, title, text []string) bool {
+	switch e.Op {
+	case OpTerm:
+		return hasPhrase(title, e) || hasPhrase(text, e)
+	case OpNot:
+		return !naive(e.Kids[0], title, text)
+	case OpAnd:
+		for _, k := range e.Kids {
+			if !naive(k, title, text) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, k := range e.Kids {
+		if naive(k, title, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPhrase(toks []string, e *Expr) bool {
+	n := len(e.Tokens)
+	for i := 0; i+n <= len(toks); i++ {
+		ok := true
+		for k, want := range e.Tokens {
+			got := toks[i+k]
+			if k == n-1 && e.Prefix {
+				ok = ok && strings.HasPrefix(got, want)
+			} else {
+				ok = ok && got == want
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func FuzzSet(f *testing.F) {
+	f.Add("a b OR c", `"b c" -d`, "kr* (x OR y)", "a", "b c y kra")
+	f.Add("Краматорськ", "Семёновка OR x", "ab*", "СЕМЕНОВКА", "Краматорськ abc")
+	f.Fuzz(func(t *testing.T, q1, q2, q3, title, text string) {
+		var exprs []*Expr
+		for _, q := range []string{q1, q2, q3} {
+			if e, err := Parse(q); err == nil {
+				exprs = append(exprs, e)
+			}
+		}
+		exprs = append(exprs, nil)
+		tt, tx := Tokens(title), Tokens(text)
+		var want []int
+		for i, e := range exprs {
+			if e == nil || naive(e, tt, tx) {
+				want = append(want, i)
+			}
+		}
+		got := NewSet(exprs).Match(nil, title, text)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Set.Match = %v, naive %v", got, want)
 		}
 	})
 }

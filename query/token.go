@@ -36,6 +36,10 @@ func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		if 0x400 <= r && r <= 0x45F { // Cyrillic letters of Russian and Ukrainian: the hot path
+			buf = utf8.AppendRune(buf, foldCyrillic(r))
+			continue
+		}
 		switch {
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			buf = utf8.AppendRune(buf, foldRune(r))
@@ -52,6 +56,21 @@ func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
 		fn(buf)
 	}
 	return buf
+}
+
+// foldCyrillic is foldRune for U+0400..U+045F (all letters), without the
+// table lookups of unicode.ToLower.
+func foldCyrillic(r rune) rune {
+	switch {
+	case r <= 0x40F:
+		r += 0x50 // Ѐ..Џ → ѐ..џ
+	case r <= 0x42F:
+		r += 0x20 // А..Я → а..я
+	}
+	if r == 'ё' {
+		return 'е'
+	}
+	return r
 }
 
 // foldRune lower-cases r, folds ё and strips the diacritic of a Latin letter.

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/query"
+)
+
+// BenchmarkRouteQueries measures what evaluating 1,000 route queries in
+// process adds to ingest: it saves 20,000 items of the SaveItems corpus
+// (about 1 KB, with alerts) in batches of 500 and, between batches, matches
+// the same 500 items against 1,000 queries, so that both run under the same
+// machine load. It reports each per item and the overhead in percent.
+func BenchmarkRouteQueries(b *testing.B) {
+	const total, batch, routes = 20_000, 500, 1000
+	ctx := context.Background()
+	var save, match time.Duration
+	matched := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		feeds, ws := benchWorld(b, db)
+		c := newCorpus(1, ws)
+		set := query.NewSet(benchRoutes(b, c, ws, routes))
+		t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		b.StartTimer()
+		var dst []int
+		for n := 0; n < total; n += batch {
+			items := make([]newswatch.IngestItem, batch)
+			for j := range items {
+				items[j] = c.item(fmt.Sprintf("item-%d", n+j), t0.Add(time.Duration(n+j)*time.Second))
+			}
+			start := time.Now()
+			for _, it := range items {
+				dst = set.Match(dst[:0], it.Item.Title, it.Item.Text)
+				matched += len(dst)
+			}
+			match += time.Since(start)
+			start = time.Now()
+			if _, err := db.SaveItems(ctx, feeds[(n/batch)%len(feeds)].ID, items); err != nil {
+				b.Fatal(err)
+			}
+			save += time.Since(start)
+		}
+		b.StopTimer()
+		db.Close()
+	}
+	n := float64(total * b.N)
+	b.ReportMetric(float64(save.Nanoseconds())/n, "save-ns/item")
+	b.ReportMetric(float64(match.Nanoseconds())/n, "match-ns/item")
+	b.ReportMetric(100*match.Seconds()/save.Seconds(), "overhead-%")
+	b.ReportMetric(float64(matched)/n, "routes-matched/item")
+}
+
+// benchRoutes makes n route queries from the corpus's words and the watch
+// names: a quarter each of a single name, "(a OR b) (c OR strike) -d",
+// `"a b" OR c` and "a pre*".
+func benchRoutes(b *testing.B, c *corpus, ws []newswatch.Watch, n int) []*query.Expr {
+	word := func(i int) string { return c.vocab[(i*37)%2000] }
+	out := make([]*query.Expr, n)
+	for i := range out {
+		name := ws[i%len(ws)].Name
+		var q string
+		switch i % 4 {
+		case 0:
+			q = name
+		case 1:
+			q = fmt.Sprintf("(%s OR %s) (%s OR strike) -%s", name, ws[(i+1)%len(ws)].Name, word(i), word(i+1))
+		case 2:
+			q = fmt.Sprintf(`"%s %s" OR %s`, word(i), word(i+2), name)
+		case 3:
+			q = fmt.Sprintf("%s %s*", name, string([]rune(word(i + 3))[:2]))
+		}
+		e, err := query.Parse(q)
+		if err != nil {
+			b.Fatalf("Parse(%q): %v", q, err)
+		}
+		out[i] = e
+	}
+	return out
+}
