@@ -1,7 +1,6 @@
 package query
 
 import (
-	"slices"
 	"strings"
 	"sync"
 )
@@ -13,14 +12,19 @@ import (
 type Set struct {
 	exprs []*node
 	dict  map[string]int32 // token → token id, for every token of every term
-	terms []termInfo       // distinct terms
+	// first[b] has bit len%64 set when a token of dict starts with byte b
+	// and has len bytes: most tokens of an item are in no query, and this
+	// test is much cheaper than hashing them.
+	first [256]uint64
+	terms []termInfo // distinct terms
 	// byFirst[tokenID] lists the multi-token terms that start with it.
 	byFirst  map[int32][]int32
 	single   []int32 // token id → its single-token term, or -1
 	prefixes []int32 // the prefix terms
 	// byLead[first two bytes] lists the prefix terms of one token, so a
 	// token of the item is compared with the few that can match.
-	byLead map[uint16][]int32
+	byLead   map[uint16][]int32
+	leadMask [256]uint64 // bit b2%64 of leadMask[b1]: byLead may have b1 b2
 	// routesOf[term] lists the queries in which the term appears outside
 	// any NOT. A query can only match when one of those terms is present
 	// (Parse refuses a query that only excludes), so only the queries of
@@ -51,7 +55,6 @@ type scratch struct {
 	present []bool  // by term
 	seen    []uint32
 	stamp   uint32 // seen[i] == stamp: query i is a candidate of this item
-	cands   []int32
 }
 
 // NewSet compiles exprs; Match returns indices into exprs. A nil Expr
@@ -70,6 +73,9 @@ func NewSet(exprs []*Expr) *Set {
 	for i, n := range s.exprs {
 		s.index(int32(i), n)
 	}
+	for tok := range s.dict {
+		s.first[tok[0]] |= 1 << (len(tok) % 64)
+	}
 	s.single = make([]int32, len(s.dict))
 	for i := range s.single {
 		s.single[i] = -1
@@ -81,6 +87,7 @@ func NewSet(exprs []*Expr) *Set {
 			if len(t.toks) == 0 {
 				l := lead(t.last)
 				s.byLead[l] = append(s.byLead[l], int32(i))
+				s.leadMask[t.last[0]] |= 1 << (t.last[1] % 64)
 			}
 		case len(t.toks) == 1:
 			s.single[t.toks[0]] = int32(i)
@@ -159,25 +166,25 @@ func (s *Set) Match(dst []int, title, text string) []int {
 		clear(sc.seen)
 		sc.stamp = 1
 	}
-	cands := append(sc.cands[:0], s.always...)
+	for _, q := range s.always {
+		sc.seen[q] = sc.stamp
+	}
 	for t, ok := range sc.present {
-		if !ok {
-			continue
-		}
-		for _, q := range s.routesOf[t] {
-			if sc.seen[q] != sc.stamp {
+		if ok {
+			for _, q := range s.routesOf[t] {
 				sc.seen[q] = sc.stamp
-				cands = append(cands, q)
 			}
 		}
 	}
-	slices.Sort(cands)
-	for _, q := range cands {
+	// in order, without sorting: a walk over the stamps is cheaper
+	for q, st := range sc.seen[:len(s.exprs)] {
+		if st != sc.stamp {
+			continue
+		}
 		if n := s.exprs[q]; n == nil || eval(n, sc.present) {
-			dst = append(dst, int(q))
+			dst = append(dst, q)
 		}
 	}
-	sc.cands = cands
 	s.pool.Put(sc)
 	return dst
 }
@@ -191,13 +198,16 @@ func (s *Set) scan(sc *scratch, title, text string) {
 	sc.present = sc.present[:len(s.terms)]
 	clear(sc.present)
 	add := func(tok []byte) {
-		id, ok := s.dict[string(tok)] // no allocation: the compiler optimises the conversion
+		id, ok := int32(-1), false
+		if s.first[tok[0]]&(1<<(len(tok)%64)) != 0 {
+			id, ok = s.dict[string(tok)] // no allocation: the compiler optimises the conversion
+		}
 		if !ok {
 			id = -1
 		} else if t := s.single[id]; t >= 0 {
 			sc.present[t] = true
 		}
-		if len(s.byLead) > 0 && len(tok) >= 2 {
+		if len(tok) >= 2 && s.leadMask[tok[0]]&(1<<(tok[1]%64)) != 0 {
 			for _, p := range s.byLead[uint16(tok[0])<<8|uint16(tok[1])] {
 				if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
 					sc.present[p] = true
