@@ -18,7 +18,8 @@ type Set struct {
 	first [256]uint64
 	terms []termInfo // distinct terms
 	// byFirst[tokenID] lists the multi-token terms that start with it.
-	byFirst  map[int32][]int32
+	byFirst  [][]int32
+	phrasesN int     // multi-token terms
 	single   []int32 // token id → its single-token term, or -1
 	prefixes []int32 // the prefix terms
 	// byLead[first two bytes] lists the prefix terms of one token, so a
@@ -60,7 +61,7 @@ type scratch struct {
 // NewSet compiles exprs; Match returns indices into exprs. A nil Expr
 // matches every item (a route without a query).
 func NewSet(exprs []*Expr) *Set {
-	s := &Set{dict: map[string]int32{}, byFirst: map[int32][]int32{}, byLead: map[uint16][]int32{}}
+	s := &Set{dict: map[string]int32{}, byLead: map[uint16][]int32{}}
 	termIdx := map[string]int32{}
 	for i, e := range exprs {
 		n := s.compile(e, termIdx)
@@ -77,6 +78,7 @@ func NewSet(exprs []*Expr) *Set {
 		s.first[tok[0]] |= 1 << (len(tok) % 64)
 	}
 	s.single = make([]int32, len(s.dict))
+	s.byFirst = make([][]int32, len(s.dict))
 	for i := range s.single {
 		s.single[i] = -1
 	}
@@ -93,6 +95,7 @@ func NewSet(exprs []*Expr) *Set {
 			s.single[t.toks[0]] = int32(i)
 		default:
 			s.byFirst[t.toks[0]] = append(s.byFirst[t.toks[0]], int32(i))
+			s.phrasesN++
 		}
 	}
 	return s
@@ -219,7 +222,7 @@ func (s *Set) scan(sc *scratch, title, text string) {
 	sc.buf = eachToken(title, sc.buf, add)
 	sc.seq = append(sc.seq, -2) // a phrase does not run from the title into the text
 	sc.buf = eachToken(text, sc.buf, add)
-	if len(s.byFirst) == 0 && !s.hasPrefixPhrase() {
+	if s.phrasesN == 0 && !s.hasPrefixPhrase() {
 		return
 	}
 	s.phrases(sc, title, text)

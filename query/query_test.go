@@ -249,3 +249,38 @@ func FuzzSet(f *testing.F) {
 		}
 	})
 }
+
+// refTokens is the plain statement of the tokenizer (store/rank.go's), rune
+// by rune, as an oracle for eachToken's fast paths.
+func refTokens(s string) []string {
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			cur = append(cur, foldRune(r))
+		case unicode.Is(unicode.Mn, r):
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func FuzzTokens(f *testing.F) {
+	for _, s := range []string{"Kramatorsk's MAYOR", "Ukraïnskyi ABCé", "Семёновка, КИЇВ!", "a\u0301b", "x\xffy", "don't"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Tokens(s), refTokens(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Tokens(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package query
 import (
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -20,18 +21,35 @@ func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				buf = append(buf, c)
-			case 'A' <= c && c <= 'Z':
-				buf = append(buf, c+'a'-'A')
-			default:
+			switch asciiClass[c] {
+			case sep:
 				if len(buf) > 0 {
 					fn(buf)
 					buf = buf[:0]
 				}
+				i++
+				continue
 			}
+			// a run of ASCII letters and digits
+			j, upper := i, false
+			for j < len(s) && s[j] < utf8.RuneSelf && asciiClass[s[j]] != sep {
+				upper = upper || asciiClass[s[j]] == up
+				j++
+			}
+			if len(buf) == 0 && !upper && (j == len(s) || s[j] < utf8.RuneSelf) {
+				// the whole token, already folded: passed without a copy
+				// (fn only reads it)
+				fn(unsafe.Slice(unsafe.StringData(s[i:j]), j-i))
+			} else {
+				for k := i; k < j; k++ {
+					buf = append(buf, s[k]|asciiLower[s[k]])
+				}
+				if j == len(s) || s[j] < utf8.RuneSelf {
+					fn(buf)
+					buf = buf[:0]
+				}
+			}
+			i = j
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -57,6 +75,25 @@ func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
 	}
 	return buf
 }
+
+// ASCII classes.
+const (
+	sep   = iota // not part of a token
+	lower        // a lower-case letter or a digit
+	up           // an upper-case letter
+)
+
+var asciiClass, asciiLower = func() (cls, low [utf8.RuneSelf]byte) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			cls[c] = lower
+		case 'A' <= c && c <= 'Z':
+			cls[c], low[c] = up, 'a'-'A'
+		}
+	}
+	return
+}()
 
 // foldCyrillic is foldRune for U+0400..U+045F (all letters), without the
 // table lookups of unicode.ToLower.
