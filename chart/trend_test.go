@@ -168,7 +168,7 @@ func TestFill(t *testing.T) {
 		{WatchID: 9, Entity: "kramatorsk", Start: day0.Add(time.Hour), Count: 2}, // another guild's watch
 		{WatchID: 2, Entity: "Sloviansk", Start: day0.Add(3 * time.Hour), Count: 1},
 		{WatchID: 2, Entity: "Sloviansk", Start: day0.Add(9 * time.Hour), Count: 1}, // out of range
-		{WatchID: 3, Entity: "Odesa", Start: day0, Count: 1},                       // not asked for
+		{WatchID: 3, Entity: "Odesa", Start: day0, Count: 1},                        // not asked for
 	}
 	s := Fill(counts, []string{"Kramatorsk", "Sloviansk"}, time.Hour, day0, day0.Add(4*time.Hour))
 	got := [][]int{}
