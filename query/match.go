@@ -26,6 +26,11 @@ type Set struct {
 	// token of the item is compared with the few that can match.
 	byLead   map[uint16][]int32
 	leadMask [256]uint64 // bit b2%64 of leadMask[b1]: byLead may have b1 b2
+	// leadOff and leadTerms are byLead flattened for the hot path: the
+	// terms of lead l are leadTerms[leadOff[l]:leadOff[l+1]] (256 KB, only
+	// when there are prefixes).
+	leadOff   []int32
+	leadTerms []int32
 	// routesOf[term] lists the queries in which the term appears outside
 	// any NOT. A query can only match when one of those terms is present
 	// (Parse refuses a query that only excludes), so only the queries of
@@ -96,6 +101,13 @@ func NewSet(exprs []*Expr) *Set {
 		default:
 			s.byFirst[t.toks[0]] = append(s.byFirst[t.toks[0]], int32(i))
 			s.phrasesN++
+		}
+	}
+	if len(s.byLead) > 0 {
+		s.leadOff = make([]int32, 1<<16+1)
+		for l := 0; l < 1<<16; l++ {
+			s.leadTerms = append(s.leadTerms, s.byLead[uint16(l)]...)
+			s.leadOff[l+1] = int32(len(s.leadTerms))
 		}
 	}
 	return s
@@ -211,7 +223,8 @@ func (s *Set) scan(sc *scratch, title, text string) {
 			sc.present[t] = true
 		}
 		if len(tok) >= 2 && s.leadMask[tok[0]]&(1<<(tok[1]%64)) != 0 {
-			for _, p := range s.byLead[uint16(tok[0])<<8|uint16(tok[1])] {
+			l := int(tok[0])<<8 | int(tok[1])
+			for _, p := range s.leadTerms[s.leadOff[l]:s.leadOff[l+1]] {
 				if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
 					sc.present[p] = true
 				}
