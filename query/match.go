@@ -11,6 +11,11 @@ import (
 // and safe for concurrent use.
 type Set struct {
 	exprs []*node
+	// flat holds every query as its nodes in preorder, each with the size
+	// of its subtree, so that evaluation walks one array; start[q] is
+	// where query q begins, -1 for a nil query.
+	flat  []flatNode
+	start []int32
 	dict  map[string]int32 // token → token id, for every token of every term
 	// first[b] has bit len%64 set when a token of dict starts with byte b
 	// and has len bytes: most tokens of an item are in no query, and this
@@ -28,7 +33,7 @@ type Set struct {
 	leadMask [256]uint64 // bit b2%64 of leadMask[b1]: byLead may have b1 b2
 	// leadOff and leadTerms are byLead flattened for the hot path: the
 	// terms of lead l are leadTerms[leadOff[l]:leadOff[l+1]] (256 KB, only
-	// when there are prefixes).
+	// when there are many prefixes).
 	leadOff   []int32
 	leadTerms []int32
 	// routesOf[term] lists the queries in which the term appears outside
@@ -78,6 +83,12 @@ func NewSet(exprs []*Expr) *Set {
 	s.routesOf = make([][]int32, len(s.terms))
 	for i, n := range s.exprs {
 		s.index(int32(i), n)
+		if n == nil {
+			s.start = append(s.start, -1)
+			continue
+		}
+		s.start = append(s.start, int32(len(s.flat)))
+		s.flatten(n)
 	}
 	for tok := range s.dict {
 		s.first[tok[0]] |= 1 << (len(tok) % 64)
@@ -103,7 +114,7 @@ func NewSet(exprs []*Expr) *Set {
 			s.phrasesN++
 		}
 	}
-	if len(s.byLead) > 0 {
+	if len(s.byLead) >= 16 { // worth 256 KB: a Set of many routes, not one query
 		s.leadOff = make([]int32, 1<<16+1)
 		for l := 0; l < 1<<16; l++ {
 			s.leadTerms = append(s.leadTerms, s.byLead[uint16(l)]...)
@@ -196,7 +207,7 @@ func (s *Set) Match(dst []int, title, text string) []int {
 		if st != sc.stamp {
 			continue
 		}
-		if n := s.exprs[q]; n == nil || eval(n, sc.present) {
+		if at := s.start[q]; at < 0 || evalFlat(s.flat, at, sc.present) {
 			dst = append(dst, q)
 		}
 	}
@@ -224,7 +235,13 @@ func (s *Set) scan(sc *scratch, title, text string) {
 		}
 		if len(tok) >= 2 && s.leadMask[tok[0]]&(1<<(tok[1]%64)) != 0 {
 			l := int(tok[0])<<8 | int(tok[1])
-			for _, p := range s.leadTerms[s.leadOff[l]:s.leadOff[l+1]] {
+			var terms []int32
+			if s.leadOff != nil {
+				terms = s.leadTerms[s.leadOff[l]:s.leadOff[l+1]]
+			} else {
+				terms = s.byLead[uint16(l)]
+			}
+			for _, p := range terms {
 				if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
 					sc.present[p] = true
 				}
@@ -294,24 +311,46 @@ func hasAt(seq []int32, i int, toks []int32) bool {
 	return true
 }
 
-func eval(n *node, present []bool) bool {
+// flatNode is a node of Set.flat.
+type flatNode struct {
+	op   Op
+	kids int32 // operands, for AND, OR and NOT
+	size int32 // nodes in the subtree, itself included
+	term int32
+}
+
+// flatten appends n's subtree to s.flat in preorder.
+func (s *Set) flatten(n *node) {
+	at := len(s.flat)
+	s.flat = append(s.flat, flatNode{op: n.op, kids: int32(len(n.kids)), term: n.term})
+	for _, k := range n.kids {
+		s.flatten(k)
+	}
+	s.flat[at].size = int32(len(s.flat) - at)
+}
+
+// evalFlat evaluates the subtree of flat at i.
+func evalFlat(flat []flatNode, i int32, present []bool) bool {
+	n := flat[i]
 	switch n.op {
 	case OpTerm:
 		return present[n.term]
 	case OpNot:
-		return !eval(n.kids[0], present)
+		return !evalFlat(flat, i+1, present)
 	case OpAnd:
-		for _, k := range n.kids {
-			if !eval(k, present) {
+		for k, c := int32(0), i+1; k < n.kids; k++ {
+			if !evalFlat(flat, c, present) {
 				return false
 			}
+			c += flat[c].size
 		}
 		return true
 	}
-	for _, k := range n.kids {
-		if eval(k, present) {
+	for k, c := int32(0), i+1; k < n.kids; k++ {
+		if evalFlat(flat, c, present) {
 			return true
 		}
+		c += flat[c].size
 	}
 	return false
 }
