@@ -114,7 +114,7 @@ func NewSet(exprs []*Expr) *Set {
 			s.phrasesN++
 		}
 	}
-	if len(s.byLead) >= 16 { // worth 256 KB: a Set of many routes, not one query
+	if len(s.prefixes) >= 16 { // worth 256 KB: a Set of many routes, not one query
 		s.leadOff = make([]int32, 1<<16+1)
 		for l := 0; l < 1<<16; l++ {
 			s.leadTerms = append(s.leadTerms, s.byLead[uint16(l)]...)

@@ -284,3 +284,53 @@ func FuzzTokens(f *testing.F) {
 		}
 	})
 }
+
+// TestSetMany checks a Set of many queries (which takes the flat prefix
+// index) against the naive evaluation.
+func TestSetMany(t *testing.T) {
+	words := strings.Fields("kramatorsk sloviansk shelling strike drone краматорськ обстріл kyiv київ air raid exercise odesa")
+	var exprs []*Expr
+	for i := 0; i < 400; i++ {
+		w := func(k int) string { return words[(i*7+k*5)%len(words)] }
+		var q string
+		switch i % 5 {
+		case 0:
+			q = w(0)
+		case 1:
+			q = fmt.Sprintf("(%s OR %s) %s -%s", w(0), w(1), w(2), w(3))
+		case 2:
+			q = fmt.Sprintf(`"%s %s" OR %s*`, w(0), w(1), string([]rune(w(2))[:2+i%3]))
+		case 3:
+			q = fmt.Sprintf("%s*", string([]rune(w(0))[:2+i%4]))
+		case 4:
+			q = fmt.Sprintf("%s -(%s OR %s*)", w(0), w(1), string([]rune(w(2))[:3]))
+		}
+		e, err := Parse(q)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", q, err)
+		}
+		exprs = append(exprs, e)
+	}
+	s := NewSet(exprs)
+	if s.leadOff == nil {
+		t.Fatalf("the flat prefix index is not in use")
+	}
+	texts := []string{
+		"Shelling of Kramatorsk: a drone strike.", "Обстріл Краматорська, air raid in Kyiv", "Київ: exercise",
+		"Sloviansk odesa KRAMATORSKYI", "nothing here", "air raid exercise drone",
+	}
+	for _, title := range texts {
+		for _, text := range texts {
+			tt, tx := Tokens(title), Tokens(text)
+			var want []int
+			for i, e := range exprs {
+				if naive(e, tt, tx) {
+					want = append(want, i)
+				}
+			}
+			if got := s.Match(nil, title, text); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("Match(%q, %q) = %v, naive %v", title, text, got, want)
+			}
+		}
+	}
+}
