@@ -36,8 +36,8 @@ type Set struct {
 	// when there are many prefixes).
 	leadOff   []int32
 	leadTerms []int32
-	// routesOf[term] lists the queries in which the term appears outside
-	// any NOT. A query can only match when one of those terms is present
+	// routesOf[term] lists the queries that need the term: a query can
+	// only match an item that has one of the terms need returns for it
 	// (Parse refuses a query that only excludes), so only the queries of
 	// the present terms are evaluated.
 	routesOf [][]int32
@@ -124,20 +124,53 @@ func NewSet(exprs []*Expr) *Set {
 	return s
 }
 
-// index records query i under each term of n outside a NOT, once.
+// index records query i under the terms of need(n), once each.
 func (s *Set) index(i int32, n *node) {
-	if n == nil || n.op == OpNot {
+	if n == nil {
 		return
 	}
-	if n.op == OpTerm {
-		if l := s.routesOf[n.term]; len(l) == 0 || l[len(l)-1] != i {
-			s.routesOf[n.term] = append(l, i)
+	for _, t := range s.need(n) {
+		if l := s.routesOf[t]; len(l) == 0 || l[len(l)-1] != i {
+			s.routesOf[t] = append(l, i)
 		}
-		return
 	}
-	for _, k := range n.kids {
-		s.index(i, k)
+}
+
+// need returns terms of which at least one is present in every item n
+// matches: a term itself; every operand's for an OR; for an AND, those of
+// one operand outside a NOT (Parse makes sure there is one), the fewest,
+// avoiding prefixes, which are present in many items.
+func (s *Set) need(n *node) []int32 {
+	switch n.op {
+	case OpTerm:
+		return []int32{n.term}
+	case OpOr:
+		var out []int32
+		for _, k := range n.kids {
+			out = append(out, s.need(k)...)
+		}
+		return out
+	case OpAnd:
+		var best []int32
+		bestCost := -1
+		for _, k := range n.kids {
+			if k.op == OpNot {
+				continue
+			}
+			ts := s.need(k)
+			cost := len(ts)
+			for _, t := range ts {
+				if s.terms[t].prefix {
+					cost += 100
+				}
+			}
+			if bestCost < 0 || cost < bestCost {
+				best, bestCost = ts, cost
+			}
+		}
+		return best
 	}
+	return nil // a NOT alone: refused by Parse
 }
 
 func (s *Set) compile(e *Expr, termIdx map[string]int32) *node {
