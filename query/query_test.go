@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 
@@ -332,5 +333,32 @@ func TestSetMany(t *testing.T) {
 				t.Errorf("Match(%q, %q) = %v, naive %v", title, text, got, want)
 			}
 		}
+	}
+}
+
+// TestSetConcurrent: a Set is used by concurrent ingests (run with -race).
+func TestSetConcurrent(t *testing.T) {
+	e1, _ := Parse(route)
+	e2, _ := Parse("kram* -exercise")
+	s := NewSet([]*Expr{e1, e2})
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				got := fmt.Sprint(s.Match(nil, "Kramatorsk", "shelling"))
+				if got != "[0 1]" {
+					errs <- got
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for got := range errs {
+		t.Errorf("Match = %s, want [0 1]", got)
 	}
 }
