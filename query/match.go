@@ -17,6 +17,7 @@ type Set struct {
 	flat  []flatNode
 	start []int32
 	dict  map[string]int32 // token → token id, for every token of every term
+	tab   *table           // dict, for the hot path
 	// first[b] has bit len%64 set when a token of dict starts with byte b
 	// and has len bytes: most tokens of an item are in no query, and this
 	// test is much cheaper than hashing them.
@@ -93,6 +94,7 @@ func NewSet(exprs []*Expr) *Set {
 	for tok := range s.dict {
 		s.first[tok[0]] |= 1 << (len(tok) % 64)
 	}
+	s.tab = newTable(s.dict)
 	s.single = make([]int32, len(s.dict))
 	s.byFirst = make([][]int32, len(s.dict))
 	for i := range s.single {
@@ -259,7 +261,7 @@ func (s *Set) scan(sc *scratch, title, text string) {
 	add := func(tok []byte) {
 		id, ok := int32(-1), false
 		if s.first[tok[0]]&(1<<(len(tok)%64)) != 0 {
-			id, ok = s.dict[string(tok)] // no allocation: the compiler optimises the conversion
+			id, ok = s.tab.get(tok)
 		}
 		if !ok {
 			id = -1
