@@ -31,11 +31,16 @@ func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
 				continue
 			}
 			// a run of ASCII letters and digits
-			j, upper := i, false
-			for j < len(s) && s[j] < utf8.RuneSelf && asciiClass[s[j]] != sep {
-				upper = upper || asciiClass[s[j]] == up
+			j, cls := i, byte(0)
+			for j < len(s) {
+				k := byteClass[s[j]]
+				if k&(sep|high) != 0 {
+					break
+				}
+				cls |= k
 				j++
 			}
+			upper := cls&up != 0
 			if len(buf) == 0 && !upper && (j == len(s) || s[j] < utf8.RuneSelf) {
 				// the whole token, already folded: passed without a copy
 				// (fn only reads it)
@@ -76,21 +81,30 @@ func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
 	return buf
 }
 
-// ASCII classes.
+// Byte classes (bits).
 const (
-	sep   = iota // not part of a token
-	lower        // a lower-case letter or a digit
-	up           // an upper-case letter
+	sep   = 1 << iota // ASCII, not part of a token
+	lower             // a lower-case ASCII letter or a digit
+	up                // an upper-case ASCII letter
+	high              // a byte of a multi-byte UTF-8 sequence
 )
 
-var asciiClass, asciiLower = func() (cls, low [utf8.RuneSelf]byte) {
-	for c := 0; c < utf8.RuneSelf; c++ {
+// asciiClass is byteClass for ASCII; asciiLower[c] is the bit that
+// lower-cases c.
+var asciiClass, asciiLower, byteClass = func() (cls, low [utf8.RuneSelf]byte, all [256]byte) {
+	for c := 0; c < 256; c++ {
 		switch {
+		case c >= utf8.RuneSelf:
+			all[c] = high
+			continue
 		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
 			cls[c] = lower
 		case 'A' <= c && c <= 'Z':
 			cls[c], low[c] = up, 'a'-'A'
+		default:
+			cls[c] = sep
 		}
+		all[c] = cls[c]
 	}
 	return
 }()
