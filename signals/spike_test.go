@@ -238,3 +238,10 @@ func TestBaselineHourOfDay(t *testing.T) {
 		t.Errorf("4 items can never be a spike (minimum 5): %+v", v)
 	}
 }
+
+func TestSpikeString(t *testing.T) {
+	s := Spike{WatchID: 1, Hour: time.Date(2026, 3, 8, 14, 0, 0, 0, time.UTC), Verdict: Verdict{Count: 57, Baseline: 4.25, P: 1.2e-20}}
+	if got, want := s.String(), "57 items in the hour from 2026-03-08 14:00 UTC, against a usual 4.2 (p = 1.2e-20)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
