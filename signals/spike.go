@@ -143,6 +143,7 @@ func (r Rule) Judge(count int, history []int) Verdict {
 // Spike is a new spike episode of a watch.
 type Spike struct {
 	WatchID int64
+	Entity  string    // the watch's name, when known (Scan sets it)
 	Hour    time.Time // the start of the hour that crossed the threshold
 	Verdict
 }

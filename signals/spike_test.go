@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/newswatch/newswatch"
 )
 
 func TestPoissonUpper(t *testing.T) {
@@ -243,5 +245,31 @@ func TestSpikeString(t *testing.T) {
 	s := Spike{WatchID: 1, Hour: time.Date(2026, 3, 8, 14, 0, 0, 0, time.UTC), Verdict: Verdict{Count: 57, Baseline: 4.25, P: 1.2e-20}}
 	if got, want := s.String(), "57 items in the hour from 2026-03-08 14:00 UTC, against a usual 4.2 (p = 1.2e-20)"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+func TestScan(t *testing.T) {
+	now := time.Date(2026, 3, 8, 14, 20, 0, 0, time.UTC)
+	since, until := Window(now)
+	if !since.Equal(time.Date(2026, 3, 1, 14, 0, 0, 0, time.UTC)) || !until.Equal(time.Date(2026, 3, 8, 15, 0, 0, 0, time.UTC)) {
+		t.Fatalf("Window = %v, %v", since, until)
+	}
+	var counts []newswatch.BucketCount
+	for h := since; h.Before(until); h = h.Add(time.Hour) {
+		counts = append(counts,
+			newswatch.BucketCount{WatchID: 1, Entity: "Kramatorsk", Start: h, Count: 5},
+			newswatch.BucketCount{WatchID: 2, Entity: "Sloviansk", Start: h, Count: 5})
+	}
+	counts[len(counts)-2].Count = 50 // Kramatorsk's current hour, so far
+	counts = append(counts, newswatch.BucketCount{WatchID: 3, Entity: "Old", Start: since.Add(-time.Hour), Count: 99})
+	d := NewDetector(Rule{})
+	got := d.Scan(counts, now)
+	if len(got) != 1 || got[0].WatchID != 1 || got[0].Entity != "Kramatorsk" || got[0].Count != 50 ||
+		!got[0].Hour.Equal(time.Date(2026, 3, 8, 14, 0, 0, 0, time.UTC)) || got[0].Baseline != 5 {
+		t.Fatalf("Scan = %+v, want Kramatorsk's 50 against 5", got)
+	}
+	counts[len(counts)-3].Count = 60 // later in the hour: the same episode
+	if got := d.Scan(counts, now.Add(20*time.Minute)); len(got) != 0 {
+		t.Errorf("second scan of the hour = %+v, want nothing new", got)
 	}
 }
