@@ -57,12 +57,18 @@ func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
 			i = j
 			continue
 		}
+		if (c == 0xD0 || c == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			// U+0400..U+047F, two bytes: the Cyrillic letters of Russian
+			// and Ukrainian (to U+045F) are the hot path, decoded here
+			if r := rune(c&0x1F)<<6 | rune(s[i+1]&0x3F); r <= 0x45F {
+				r = foldCyrillic(r)
+				buf = append(buf, 0xC0|byte(r>>6), 0x80|byte(r&0x3F))
+				i += 2
+				continue
+			}
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		if 0x400 <= r && r <= 0x45F { // Cyrillic letters of Russian and Ukrainian: the hot path
-			buf = utf8.AppendRune(buf, foldCyrillic(r))
-			continue
-		}
 		switch {
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			buf = utf8.AppendRune(buf, foldRune(r))
