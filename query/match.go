@@ -1,0 +1,397 @@
+package query
+
+import (
+	"strings"
+	"sync"
+)
+
+// Set evaluates many queries (one per alert route) against an item: the
+// item is tokenised once, each distinct term of all the queries is looked
+// up once, and each query is then a walk over booleans. A Set is immutable
+// and safe for concurrent use.
+type Set struct {
+	exprs []*node
+	// flat holds every query as its nodes in preorder, each with the size
+	// of its subtree, so that evaluation walks one array; start[q] is
+	// where query q begins, -1 for a nil query.
+	flat  []flatNode
+	start []int32
+	dict  map[string]int32 // token → token id, for every token of every term
+	tab   *table           // dict, for the hot path
+	// first[b] has bit len%64 set when a token of dict starts with byte b
+	// and has len bytes: most tokens of an item are in no query, and this
+	// test is much cheaper than hashing them.
+	first [256]uint64
+	terms []termInfo // distinct terms
+	// byFirst[tokenID] lists the multi-token terms that start with it.
+	byFirst  [][]int32
+	phrasesN int     // multi-token terms
+	single   []int32 // token id → its single-token term, or -1
+	prefixes []int32 // the prefix terms
+	// byLead[first two bytes] lists the prefix terms of one token, so a
+	// token of the item is compared with the few that can match.
+	byLead   map[uint16][]int32
+	leadMask [256]uint64 // bit b2%64 of leadMask[b1]: byLead may have b1 b2
+	// leadOff and leadTerms are byLead flattened for the hot path: the
+	// terms of lead l are leadTerms[leadOff[l]:leadOff[l+1]] (256 KB, only
+	// when there are many prefixes).
+	leadOff   []int32
+	leadTerms []int32
+	// routesOf[term] lists the queries that need the term: a query can
+	// only match an item that has one of the terms need returns for it
+	// (Parse refuses a query that only excludes), so only the queries of
+	// the present terms are evaluated.
+	routesOf [][]int32
+	always   []int32 // the nil queries, which match everything
+	pool     sync.Pool
+}
+
+// termInfo is one distinct term of the set.
+type termInfo struct {
+	toks   []int32
+	last   string // the last token, for a prefix
+	prefix bool
+}
+
+// node is an Expr compiled against the set's terms.
+type node struct {
+	op   Op
+	term int32
+	kids []*node
+}
+
+// scratch is the per-item state of a match.
+type scratch struct {
+	buf     []byte
+	seq     []int32 // token ids of the item, -1 unknown, -2 between title and text
+	present []bool  // by term
+	seen    []uint32
+	stamp   uint32 // seen[i] == stamp: query i is a candidate of this item
+}
+
+// NewSet compiles exprs; Match returns indices into exprs. A nil Expr
+// matches every item (a route without a query).
+func NewSet(exprs []*Expr) *Set {
+	s := &Set{dict: map[string]int32{}, byLead: map[uint16][]int32{}}
+	termIdx := map[string]int32{}
+	for i, e := range exprs {
+		n := s.compile(e, termIdx)
+		s.exprs = append(s.exprs, n)
+		if n == nil {
+			s.always = append(s.always, int32(i))
+		}
+	}
+	s.routesOf = make([][]int32, len(s.terms))
+	for i, n := range s.exprs {
+		s.index(int32(i), n)
+		if n == nil {
+			s.start = append(s.start, -1)
+			continue
+		}
+		s.start = append(s.start, int32(len(s.flat)))
+		s.flatten(n)
+	}
+	for tok := range s.dict {
+		s.first[tok[0]] |= 1 << (len(tok) % 64)
+	}
+	s.tab = newTable(s.dict)
+	s.single = make([]int32, len(s.dict))
+	s.byFirst = make([][]int32, len(s.dict))
+	for i := range s.single {
+		s.single[i] = -1
+	}
+	for i, t := range s.terms {
+		switch {
+		case t.prefix:
+			s.prefixes = append(s.prefixes, int32(i))
+			if len(t.toks) == 0 {
+				l := lead(t.last)
+				s.byLead[l] = append(s.byLead[l], int32(i))
+				s.leadMask[t.last[0]] |= 1 << (t.last[1] % 64)
+			}
+		case len(t.toks) == 1:
+			s.single[t.toks[0]] = int32(i)
+		default:
+			s.byFirst[t.toks[0]] = append(s.byFirst[t.toks[0]], int32(i))
+			s.phrasesN++
+		}
+	}
+	if len(s.prefixes) >= 16 { // worth 256 KB: a Set of many routes, not one query
+		s.leadOff = make([]int32, 1<<16+1)
+		for l := 0; l < 1<<16; l++ {
+			s.leadTerms = append(s.leadTerms, s.byLead[uint16(l)]...)
+			s.leadOff[l+1] = int32(len(s.leadTerms))
+		}
+	}
+	return s
+}
+
+// index records query i under the terms of need(n), once each.
+func (s *Set) index(i int32, n *node) {
+	if n == nil {
+		return
+	}
+	for _, t := range s.need(n) {
+		if l := s.routesOf[t]; len(l) == 0 || l[len(l)-1] != i {
+			s.routesOf[t] = append(l, i)
+		}
+	}
+}
+
+// need returns terms of which at least one is present in every item n
+// matches: a term itself; every operand's for an OR; for an AND, those of
+// one operand outside a NOT (Parse makes sure there is one), the fewest,
+// avoiding prefixes, which are present in many items.
+func (s *Set) need(n *node) []int32 {
+	switch n.op {
+	case OpTerm:
+		return []int32{n.term}
+	case OpOr:
+		var out []int32
+		for _, k := range n.kids {
+			out = append(out, s.need(k)...)
+		}
+		return out
+	case OpAnd:
+		var best []int32
+		bestCost := -1
+		for _, k := range n.kids {
+			if k.op == OpNot {
+				continue
+			}
+			ts := s.need(k)
+			cost := len(ts)
+			for _, t := range ts {
+				if s.terms[t].prefix {
+					cost += 100
+				}
+			}
+			if bestCost < 0 || cost < bestCost {
+				best, bestCost = ts, cost
+			}
+		}
+		return best
+	}
+	return nil // a NOT alone: refused by Parse
+}
+
+func (s *Set) compile(e *Expr, termIdx map[string]int32) *node {
+	if e == nil {
+		return nil
+	}
+	if e.Op != OpTerm {
+		n := &node{op: e.Op}
+		for _, k := range e.Kids {
+			n.kids = append(n.kids, s.compile(k, termIdx))
+		}
+		return n
+	}
+	key := strings.Join(e.Tokens, " ")
+	if e.Prefix {
+		key += "*"
+	}
+	if i, ok := termIdx[key]; ok {
+		return &node{op: OpTerm, term: i}
+	}
+	t := termInfo{prefix: e.Prefix, last: e.Tokens[len(e.Tokens)-1]}
+	toks := e.Tokens
+	if e.Prefix {
+		toks = toks[:len(toks)-1] // the last token is matched by prefix
+	}
+	for _, tok := range toks {
+		id, ok := s.dict[tok]
+		if !ok {
+			id = int32(len(s.dict))
+			s.dict[tok] = id
+		}
+		t.toks = append(t.toks, id)
+	}
+	i := int32(len(s.terms))
+	s.terms = append(s.terms, t)
+	termIdx[key] = i
+	return &node{op: OpTerm, term: i}
+}
+
+// Match appends to dst the indices of the queries that title and text
+// match, and returns it.
+func (s *Set) Match(dst []int, title, text string) []int {
+	sc, _ := s.pool.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	s.scan(sc, title, text)
+	if len(sc.seen) < len(s.exprs) {
+		sc.seen, sc.stamp = make([]uint32, len(s.exprs)), 0
+	}
+	if sc.stamp++; sc.stamp == 0 { // wrapped: forget the old stamps
+		clear(sc.seen)
+		sc.stamp = 1
+	}
+	for _, q := range s.always {
+		sc.seen[q] = sc.stamp
+	}
+	for t, ok := range sc.present {
+		if ok {
+			for _, q := range s.routesOf[t] {
+				sc.seen[q] = sc.stamp
+			}
+		}
+	}
+	// in order, without sorting: a walk over the stamps is cheaper
+	for q, st := range sc.seen[:len(s.exprs)] {
+		if st != sc.stamp {
+			continue
+		}
+		if at := s.start[q]; at < 0 || evalFlat(s.flat, at, sc.present) {
+			dst = append(dst, q)
+		}
+	}
+	s.pool.Put(sc)
+	return dst
+}
+
+// scan tokenises the item and marks the terms present in it.
+func (s *Set) scan(sc *scratch, title, text string) {
+	sc.seq = sc.seq[:0]
+	if cap(sc.present) < len(s.terms) {
+		sc.present = make([]bool, len(s.terms))
+	}
+	sc.present = sc.present[:len(s.terms)]
+	clear(sc.present)
+	add := func(tok []byte) {
+		id, ok := int32(-1), false
+		if s.first[tok[0]]&(1<<(len(tok)%64)) != 0 {
+			id, ok = s.tab.get(tok)
+		}
+		if !ok {
+			id = -1
+		} else if t := s.single[id]; t >= 0 {
+			sc.present[t] = true
+		}
+		if len(tok) >= 2 && s.leadMask[tok[0]]&(1<<(tok[1]%64)) != 0 {
+			l := int(tok[0])<<8 | int(tok[1])
+			var terms []int32
+			if s.leadOff != nil {
+				terms = s.leadTerms[s.leadOff[l]:s.leadOff[l+1]]
+			} else {
+				terms = s.byLead[uint16(l)]
+			}
+			for _, p := range terms {
+				if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
+					sc.present[p] = true
+				}
+			}
+		}
+		sc.seq = append(sc.seq, id)
+	}
+	sc.buf = eachToken(title, sc.buf, add)
+	sc.seq = append(sc.seq, -2) // a phrase does not run from the title into the text
+	sc.buf = eachToken(text, sc.buf, add)
+	if s.phrasesN == 0 && !s.hasPrefixPhrase() {
+		return
+	}
+	s.phrases(sc, title, text)
+}
+
+func (s *Set) hasPrefixPhrase() bool {
+	for _, p := range s.prefixes {
+		if len(s.terms[p].toks) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// phrases marks the multi-token terms present in the item's token ids.
+func (s *Set) phrases(sc *scratch, title, text string) {
+	for i, id := range sc.seq {
+		if id < 0 {
+			continue
+		}
+		for _, t := range s.byFirst[id] {
+			if !sc.present[t] && hasAt(sc.seq, i, s.terms[t].toks) {
+				sc.present[t] = true
+			}
+		}
+	}
+	// a phrase ending in a prefix ("air ra*"): rare, checked on the tokens
+	for _, p := range s.prefixes {
+		pt := &s.terms[p]
+		if len(pt.toks) == 0 || sc.present[p] {
+			continue
+		}
+		toks := append(Tokens(title), "")
+		toks = append(toks, Tokens(text)...)
+		for i := 0; i+len(pt.toks) < len(toks) && !sc.present[p]; i++ {
+			if sc.seq[i] >= 0 && hasAt(sc.seq, i, pt.toks) && strings.HasPrefix(toks[i+len(pt.toks)], pt.last) {
+				sc.present[p] = true
+			}
+		}
+	}
+}
+
+// lead is the key of byLead: a prefix has two letters, so two bytes or more.
+func lead(s string) uint16 { return uint16(s[0])<<8 | uint16(s[1]) }
+
+// hasAt reports whether seq has toks starting at i.
+func hasAt(seq []int32, i int, toks []int32) bool {
+	if i+len(toks) > len(seq) {
+		return false
+	}
+	for k, t := range toks {
+		if seq[i+k] != t {
+			return false
+		}
+	}
+	return true
+}
+
+// flatNode is a node of Set.flat.
+type flatNode struct {
+	op   Op
+	kids int32 // operands, for AND, OR and NOT
+	size int32 // nodes in the subtree, itself included
+	term int32
+}
+
+// flatten appends n's subtree to s.flat in preorder.
+func (s *Set) flatten(n *node) {
+	at := len(s.flat)
+	s.flat = append(s.flat, flatNode{op: n.op, kids: int32(len(n.kids)), term: n.term})
+	for _, k := range n.kids {
+		s.flatten(k)
+	}
+	s.flat[at].size = int32(len(s.flat) - at)
+}
+
+// evalFlat evaluates the subtree of flat at i.
+func evalFlat(flat []flatNode, i int32, present []bool) bool {
+	n := flat[i]
+	switch n.op {
+	case OpTerm:
+		return present[n.term]
+	case OpNot:
+		return !evalFlat(flat, i+1, present)
+	case OpAnd:
+		for k, c := int32(0), i+1; k < n.kids; k++ {
+			if !evalFlat(flat, c, present) {
+				return false
+			}
+			c += flat[c].size
+		}
+		return true
+	}
+	for k, c := int32(0), i+1; k < n.kids; k++ {
+		if evalFlat(flat, c, present) {
+			return true
+		}
+		c += flat[c].size
+	}
+	return false
+}
+
+// Match reports whether an item with this title and text matches e. To
+// evaluate many queries against one item, use a Set.
+func (e *Expr) Match(title, text string) bool {
+	return len(NewSet([]*Expr{e}).Match(nil, title, text)) == 1
+}
