@@ -38,8 +38,7 @@ func TestCrashBetweenPostAndMark(t *testing.T) {
 			e.fake.SetNonceWindow(0)
 			first := kyivTitles("first", tt.before)
 			e.items(f.ID, guildA, first...) // stored before the bot starts: one pass sees them all
-			e.start()
-			awaitCrash(t, e, crashOn(e, anyMessage))
+			awaitCrash(t, e, startCrashing(e, afterAnyPost))
 			if n := len(e.fake.Messages(chanA)); n != 1 {
 				t.Fatalf("%d messages at the crash, want 1", n)
 			}
@@ -91,8 +90,7 @@ func TestRestartLongAfterNonceWindow(t *testing.T) {
 	f := setupAlerts(e, "")
 	titles := kyivTitles("day", 8)
 	e.items(f.ID, guildA, titles...)
-	e.start()
-	awaitCrash(t, e, crashOn(e, anyMessage))
+	awaitCrash(t, e, startCrashing(e, afterAnyPost))
 	e.fake.Advance(24 * time.Hour)
 	more := kyivTitles("next day", 2)
 	e.items(f.ID, guildA, more...)
@@ -111,10 +109,7 @@ func TestReconcileTrustsOnlyItsOwnMessages(t *testing.T) {
 	f := setupAlerts(e, "")
 	e.fake.SetNonceWindow(0)
 	e.items(f.ID, guildA, "Kyiv own")
-	e.start()
-	c := newCrash(e)
-	c.arm()
-	awaitCrash(t, e, c.onRequest(isPost))
+	awaitCrash(t, e, startCrashing(e, func(c *crash) <-chan struct{} { return c.onRequest(isPost) }))
 	ms, err := e.db.PendingAlertMessages(e.ctx, 0)
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("pending messages %v %v", ms, err)
@@ -182,8 +177,7 @@ func TestHiddenHistoryStillDelivers(t *testing.T) {
 	e.fake.SetHistoryHidden(chanA, true)
 	titles := kyivTitles("hidden", 3)
 	e.items(f.ID, guildA, titles...)
-	e.start()
-	awaitCrash(t, e, crashOn(e, anyMessage))
+	awaitCrash(t, e, startCrashing(e, afterAnyPost))
 	e.start()
 	if !e.waitNoPending(wait) {
 		t.Fatalf("%d alerts still pending", len(e.pending()))

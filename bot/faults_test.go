@@ -143,6 +143,19 @@ func crashOn(e *env, match func(discordtest.Message) bool) <-chan struct{} {
 	return c.afterPost(match)
 }
 
+// startCrashing starts the bot with the crash hook that install sets
+// already in place, so that a bot quick to post alerts stored before the
+// start cannot get past it; a hook that fires before arm waits for it.
+func startCrashing(e *env, install func(c *crash) <-chan struct{}) <-chan struct{} {
+	c := newCrash(e)
+	crashed := install(c)
+	e.start()
+	c.arm()
+	return crashed
+}
+
+func afterAnyPost(c *crash) <-chan struct{} { return c.afterPost(anyMessage) }
+
 // awaitCrash waits for a crash and forgets the stopped bot and the hooks.
 func awaitCrash(t *testing.T, e *env, crashed <-chan struct{}) {
 	t.Helper()

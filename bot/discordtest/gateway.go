@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -92,6 +93,9 @@ type gwConn struct {
 	held       *gwSession // waiting for READY or RESUMED (HoldGateway)
 	heldT      string
 	heldSeq    int64
+	// serverClosed is set when the fake closed the connection: a close
+	// frame read after that is the client's echo, not the client closing.
+	serverClosed atomic.Bool
 }
 
 type gwSession struct {
@@ -210,12 +214,12 @@ func (f *Fake) gone(c *gwConn, err error) {
 	defer f.mu.Unlock()
 	delete(f.gw.conns, c)
 	var ce *websocket.CloseError
-	if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
+	if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure && !c.serverClosed.Load() {
 		f.gw.clientCloses = append(f.gw.clientCloses, ce.Code)
 	}
 	if s := c.sess; s != nil && s.conn == c {
 		s.conn = nil
-		if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
+		if !c.serverClosed.Load() && websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
 			f.invalidateLocked(s)
 		}
 	}
@@ -256,6 +260,7 @@ func (c *gwConn) write(p gwPayload) error {
 
 // close sends a close frame with code and closes the connection.
 func (c *gwConn) close(code int, text string) {
+	c.serverClosed.Store(true)
 	c.wmu.Lock()
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
 	c.wmu.Unlock()
