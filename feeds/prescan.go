@@ -243,7 +243,9 @@ func (s *xmlScan) startTag(i int) (int, error) {
 	name := b[start:i]
 	// gofeed keeps an element with a prefix as an extension, a tree of
 	// maps that costs it about twice a plain element; an item (gofeed's
-	// and newswatch's, with its key and text) costs about three.
+	// and newswatch's, with its key and text) is counted as four: a
+	// document of minimal items at a weight of three peaked at 8.5 times
+	// its size.
 	s.elements++
 	local := name
 	if k := bytes.LastIndexByte(name, ':'); k >= 0 {
@@ -251,7 +253,7 @@ func (s *xmlScan) startTag(i int) (int, error) {
 		local = name[k+1:]
 	}
 	if bytes.EqualFold(local, []byte("item")) || bytes.EqualFold(local, []byte("entry")) {
-		s.elements += 2
+		s.elements += 3
 	}
 	if s.elements > s.budget {
 		return 0, tooMuch("more than %d elements in a %s document", s.budget, formatSize(int64(len(b))))
