@@ -199,11 +199,11 @@ func boundedDeepJSON(size int) []byte {
 }
 
 // budgetPlain is items of a title, each just large enough for the element
-// budget (40 bytes an element, an item counting three times).
+// budget (40 bytes an element, an item counting five times).
 func budgetPlain(size int) []byte {
 	return repeatTo(size, `<rss version="2.0"><channel><title>t</title>`,
 		func(i int) string {
-			return fmt.Sprintf(`<item><title>t%07d of the item, padded to more than 160 bytes, four units of the budget of this document, so 160 bytes or a little more.....</title></item>`, i)
+			return fmt.Sprintf(`<item><title>t%07d of the item, padded to more than 240 bytes, six units of the budget of this document (an item counts five), so 240 bytes or a little more, which this is now, with a few more words to reach it, and then some.</title></item>`, i)
 		},
 		func(int) string { return "</channel></rss>" })
 }
