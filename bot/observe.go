@@ -173,7 +173,7 @@ func (b *Bot) traceInteraction(i *discordgo.Interaction) *interactionTrace {
 	tr := &interactionTrace{b: b, command: "other", start: time.Now(), outcome: "error"}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		if name := parse(i).name; b.handlers()[name] != nil {
+		if name := commandName(i); b.handlers()[name] != nil {
 			tr.command = name
 		}
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -182,6 +182,17 @@ func (b *Bot) traceInteraction(i *discordgo.Interaction) *interactionTrace {
 		tr.command = "button"
 	}
 	return tr
+}
+
+// commandName is the command of i, "" when its data cannot be read (the
+// handler answers that with an error; the trace must not panic before it).
+func commandName(i *discordgo.Interaction) (name string) {
+	defer func() {
+		if recover() != nil {
+			name = ""
+		}
+	}()
+	return parse(i).name
 }
 
 // wrap records the outcome of fn.

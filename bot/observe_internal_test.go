@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/newswatch/newswatch"
 )
 
@@ -84,5 +86,17 @@ func TestOutcomeAndFailReason(t *testing.T) {
 func BenchmarkRouteGroup(b *testing.B) {
 	for b.Loop() {
 		routeGroup("/api/v9/webhooks/777000000000000000/aW50ZXJhY3Rpb24tdG9rZW4/messages/@original")
+	}
+}
+
+func TestCommandNameOfBrokenData(t *testing.T) {
+	i := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand} // no data
+	if got := commandName(i); got != "" {
+		t.Errorf("commandName = %q, want \"\"", got)
+	}
+	i.Data = discordgo.ApplicationCommandInteractionData{Name: "watch", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+		{Name: "add", Type: discordgo.ApplicationCommandOptionSubCommand}}}
+	if got := commandName(i); got != "watch add" {
+		t.Errorf("commandName = %q, want \"watch add\"", got)
 	}
 }
