@@ -74,6 +74,8 @@ type Deps struct {
 	FeedAdded func(feedID int64)
 	// Logger receives the bot's logs; nil discards them.
 	Logger *slog.Logger
+	// Observer receives measurements for metrics (observe.go); nil: none.
+	Observer Observer
 }
 
 // Bot is the Discord side of newswatch. Create it with New and run it with Run.
@@ -175,7 +177,7 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
 	if rw, ok := s.Client.Transport.(*rewriter); ok {
-		rw.observe = b.dl.budget.observe
+		rw.observe, rw.obs = b.dl.budget.observe, b.observer()
 	}
 	return b, nil
 }

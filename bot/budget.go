@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -112,12 +111,4 @@ func (ib *invalidBudget) delay() time.Duration {
 	span := max(invalidLimit-ib.threshold, 1)
 	d := invalidMinDelay + time.Duration(float64(invalidMaxDelay-invalidMinDelay)*float64(n-ib.threshold)/float64(span))
 	return min(d, invalidMaxDelay)
-}
-
-// wait sleeps the current delay or until ctx ends.
-func (ib *invalidBudget) wait(ctx context.Context) error {
-	if d := ib.delay(); d > 0 && !sleep(ctx, d) {
-		return ctx.Err()
-	}
-	return ctx.Err()
 }

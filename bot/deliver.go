@@ -289,6 +289,7 @@ func (b *Bot) deliveryFailed(ctx context.Context, m newswatch.AlertMessage, err 
 			reason = "Discord answered 404 Not Found when posting to this channel: it was probably deleted."
 		}
 		b.log.Warn("alert route disabled", "route", r.ID, "channel", r.ChannelID, "status", ce.status)
+		b.observer().AlertFailed(failReason(err), len(m.AlertIDs))
 		if derr := b.deps.Store.DisableRoute(ctx, r.ID, reason); derr != nil {
 			b.log.Error("disable alert route", "route", r.ID, "err", derr)
 			b.dl.openChannel(r.ChannelID, time.Now(), time.Minute, time.Minute)
@@ -303,10 +304,11 @@ func (b *Bot) deliveryFailed(ctx context.Context, m newswatch.AlertMessage, err 
 		b.dl.openChannel(r.ChannelID, now, 0, maxDeferral)
 	case ce.status == http.StatusTooManyRequests && ce.global:
 		reason = "Discord rate limit (global)"
-		b.dl.openGlobal(now, ce.wait)
+		next, _ := b.dl.openGlobal(now, ce.wait)
+		b.observer().RateLimitWait("deferred", next.Sub(now))
 	case ce.status == http.StatusTooManyRequests:
 		reason = "Discord rate limit"
-		b.dl.openChannel(r.ChannelID, now, ce.wait, rateWaitMax)
+		b.observer().RateLimitWait("deferred", b.dl.openChannel(r.ChannelID, now, ce.wait, rateWaitMax).Sub(now))
 	case ce.unknown:
 		if ce.status != 0 {
 			reason = fmt.Sprintf("Discord answered %d %s", ce.status, http.StatusText(ce.status))
@@ -317,6 +319,7 @@ func (b *Bot) deliveryFailed(ctx context.Context, m newswatch.AlertMessage, err 
 	default:
 		reason = fmt.Sprintf("Discord answered %d %s", ce.status, http.StatusText(ce.status))
 		b.dl.openChannel(r.ChannelID, now, 0, maxDeferral)
+		b.observer().AlertFailed(failReason(err), len(m.AlertIDs))
 	}
 	if ce == nil || !ce.unknown {
 		b.log.Warn("alert message deferred", "message", m.ID, "channel", r.ChannelID, "reason", reason, "err", b.redact(err.Error()))

@@ -93,13 +93,15 @@ func (b *Bot) onInteraction(ctx context.Context, i *discordgo.Interaction) {
 		b.log.Info("interaction seen before; not answered again", "interaction", i.ID)
 		return
 	}
+	tr := b.traceInteraction(i) // metrics: latency until answered, outcome
+	defer tr.done()
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		b.answer(ctx, i, false, func(ctx context.Context) (*reply, error) { return b.command(ctx, i) })
+		b.answer(ctx, i, false, tr.wrap(func(ctx context.Context) (*reply, error) { return b.command(ctx, i) }))
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		b.autocomplete(ctx, i)
 	case discordgo.InteractionMessageComponent:
-		b.answer(ctx, i, true, func(ctx context.Context) (*reply, error) { return b.component(ctx, i) })
+		b.answer(ctx, i, true, tr.wrap(func(ctx context.Context) (*reply, error) { return b.component(ctx, i) }))
 	}
 }
 

@@ -91,7 +91,7 @@ func (b *Bot) listMessages(ctx context.Context, ch string, after uint64) ([]*dis
 		retries = 0
 	}
 	err := b.callRetry(ctx, retries, true, func(opts ...discordgo.RequestOption) error {
-		if err := b.dl.budget.wait(ctx); err != nil {
+		if err := b.budgetWait(ctx); err != nil {
 			return err
 		}
 		if err := b.limiter.Wait(ctx); err != nil { // Discord's global request cap

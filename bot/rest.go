@@ -56,10 +56,14 @@ func (b *Bot) callRetry(ctx context.Context, retries int, retryUnknown bool, do 
 		if !ce.transient || attempt >= retries || ce.wait > maxInlineWait || (ce.unknown && !retryUnknown) {
 			return ce
 		}
+		slept := false
 		if ce.status == http.StatusTooManyRequests {
 			b.log.Debug("discord rate limit", "wait", ce.wait)
+			slept = b.rateWait(ctx, rateScope(ce), ce.wait)
+		} else {
+			slept = sleep(ctx, ce.wait)
 		}
-		if !sleep(ctx, ce.wait) {
+		if !slept {
 			return ctx.Err()
 		}
 	}
@@ -144,7 +148,7 @@ func (b *Bot) postMessage(ctx context.Context, channelID string, m *outMessage, 
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	var msg discordgo.Message
 	err := b.callRetry(ctx, retries, false, func(opts ...discordgo.RequestOption) error {
-		if err := b.dl.budget.wait(ctx); err != nil {
+		if err := b.budgetWait(ctx); err != nil {
 			return err
 		}
 		if err := b.limiter.Wait(ctx); err != nil {
@@ -179,7 +183,7 @@ func (b *Bot) waitBucket(ctx context.Context, id string) error {
 		return &discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{
 			TooManyRequests: &discordgo.TooManyRequests{Message: "bucket empty", RetryAfter: wait}}}
 	}
-	if !sleep(ctx, wait) {
+	if !b.rateWait(ctx, "bucket", wait) {
 		return ctx.Err()
 	}
 	return nil

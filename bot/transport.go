@@ -5,18 +5,22 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // rewriter sends requests for https://discord.com to another base URL and
-// shows every response's status to observe (the invalid request budget).
+// shows every response's status to observe (the invalid request budget) and
+// to obs (metrics).
 type rewriter struct {
 	base    *url.URL
 	next    http.RoundTripper
 	observe func(status int, h http.Header) // nil: none
+	obs     Observer                        // nil: none
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
+	group := routeGroup(req.URL.Path) // before the rewrite adds the base path
 	if req.URL.Host == "discord.com" && (t.base.Host != "discord.com" || t.base.Scheme != "https") {
 		r := req.Clone(req.Context())
 		r.URL.Scheme = t.base.Scheme
@@ -28,7 +32,15 @@ func (t *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Host = ""
 		req = r
 	}
+	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
+	if t.obs != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		t.obs.HTTPResponse(group, status, time.Since(start))
+	}
 	if t.observe != nil && resp != nil {
 		t.observe(resp.StatusCode, resp.Header)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/bot"
 	"github.com/newswatch/newswatch/feeds"
 	"github.com/newswatch/newswatch/store"
 )
@@ -31,7 +34,14 @@ type metrics struct {
 	alertsQueued   prometheus.Counter
 	alertsSent     prometheus.Counter
 	alertsDeferred prometheus.Counter
-	alertsFailed   *prometheus.CounterVec // reason: see alertFailReasons
+	alertsFailed   *prometheus.CounterVec // reason: bot.AlertFailReasons
+
+	// Discord mode only (registered by watchDiscord); labels from the
+	// bot's fixed sets, see bot.Observer.
+	discordResponses   *prometheus.CounterVec   // route, class
+	discordSeconds     *prometheus.HistogramVec // route
+	rateLimitWait      *prometheus.HistogramVec // scope
+	interactionSeconds *prometheus.HistogramVec // command, outcome
 
 	storeUp       prometheus.Gauge
 	storeGauges   *prometheus.GaugeVec // what: items, feeds, failing_feeds, watches, mentions, routes
@@ -40,10 +50,8 @@ type metrics struct {
 	storeRefresh  prometheus.Gauge
 }
 
-// alertFailReasons are the values of the reason label of
-// newswatch_alerts_failed_total; any other reason counts as "other", so the
-// label stays bounded.
-var alertFailReasons = map[string]bool{"route_disabled": true, "other": true}
+// The metrics implement the bot's Observer.
+var _ bot.Observer = (*metrics)(nil)
 
 func newMetrics() *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
@@ -67,7 +75,18 @@ func newMetrics() *metrics {
 	m.alertsDeferred = prometheus.NewCounter(prometheus.CounterOpts{Name: "newswatch_alerts_deferred_total",
 		Help: "Alerts put back for a later attempt (rate limit, Discord unreachable, an earlier alert of the channel waiting)."})
 	m.alertsFailed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newswatch_alerts_failed_total",
-		Help: "Alerts that could not be delivered, by reason: route_disabled (Discord refused the channel), other."}, []string{"reason"})
+		Help: "Alerts of messages Discord refused (each refusal counts), by reason: route_disabled (403/404, the route is disabled), refused_plain_fallback (400 also for the plain version), too_large (413 also for the plain version), other."}, []string{"reason"})
+	m.discordResponses = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newswatch_discord_http_responses_total",
+		Help: "Discord REST responses by route group and status class (2xx, 3xx, 4xx, 5xx; error when no response arrived)."}, []string{"route", "class"})
+	m.discordSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "newswatch_discord_http_request_duration_seconds",
+		Help:    "Time from sending a Discord REST request to its response headers (or the failure), by route group.",
+		Buckets: []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}}, []string{"route"})
+	m.rateLimitWait = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "newswatch_discord_rate_limit_wait_seconds",
+		Help:    "Waits for Discord rate limits by scope: route and global (a 429 waited before the retry), bucket (an empty bucket waited before the request), invalid_budget (slowed down near the invalid request limit), deferred (deliveries held back after a 429).",
+		Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600}}, []string{"scope"})
+	m.interactionSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "newswatch_discord_interaction_duration_seconds",
+		Help:    "Time from receiving an interaction to having sent its answer, by command and outcome (ok, user_error, denied, error).",
+		Buckets: []float64{0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30}}, []string{"command", "outcome"})
 	m.storeUp = prometheus.NewGauge(prometheus.GaugeOpts{Name: "newswatch_store_up",
 		Help: "1 when the last refresh of the database gauges succeeded."})
 	m.storeGauges = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "newswatch_store_rows",
@@ -87,7 +106,7 @@ func newMetrics() *metrics {
 	for _, c := range []string{"new", "updated"} {
 		m.items.WithLabelValues(c)
 	}
-	for r := range alertFailReasons {
+	for _, r := range bot.AlertFailReasons {
 		m.alertsFailed.WithLabelValues(r)
 	}
 	m.reg.MustRegister(
@@ -100,9 +119,14 @@ func newMetrics() *metrics {
 	return m
 }
 
-// watchGateway exports the Discord gateway's state, read at each scrape
-// from state (Bot.GatewayState: every shard connected, reconnects so far).
-func (m *metrics) watchGateway(state func() (bool, int64)) {
+// watchDiscord registers the Discord metrics: the traffic the bot reports
+// as its Observer, and the gateway's state, read at each scrape from state
+// (Bot.GatewayState: every shard connected, reconnects so far).
+func (m *metrics) watchDiscord(state func() (bool, int64)) {
+	for _, s := range bot.RateLimitScopes {
+		m.rateLimitWait.WithLabelValues(s)
+	}
+	m.reg.MustRegister(m.discordResponses, m.discordSeconds, m.rateLimitWait, m.interactionSeconds)
 	m.reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "newswatch_discord_gateway_connected",
 			Help: "1 while every gateway shard is connected."}, func() float64 {
@@ -147,13 +171,40 @@ func (m *metrics) saved(res newswatch.SaveResult, items []newswatch.IngestItem) 
 	m.mentions.Add(float64(n))
 }
 
-// AlertFailed counts an alert that could not be delivered; a reason
-// outside alertFailReasons counts as "other".
-func (m *metrics) AlertFailed(reason string) {
-	if !alertFailReasons[reason] {
-		reason = "other"
+// AlertFailed counts the alerts of a message Discord refused; a reason
+// outside bot.AlertFailReasons counts as "other".
+func (m *metrics) AlertFailed(reason string, alerts int) {
+	m.alertsFailed.WithLabelValues(oneOf(reason, bot.AlertFailReasons)).Add(float64(alerts))
+}
+
+// HTTPResponse counts a Discord REST response and its duration.
+func (m *metrics) HTTPResponse(route string, status int, d time.Duration) {
+	route = oneOf(route, bot.RouteGroups)
+	class := "error"
+	if status >= 200 && status < 600 {
+		class = strconv.Itoa(status/100) + "xx"
 	}
-	m.alertsFailed.WithLabelValues(reason).Inc()
+	m.discordResponses.WithLabelValues(route, class).Inc()
+	m.discordSeconds.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// RateLimitWait records a wait for a Discord rate limit.
+func (m *metrics) RateLimitWait(scope string, d time.Duration) {
+	m.rateLimitWait.WithLabelValues(oneOf(scope, bot.RateLimitScopes)).Observe(d.Seconds())
+}
+
+// Interaction records the latency of an answered interaction. The bot
+// names only its own commands (bot.Observer), so the label stays bounded.
+func (m *metrics) Interaction(command string, d time.Duration, outcome string) {
+	m.interactionSeconds.WithLabelValues(command, oneOf(outcome, bot.InteractionOutcomes)).Observe(d.Seconds())
+}
+
+// oneOf returns v when it is one of set, else "other": labels stay bounded.
+func oneOf(v string, set []string) string {
+	if slices.Contains(set, v) {
+		return v
+	}
+	return "other"
 }
 
 // storeReader is what the gauge refresher reads.
@@ -275,15 +326,6 @@ func (s deliveryStore) AlertMessageFailed(ctx context.Context, id int64, reason 
 		if n, cerr := s.DB.MessageAlertCount(ctx, id); cerr == nil {
 			s.m.alertsDeferred.Add(float64(n))
 		}
-	}
-	return err
-}
-
-// DisableRoute disables a route Discord refuses and counts the failure.
-func (s deliveryStore) DisableRoute(ctx context.Context, routeID int64, reason string) error {
-	err := s.DB.DisableRoute(ctx, routeID, reason)
-	if err == nil {
-		s.m.AlertFailed("route_disabled")
 	}
 	return err
 }

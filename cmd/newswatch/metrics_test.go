@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newswatch/newswatch/bot/discordtest"
 )
 
 // metricValue returns the value of the sample named exactly name (with its
@@ -51,32 +54,9 @@ func TestMetricsDuringRun(t *testing.T) {
 	done := make(chan int, 1)
 	go func() { done <- c.main(ctx, []string{"run", "--config", e.config}) }()
 
-	addrRE := regexp.MustCompile(`serving /healthz, /readyz and /metrics" addr=(\S+)`)
-	var base string
 	deadline := time.Now().Add(30 * time.Second)
-	for base == "" {
-		if m := addrRE.FindStringSubmatch(errOut.String()); m != nil {
-			base = "http://" + m[1]
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("run exited with %d: %s", code, errOut.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no HTTP address logged:\n%s", errOut.String())
-		}
-	}
-	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	base := waitHTTPBase(t, &errOut, done, deadline)
+	get := func(path string) (int, string) { return httpGet(t, base+path) }
 	var text string
 	for {
 		_, text = get("/metrics")
@@ -129,6 +109,141 @@ func TestMetricsDuringRun(t *testing.T) {
 	// The per-feed lines stay at debug; the cycle has its info line.
 	if !strings.Contains(errOut.String(), `msg="poll cycle"`) {
 		t.Errorf("no poll cycle summary line:\n%s", errOut.String())
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("run exit %d: %s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop")
+	}
+}
+
+// waitHTTPBase waits until run logs the address it serves HTTP on and
+// returns its base URL; it fails the test if run exits or the deadline
+// passes first.
+func waitHTTPBase(t *testing.T, errOut *syncBuffer, done chan int, deadline time.Time) string {
+	t.Helper()
+	addrRE := regexp.MustCompile(`serving /healthz, /readyz and /metrics" addr=(\S+)`)
+	for {
+		if m := addrRE.FindStringSubmatch(errOut.String()); m != nil {
+			return "http://" + m[1]
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("run exited with %d: %s", code, errOut.String())
+		case <-time.After(20 * time.Millisecond): // poll the log again up to the deadline
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no HTTP address logged:\n%s", errOut.String())
+		}
+	}
+}
+
+// httpGet returns the status and body of a GET of url.
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestDiscordMetricsDuringRun runs the daemon against the fake Discord with
+// /metrics served, uses two slash commands and gets one alert posted (after
+// a 429 waited out), and checks that the Discord metrics exist with
+// bounded labels and that their counters moved.
+func TestDiscordMetricsDuringRun(t *testing.T) {
+	fake := discordtest.New(testToken)
+	defer fake.Close()
+	fake.AddGuild(testGuild)
+	fake.AddChannel(discordtest.GuildChannel{ID: testChan, GuildID: testGuild, Name: "alerts"})
+	e, seedDir := discordEnv(t, fake)
+	replaceInFile(t, e.config, `listen = ""`, `listen = "127.0.0.1:0"`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut syncBuffer
+	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
+		getenv: func(k string) string {
+			if k == "DISCORD_TOKEN" {
+				return testToken
+			}
+			return ""
+		}}
+	done := make(chan int, 1)
+	go func() { done <- c.main(ctx, []string{"run", "--config", e.config}) }()
+	deadline := time.Now().Add(30 * time.Second)
+	base := waitHTTPBase(t, &errOut, done, deadline)
+	if !fake.WaitCommands(testGuild, 30*time.Second) {
+		t.Fatalf("commands not registered; stderr:\n%s", errOut.String())
+	}
+	if _, err := fake.Interact(discordtest.Interaction{GuildID: testGuild, Permissions: "32",
+		Data: discordtest.Command("alerts set", discordtest.Channel("channel", testChan))}, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.Interact(discordtest.Interaction{GuildID: testGuild,
+		Data: discordtest.Command("search", discordtest.Str("query", "anti-terror operation"))}, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	fake.Inject(discordtest.Fault{Method: "POST", PathPrefix: "/channels/", Status: http.StatusTooManyRequests, RetryAfter: 0.05})
+	added := "Title: Checkpoint seized\n\nArmed men seized a checkpoint outside Слов'янська overnight.\n"
+	if err := os.WriteFile(filepath.Join(seedDir, "later.txt"), []byte(added), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := fake.WaitMessages(testChan, 1, 30*time.Second); len(msgs) != 1 {
+		t.Fatalf("messages in the alert channel = %d, want 1; stderr:\n%s", len(msgs), errOut.String())
+	}
+	want := map[string]float64{
+		`newswatch_discord_http_responses_total{class="2xx",route="users/@me"}`:                   1,
+		`newswatch_discord_http_responses_total{class="2xx",route="gateway/bot"}`:                 1,
+		`newswatch_discord_http_responses_total{class="2xx",route="applications/commands"}`:       1,
+		`newswatch_discord_http_responses_total{class="2xx",route="interactions/callback"}`:       2,
+		`newswatch_discord_http_responses_total{class="2xx",route="channels/messages"}`:           1,
+		`newswatch_discord_http_responses_total{class="4xx",route="channels/messages"}`:           1,
+		`newswatch_discord_http_request_duration_seconds_count{route="channels/messages"}`:        2,
+		`newswatch_discord_rate_limit_wait_seconds_count{scope="route"}`:                          1,
+		`newswatch_discord_rate_limit_wait_seconds_sum{scope="route"}`:                            0.05,
+		`newswatch_discord_rate_limit_wait_seconds_count{scope="deferred"}`:                       0,
+		`newswatch_discord_interaction_duration_seconds_count{command="alerts set",outcome="ok"}`: 1,
+		`newswatch_discord_interaction_duration_seconds_count{command="search",outcome="ok"}`:     1,
+		`newswatch_discord_gateway_connected`:                                                     1,
+		`newswatch_discord_gateway_reconnects_total`:                                              0,
+		`newswatch_alerts_sent_total`:                                                             1,
+		`newswatch_alerts_failed_total{reason="refused_plain_fallback"}`:                          0,
+		`newswatch_alerts_failed_total{reason="route_disabled"}`:                                  0,
+	}
+	var text string
+	for {
+		_, text = httpGet(t, base+"/metrics")
+		missing := ""
+		for name, atLeast := range want {
+			if v := metricValue(text, name); v < atLeast {
+				missing += fmt.Sprintf("%s = %v, want at least %v\n", name, v, atLeast)
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Discord metrics did not move within 30s:\n%s\nmetrics:\n%s", missing, text)
+		}
+		select { // scrape again shortly, up to the deadline
+		case code := <-done:
+			t.Fatalf("run exited with %d: %s", code, errOut.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	// No raw id or token ever becomes a label value.
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "newswatch_discord_") && (strings.Contains(line, testGuild) ||
+			strings.Contains(line, testChan) || strings.Contains(line, fake.AppID) || strings.Contains(line, testToken)) {
+			t.Errorf("a metric line holds an id or the token: %s", line)
+		}
 	}
 	cancel()
 	select {

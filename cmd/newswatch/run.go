@@ -186,7 +186,7 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 		}
 		a.alertsQueued = b.Notify
 		a.ready.gateway = func() bool { up, _ := b.GatewayState(); return up }
-		a.metrics.watchGateway(b.GatewayState)
+		a.metrics.watchDiscord(b.GatewayState)
 	}
 	res, err := a.ingestSeeds(ctx)
 	if err != nil {
@@ -244,6 +244,7 @@ func (a *app) newBot(fetcher *feeds.Fetcher, poller *feeds.Poller, rq *rescanQue
 		CheckFeed: fetcher.Check,
 		FeedAdded: func(int64) { poller.Wake() },
 		Logger:    a.log,
+		Observer:  a.metrics,
 	}
 	return bot.New(bc, deps)
 }
