@@ -141,7 +141,6 @@ func TestWatchEditDropsAddedAlias(t *testing.T) {
 	}
 	r = e.do(guildA, admin, discordtest.Command("watch show", discordtest.Str("name", "Kyiv")))
 	text := r.Text()
-	t.Logf("show: %s", text)
 	if !strings.Contains(text, "Dropped aliases\nКиев") || !strings.Contains(text, "Added aliases (") {
 		t.Errorf("watch show: %q", text)
 	}
@@ -181,8 +180,12 @@ func TestWatchEditDropsAddedAlias(t *testing.T) {
 			}
 		})
 	}
-	if r := e.do(guildA, "0", discordtest.Command("watch edit", discordtest.Str("name", "Kyiv"), discordtest.Str("restore_alias", "Киев"))); !r.Ephemeral {
+	if r := e.do(guildA, "0", discordtest.Command("watch edit", discordtest.Str("name", "Kyiv"), discordtest.Str("restore_alias", "Киев"))); !r.Ephemeral ||
+		!strings.Contains(r.Text(), "needs the Manage Server permission") {
 		t.Errorf("a member edited a watch: %q", r.Text())
+	}
+	if w, _ := e.db.WatchByName(e.ctx, guildA, "Kyiv"); len(w.DropAliases) != 1 {
+		t.Errorf("after a member's edit: DropAliases %q", w.DropAliases)
 	}
 	r = e.do(guildA, admin, discordtest.Command("watch edit", discordtest.Str("name", "Kyiv"), discordtest.Str("restore_alias", "киев")))
 	if r.Ephemeral || !strings.Contains(r.Text(), "Restored") {
