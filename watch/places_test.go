@@ -42,3 +42,18 @@ func containsStr(xs []string, s string) bool {
 	}
 	return false
 }
+
+// BenchmarkSearchPlaces is the gazetteer look-up of one /watch add
+// autocompletion: a one-letter prefix (the most keys) and a longer one.
+func BenchmarkSearchPlaces(b *testing.B) {
+	SearchPlaces("warm", 1) // decode and sort once, outside the timing
+	for _, prefix := range []string{"s", "slov", "Горл"} {
+		b.Run(prefix, func(b *testing.B) {
+			for b.Loop() {
+				if len(SearchPlaces(prefix, 100)) == 0 {
+					b.Fatal("no place")
+				}
+			}
+		})
+	}
+}
