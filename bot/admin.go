@@ -27,7 +27,19 @@ func (b *Bot) watchAdd(ctx context.Context, v *invocation) (*reply, error) {
 	w := newswatch.Watch{
 		GuildID: v.guildID, Name: v.str("name"), Kind: newswatch.Kind(v.str("kind")),
 		Aliases: splitList(v.str("aliases")), Exclude: splitList(v.str("exclude")),
-		CaseSensitive: v.boolean("case_sensitive"),
+		CaseSensitive: v.boolean("case_sensitive"), Country: strings.ToUpper(v.str("country")), Fuzzy: v.boolean("fuzzy"),
+	}
+	// A name chosen from the autocompletion carries its country.
+	if n, c, ok := splitPlaceValue(w.Name); ok && (w.Country == "" || w.Country == c) {
+		w.Name, w.Country = n, c
+	}
+	if v.opts["surname_only"] != nil {
+		s := v.boolean("surname_only")
+		w.SurnameOnly = &s
+	}
+	w.AutoAliases = v.boolean("auto_aliases")
+	if v.opts["auto_aliases"] == nil {
+		w.AutoAliases = w.Kind == newswatch.KindCity && knownCity(w.Name, w.Country)
 	}
 	if err := w.Validate(); err != nil {
 		return nil, err
@@ -42,6 +54,7 @@ func (b *Bot) watchAdd(ctx context.Context, v *invocation) (*reply, error) {
 			return nil, v.errorf(newswatch.EFORBIDDEN, "err.global_watch", x.Name)
 		}
 		if x.GuildID == w.GuildID && strings.EqualFold(x.Name, w.Name) {
+			w.DropAliases = x.DropAliases // changing a watch keeps what an admin dropped
 			continue
 		}
 		candidate = append(candidate, x)
@@ -101,13 +114,13 @@ func watchEmbed(v *invocation, w newswatch.Watch) *discordgo.MessageEmbed {
 	if w.Kind == newswatch.KindActor {
 		color = colorActor
 	}
-	return fitEmbed(&discordgo.MessageEmbed{Title: plain(w.Name), Color: color, Fields: []*discordgo.MessageEmbedField{
+	return fitEmbed(&discordgo.MessageEmbed{Title: plain(w.Name), Color: color, Fields: append([]*discordgo.MessageEmbedField{
 		{Name: v.t("watch.f_kind"), Value: v.kind(w.Kind), Inline: true},
 		{Name: v.t("watch.f_case"), Value: yesNo, Inline: true},
 		{Name: v.t("watch.f_scope"), Value: scope, Inline: true},
 		{Name: v.t("watch.f_aliases"), Value: list(w.Aliases)},
 		{Name: v.t("watch.f_exclude"), Value: list(w.Exclude)},
-	}})
+	}, addedFields(v, w)...)})
 }
 
 func (b *Bot) watchRemove(ctx context.Context, v *invocation) (*reply, error) {

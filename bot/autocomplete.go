@@ -70,8 +70,14 @@ func (b *Bot) choices(ctx context.Context, i *discordgo.Interaction) (out []*dis
 	switch v.name + " " + focused {
 	case "mentions name", "watch show name":
 		out, err = b.watchChoices(ctx, v, typed, false)
-	case "watch remove name":
+	case "watch remove name", "watch edit name":
 		out, err = b.watchChoices(ctx, v, typed, true)
+	case "watch add name":
+		out = placeChoices(v, typed)
+	case "watch add country":
+		out = countryChoices(v, typed)
+	case "watch edit drop_alias", "watch edit restore_alias":
+		out, err = b.aliasChoices(ctx, v, typed, focused == "restore_alias")
 	case "latest feed":
 		out, err = b.feedChoices(ctx, i.GuildID, typed, false)
 	case "feed remove feed", "feed retry feed": // global feeds are read-only

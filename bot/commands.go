@@ -15,11 +15,12 @@ const (
 // Longest values of string options: Discord's client refuses longer input
 // (max_length), and checkLengths refuses it from a crafted request.
 const (
-	maxQueryLen = 300  // a search query
-	maxNameLen  = 100  // a watch name, a feed title
-	maxListLen  = 1000 // a comma-separated list of names or phrases
-	maxURLLen   = 2048 // a feed URL (or a feed id)
-	maxShortLen = 40   // a time ("since") or a poll interval
+	maxQueryLen   = 300  // a search query
+	maxNameLen    = 100  // a watch name, a feed title
+	maxListLen    = 1000 // a comma-separated list of names or phrases
+	maxURLLen     = 2048 // a feed URL (or a feed id)
+	maxShortLen   = 40   // a time ("since") or a poll interval
+	maxCountryLen = 2    // an ISO 3166-1 alpha-2 country code
 )
 
 // commands returns the slash commands the bot registers, with their names
@@ -44,6 +45,9 @@ func commands() []*discordgo.ApplicationCommand {
 	integer := func(name, desc string, lo, hi float64) *discordgo.ApplicationCommandOption {
 		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger,
 			Name: name, Description: desc, MinValue: &lo, MaxValue: hi}
+	}
+	boolean := func(name, desc string) *discordgo.ApplicationCommandOption {
+		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: name, Description: desc}
 	}
 	kind := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString,
 		Name: "kind", Description: "city or actor",
@@ -73,11 +77,17 @@ func commands() []*discordgo.ApplicationCommand {
 		{Name: "stats", Description: "What the bot has stored and found"},
 		{Name: "help", Description: "What each newswatch command does"},
 		{Name: "watch", Description: "Watched cities and actors", Options: []*discordgo.ApplicationCommandOption{
-			sub("add", "Add or change a watch (admins)", str("name", "the canonical name", maxNameLen, true, false), required(kind),
+			sub("add", "Add or change a watch (admins)", str("name", "the canonical name", maxNameLen, true, true), required(kind),
 				str("aliases", "other names, comma-separated", maxListLen, false, false),
 				str("exclude", "phrases in which a match does not count, comma-separated", maxListLen, false, false),
-				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean,
-					Name: "case_sensitive", Description: "match the exact case (for names that are common words)"}),
+				boolean("case_sensitive", "match the exact case (for names that are common words)"),
+				boolean("auto_aliases", "add spellings from the gazetteer and transliteration (default: yes for known cities)"),
+				str("country", "ISO country code of the city, e.g. UA", maxCountryLen, false, true),
+				boolean("fuzzy", "allow one typo in names of 7 or more letters"),
+				boolean("surname_only", "with auto aliases, the actor's family name alone matches (default: yes)")),
+			sub("edit", "Drop or restore an added alias (admins)", str("name", "the watch", maxNameLen, true, true),
+				str("drop_alias", "an added alias to leave out", maxNameLen, false, true),
+				str("restore_alias", "a dropped alias to add again", maxNameLen, false, true)),
 			sub("remove", "Remove a watch (admins)", str("name", "the watch", maxNameLen, true, true)),
 			sub("list", "List the watches", kind, page),
 			sub("show", "Show one watch", str("name", "the watch", maxNameLen, true, true)),
@@ -107,7 +117,7 @@ func commands() []*discordgo.ApplicationCommand {
 
 // adminCommands are the commands that need Manage Server or the admin role.
 var adminCommands = map[string]bool{
-	"watch add": true, "watch remove": true,
+	"watch add": true, "watch remove": true, "watch edit": true,
 	"feed add": true, "feed remove": true, "feed retry": true,
 	"alerts set": true, "alerts off": true,
 }

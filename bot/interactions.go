@@ -73,7 +73,7 @@ type handler func(ctx context.Context, v *invocation) (*reply, error)
 func (b *Bot) handlers() map[string]handler {
 	return map[string]handler{
 		"search": b.search, "latest": b.latest, "mentions": b.mentions, "stats": b.stats, "help": b.help,
-		"watch add": b.watchAdd, "watch remove": b.watchRemove, "watch list": b.watchList, "watch show": b.watchShow,
+		"watch add": b.watchAdd, "watch remove": b.watchRemove, "watch list": b.watchList, "watch show": b.watchShow, "watch edit": b.watchEdit,
 		"feed add": b.feedAdd, "feed remove": b.feedRemove, "feed list": b.feedList, "feed retry": b.feedRetry,
 		"alerts set": b.alertsSet, "alerts off": b.alertsOff, "alerts list": b.alertsList,
 	}

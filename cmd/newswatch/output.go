@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/watch"
 )
 
 // writeJSON writes v as indented JSON followed by a newline.
@@ -76,11 +77,30 @@ type watchJSON struct {
 	Aliases       []string `json:"aliases"`
 	Exclude       []string `json:"exclude"`
 	CaseSensitive bool     `json:"case_sensitive"`
+	AutoAliases   bool     `json:"auto_aliases"`
+	Country       string   `json:"country,omitempty"`
+	SurnameOnly   *bool    `json:"surname_only,omitempty"`
+	Fuzzy         bool     `json:"fuzzy"`
+	DropAliases   []string `json:"drop_aliases"`
+	// Added are the aliases auto_aliases adds and where each comes from
+	// (watch show, add and edit only; omitted from watch list).
+	Added []watch.AddedAlias `json:"added,omitempty"`
 }
 
 func toWatchJSON(w newswatch.Watch) watchJSON {
 	return watchJSON{ID: w.ID, GuildID: w.GuildID, Name: w.Name, Kind: string(w.Kind),
-		Aliases: nonNil(w.Aliases), Exclude: nonNil(w.Exclude), CaseSensitive: w.CaseSensitive}
+		Aliases: nonNil(w.Aliases), Exclude: nonNil(w.Exclude), CaseSensitive: w.CaseSensitive,
+		AutoAliases: w.AutoAliases, Country: w.Country, SurnameOnly: w.SurnameOnly, Fuzzy: w.Fuzzy, DropAliases: nonNil(w.DropAliases)}
+}
+
+// toWatchJSONAdded is toWatchJSON with the added aliases ([] when none).
+func toWatchJSONAdded(w newswatch.Watch) watchJSON {
+	j := toWatchJSON(w)
+	j.Added = watch.Expand(w)
+	if j.Added == nil {
+		j.Added = []watch.AddedAlias{}
+	}
+	return j
 }
 
 func nonNil(s []string) []string {

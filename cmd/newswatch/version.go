@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/watch"
 )
 
 // version, when set at link time (-ldflags "-X main.version=1.2.3"),
@@ -66,8 +67,8 @@ func runVersion(ctx context.Context, c *cli, args []string) error {
 	}
 	v := programVersion()
 	if fs.json {
-		return writeJSON(c.stdout, map[string]string{"version": v, "go": runtime.Version()})
+		return writeJSON(c.stdout, map[string]string{"version": v, "go": runtime.Version(), "attribution": watch.Attribution})
 	}
-	fmt.Fprintf(c.stdout, "newswatch %s %s\n", v, runtime.Version())
+	fmt.Fprintf(c.stdout, "newswatch %s %s\n%s\n", v, runtime.Version(), watch.Attribution)
 	return nil
 }

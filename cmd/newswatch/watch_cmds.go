@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/newswatch/newswatch"
@@ -31,12 +33,17 @@ func runWatch(ctx context.Context, c *cli, args []string) error {
 }
 
 func runWatchAdd(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("watch add", "watch add --kind city|actor [--alias A]... [--exclude P]... [--case-sensitive] [--replace] NAME", 1, -1)
+	fs := c.dataCmd("watch add", "watch add --kind city|actor [--alias A]... [--exclude P]... [--case-sensitive] "+
+		"[--auto-aliases] [--country CC] [--fuzzy] [--surname-only=false] [--replace] NAME", 1, -1)
 	var aliases, exclude stringList
 	kind := fs.String("kind", "", "city or actor (required)")
 	fs.Var(&aliases, "alias", "another name it goes by (repeatable)")
 	fs.Var(&exclude, "exclude", "a phrase in which a match does not count (repeatable)")
 	cs := fs.Bool("case-sensitive", false, "match names exactly as written")
+	auto := fs.Bool("auto-aliases", false, "add the gazetteer's names and transliterations (watch show lists them)")
+	country := fs.String("country", "", "ISO 3166-1 alpha-2 code of the city's country, e.g. UA (picks among places of one name)")
+	fuzzy := fs.Bool("fuzzy", false, "let names of 7 or more letters match with one typo (never on the first letter)")
+	surname := fs.Bool("surname-only", true, "with --auto-aliases, an actor's family name alone matches")
 	replace := fs.Bool("replace", false, "replace a watch of the same name (its aliases, exclusions and kind)")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -45,7 +52,12 @@ func runWatchAdd(ctx context.Context, c *cli, args []string) error {
 		return usagef("--kind must be city or actor")
 	}
 	w := newswatch.Watch{Name: strings.Join(fs.Args(), " "), Kind: newswatch.Kind(*kind), Aliases: aliases,
-		Exclude: exclude, CaseSensitive: *cs}
+		Exclude: exclude, CaseSensitive: *cs, AutoAliases: *auto, Country: strings.ToUpper(*country), Fuzzy: *fuzzy}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "surname-only" {
+			w.SurnameOnly = surname
+		}
+	})
 	return withApp(ctx, c, fs.config, func(a *app) error {
 		if err := a.editable(w.Name); err != nil {
 			return err
@@ -65,7 +77,7 @@ func runWatchAdd(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 		if fs.json {
-			return writeJSON(c.stdout, toWatchJSON(saved))
+			return writeJSON(c.stdout, toWatchJSONAdded(saved))
 		}
 		verb := "updated"
 		if created {
@@ -151,17 +163,20 @@ func (a *app) cfgFileName() string {
 }
 
 func runWatchEdit(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("watch edit", "watch edit [--add-alias A]... [--drop-alias A]... [--add-exclude P]... [--drop-exclude P]... NAME", 1, -1)
-	var addAlias, dropAlias, addEx, dropEx stringList
+	fs := c.dataCmd("watch edit", "watch edit [--add-alias A]... [--drop-alias A]... [--add-exclude P]... [--drop-exclude P]... "+
+		"[--drop-added A]... [--restore-added A]... NAME", 1, -1)
+	var addAlias, dropAlias, addEx, dropEx, dropAdded, restoreAdded stringList
 	fs.Var(&addAlias, "add-alias", "add this alias (repeatable)")
 	fs.Var(&dropAlias, "drop-alias", "drop this alias (repeatable)")
 	fs.Var(&addEx, "add-exclude", "add this exclusion phrase (repeatable)")
 	fs.Var(&dropEx, "drop-exclude", "drop this exclusion phrase (repeatable)")
+	fs.Var(&dropAdded, "drop-added", "leave out this added alias, one watch show lists (repeatable; the drop_aliases key)")
+	fs.Var(&restoreAdded, "restore-added", "add a dropped added alias again (repeatable)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if len(addAlias)+len(dropAlias)+len(addEx)+len(dropEx) == 0 {
-		return usagef("nothing to change: give --add-alias, --drop-alias, --add-exclude or --drop-exclude")
+	if len(addAlias)+len(dropAlias)+len(addEx)+len(dropEx)+len(dropAdded)+len(restoreAdded) == 0 {
+		return usagef("nothing to change: give --add-alias, --drop-alias, --add-exclude, --drop-exclude, --drop-added or --restore-added")
 	}
 	name := strings.Join(fs.Args(), " ")
 	return withApp(ctx, c, fs.config, func(a *app) error {
@@ -178,12 +193,15 @@ func runWatchEdit(ctx context.Context, c *cli, args []string) error {
 		if w.Exclude, err = editList(w.Exclude, addEx, dropEx, "exclusion"); err != nil {
 			return err
 		}
+		if w.DropAliases, err = editDropped(w, dropAdded, restoreAdded); err != nil {
+			return err
+		}
 		saved, _, err := a.putWatch(ctx, c, w)
 		if err != nil {
 			return err
 		}
 		if fs.json {
-			return writeJSON(c.stdout, toWatchJSON(saved))
+			return writeJSON(c.stdout, toWatchJSONAdded(saved))
 		}
 		fmt.Fprintf(c.stdout, "updated watch %q: aliases %s\n", saved.Name, strings.Join(saved.Aliases, ", "))
 		return nil
@@ -220,6 +238,24 @@ func editList(list, add, drop []string, what string) ([]string, error) {
 		if keep(v) {
 			out = append(out, v)
 		}
+	}
+	return out, nil
+}
+
+// editDropped returns w's DropAliases with drop added (each must be an
+// alias watch.Expand adds to w) and restore removed (each must be dropped).
+func editDropped(w newswatch.Watch, drop, restore []string) ([]string, error) {
+	out, err := editList(w.DropAliases, nil, restore, "dropped added alias")
+	if err != nil {
+		return nil, err
+	}
+	added := watch.Expand(w)
+	for _, d := range drop {
+		i := slices.IndexFunc(added, func(a watch.AddedAlias) bool { return normName(a.Text) == normName(d) })
+		if i < 0 {
+			return nil, newswatch.Errorf(newswatch.ENOTFOUND, "The watch adds no alias %q (watch show lists those it adds).", d)
+		}
+		out = append(out, added[i].Text)
 	}
 	return out, nil
 }
@@ -288,12 +324,21 @@ func runWatchShow(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 		if fs.json {
-			return writeJSON(c.stdout, toWatchJSON(w))
+			return writeJSON(c.stdout, toWatchJSONAdded(w))
 		}
-		fmt.Fprintf(c.stdout, "%s (%s)\naliases: %s\nexclude: %s\ncase sensitive: %v\n", w.Name, w.Kind,
-			strings.Join(w.Aliases, ", "), strings.Join(w.Exclude, ", "), w.CaseSensitive)
+		fmt.Fprintf(c.stdout, "%s (%s)\naliases: %s\nexclude: %s\ncase sensitive: %v\nauto aliases: %v\nfuzzy: %v\n", w.Name, w.Kind,
+			strings.Join(w.Aliases, ", "), strings.Join(w.Exclude, ", "), w.CaseSensitive, w.AutoAliases, w.Fuzzy)
+		if w.Country != "" {
+			fmt.Fprintf(c.stdout, "country: %s\n", w.Country)
+		}
+		if w.Kind == newswatch.KindActor && w.AutoAliases {
+			fmt.Fprintf(c.stdout, "surname only: %v\n", w.SurnameMatches())
+		}
+		if len(w.DropAliases) > 0 {
+			fmt.Fprintf(c.stdout, "dropped added aliases: %s\n", strings.Join(w.DropAliases, ", "))
+		}
 		if w.AutoAliases { // the names the matcher adds, and where from
-			fmt.Fprintf(c.stdout, "added aliases (drop with drop_aliases):\n")
+			fmt.Fprintf(c.stdout, "added aliases (drop with watch edit --drop-added):\n")
 			for _, a := range watch.Expand(w) {
 				fmt.Fprintf(c.stdout, "  %s\t%s\n", a.Text, a.Source)
 			}

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/newswatch/newswatch/watch"
 )
 
 // TestWatchShowAddedAliases: a watch imported with auto_aliases keeps the
@@ -30,7 +33,89 @@ func TestWatchShowAddedAliases(t *testing.T) {
 			t.Errorf("watch show lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "Gorlowka") {
-		t.Errorf("watch show lists the dropped alias Gorlowka:\n%s", out)
+	if strings.Contains(out, "Gorlowka\t") || !strings.Contains(out, "dropped added aliases: Gorlowka\n") {
+		t.Errorf("watch show lists the dropped alias Gorlowka as added, or not as dropped:\n%s", out)
+	}
+}
+
+// TestWatchAddAutoAliasFlags: watch add takes --auto-aliases, --country,
+// --fuzzy and --surname-only; watch show --json lists the added aliases
+// with their sources; watch edit --drop-added leaves one out and
+// --restore-added puts it back.
+func TestWatchAddAutoAliasFlags(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t, "../../seeds", "")
+	cfg := func(args ...string) []string { return append(args, "--config", e.config) }
+	if _, stderr, code := runCLI(t, ctx, cfg("watch", "add", "--kind", "city", "--auto-aliases", "--country", "ua", "--fuzzy", "Kupiansk")...); code != 0 {
+		t.Fatalf("watch add: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, ctx, cfg("watch", "add", "--kind", "actor", "--auto-aliases", "--surname-only=false", "--alias", "Дмитрий Кулеба", "Dmitry Kuleba")...); code != 0 {
+		t.Fatalf("watch add actor: exit %d %s", code, stderr)
+	}
+	show := func(name string) watchJSON {
+		t.Helper()
+		out, stderr, code := runCLI(t, ctx, cfg("watch", "show", "--json", name)...)
+		if code != 0 {
+			t.Fatalf("watch show: exit %d %s", code, stderr)
+		}
+		var w watchJSON
+		if err := json.Unmarshal([]byte(out), &w); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		if !strings.Contains(out, `"added": [`) || !strings.Contains(out, `"source": "`) {
+			t.Errorf("watch show --json lacks \"added\":[{\"text\",\"source\"}]: %s", out)
+		}
+		return w
+	}
+	w := show("Kupiansk")
+	if !w.AutoAliases || w.Country != "UA" || !w.Fuzzy {
+		t.Errorf("stored auto %v country %q fuzzy %v", w.AutoAliases, w.Country, w.Fuzzy)
+	}
+	var slav string
+	for _, a := range w.Added {
+		if a.Text == "Купянск" && a.Source == "geonames" {
+			slav = a.Text
+		}
+	}
+	if slav == "" {
+		t.Fatalf("added aliases lack Купянск from geonames: %+v", w.Added)
+	}
+	if a := show("Dmitry Kuleba"); a.SurnameOnly == nil || *a.SurnameOnly {
+		t.Errorf("actor surname_only %v, want false", a.SurnameOnly)
+	}
+
+	if _, stderr, code := runCLI(t, ctx, cfg("watch", "edit", "--drop-added", "купянск", "Kupiansk")...); code != 0 {
+		t.Fatalf("watch edit --drop-added: exit %d %s", code, stderr)
+	}
+	w = show("Kupiansk")
+	if strings.Join(w.DropAliases, ",") != "Купянск" {
+		t.Errorf("drop_aliases %q, want [Купянск]", w.DropAliases)
+	}
+	for _, a := range w.Added {
+		if a.Text == "Купянск" {
+			t.Errorf("a dropped alias is still added")
+		}
+	}
+	if _, stderr, code := runCLI(t, ctx, cfg("watch", "edit", "--drop-added", "Paris", "Kupiansk")...); code != 1 || !strings.Contains(stderr, "Paris") {
+		t.Errorf("drop of an alias not added: exit %d %q", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, ctx, cfg("watch", "edit", "--restore-added", "Купянск", "Kupiansk")...); code != 0 {
+		t.Fatalf("watch edit --restore-added: exit %d %s", code, stderr)
+	}
+	if w = show("Kupiansk"); len(w.DropAliases) != 0 {
+		t.Errorf("after restore drop_aliases %q", w.DropAliases)
+	}
+}
+
+// TestVersionPrintsAttribution: newswatch version credits GeoNames, as
+// CC BY 4.0 asks.
+func TestVersionPrintsAttribution(t *testing.T) {
+	out, _, code := runCLIWith(t, nil, false, "version")
+	if code != 0 || !strings.Contains(out, watch.Attribution) || !strings.Contains(out, "GeoNames") {
+		t.Errorf("version: exit %d %q", code, out)
+	}
+	out, _, code = runCLIWith(t, nil, false, "version", "--json")
+	if code != 0 || !strings.Contains(out, `"attribution": "Place names: GeoNames`) {
+		t.Errorf("version --json: exit %d %q", code, out)
 	}
 }
