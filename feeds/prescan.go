@@ -13,12 +13,11 @@ import (
 // namespace binding in scope for each element, so memory grows with the
 // square of the depth of nested declarations.
 const (
-	maxDepth        = 256       // element (or JSON array/object) nesting
-	maxNamespaces   = 256       // xmlns declarations per document
-	maxAttrs        = 256       // attributes of one element
-	minElementBytes = 40        // an element or attribute per this many bytes beyond the base
-	baseElements    = 20_000    // elements, and attributes, any document may have
-	maxElements     = 1_000_000 // elements per document, whatever its size
+	maxDepth        = 256    // element (or JSON array/object) nesting
+	maxNamespaces   = 256    // xmlns declarations per document
+	maxAttrs        = 256    // attributes of one element
+	minElementBytes = 40     // an element or attribute per this many bytes beyond the base
+	baseElements    = 20_000 // elements, and attributes, any document may have
 )
 
 // elementBudget is how many elements, and how many attributes, a document
@@ -27,7 +26,10 @@ const (
 // (<a/><a/>…) or attributes costs it fifteen times its size; the budget
 // keeps that within a small multiple of the body.
 func elementBudget(n int) int {
-	return min(baseElements+n/minElementBytes, maxElements)
+	// No absolute cap: n is bounded by the body limit, and the budget
+	// keeps memory proportional to it (an operator who raises body_limit
+	// for a huge feed gets a budget to match).
+	return baseElements + n/minElementBytes
 }
 
 // prescan refuses a document past the limits above before the parser sees

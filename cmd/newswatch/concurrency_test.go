@@ -56,14 +56,19 @@ func readerLoop(config, stop string) int {
 	}
 }
 
+// lead pads each item of bigFeed to the size of a short real news item
+// (about 500 bytes): items of 200 bytes would be denser in elements than the
+// parser's budget lets any feed be.
+var lead = strings.Repeat("The regional administration said the situation in the city remained tense overnight. ", 3)
+
 // bigFeed returns an RSS document of n items, each naming Kramatorsk.
 func bigFeed(n int) []byte {
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>big</title><link>http://127.0.0.1/</link><description>d</description>`)
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range n {
-		fmt.Fprintf(&b, `<item><title>Item %d</title><link>http://127.0.0.1/i/%d</link><guid>i%d</guid><pubDate>%s</pubDate><description>Report %d from Kramatorsk and Sloviansk.</description></item>`,
-			i, i, i, at.Add(-time.Duration(i)*time.Second).Format(time.RFC1123Z), i)
+		fmt.Fprintf(&b, `<item><title>Item %d</title><link>http://127.0.0.1/i/%d</link><guid>i%d</guid><pubDate>%s</pubDate><description>Report %d from Kramatorsk and Sloviansk. %s</description></item>`,
+			i, i, i, at.Add(-time.Duration(i)*time.Second).Format(time.RFC1123Z), i, lead)
 	}
 	b.WriteString(`</channel></rss>`)
 	return b.Bytes()
