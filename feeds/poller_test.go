@@ -407,7 +407,7 @@ func TestPollerConcurrencyLimits(t *testing.T) {
 			doc := rssBytes("slow", newsItems("s", 2, time.Now()))
 			var mu sync.Mutex
 			inHost, peakHost := map[string]int{}, map[string]int{}
-			total, peakTotal, arrived := 0, 0, 0
+			total, peakTotal, arrived, gen := 0, 0, 0, 0
 			// A request is held until the limit is full (or every request
 			// has arrived), so that the peaks are reached by design and not
 			// by the server's pace; the timer only unblocks a broken poller.
@@ -424,8 +424,12 @@ func TestPollerConcurrencyLimits(t *testing.T) {
 					peakHost[host] = max(peakHost[host], inHost[host])
 					peakTotal = max(peakTotal, total)
 					arrived++
-					full.Broadcast()
-					for total < tt.wantTotal && arrived < 8 && !stuck {
+					wave := gen
+					if total >= tt.wantTotal || arrived == 8 {
+						gen++ // the limit is full: release this wave
+						full.Broadcast()
+					}
+					for gen == wave && !stuck {
 						full.Wait()
 					}
 					inHost[host]--
