@@ -9,7 +9,7 @@ import (
 
 // Saver is the part of the store that Ingest needs (*store.DB satisfies it).
 type Saver interface {
-	KnownKeys(ctx context.Context, feedID int64, keys []string) (map[string]string, error)
+	KnownKeys(ctx context.Context, feedID int64, keys []string) (map[string]newswatch.Known, error)
 	SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error)
 }
 
@@ -35,7 +35,7 @@ func Ingest(ctx context.Context, st Saver, m Matcher, feedID int64, items []news
 	for i := range items {
 		it := items[i]
 		it.FeedID = feedID
-		if h, ok := known[it.Key]; ok && (h == tombstone || h == it.ContentHash()) {
+		if k, ok := known[it.Key]; ok && k.Covers(it) {
 			skipped++
 			continue
 		}

@@ -31,9 +31,6 @@ type Matcher interface {
 	Match(text string) []newswatch.Mention
 }
 
-// tombstone is the KnownKeys value of a key whose item was pruned.
-const tombstone = "tombstone"
-
 // Poll loop timing.
 const (
 	maxIdle = 5 * time.Second // Run polls the store at least this often
