@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"strings"
 
@@ -49,3 +50,6 @@ func formatError(err error) error {
 // does not exist yet or its schema is older than this program's: a reader
 // never migrates, so a writer has to run first.
 var ErrNeedsMigration = errors.New("the database needs a migration: start the daemon or run `newswatch migrate`")
+
+// errNoRows tells whether err is sql.ErrNoRows.
+func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
