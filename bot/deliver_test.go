@@ -171,9 +171,15 @@ func TestRestartAfterCrashPostsOnce(t *testing.T) {
 	var once sync.Once
 	e.fake.SetMessageHook(func(discordtest.Message) {
 		// Discord stored the message; the bot dies before hearing back.
+		// The answer is held until Run has returned (its result is put
+		// back for the test below), so the bot never hears it.
 		once.Do(func() {
 			e.cancel()
-			time.Sleep(100 * time.Millisecond)
+			select {
+			case err := <-e.done:
+				e.done <- err
+			case <-time.After(wait):
+			}
 		})
 	})
 	e.items(f.ID, guildA, "Kyiv one", "Kyiv two", "Kyiv three")
@@ -206,7 +212,7 @@ func TestDiscordDownThenUp(t *testing.T) {
 	e.start()
 	e.fake.SetDown(true)
 	e.items(f.ID, guildA, "Kyiv 1", "Kyiv 2", "Kyiv 3")
-	time.Sleep(3 * time.Second)
+	eventually(wait, func() bool { as := e.pending(); return len(as) == 3 && as[0].Attempts > 0 })
 	if n := len(e.fake.Messages(chanA)); n != 0 {
 		t.Fatalf("%d messages while down", n)
 	}
@@ -281,14 +287,10 @@ func TestForbiddenChannelDisablesRoute(t *testing.T) {
 		t.Fatalf("other route got %d messages", len(ms))
 	}
 	var rs []newswatch.Route
-	deadline := time.Now().Add(wait)
-	for time.Now().Before(deadline) {
+	eventually(wait, func() bool {
 		rs, _ = e.db.Routes(e.ctx, guildA)
-		if len(rs) == 2 && rs[0].Disabled {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return len(rs) == 2 && rs[0].Disabled
+	})
 	if !rs[0].Disabled || !strings.Contains(rs[0].DisabledReason, "403") {
 		t.Fatalf("route %+v, want disabled with a 403 reason", rs[0])
 	}
@@ -373,7 +375,8 @@ func TestEndlessRateLimitIsBounded(t *testing.T) {
 	e.start()
 	e.fake.Inject(discordtest.Fault{Method: "POST", PathPrefix: "/channels/", Status: http.StatusTooManyRequests, RetryAfter: 0.05, Times: 1000})
 	e.items(f.ID, guildA, "Kyiv limited")
-	time.Sleep(1500 * time.Millisecond)
+	// The retries end in a deferral; count the posts once it is recorded.
+	eventually(wait, func() bool { as := e.pending(); return len(as) == 1 && as[0].Attempts > 0 })
 	posts := 0
 	for _, r := range e.fake.Requests() {
 		if r.Method == "POST" && strings.HasPrefix(r.Path, "/channels/") {
@@ -381,7 +384,7 @@ func TestEndlessRateLimitIsBounded(t *testing.T) {
 		}
 	}
 	if posts != 3 {
-		t.Errorf("%d posts in 1.5s, want 3 (one try and two retries, then a deferral)", posts)
+		t.Errorf("%d posts before the deferral, want 3 (one try and two retries)", posts)
 	}
 	as := e.pending()
 	if len(as) != 1 || as[0].Attempts != 1 {
@@ -398,13 +401,7 @@ func TestOrderKeptAcrossRestart(t *testing.T) {
 	e.start()
 	e.fake.SetDown(true)
 	e.items(f.ID, guildA, "Kyiv older")
-	deadline := time.Now().Add(wait)
-	for time.Now().Before(deadline) {
-		if as := e.pending(); len(as) == 1 && as[0].Attempts > 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	eventually(wait, func() bool { as := e.pending(); return len(as) == 1 && as[0].Attempts > 0 })
 	e.stop()
 	e.fake.SetDown(false)
 	e.start()

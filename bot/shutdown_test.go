@@ -21,7 +21,9 @@ func TestRunStopsDuringBucketWait(t *testing.T) {
 	if ms := e.fake.WaitMessages(chanA, 1, wait); len(ms) != 1 {
 		t.Fatalf("%d messages, want the first alert", len(ms))
 	}
-	time.Sleep(300 * time.Millisecond) // the second alert waits for the bucket
+	if !eventually(wait, func() bool { return strings.Contains(botGoroutines(), "bot.(*Bot).waitBucket") }) {
+		t.Fatal("the second alert is not waiting for the bucket")
+	}
 	start := time.Now()
 	e.stop()
 	if d := time.Since(start); d > 3*time.Second {
@@ -61,13 +63,7 @@ func TestRunWaitsForHandlers(t *testing.T) {
 	// still running. The handler above sleeps 2s after the cancel, so a Run
 	// that did not wait for it is still caught by the 200ms allowed here.
 	var stacks string
-	for deadline := time.Now().Add(200 * time.Millisecond); ; {
-		stacks = botGoroutines()
-		if stacks == "" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually(200*time.Millisecond, func() bool { stacks = botGoroutines(); return stacks == "" })
 	if stacks != "" {
 		t.Errorf("goroutines of the bot still running after Run returned:\n%s", stacks)
 	}
