@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,11 +40,15 @@ func TestRunStopsDuringBucketWait(t *testing.T) {
 // nothing touches the store or Discord afterwards.
 func TestRunWaitsForHandlers(t *testing.T) {
 	started := make(chan struct{})
+	var finished atomic.Bool
 	e := newEnv(t, func(e *env) {
 		e.deps.CheckFeed = func(ctx context.Context, url string) (string, error) {
 			close(started)
 			<-ctx.Done()
-			time.Sleep(2 * time.Second) // cleaning up after the cancel takes a while
+			// Cleaning up after the cancel takes a while: a slow handler,
+			// not a wait of the test (finished tells what happened).
+			time.Sleep(2 * time.Second)
+			finished.Store(true)
 			return "", ctx.Err()
 		}
 	})
@@ -58,6 +63,9 @@ func TestRunWaitsForHandlers(t *testing.T) {
 		t.Fatal("the command did not start")
 	}
 	e.stop()
+	if !finished.Load() {
+		t.Error("Run returned before the running command finished")
+	}
 	// A goroutine that has done its work may still be on its way out
 	// (runtime.goexit) for a moment after Run returned; that is not one
 	// still running. The handler above sleeps 2s after the cancel, so a Run
