@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/bot"
 	"github.com/newswatch/newswatch/bot/discordtest"
 )
 
@@ -207,7 +209,11 @@ func TestRestartAfterCrashPostsOnce(t *testing.T) {
 }
 
 func TestDiscordDownThenUp(t *testing.T) {
-	e := newEnv(t, func(e *env) { e.cfg.MaxRetries = 1 })
+	passes := make(chan struct{}, 1)
+	e := newEnv(t, func(e *env) {
+		e.cfg.MaxRetries = 1
+		e.deps.Store = passSignal{Store: e.deps.Store, passes: passes}
+	})
 	f := setupAlerts(e, "")
 	e.start()
 	e.fake.SetDown(true)
@@ -221,7 +227,16 @@ func TestDiscordDownThenUp(t *testing.T) {
 		t.Fatalf("pending while down: %d alerts, first with %d attempts; want 3, deferred", len(as), as[0].Attempts)
 	}
 	e.items(f.ID, guildA, "Kyiv 4") // new while the older ones wait: must not overtake them
-	time.Sleep(500 * time.Millisecond)
+	// Three signals: the one buffered may be from before Kyiv 4 was stored,
+	// the next from a pass already reading then; the third pass's read
+	// began after it.
+	for range 3 {
+		select {
+		case <-passes:
+		case <-time.After(wait):
+			t.Fatal("no delivery pass after Kyiv 4 was stored")
+		}
+	}
 	e.fake.SetDown(false)
 	if !e.waitNoPending(20 * time.Second) {
 		t.Fatal("alerts not delivered after Discord came back")
@@ -437,4 +452,20 @@ func TestRejectedAlertFallsBack(t *testing.T) {
 			t.Errorf("plain alert lacks the link or the nonce: %+v", m.Embeds[0])
 		}
 	}
+}
+
+// passSignal is the bot's store that signals each delivery pass's read of
+// the outbox.
+type passSignal struct {
+	bot.Store
+	passes chan<- struct{}
+}
+
+func (s passSignal) UngroupedAlerts(ctx context.Context, now time.Time, skip []string, limit int) ([]newswatch.Alert, error) {
+	as, err := s.Store.UngroupedAlerts(ctx, now, skip, limit)
+	select {
+	case s.passes <- struct{}{}:
+	default:
+	}
+	return as, err
 }
