@@ -171,15 +171,14 @@ func TestRestartAfterCrashPostsOnce(t *testing.T) {
 	f := setupAlerts(e, "")
 	e.start()
 	var once sync.Once
+	stopped := make(chan struct{})
 	e.fake.SetMessageHook(func(discordtest.Message) {
-		// Discord stored the message; the bot dies before hearing back.
-		// The answer is held until Run has returned (its result is put
-		// back for the test below), so the bot never hears it.
+		// Discord stored the message; the bot dies before hearing back:
+		// the answer is held until Run has returned.
 		once.Do(func() {
 			e.cancel()
 			select {
-			case err := <-e.done:
-				e.done <- err
+			case <-stopped:
 			case <-time.After(wait):
 			}
 		})
@@ -187,6 +186,7 @@ func TestRestartAfterCrashPostsOnce(t *testing.T) {
 	e.items(f.ID, guildA, "Kyiv one", "Kyiv two", "Kyiv three")
 	select {
 	case <-e.done:
+		close(stopped)
 	case <-time.After(wait):
 		t.Fatal("the bot did not stop")
 	}
