@@ -81,6 +81,18 @@ func foldKeyText(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
+// Known is what the store knows of one item key of a feed (the values of
+// KnownKeys): the content hash of the stored item or, for a key whose item
+// was pruned, a tombstone, so that the item is not stored again.
+type Known struct {
+	Hash      string // Item.ContentHash of the stored item; "" for a tombstone
+	Tombstone bool   // the item was pruned
+}
+
+// Covers reports whether it needs no saving: its key is a tombstone, or it
+// is stored with the same content.
+func (k Known) Covers(it Item) bool { return k.Tombstone || k.Hash == it.ContentHash() }
+
 // IngestItem is an item ready to store: its mentions (offsets into
 // Item.MatchText) and whether new mentions may raise alerts.
 type IngestItem struct {

@@ -26,3 +26,24 @@ func TestItemKey(t *testing.T) {
 		})
 	}
 }
+
+func TestKnownCovers(t *testing.T) {
+	it := Item{Key: "k", Title: "Kyiv", Text: "About Kyiv."}
+	changed := it
+	changed.Text = "About Kyiv, updated."
+	tests := []struct {
+		name  string
+		known Known
+		it    Item
+		want  bool
+	}{
+		{"same content", Known{Hash: it.ContentHash()}, it, true},
+		{"changed content", Known{Hash: it.ContentHash()}, changed, false},
+		{"tombstone", Known{Tombstone: true}, changed, true},
+	}
+	for _, tt := range tests {
+		if got := tt.known.Covers(tt.it); got != tt.want {
+			t.Errorf("%s: Covers = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -381,7 +381,19 @@ func TestSlowCommandIsDeferred(t *testing.T) {
 		e.cfg.DeferAfter = 100 * time.Millisecond
 		check := e.deps.CheckFeed
 		e.deps.CheckFeed = func(ctx context.Context, url string) (string, error) {
-			time.Sleep(400 * time.Millisecond)
+			// Slower than DeferAfter by construction: the check ends
+			// only once the bot has deferred its answer (one more
+			// interaction callback than before it).
+			callback := func(r discordtest.Request) bool {
+				return r.Method == "POST" && strings.Contains(r.Path, "/callback")
+			}
+			n := 0
+			for _, r := range e.fake.Requests() {
+				if callback(r) {
+					n++
+				}
+			}
+			e.fake.WaitRequests(n+1, wait, callback)
 			return check(ctx, url)
 		}
 	})

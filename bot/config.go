@@ -10,6 +10,12 @@ import (
 	"github.com/newswatch/newswatch/bot/gateway"
 )
 
+// Defaults that cmd/newswatch shows in its own configuration.
+const (
+	DefaultAPIBase      = "https://discord.com" // Discord's REST API
+	DefaultSummaryAfter = 5                     // Config.SummaryAfter
+)
+
 // Config configures the bot. Zero values take the defaults of
 // Config.withDefaults; Validate reports what is wrong.
 type Config struct {
@@ -38,10 +44,10 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.APIBase == "" {
-		c.APIBase = "https://discord.com"
+		c.APIBase = DefaultAPIBase
 	}
 	if c.SummaryAfter == 0 {
-		c.SummaryAfter = 5
+		c.SummaryAfter = DefaultSummaryAfter
 	}
 	if c.DeliveryInterval == 0 {
 		c.DeliveryInterval = 250 * time.Millisecond

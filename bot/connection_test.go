@@ -164,12 +164,8 @@ func TestOpcodesDuringResume(t *testing.T) {
 				e.fake.GatewayInvalidSession(false)
 			}
 			e.fake.HoldGateway(discordtest.StageResumed, false)
-			start := time.Now()
-			for ok := false; !ok; ok, _ = e.bot.GatewayState() {
-				if time.Since(start) > 10*time.Second {
-					t.Fatalf("not connected again within 10s\nlog:\n%s", e.logs)
-				}
-				time.Sleep(5 * time.Millisecond)
+			if !eventually(10*time.Second, func() bool { ok, _ := e.bot.GatewayState(); return ok }) {
+				t.Fatalf("not connected again within 10s\nlog:\n%s", e.logs)
 			}
 			if r := e.do(guildA, "0", discordtest.Command("stats")); !strings.Contains(r.Text(), "Items") {
 				t.Errorf("/stats answered %q", r.Text())

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/bot"
 	"github.com/newswatch/newswatch/bot/discordtest"
 )
 
@@ -169,16 +171,22 @@ func TestRestartAfterCrashPostsOnce(t *testing.T) {
 	f := setupAlerts(e, "")
 	e.start()
 	var once sync.Once
+	stopped := make(chan struct{})
 	e.fake.SetMessageHook(func(discordtest.Message) {
-		// Discord stored the message; the bot dies before hearing back.
+		// Discord stored the message; the bot dies before hearing back:
+		// the answer is held until Run has returned.
 		once.Do(func() {
 			e.cancel()
-			time.Sleep(100 * time.Millisecond)
+			select {
+			case <-stopped:
+			case <-time.After(wait):
+			}
 		})
 	})
 	e.items(f.ID, guildA, "Kyiv one", "Kyiv two", "Kyiv three")
 	select {
 	case <-e.done:
+		close(stopped)
 	case <-time.After(wait):
 		t.Fatal("the bot did not stop")
 	}
@@ -201,12 +209,16 @@ func TestRestartAfterCrashPostsOnce(t *testing.T) {
 }
 
 func TestDiscordDownThenUp(t *testing.T) {
-	e := newEnv(t, func(e *env) { e.cfg.MaxRetries = 1 })
+	passes := make(chan struct{}, 1)
+	e := newEnv(t, func(e *env) {
+		e.cfg.MaxRetries = 1
+		e.deps.Store = passSignal{Store: e.deps.Store, passes: passes}
+	})
 	f := setupAlerts(e, "")
 	e.start()
 	e.fake.SetDown(true)
 	e.items(f.ID, guildA, "Kyiv 1", "Kyiv 2", "Kyiv 3")
-	time.Sleep(3 * time.Second)
+	eventually(wait, func() bool { as := e.pending(); return len(as) == 3 && as[0].Attempts > 0 })
 	if n := len(e.fake.Messages(chanA)); n != 0 {
 		t.Fatalf("%d messages while down", n)
 	}
@@ -215,7 +227,16 @@ func TestDiscordDownThenUp(t *testing.T) {
 		t.Fatalf("pending while down: %d alerts, first with %d attempts; want 3, deferred", len(as), as[0].Attempts)
 	}
 	e.items(f.ID, guildA, "Kyiv 4") // new while the older ones wait: must not overtake them
-	time.Sleep(500 * time.Millisecond)
+	// Three signals: the one buffered may be from before Kyiv 4 was stored,
+	// the next from a pass already reading then; the third pass's read
+	// began after it.
+	for range 3 {
+		select {
+		case <-passes:
+		case <-time.After(wait):
+			t.Fatal("no delivery pass after Kyiv 4 was stored")
+		}
+	}
 	e.fake.SetDown(false)
 	if !e.waitNoPending(20 * time.Second) {
 		t.Fatal("alerts not delivered after Discord came back")
@@ -281,14 +302,10 @@ func TestForbiddenChannelDisablesRoute(t *testing.T) {
 		t.Fatalf("other route got %d messages", len(ms))
 	}
 	var rs []newswatch.Route
-	deadline := time.Now().Add(wait)
-	for time.Now().Before(deadline) {
+	eventually(wait, func() bool {
 		rs, _ = e.db.Routes(e.ctx, guildA)
-		if len(rs) == 2 && rs[0].Disabled {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return len(rs) == 2 && rs[0].Disabled
+	})
 	if !rs[0].Disabled || !strings.Contains(rs[0].DisabledReason, "403") {
 		t.Fatalf("route %+v, want disabled with a 403 reason", rs[0])
 	}
@@ -373,7 +390,8 @@ func TestEndlessRateLimitIsBounded(t *testing.T) {
 	e.start()
 	e.fake.Inject(discordtest.Fault{Method: "POST", PathPrefix: "/channels/", Status: http.StatusTooManyRequests, RetryAfter: 0.05, Times: 1000})
 	e.items(f.ID, guildA, "Kyiv limited")
-	time.Sleep(1500 * time.Millisecond)
+	// The retries end in a deferral; count the posts once it is recorded.
+	eventually(wait, func() bool { as := e.pending(); return len(as) == 1 && as[0].Attempts > 0 })
 	posts := 0
 	for _, r := range e.fake.Requests() {
 		if r.Method == "POST" && strings.HasPrefix(r.Path, "/channels/") {
@@ -381,7 +399,7 @@ func TestEndlessRateLimitIsBounded(t *testing.T) {
 		}
 	}
 	if posts != 3 {
-		t.Errorf("%d posts in 1.5s, want 3 (one try and two retries, then a deferral)", posts)
+		t.Errorf("%d posts before the deferral, want 3 (one try and two retries)", posts)
 	}
 	as := e.pending()
 	if len(as) != 1 || as[0].Attempts != 1 {
@@ -398,13 +416,7 @@ func TestOrderKeptAcrossRestart(t *testing.T) {
 	e.start()
 	e.fake.SetDown(true)
 	e.items(f.ID, guildA, "Kyiv older")
-	deadline := time.Now().Add(wait)
-	for time.Now().Before(deadline) {
-		if as := e.pending(); len(as) == 1 && as[0].Attempts > 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	eventually(wait, func() bool { as := e.pending(); return len(as) == 1 && as[0].Attempts > 0 })
 	e.stop()
 	e.fake.SetDown(false)
 	e.start()
@@ -440,4 +452,20 @@ func TestRejectedAlertFallsBack(t *testing.T) {
 			t.Errorf("plain alert lacks the link or the nonce: %+v", m.Embeds[0])
 		}
 	}
+}
+
+// passSignal is the bot's store that signals each delivery pass's read of
+// the outbox.
+type passSignal struct {
+	bot.Store
+	passes chan<- struct{}
+}
+
+func (s passSignal) UngroupedAlerts(ctx context.Context, now time.Time, skip []string, limit int) ([]newswatch.Alert, error) {
+	as, err := s.Store.UngroupedAlerts(ctx, now, skip, limit)
+	select {
+	case s.passes <- struct{}{}:
+	default:
+	}
+	return as, err
 }

@@ -302,14 +302,21 @@ func (e *env) pending() []newswatch.Alert {
 
 // waitNoPending waits until the outbox has no pending alert.
 func (e *env) waitNoPending(timeout time.Duration) bool {
+	return eventually(timeout, func() bool { return len(e.pending()) == 0 })
+}
+
+// eventually polls cond until it holds or timeout passes and reports
+// whether it held: the package's one way for a test to wait for a state it
+// cannot be told about by a channel or callback.
+func eventually(timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if len(e.pending()) == 0 {
-			return true
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // the polling interval, not a wait for an event
 	}
-	return false
+	return true
 }
 
 var errTimeout = errors.New("timeout")

@@ -162,22 +162,6 @@ func checkLengths(v *invocation) error {
 	return nil
 }
 
-// isAdmin checks the member's permissions and roles as sent in the interaction.
-func (b *Bot) isAdmin(m *discordgo.Member) bool {
-	if m == nil {
-		return false
-	}
-	if m.Permissions&(permManageGuild|permAdministrator) != 0 {
-		return true
-	}
-	for _, r := range m.Roles {
-		if b.cfg.AdminRoleID != "" && r == b.cfg.AdminRoleID {
-			return true
-		}
-	}
-	return false
-}
-
 // answer runs fn and answers with its reply: at once when it is quick,
 // otherwise a deferral within DeferAfter and then an edit. update answers a
 // component click by updating its message.

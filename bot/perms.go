@@ -13,6 +13,22 @@ import (
 // allPermissions is every permission bit, what ADMINISTRATOR grants.
 const allPermissions = int64(^uint64(0) >> 1)
 
+// isAdmin checks the member's permissions and roles as sent in the interaction.
+func (b *Bot) isAdmin(m *discordgo.Member) bool {
+	if m == nil {
+		return false
+	}
+	if m.Permissions&(permManageGuild|permAdministrator) != 0 {
+		return true
+	}
+	for _, r := range m.Roles {
+		if b.cfg.AdminRoleID != "" && r == b.cfg.AdminRoleID {
+			return true
+		}
+	}
+	return false
+}
+
 // checkRouteTarget checks, before /alerts set saves a route, that the
 // channel belongs to the interaction's server and is a text or announcement
 // channel, that the bot can view it, send messages and embed links there,

@@ -138,12 +138,8 @@ func TestReplayedInteractionAnsweredOnce(t *testing.T) {
 // until polls cond until it holds or the test's deadline passes.
 func until(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(wait)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in time")
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !eventually(wait, cond) {
+		t.Fatal("condition not met in time")
 	}
 }
 

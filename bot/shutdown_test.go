@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,7 +22,9 @@ func TestRunStopsDuringBucketWait(t *testing.T) {
 	if ms := e.fake.WaitMessages(chanA, 1, wait); len(ms) != 1 {
 		t.Fatalf("%d messages, want the first alert", len(ms))
 	}
-	time.Sleep(300 * time.Millisecond) // the second alert waits for the bucket
+	if !eventually(wait, func() bool { return strings.Contains(botGoroutines(), "bot.(*Bot).waitBucket") }) {
+		t.Fatal("the second alert is not waiting for the bucket")
+	}
 	start := time.Now()
 	e.stop()
 	if d := time.Since(start); d > 3*time.Second {
@@ -37,11 +40,15 @@ func TestRunStopsDuringBucketWait(t *testing.T) {
 // nothing touches the store or Discord afterwards.
 func TestRunWaitsForHandlers(t *testing.T) {
 	started := make(chan struct{})
+	var finished atomic.Bool
 	e := newEnv(t, func(e *env) {
 		e.deps.CheckFeed = func(ctx context.Context, url string) (string, error) {
 			close(started)
 			<-ctx.Done()
-			time.Sleep(2 * time.Second) // cleaning up after the cancel takes a while
+			// Cleaning up after the cancel takes a while: a slow handler,
+			// not a wait of the test (finished tells what happened).
+			time.Sleep(2 * time.Second)
+			finished.Store(true)
 			return "", ctx.Err()
 		}
 	})
@@ -56,18 +63,15 @@ func TestRunWaitsForHandlers(t *testing.T) {
 		t.Fatal("the command did not start")
 	}
 	e.stop()
+	if !finished.Load() {
+		t.Error("Run returned before the running command finished")
+	}
 	// A goroutine that has done its work may still be on its way out
 	// (runtime.goexit) for a moment after Run returned; that is not one
 	// still running. The handler above sleeps 2s after the cancel, so a Run
 	// that did not wait for it is still caught by the 200ms allowed here.
 	var stacks string
-	for deadline := time.Now().Add(200 * time.Millisecond); ; {
-		stacks = botGoroutines()
-		if stacks == "" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually(200*time.Millisecond, func() bool { stacks = botGoroutines(); return stacks == "" })
 	if stacks != "" {
 		t.Errorf("goroutines of the bot still running after Run returned:\n%s", stacks)
 	}

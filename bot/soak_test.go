@@ -41,10 +41,7 @@ var soakFaultKinds = []soakFault{
 	{"no heartbeat ACK", func(e *env) {
 		before := reconnects(e)
 		e.fake.SetHeartbeatACK(false)
-		deadline := time.Now().Add(10 * time.Second)
-		for reconnects(e) == before && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
+		eventually(10*time.Second, func() bool { return reconnects(e) != before })
 		e.fake.SetHeartbeatACK(true)
 	}},
 }
@@ -149,26 +146,14 @@ func TestGatewaySoak(t *testing.T) {
 		if rand.N(5) == 0 {
 			continue
 		}
-		for {
-			ok, _ := e.bot.GatewayState()
-			if ok && reconnects(e) > before {
-				break
-			}
-			if time.Since(t0) > 10*time.Second {
-				t.Fatalf("fault %d (%s): not connected again within 10s", i, f.name)
-			}
-			time.Sleep(2 * time.Millisecond)
+		if !eventually(10*time.Second, func() bool { ok, _ := e.bot.GatewayState(); return ok && reconnects(e) > before }) {
+			t.Fatalf("fault %d (%s): not connected again within 10s", i, f.name)
 		}
 		slowest = max(slowest, time.Since(t0))
 	}
 	faultTime := time.Since(start)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		if ok, _ := e.bot.GatewayState(); ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("not connected after the last fault")
-		}
+	if !eventually(10*time.Second, func() bool { ok, _ := e.bot.GatewayState(); return ok }) {
+		t.Fatal("not connected after the last fault")
 	}
 	close(stop)
 	tickerDone.Wait()
@@ -201,11 +186,7 @@ func TestGatewaySoak(t *testing.T) {
 	_, botReconnects := e.bot.GatewayState()
 
 	var g int
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if g = idleGoroutines(); g <= baseG || time.Now().After(deadline) {
-			break
-		}
-	}
+	eventually(10*time.Second, func() bool { g = idleGoroutines(); return g <= baseG })
 	debug.FreeOSMemory()
 	rss := vmRSS(t)
 

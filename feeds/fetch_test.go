@@ -307,7 +307,9 @@ func TestFetchDripTimesOut(t *testing.T) {
 	cfg.Timeout = 2 * time.Second
 	start := time.Now()
 	_, err := newFetcher(t, cfg).Fetch(context.Background(), newswatch.Feed{URL: srv.URL})
-	if got := reasonOf(t, err); got != "the server was still sending after 2s (2 bytes received)" {
+	// How many bytes arrived depends on the machine's pace, not on the
+	// fetcher: only the reason's start is checked.
+	if got := reasonOf(t, err); !strings.HasPrefix(got, "the server was still sending after 2s (") || !strings.HasSuffix(got, " bytes received)") {
 		t.Errorf("reason = %q", got)
 	}
 	if d := time.Since(start); d < 2*time.Second || d > 4*time.Second {

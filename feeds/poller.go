@@ -22,8 +22,7 @@ import (
 type Store interface {
 	DueFeeds(ctx context.Context, now time.Time, limit int) ([]newswatch.Feed, error)
 	AllPollableFeeds(ctx context.Context) ([]newswatch.Feed, error)
-	KnownKeys(ctx context.Context, feedID int64, keys []string) (map[string]string, error)
-	SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error)
+	Saver
 	RecordFetch(ctx context.Context, feedID int64, res newswatch.FetchResult, failAfter int) (newswatch.Feed, error)
 }
 
@@ -31,9 +30,6 @@ type Store interface {
 type Matcher interface {
 	Match(text string) []newswatch.Mention
 }
-
-// tombstone is the KnownKeys value of a key whose item was pruned.
-const tombstone = "tombstone"
 
 // Poll loop timing.
 const (
@@ -283,45 +279,14 @@ func (p *Poller) poll(ctx context.Context, feed newswatch.Feed) (CycleStats, err
 	return st, p.record(ctx, feed, fr)
 }
 
-// ingest matches and saves the items whose content is not already stored.
-// The returned Unchanged also counts the items skipped here.
+// ingest saves the document's items through Ingest. A feed's first poll
+// does not alert, nor do items older than MaxItemAge.
 func (p *Poller) ingest(ctx context.Context, feed newswatch.Feed, doc *Document, now time.Time) (newswatch.SaveResult, error) {
-	if len(doc.Items) == 0 {
-		return newswatch.SaveResult{}, nil
-	}
-	keys := make([]string, len(doc.Items))
-	for i := range doc.Items {
-		keys[i] = doc.Items[i].Key
-	}
-	known, err := p.st.KnownKeys(ctx, feed.ID, keys)
-	if err != nil {
-		return newswatch.SaveResult{}, fmt.Errorf("feeds: known keys of feed %d: %w", feed.ID, err)
-	}
 	first := feed.LastSuccessAt.IsZero()
-	var batch []newswatch.IngestItem
-	skipped := 0
-	for i := range doc.Items {
-		it := doc.Items[i]
-		it.FeedID = feed.ID
-		if h, ok := known[it.Key]; ok && (h == tombstone || h == it.ContentHash()) {
-			skipped++
-			continue
-		}
+	return Ingest(ctx, p.st, p.m, feed.ID, doc.Items, func(it newswatch.Item) bool {
 		old := p.cfg.MaxItemAge > 0 && !it.Published.IsZero() && now.Sub(it.Published) > p.cfg.MaxItemAge
-		batch = append(batch, newswatch.IngestItem{
-			Item:     it,
-			Mentions: p.m.Match(it.MatchText()),
-			Alert:    !first && !old,
-		})
-	}
-	var res newswatch.SaveResult
-	if len(batch) > 0 {
-		if res, err = p.st.SaveItems(ctx, feed.ID, batch); err != nil {
-			return res, fmt.Errorf("feeds: save items of feed %d: %w", feed.ID, err)
-		}
-	}
-	res.Unchanged += skipped
-	return res, nil
+		return !first && !old
+	})
 }
 
 func (p *Poller) recordFailure(ctx context.Context, feed newswatch.Feed, res *Response, err error, now time.Time) error {

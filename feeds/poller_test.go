@@ -261,13 +261,15 @@ func TestPollerIsolation(t *testing.T) {
 	}{
 		{good.ID, "", 0, 9},
 		{bomb.ID, "body larger than 1 MiB", 1, 3},
-		{drip.ID, "the server was still sending after 2s (2 bytes received)", 2, 0},
+		{drip.ID, "the server was still sending after 2s (", 2, 0},
 		{missing.ID, "HTTP 404 Not Found", 2, 0},
 		{pan.ID, "internal error: matcher exploded", 2, 0},
 	}
 	for _, tt := range tests {
 		f := e.feed(tt.id)
-		if f.LastError != tt.lastError || f.ConsecutiveFailures != tt.failures {
+		// The drip's byte count depends on the machine's pace; only the
+		// reason's start is checked.
+		if !strings.HasPrefix(f.LastError, tt.lastError) || (tt.lastError == "") != (f.LastError == "") || f.ConsecutiveFailures != tt.failures {
 			t.Errorf("feed %s: error %q, failures %d; want %q, %d", f.URL, f.LastError, f.ConsecutiveFailures, tt.lastError, tt.failures)
 		}
 		if got := e.items(tt.id); got != tt.items {
@@ -331,17 +333,32 @@ func TestPollerRunAndWake(t *testing.T) {
 	e := newEnv(t, testConfig(), nil)
 	e.srv.set("/a", rssBytes("A", newsItems("a", 3, time.Now())))
 	ctx, cancel := context.WithCancel(e.ctx)
+	cycles := make(chan feeds.CycleStats, 16)
+	e.p.OnCycle = func(st feeds.CycleStats, _ error) {
+		select {
+		case cycles <- st:
+		default:
+		}
+	}
 	done := make(chan error, 1)
 	go func() { done <- e.p.Run(ctx) }()
-	time.Sleep(200 * time.Millisecond) // Run's first cycle finds nothing
+	select { // Run's first cycle finds nothing
+	case st := <-cycles:
+		if st.Feeds != 0 {
+			t.Fatalf("first cycle %+v, want no feeds", st)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Run did not finish its first cycle within 3s")
+	}
 	f := e.addFeed("/a")
 	e.p.Wake()
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.After(3 * time.Second)
 	for e.items(f.ID) < 3 {
-		if time.Now().After(deadline) {
+		select {
+		case <-cycles:
+		case <-deadline:
 			t.Fatal("the woken poller did not store the feed's items within 3s")
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
 	select {
@@ -390,7 +407,14 @@ func TestPollerConcurrencyLimits(t *testing.T) {
 			doc := rssBytes("slow", newsItems("s", 2, time.Now()))
 			var mu sync.Mutex
 			inHost, peakHost := map[string]int{}, map[string]int{}
-			total, peakTotal := 0, 0
+			total, peakTotal, arrived, gen := 0, 0, 0, 0
+			// A request is held until the limit is full (or every request
+			// has arrived), so that the peaks are reached by design and not
+			// by the server's pace; the timer only unblocks a broken poller.
+			full := sync.NewCond(&mu)
+			stuck := false
+			stop := time.AfterFunc(5*time.Second, func() { mu.Lock(); stuck = true; full.Broadcast(); mu.Unlock() })
+			defer stop.Stop()
 			for i := range 8 {
 				e.srv.handle(fmt.Sprintf("/slow/%d", i), func(w http.ResponseWriter, r *http.Request) {
 					host, _, _ := net.SplitHostPort(r.Host)
@@ -399,9 +423,15 @@ func TestPollerConcurrencyLimits(t *testing.T) {
 					total++
 					peakHost[host] = max(peakHost[host], inHost[host])
 					peakTotal = max(peakTotal, total)
-					mu.Unlock()
-					time.Sleep(150 * time.Millisecond)
-					mu.Lock()
+					arrived++
+					wave := gen
+					if total >= tt.wantTotal || arrived == 8 {
+						gen++ // the limit is full: release this wave
+						full.Broadcast()
+					}
+					for gen == wave && !stuck {
+						full.Wait()
+					}
 					inHost[host]--
 					total--
 					mu.Unlock()

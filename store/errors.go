@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"strings"
 
@@ -27,18 +28,21 @@ func formatError(err error) error {
 	if !errors.As(err, &se) {
 		return err
 	}
-	msg := se.Error()
+	// The driver turns SQLite's extended result codes on, so a
+	// constraint's kind is in the code, not only in the message.
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return newswatch.Errorf(newswatch.ECONFLICT, "That already exists.")
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return newswatch.Errorf(newswatch.ENOTFOUND, "Something this refers to no longer exists.")
+	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_CONSTRAINT:
-		switch {
-		case strings.Contains(msg, "UNIQUE") || strings.Contains(msg, "PRIMARY KEY"):
-			return newswatch.Errorf(newswatch.ECONFLICT, "That already exists.")
-		case strings.Contains(msg, "FOREIGN KEY"):
-			return newswatch.Errorf(newswatch.ENOTFOUND, "Something this refers to no longer exists.")
-		}
 		return newswatch.Errorf(newswatch.EINVALID, "A value is missing or not allowed.")
 	case sqlite3.SQLITE_ERROR:
-		if strings.Contains(msg, "fts5") || strings.Contains(msg, "MATCH") {
+		// A query FTS5 cannot parse is a plain SQLITE_ERROR: no code
+		// tells it from others, only the engine's message does.
+		if msg := se.Error(); strings.Contains(msg, "fts5") || strings.Contains(msg, "MATCH") {
 			return newswatch.Errorf(newswatch.EINVALID, "The search could not be understood; try plain words.")
 		}
 	}
@@ -49,3 +53,6 @@ func formatError(err error) error {
 // does not exist yet or its schema is older than this program's: a reader
 // never migrates, so a writer has to run first.
 var ErrNeedsMigration = errors.New("the database needs a migration: start the daemon or run `newswatch migrate`")
+
+// errNoRows tells whether err is sql.ErrNoRows.
+func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

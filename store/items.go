@@ -10,9 +10,6 @@ import (
 	"github.com/newswatch/newswatch"
 )
 
-// tombstoneHash is the KnownKeys value of a pruned key.
-const tombstoneHash = "tombstone"
-
 // itemCols are the columns scanItem reads, from items i joined to feeds f.
 const itemCols = `i.id, i.feed_id, i.key, i.guid, i.title, i.link, i.author, i.text, i.categories,
 	i.image_url, i.published, i.updated, i.fetched_at, f.title`
@@ -89,29 +86,30 @@ func jsonList[T any](ss []T) string {
 }
 
 // KnownKeys returns, for those of keys stored for feedID, the stored content
-// hash (Item.ContentHash), and "tombstone" for the keys of pruned items.
+// hash (Item.ContentHash), and a tombstone for the keys of pruned items.
 // Unknown keys are absent.
-func (db *DB) KnownKeys(ctx context.Context, feedID int64, keys []string) (map[string]string, error) {
-	out := make(map[string]string, len(keys))
+func (db *DB) KnownKeys(ctx context.Context, feedID int64, keys []string) (map[string]newswatch.Known, error) {
+	out := make(map[string]newswatch.Known, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
 	rows, err := db.r.QueryContext(ctx, `
-		SELECT key, content_hash FROM items WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))
+		SELECT key, content_hash, 0 FROM items WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))
 		UNION ALL
-		SELECT key, 'tombstone' FROM tombstones WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))`,
+		SELECT key, '', 1 FROM tombstones WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))`,
 		feedID, jsonList(keys))
 	if err != nil {
 		return nil, fmt.Errorf("store: known keys of feed %d: %w", feedID, formatError(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k, h string
-		if err := rows.Scan(&k, &h); err != nil {
+		var k string
+		var kn newswatch.Known
+		if err := rows.Scan(&k, &kn.Hash, &kn.Tombstone); err != nil {
 			return nil, fmt.Errorf("store: known keys of feed %d: %w", feedID, err)
 		}
-		if _, ok := out[k]; !ok || h == tombstoneHash {
-			out[k] = h
+		if _, ok := out[k]; !ok || kn.Tombstone {
+			out[k] = kn
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -35,14 +36,19 @@ func TestRescanSeesItemsChangedMeanwhile(t *testing.T) {
 			return
 		}
 		// Take the writer before Rescan's next batch and edit the item
-		// once Rescan has had ample time to read that batch.
+		// once Rescan waits for the writer to read that batch.
+		waits := db.w.Stats().WaitCount
 		tx, err := db.w.BeginTx(ctx, nil)
 		if err != nil {
 			edited <- err
 			return
 		}
 		go func() {
-			time.Sleep(200 * time.Millisecond)
+			if !eventually(10*time.Second, func() bool { return db.w.Stats().WaitCount > waits }) {
+				tx.Rollback()
+				edited <- errors.New("rescan did not wait for the writer")
+				return
+			}
 			edited <- editItem(ctx, tx, target, "Item", "After a long night of heavy shelling, fighting near Bakhmut.")
 		}()
 	}

@@ -155,7 +155,7 @@ func TestPruneAndTombstones(t *testing.T) {
 		t.Fatalf("Prune = %d, want 2", n)
 	}
 	known := must(db.KnownKeys(ctx, f.global.ID, []string{"a", "b", "c", "zzz"}))(t)
-	want := map[string]string{"a": "tombstone", "b": "tombstone", "c": items[2].Item.ContentHash()}
+	want := map[string]newswatch.Known{"a": {Tombstone: true}, "b": {Tombstone: true}, "c": {Hash: items[2].Item.ContentHash()}}
 	if diff := cmp.Diff(want, known); diff != "" {
 		t.Errorf("KnownKeys (-want +got):\n%s", diff)
 	}

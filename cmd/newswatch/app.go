@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/feeds"
 	"github.com/newswatch/newswatch/seeds"
 	"github.com/newswatch/newswatch/store"
 	"github.com/newswatch/newswatch/watch"
@@ -262,35 +263,19 @@ func (a *app) ingestSeeds(ctx context.Context) (newswatch.SaveResult, error) {
 	if err != nil {
 		return total, err
 	}
+	st := pollerStore{DB: a.db, a: a}
+	all := func(newswatch.Item) bool { return true }
 	for start := 0; start < len(docs); start += seedBatch {
 		batch := docs[start:min(start+seedBatch, len(docs))]
-		keys := make([]string, len(batch))
+		items := make([]newswatch.Item, len(batch))
 		for i, d := range batch {
-			keys[i] = d.Item.Key
+			items[i] = d.Item
+			items[i].FetchedAt = d.ModTime.UTC()
 		}
-		known, err := a.db.KnownKeys(ctx, feed.ID, keys)
+		res, err := feeds.Ingest(ctx, st, a.live, feed.ID, items, all)
 		if err != nil {
 			return total, err
 		}
-		items := make([]newswatch.IngestItem, 0, len(batch))
-		for _, d := range batch {
-			it := d.Item
-			it.FeedID = feed.ID
-			it.FetchedAt = d.ModTime.UTC()
-			if h, ok := known[it.Key]; ok && (h == it.ContentHash() || h == "tombstone") {
-				total.Unchanged++
-				continue
-			}
-			items = append(items, newswatch.IngestItem{Item: it, Mentions: a.live.Match(it.MatchText()), Alert: true})
-		}
-		if len(items) == 0 {
-			continue
-		}
-		res, err := a.db.SaveItems(ctx, feed.ID, items)
-		if err != nil {
-			return total, err
-		}
-		a.saved(res, items)
 		addResult(&total, res)
 	}
 	return total, nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/bot"
 	"github.com/newswatch/newswatch/feeds"
 	"github.com/newswatch/newswatch/watch"
 )
@@ -94,21 +95,24 @@ type DiscordConfig struct {
 	ShardIDs           []int    `toml:"shard_ids"` // the shards this process runs; empty: all
 }
 
-// DefaultConfig returns the configuration used when no file is given.
+// DefaultConfig returns the configuration used when no file is given. The
+// feeds' and the bot's defaults are those of their packages; the per-guild
+// caps are this program's (the bot has none by default).
 func DefaultConfig() Config {
+	f := feeds.DefaultConfig()
 	return Config{
 		Storage: StorageConfig{Path: "data/newswatch.db"},
 		Seeds:   SeedsConfig{Dir: "seeds", DefaultWatchlist: true, RescanInterval: Duration(10 * time.Second)},
 		HTTP:    HTTPConfig{Listen: "127.0.0.1:9464"},
 		Log:     LogConfig{Level: "info", Format: "text"},
 		Feeds: FeedsConfig{
-			Timeout: Duration(20 * time.Second), BodyLimit: 15 << 20, MaxRedirects: 5,
-			Concurrency: 8, PerHost: 2, MinInterval: Duration(2 * time.Minute),
-			MaxInterval: Duration(24 * time.Hour), FailAfter: 10, MaxItemAge: Duration(48 * time.Hour),
+			Timeout: Duration(f.Timeout), BodyLimit: Size(f.BodyLimit), MaxRedirects: f.MaxRedirects,
+			Concurrency: f.Concurrency, PerHost: f.PerHost, MinInterval: Duration(f.MinInterval),
+			MaxInterval: Duration(f.MaxInterval), FailAfter: f.FailAfter, MaxItemAge: Duration(f.MaxItemAge),
 		},
 		Discord: DiscordConfig{
-			APIBase: "https://discord.com", MaxFeedsPerGuild: 50, MaxWatchesPerGuild: 200,
-			MaxRoutesPerGuild: 25, SummaryAfter: 5,
+			APIBase: bot.DefaultAPIBase, MaxFeedsPerGuild: 50, MaxWatchesPerGuild: 200,
+			MaxRoutesPerGuild: 25, SummaryAfter: bot.DefaultSummaryAfter,
 		},
 	}
 }

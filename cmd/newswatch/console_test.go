@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,12 +36,21 @@ func TestSavedAlertsWakeTheConsole(t *testing.T) {
 	}
 
 	out := &syncBuffer{}
-	d := &consoleDeliverer{db: db, out: out, now: time.Now, wake: make(chan struct{}, 1)}
+	// Each pass reads the clock first: the test sees the first look at the
+	// empty outbox happen before it saves anything.
+	looked := make(chan struct{})
+	var lookOnce sync.Once
+	clock := func() time.Time { lookOnce.Do(func() { close(looked) }); return time.Now() }
+	d := &consoleDeliverer{db: db, out: out, now: clock, wake: make(chan struct{}, 1)}
 	wakes := 0
 	a := &app{db: db, alertsQueued: func() { wakes++; d.Wake() }}
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx, time.Hour) }()
-	time.Sleep(100 * time.Millisecond) // the first look at the empty outbox
+	select {
+	case <-looked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the deliverer did not look at the outbox")
+	}
 
 	ps := pollerStore{DB: db, a: a}
 	now := time.Now()
@@ -61,12 +71,8 @@ func TestSavedAlertsWakeTheConsole(t *testing.T) {
 	if wakes != 1 {
 		t.Fatalf("the deliverer was woken %d times, want 1", wakes)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), title) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the alert was not printed after the wake-up; output:\n%s", out.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !eventually(10*time.Second, func() bool { return strings.Contains(out.String(), title) }) {
+		t.Fatalf("the alert was not printed after the wake-up; output:\n%s", out.String())
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -189,10 +189,7 @@ func TestRunPrintsSeedAlertsAndStopsCleanly(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(seedDir, "later.txt"), []byte(added), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	deadline = time.Now().Add(60 * time.Second)
-	for !strings.Contains(out.String(), "Shelling reported overnight") && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	eventually(60*time.Second, func() bool { return strings.Contains(out.String(), "Shelling reported overnight") })
 	if !strings.Contains(out.String(), "Shelling reported overnight") || !strings.Contains(out.String(), "**Маріуполі**") {
 		t.Errorf("no alert for the seed file added while running:\n%s", out.String())
 	}
@@ -343,14 +340,7 @@ func TestKillDuringIngest(t *testing.T) {
 	}
 	cmd := start()
 	killedAt := -1
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		if c := countItems(t, e.db); c > 0 {
-			killedAt = c
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually(2*time.Minute, func() bool { killedAt = countItems(t, e.db); return killedAt > 0 })
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
