@@ -56,13 +56,17 @@ func (db *DB) UnassignedItems(ctx context.Context, feedID int64, keys []string) 
 // StoriesByURL returns, for each of canon that an item of a story carries,
 // the oldest such story.
 func (db *DB) StoriesByURL(ctx context.Context, canon []string) (map[string]int64, error) {
+	return storiesByURL(ctx, db.r, canon)
+}
+
+func storiesByURL(ctx context.Context, q querier, canon []string) (map[string]int64, error) {
 	out := make(map[string]int64)
 	if len(canon) == 0 {
 		return out, nil
 	}
 	// canon_url <> '' lets SQLite use the partial index story_items_canon;
 	// without it every call scans the table.
-	rows, err := db.r.QueryContext(ctx, `SELECT canon_url, min(story_id) FROM story_items
+	rows, err := q.QueryContext(ctx, `SELECT canon_url, min(story_id) FROM story_items
 		WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`, jsonList(canon))
 	if err != nil {
 		return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
@@ -158,11 +162,25 @@ func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
 // meanwhile keeps it, and one deleted meanwhile is skipped; the stories'
 // counts and last_seen are brought up to date.
 func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment) ([]int64, error) {
+	var ids []int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		ids, err = saveStoryItems(ctx, tx, as)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: save story items: %w", formatError(err))
+	}
+	return ids, nil
+}
+
+// saveStoryItems is SaveStoryItems in tx.
+func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment) ([]int64, error) {
 	ids := make([]int64, len(as))
 	if len(as) == 0 {
 		return ids, nil
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		var next int64
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM stories`).Scan(&next); err != nil {
 			return err
@@ -216,11 +234,8 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 			last_seen = max(last_seen, coalesce((SELECT max(ts) FROM story_items s WHERE s.story_id = stories.id), 0))
 			WHERE id IN (SELECT DISTINCT value FROM json_each(?))`, jsonList(joined))
 		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: save story items: %w", formatError(err))
-	}
-	return ids, nil
+	}()
+	return ids, err
 }
 
 // ResetStories forgets every story, for a backfill that starts over (after

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/newswatch/newswatch"
+)
+
+// StoryDecider decides the stories of the items a save stores for the first
+// time, inside the save's transaction, so that an item and its story are
+// written together (stories.Assigner is one).
+type StoryDecider interface {
+	// DecideStories returns the assignment of each of cands (the new items
+	// of one feed, with their ids), or none to leave them without a story
+	// for now. byURL answers StoriesByURL from the transaction. finish is
+	// called once, after the transaction ends, with the story id of each
+	// assignment and the transaction's error (nil: committed).
+	DecideStories(ctx context.Context, cands []newswatch.StoryCandidate,
+		byURL func([]string) (map[string]int64, error)) (as []newswatch.StoryAssignment, finish func(ids []int64, err error), err error)
+}
+
+// storyHook wraps the decider SetStoryDecider installs.
+type storyHook struct{ d StoryDecider }
+
+// SetStoryDecider makes every later SaveItems give its new items their
+// story in the same transaction (nil: no story on save).
+func (db *DB) SetStoryDecider(d StoryDecider) {
+	if d == nil {
+		db.stories.Store(nil)
+		return
+	}
+	db.stories.Store(&storyHook{d: d})
+}
+
+// storyPend collects a save's new items for the story decider.
+type storyPend struct {
+	d      StoryDecider
+	cands  []newswatch.StoryCandidate
+	ids    []int64
+	finish func([]int64, error)
+}
+
+// newStoryPend returns the collector of one save, nil when no decider is
+// set.
+func (db *DB) newStoryPend() *storyPend {
+	h := db.stories.Load()
+	if h == nil {
+		return nil
+	}
+	return &storyPend{d: h.d}
+}
+
+// add notes a newly inserted item.
+func (p *storyPend) add(id, feedID int64, it *newswatch.Item) {
+	if p == nil {
+		return
+	}
+	p.cands = append(p.cands, newswatch.StoryCandidate{ItemID: id, FeedID: feedID, Key: it.Key, Title: it.Title,
+		Text: it.Text, Link: it.Link, Time: it.Time()})
+}
+
+// write asks the decider and stores its assignments in tx.
+func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
+	if p == nil || len(p.cands) == 0 {
+		return nil
+	}
+	as, finish, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
+		return storiesByURL(ctx, tx, canon)
+	})
+	p.finish = finish
+	if err != nil {
+		return fmt.Errorf("decide stories: %w", err)
+	}
+	if len(as) == 0 {
+		return nil
+	}
+	p.ids, err = saveStoryItems(ctx, tx, as)
+	return err
+}
+
+// done tells the decider how the transaction ended.
+func (p *storyPend) done(err error) {
+	if p == nil || p.finish == nil {
+		return
+	}
+	if err != nil {
+		p.ids = nil
+	}
+	p.finish(p.ids, err)
+}
