@@ -105,10 +105,10 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 		if err := s.flush(); err != nil {
 			return err
 		}
-		if err := s.flushFTS(); err != nil {
+		if err := s.story.write(ctx, tx); err != nil {
 			return err
 		}
-		if err := s.story.write(ctx, tx); err != nil {
+		if err := s.flushFTS(); err != nil {
 			return err
 		}
 		if s.res.New > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -205,24 +206,23 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignm
 			if how == "" {
 				how = newswatch.StoryNew
 			}
-			itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how})
+			itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how, nil})
 		}
 		// A new story starts with its first item's counts; only the
 		// stories that items joined are counted again.
-		if len(newRows) > 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
-				SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 3, 1, 1 FROM json_each(?)
-				WHERE EXISTS (SELECT 1 FROM items WHERE id = value ->> 1)`,
-				jsonList(newRows)); err != nil {
-				return err
-			}
+		if err := insertValues(ctx, tx, `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
+			SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `) v
+			WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column2)`, newRows); err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
-			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, ?
-			FROM json_each(?)
-			WHERE EXISTS (SELECT 1 FROM items WHERE id = value ->> 0)
-			AND EXISTS (SELECT 1 FROM stories WHERE id = value ->> 1)
-			ON CONFLICT (item_id) DO NOTHING`, now, jsonList(itemRows)); err != nil {
+		for _, r := range itemRows {
+			r[6] = now
+		}
+		if err := insertValues(ctx, tx, `INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
+			SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `, 7, `) v
+			WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)
+			AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)
+			ON CONFLICT (item_id) DO NOTHING`, itemRows); err != nil {
 			return err
 		}
 		if len(joined) == 0 {
@@ -250,6 +250,36 @@ func (db *DB) ResetStories(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("store: reset stories: %w", formatError(err))
+	}
+	return nil
+}
+
+// valuesRows is how many rows insertValues binds per statement (SQLite
+// allows 32,766 parameters).
+const valuesRows = 500
+
+// insertValues runs head + "(?, ...), (?, ...)" + tail over rows of n
+// columns, valuesRows at a time. Bound parameters cost SQLite less than
+// reading the same rows out of a JSON array with ->>.
+func insertValues(ctx context.Context, tx *sql.Tx, head string, n int, tail string, rows [][]any) error {
+	one := "(?" + strings.Repeat(", ?", n-1) + ")"
+	for len(rows) > 0 {
+		k := min(len(rows), valuesRows)
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, k*n)
+		for i, r := range rows[:k] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(one)
+			args = append(args, r...)
+		}
+		b.WriteString(tail)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[k:]
 	}
 	return nil
 }
