@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/newswatch/newswatch"
 )
@@ -89,4 +90,32 @@ func (p *storyPend) done(err error) {
 		p.ids = nil
 	}
 	p.finish(p.ids, err)
+}
+
+// CreateEditMessage stores a pending message of kind 'edit' in route r's
+// channel: payload (as for AlertMessage) is to replace the body of Discord
+// message editOf. It carries no alerts; the deliverer PATCHes the message
+// and marks the row sent like a post (MarkAlertMessageSent).
+func (db *DB) CreateEditMessage(ctx context.Context, r newswatch.Route, editOf string, payload []byte, now time.Time) (newswatch.AlertMessage, error) {
+	if editOf == "" {
+		return newswatch.AlertMessage{}, newswatch.Errorf(newswatch.EINVALID, "An edit needs the message it edits.")
+	}
+	var id int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (route_id, channel_id, payload, created_at, kind, edit_of)
+			VALUES (?, ?, ?, ?, 'edit', ?)`, r.ID, r.ChannelID, string(payload), ms64(now), editOf)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`, newswatch.MessageNonce(id), id)
+		return err
+	})
+	if err != nil {
+		return newswatch.AlertMessage{}, fmt.Errorf("store: create edit message: %w", formatError(err))
+	}
+	return newswatch.AlertMessage{ID: id, Route: r, Payload: payload, State: newswatch.MessagePending,
+		CreatedAt: fromMS(ms64(now)), EditOf: editOf}, nil
 }
