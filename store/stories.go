@@ -166,7 +166,7 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 	var ids []int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		ids, err = saveStoryItems(ctx, tx, as)
+		ids, err = saveStoryItems(ctx, tx, nil, as)
 		return err
 	})
 	if err != nil {
@@ -175,8 +175,9 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 	return ids, nil
 }
 
-// saveStoryItems is SaveStoryItems in tx.
-func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment) ([]int64, error) {
+// saveStoryItems is SaveStoryItems in tx, with the prepared inserts of
+// cache (nil: none).
+func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment) ([]int64, error) {
 	ids := make([]int64, len(as))
 	if len(as) == 0 {
 		return ids, nil
@@ -210,19 +211,13 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignm
 		}
 		// A new story starts with its first item's counts; only the
 		// stories that items joined are counted again.
-		if err := insertValues(ctx, tx, `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
-			SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `) v
-			WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column2)`, newRows); err != nil {
+		if err := insertValues(ctx, tx, cache, insStories, newRows); err != nil {
 			return err
 		}
 		for _, r := range itemRows {
 			r[6] = now
 		}
-		if err := insertValues(ctx, tx, `INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
-			SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `, 7, `) v
-			WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)
-			AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)
-			ON CONFLICT (item_id) DO NOTHING`, itemRows); err != nil {
+		if err := insertValues(ctx, tx, cache, insStoryItems, itemRows); err != nil {
 			return err
 		}
 		if len(joined) == 0 {
@@ -254,29 +249,106 @@ func (db *DB) ResetStories(ctx context.Context) error {
 	return nil
 }
 
-// valuesRows is how many rows insertValues binds per statement (SQLite
-// allows 32,766 parameters).
+// valuesInsert is an INSERT of rows of n bound columns: head, then
+// "(?, ...), (?, ...)", then tail.
+type valuesInsert struct {
+	head string
+	n    int
+	tail string
+}
+
+func (v valuesInsert) sql(rows int) string {
+	one := "(?" + strings.Repeat(", ?", v.n-1) + ")"
+	return v.head + one + strings.Repeat(", "+one, rows-1) + v.tail
+}
+
+var (
+	insStories = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
+		SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `) v
+		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column2)`}
+	insStoryItems = valuesInsert{`INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
+		SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `, 7, `) v
+		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)
+		AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)
+		ON CONFLICT (item_id) DO NOTHING`}
+)
+
+// valuesRows is how many rows insertValues binds per statement when it
+// has no prepared ones (SQLite allows 32,766 parameters).
 const valuesRows = 500
 
-// insertValues runs head + "(?, ...), (?, ...)" + tail over rows of n
-// columns, valuesRows at a time. Bound parameters cost SQLite less than
-// reading the same rows out of a JSON array with ->>.
-func insertValues(ctx context.Context, tx *sql.Tx, head string, n int, tail string, rows [][]any) error {
-	one := "(?" + strings.Repeat(", ?", n-1) + ")"
+// cachedRows are the row counts of the prepared inserts of storyStmts,
+// largest first; every count is a sum of them.
+var cachedRows = []int{128, 16, 1}
+
+// storyStmts are the story inserts prepared once for the save path:
+// SQLite parses a statement of hundreds of rows for longer than it takes
+// to run it.
+type storyStmts struct {
+	stmts map[*valuesInsert]map[int]*sql.Stmt
+}
+
+// prepareStoryStmts prepares the inserts on db's writer; it must not run
+// inside a transaction (the writer has one connection).
+func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
+	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}}
+	for _, v := range []*valuesInsert{&insStories, &insStoryItems} {
+		c.stmts[v] = map[int]*sql.Stmt{}
+		for _, k := range cachedRows {
+			st, err := db.PrepareContext(ctx, v.sql(k))
+			if err != nil {
+				c.close()
+				return nil, err
+			}
+			c.stmts[v][k] = st
+		}
+	}
+	return c, nil
+}
+
+func (c *storyStmts) close() {
+	for _, m := range c.stmts {
+		for _, st := range m {
+			st.Close()
+		}
+	}
+}
+
+// insertValues runs v over rows: through cache's prepared statements when
+// there is a cache, else valuesRows rows per statement. Bound parameters
+// cost SQLite less than reading the same rows out of a JSON array with ->>.
+func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesInsert, rows [][]any) error {
+	var prepared map[int]*sql.Stmt
+	if cache != nil {
+		for key, m := range cache.stmts {
+			if *key == v {
+				prepared = m
+			}
+		}
+	}
 	for len(rows) > 0 {
 		k := min(len(rows), valuesRows)
-		var b strings.Builder
-		b.WriteString(head)
-		args := make([]any, 0, k*n)
-		for i, r := range rows[:k] {
-			if i > 0 {
-				b.WriteString(", ")
+		if prepared != nil {
+			for _, c := range cachedRows {
+				if c <= len(rows) {
+					k = c
+					break
+				}
 			}
-			b.WriteString(one)
+		}
+		args := make([]any, 0, k*v.n)
+		for _, r := range rows[:k] {
 			args = append(args, r...)
 		}
-		b.WriteString(tail)
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		var err error
+		if st := prepared[k]; st != nil {
+			txst := tx.StmtContext(ctx, st)
+			_, err = txst.ExecContext(ctx, args...)
+			txst.Close()
+		} else {
+			_, err = tx.ExecContext(ctx, v.sql(k), args...)
+		}
+		if err != nil {
 			return err
 		}
 		rows = rows[k:]

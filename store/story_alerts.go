@@ -22,8 +22,13 @@ type StoryDecider interface {
 		byURL func([]string) (map[string]int64, error)) (as []newswatch.StoryAssignment, finish func(ids []int64, err error), err error)
 }
 
-// storyHook wraps the decider SetStoryDecider installs.
-type storyHook struct{ d StoryDecider }
+// storyHook wraps the decider SetStoryDecider installs, with the story
+// inserts prepared for it (nil when preparing failed: inserts are then
+// parsed per batch).
+type storyHook struct {
+	d     StoryDecider
+	stmts *storyStmts
+}
 
 // SetStoryDecider makes every later SaveItems give its new items their
 // story in the same transaction (nil: no story on save).
@@ -32,12 +37,14 @@ func (db *DB) SetStoryDecider(d StoryDecider) {
 		db.stories.Store(nil)
 		return
 	}
-	db.stories.Store(&storyHook{d: d})
+	stmts, _ := prepareStoryStmts(context.Background(), db.w) // optional: a speed-up only
+	db.stories.Store(&storyHook{d: d, stmts: stmts})
 }
 
 // storyPend collects a save's new items for the story decider.
 type storyPend struct {
 	d      StoryDecider
+	stmts  *storyStmts
 	cands  []newswatch.StoryCandidate
 	ids    []int64
 	finish func([]int64, error)
@@ -50,7 +57,7 @@ func (db *DB) newStoryPend() *storyPend {
 	if h == nil {
 		return nil
 	}
-	return &storyPend{d: h.d}
+	return &storyPend{d: h.d, stmts: h.stmts}
 }
 
 // add notes a newly inserted item.
@@ -77,7 +84,7 @@ func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
 	if len(as) == 0 {
 		return nil
 	}
-	p.ids, err = saveStoryItems(ctx, tx, as)
+	p.ids, err = saveStoryItems(ctx, tx, p.stmts, as)
 	return err
 }
 
