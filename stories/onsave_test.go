@@ -43,6 +43,10 @@ func TestDecideOnSave(t *testing.T) {
 	if after := storyIDs(t, w.db); after[5] != ids[5] {
 		t.Errorf("updated item moved from story %d to %d", ids[5], after[5])
 	}
+	// The inserts prepared for the decider do not keep the file open.
+	if err := w.db.Close(); err != nil {
+		t.Errorf("close: %v", err)
+	}
 }
 
 // failing decides through the Assigner and then fails the save, as a
