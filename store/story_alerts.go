@@ -15,11 +15,14 @@ import (
 type StoryDecider interface {
 	// DecideStories returns the assignment of each of cands (the new items
 	// of one feed, with their ids), or none to leave them without a story
-	// for now. byURL answers StoriesByURL from the transaction. finish is
-	// called once, after the transaction ends, with the story id of each
-	// assignment and the transaction's error (nil: committed).
+	// for now. byURL answers StoriesByURL from the transaction. written,
+	// if not nil, is called once inside the transaction with the story id
+	// of each assignment once they are written (nil: writing failed).
+	// after, if not nil, is called once after the transaction ended,
+	// telling whether it committed.
 	DecideStories(ctx context.Context, cands []newswatch.StoryCandidate,
-		byURL func([]string) (map[string]int64, error)) (as []newswatch.StoryAssignment, finish func(ids []int64, err error), err error)
+		byURL func([]string) (map[string]int64, error)) (as []newswatch.StoryAssignment,
+		written func(ids []int64), after func(committed bool), err error)
 }
 
 // storyHook wraps the decider SetStoryDecider installs, with the story
@@ -43,11 +46,10 @@ func (db *DB) SetStoryDecider(d StoryDecider) {
 
 // storyPend collects a save's new items for the story decider.
 type storyPend struct {
-	d      StoryDecider
-	stmts  *storyStmts
-	cands  []newswatch.StoryCandidate
-	ids    []int64
-	finish func([]int64, error)
+	d     StoryDecider
+	stmts *storyStmts
+	cands []newswatch.StoryCandidate
+	after func(committed bool)
 }
 
 // newStoryPend returns the collector of one save, nil when no decider is
@@ -74,29 +76,32 @@ func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
 	if p == nil || len(p.cands) == 0 {
 		return nil
 	}
-	as, finish, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
+	as, written, after, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
 		return storiesByURL(ctx, tx, canon)
 	})
-	p.finish = finish
+	p.after = after
+	var ids []int64
+	if err == nil && len(as) > 0 {
+		ids, err = saveStoryItems(ctx, tx, p.stmts, as)
+	}
+	if written != nil {
+		if err != nil {
+			ids = nil
+		}
+		written(ids)
+	}
 	if err != nil {
 		return fmt.Errorf("decide stories: %w", err)
 	}
-	if len(as) == 0 {
-		return nil
-	}
-	p.ids, err = saveStoryItems(ctx, tx, p.stmts, as)
-	return err
+	return nil
 }
 
 // done tells the decider how the transaction ended.
 func (p *storyPend) done(err error) {
-	if p == nil || p.finish == nil {
+	if p == nil || p.after == nil {
 		return
 	}
-	if err != nil {
-		p.ids = nil
-	}
-	p.finish(p.ids, err)
+	p.after(err == nil)
 }
 
 // CreateEditMessage stores a pending message of kind 'edit' in route r's

@@ -44,6 +44,7 @@ type Assigner struct {
 	mu    sync.Mutex
 	x     *Index      // nil until loaded, and after a failed write
 	stale atomic.Bool // a save went by without deciding: reload
+	loads atomic.Int64
 }
 
 // NewAssigner returns an Assigner over st with the given window (0:
@@ -146,6 +147,7 @@ func minTime(a, b time.Time) time.Time {
 }
 
 func (a *Assigner) load(ctx context.Context) (Result, error) {
+	a.loads.Add(1)
 	now := a.now()
 	newest, err := a.st.NewestItemTime(ctx)
 	if err != nil {
@@ -321,28 +323,33 @@ func (a *Assigner) decide(x *Index, cands []newswatch.StoryCandidate, stream boo
 // transaction (store.StoryDecider): the save writes them with the items, so
 // no item is stored without its story and no second transaction is paid.
 //
-// The Assigner stays locked from the decision until finish, which the
-// store calls after the transaction ends: on commit the new stories get
-// their ids; on rollback the index, which has items the store does not,
-// is dropped and rebuilt. The lock is only tried: Assign, Load and
-// Backfill hold it while they wait for the store's one writer, which this
-// save holds, so waiting here could deadlock. A save that finds the lock
-// held, or the index not yet loaded, decides nothing; finish then loads
-// the index (outside the transaction), and loading assigns every item
-// still without a story.
+// The Assigner stays locked from the decision until the assignments are
+// written (still inside the transaction, which holds the store's one
+// writer, so the next save cannot decide before them); if the transaction
+// then does not commit, the index, which has items the store does not, is
+// dropped and rebuilt. The lock is only tried: Assign, Load and Backfill
+// hold it while they wait for the writer, which this save holds, so
+// waiting here could deadlock. A save that finds the lock held, or the
+// index not yet loaded, decides nothing; the index is then loaded after
+// the transaction, and loading assigns every item still without a story.
 func (a *Assigner) DecideStories(ctx context.Context, cands []newswatch.StoryCandidate,
-	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, func([]int64, error), error) {
+	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, func([]int64), func(bool), error) {
 	if !a.mu.TryLock() {
 		a.stale.Store(true)
-		return nil, func([]int64, error) {}, nil
+		return nil, nil, nil, nil
 	}
 	if a.stale.Swap(false) {
 		a.x = nil // items were saved past this index
 	}
 	if a.x == nil {
-		return nil, func(_ []int64, err error) {
+		a.mu.Unlock()
+		return nil, nil, func(committed bool) {
+			if !committed {
+				return
+			}
+			a.mu.Lock()
 			defer a.mu.Unlock()
-			if err == nil && a.x == nil {
+			if a.x == nil {
 				a.load(context.WithoutCancel(ctx)) // an error leaves x nil: the next save tries again
 			}
 		}, nil
@@ -354,14 +361,23 @@ func (a *Assigner) DecideStories(ctx context.Context, cands []newswatch.StoryCan
 	as, refs, err := a.decide(a.x, sorted, false, byURL)
 	if err != nil {
 		a.x = nil
-		return nil, func([]int64, error) { a.mu.Unlock() }, err
+		a.mu.Unlock()
+		return nil, nil, nil, err
 	}
-	return as, func(ids []int64, err error) {
+	written := func(ids []int64) {
 		defer a.mu.Unlock()
-		if err != nil || len(ids) != len(refs) {
+		if len(ids) != len(refs) {
 			a.x = nil
 			return
 		}
 		apply(refs, ids)
-	}, nil
+	}
+	after := func(committed bool) {
+		if !committed {
+			a.mu.Lock()
+			a.x = nil
+			a.mu.Unlock()
+		}
+	}
+	return as, written, after, nil
 }

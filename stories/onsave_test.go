@@ -3,6 +3,8 @@ package stories_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,9 +58,16 @@ type failing struct{ a *stories.Assigner }
 var errInjected = errors.New("injected")
 
 func (f failing) DecideStories(ctx context.Context, cands []newswatch.StoryCandidate,
-	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, func([]int64, error), error) {
-	_, finish, _ := f.a.DecideStories(ctx, cands, byURL)
-	return nil, finish, errInjected
+	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, func([]int64), func(bool), error) {
+	as, written, after, _ := f.a.DecideStories(ctx, cands, byURL)
+	if written != nil {
+		ids := make([]int64, len(as))
+		for i := range ids {
+			ids[i] = int64(1000 + i) // as if written; the transaction then fails
+		}
+		written(ids)
+	}
+	return nil, nil, after, errInjected
 }
 
 // TestDecideOnSaveRollback: a save whose transaction rolls back after the
@@ -93,3 +102,59 @@ func TestDecideOnSaveRollback(t *testing.T) {
 }
 
 var _ store.StoryDecider = (*stories.Assigner)(nil)
+
+// TestDecideOnConcurrentSaves: saves of many feeds at once each decide
+// their items' stories; none finds the Assigner still locked by the save
+// before it (which would leave its items to a rebuild of the whole index).
+func TestDecideOnConcurrentSaves(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	var feeds []int64
+	for i := 0; i < 8; i++ {
+		f, err := w.db.EnsureFeed(ctx, fmt.Sprintf("https://many%d.example/rss", i), "", "cli", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feeds = append(feeds, f.ID)
+	}
+	a := stories.NewAssigner(w.db, 0)
+	if err := a.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.db.SetStoryDecider(a)
+	g := newGen(7)
+	var wg sync.WaitGroup
+	errs := make(chan error, len(feeds))
+	for k, fid := range feeds {
+		var batches [][]newswatch.IngestItem
+		for b := 0; b < 10; b++ {
+			var in []newswatch.IngestItem
+			for j := 0; j < 5; j++ {
+				key := fmt.Sprintf("%d-%d-%d", k, b, j)
+				in = append(in, newswatch.IngestItem{Item: g.item(key, w.now.Add(-time.Duration(b*5+j)*time.Second))})
+			}
+			batches = append(batches, in)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, in := range batches {
+				if _, err := w.db.SaveItems(ctx, fid, in); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if _, left, err := w.db.OldestUnassigned(ctx); err != nil || left {
+		t.Errorf("items left without a story: %v, %v", left, err)
+	}
+	if n := stories.Loads(a); n != 1 {
+		t.Errorf("the index was built %d times, want once", n)
+	}
+}
