@@ -74,6 +74,10 @@ type AlertMessage struct {
 	DiscordID string // the Discord message id once sent
 	Attempts  int    // failed attempts so far
 	CreatedAt time.Time
+	// EditOf, when not "", makes the message an edit: Payload replaces the
+	// body of the Discord message with this id in Route's channel, and the
+	// message carries no alerts (see store.CreateEditMessage).
+	EditOf string
 }
 
 // MessageNonce is the Discord nonce of AlertMessage id: stable across

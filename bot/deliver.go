@@ -201,7 +201,7 @@ func groupByChannel(alerts []newswatch.Alert) []*channelAlerts {
 func (b *Bot) deliverChannel(ctx context.Context, c *channelMessages) int {
 	var unsure []newswatch.AlertMessage
 	for _, m := range c.msgs {
-		if !b.dl.isFresh(m.ID) {
+		if !b.dl.isFresh(m.ID) && m.EditOf == "" { // edits are idempotent: see story_edit.go
 			unsure = append(unsure, m)
 		}
 	}
@@ -217,6 +217,13 @@ func (b *Bot) deliverChannel(ctx context.Context, c *channelMessages) int {
 	done := 0
 	for _, m := range c.msgs {
 		id, ok := found[m.ID]
+		if m.EditOf != "" {
+			if err := b.editAlertMessage(ctx, m); err != nil {
+				b.deliveryFailed(ctx, m, err)
+				return done
+			}
+			id, ok = m.EditOf, true
+		}
 		if !ok {
 			var err error
 			if id, err = b.postAlertMessage(ctx, m); err != nil {

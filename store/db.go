@@ -33,6 +33,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -95,6 +96,8 @@ func foldSQL(col string) string {
 type DB struct {
 	w *sql.DB // the single writer connection
 	r *sql.DB // readers
+
+	stories atomic.Pointer[storyHook] // see story_alerts.go
 }
 
 // Open opens (creating it and its directory if needed) the database at path

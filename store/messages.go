@@ -84,7 +84,7 @@ func (db *DB) PendingAlertMessages(ctx context.Context, limit int) ([]newswatch.
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT m.id, m.payload, m.attempts, m.created_at, `+routeCols+`
+	rows, err := db.r.QueryContext(ctx, `SELECT m.id, m.payload, m.attempts, m.created_at, coalesce(m.edit_of, ''), `+routeCols+`
 		FROM messages m JOIN routes r ON r.id = m.route_id
 		WHERE m.state = 'pending' AND r.disabled = 0 ORDER BY m.id LIMIT ?`, limit)
 	if err != nil {
@@ -97,7 +97,7 @@ func (db *DB) PendingAlertMessages(ctx context.Context, limit int) ([]newswatch.
 		var payload string
 		var created int64
 		var rt routeRow
-		if err := rows.Scan(&m.ID, &payload, &m.Attempts, &created,
+		if err := rows.Scan(&m.ID, &payload, &m.Attempts, &created, &m.EditOf,
 			&rt.ID, &rt.GuildID, &rt.ChannelID, &rt.kind, &rt.RoleID, &rt.Disabled, &rt.DisabledReason, &rt.created); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: pending alert messages: %w", err)

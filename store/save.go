@@ -32,6 +32,8 @@ type saver struct {
 	pendOut  [][]any // item_id, route_id, revision, nonce
 	pendFTS  []int64 // new items to add to the full-text index
 	ftsFold  bool    // whether one of them has text to fold
+
+	story *storyPend // new items for the story decider (story_alerts.go)
 }
 
 // stored is the state of a key already in the batch's feed.
@@ -57,8 +59,9 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 	if len(items) == 0 {
 		return res, nil
 	}
+	story := db.newStoryPend()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		s := &saver{ctx: ctx, tx: tx, feedID: feedID, now: time.Now()}
+		s := &saver{ctx: ctx, tx: tx, feedID: feedID, now: time.Now(), story: story}
 		if err := s.prepare(); err != nil {
 			return err
 		}
@@ -89,6 +92,7 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 					return err
 				}
 				known[in.Item.Key] = stored{id: id, hash: in.Item.ContentHash(), revision: 1}
+				s.story.add(id, feedID, &in.Item)
 			case old.hash == in.Item.ContentHash():
 				s.res.Unchanged++
 			default:
@@ -99,6 +103,9 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 			}
 		}
 		if err := s.flush(); err != nil {
+			return err
+		}
+		if err := s.story.write(ctx, tx); err != nil {
 			return err
 		}
 		if err := s.flushFTS(); err != nil {
@@ -112,6 +119,7 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 		res = s.res
 		return nil
 	})
+	story.done(err)
 	if err != nil {
 		return newswatch.SaveResult{}, fmt.Errorf("store: save items of feed %d: %w", feedID, formatError(err))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -56,13 +57,17 @@ func (db *DB) UnassignedItems(ctx context.Context, feedID int64, keys []string) 
 // StoriesByURL returns, for each of canon that an item of a story carries,
 // the oldest such story.
 func (db *DB) StoriesByURL(ctx context.Context, canon []string) (map[string]int64, error) {
+	return storiesByURL(ctx, db.r, canon)
+}
+
+func storiesByURL(ctx context.Context, q querier, canon []string) (map[string]int64, error) {
 	out := make(map[string]int64)
 	if len(canon) == 0 {
 		return out, nil
 	}
 	// canon_url <> '' lets SQLite use the partial index story_items_canon;
 	// without it every call scans the table.
-	rows, err := db.r.QueryContext(ctx, `SELECT canon_url, min(story_id) FROM story_items
+	rows, err := q.QueryContext(ctx, `SELECT canon_url, min(story_id) FROM story_items
 		WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`, jsonList(canon))
 	if err != nil {
 		return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
@@ -158,11 +163,26 @@ func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
 // meanwhile keeps it, and one deleted meanwhile is skipped; the stories'
 // counts and last_seen are brought up to date.
 func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment) ([]int64, error) {
+	var ids []int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		ids, err = saveStoryItems(ctx, tx, nil, as)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: save story items: %w", formatError(err))
+	}
+	return ids, nil
+}
+
+// saveStoryItems is SaveStoryItems in tx, with the prepared inserts of
+// cache (nil: none).
+func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment) ([]int64, error) {
 	ids := make([]int64, len(as))
 	if len(as) == 0 {
 		return ids, nil
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		var next int64
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM stories`).Scan(&next); err != nil {
 			return err
@@ -187,24 +207,17 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 			if how == "" {
 				how = newswatch.StoryNew
 			}
-			itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how})
+			itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how, nil})
 		}
 		// A new story starts with its first item's counts; only the
 		// stories that items joined are counted again.
-		if len(newRows) > 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
-				SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 3, 1, 1 FROM json_each(?)
-				WHERE EXISTS (SELECT 1 FROM items WHERE id = value ->> 1)`,
-				jsonList(newRows)); err != nil {
-				return err
-			}
+		if err := insertValues(ctx, tx, cache, insStories, newRows); err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
-			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, ?
-			FROM json_each(?)
-			WHERE EXISTS (SELECT 1 FROM items WHERE id = value ->> 0)
-			AND EXISTS (SELECT 1 FROM stories WHERE id = value ->> 1)
-			ON CONFLICT (item_id) DO NOTHING`, now, jsonList(itemRows)); err != nil {
+		for _, r := range itemRows {
+			r[6] = now
+		}
+		if err := insertValues(ctx, tx, cache, insStoryItems, itemRows); err != nil {
 			return err
 		}
 		if len(joined) == 0 {
@@ -216,11 +229,8 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 			last_seen = max(last_seen, coalesce((SELECT max(ts) FROM story_items s WHERE s.story_id = stories.id), 0))
 			WHERE id IN (SELECT DISTINCT value FROM json_each(?))`, jsonList(joined))
 		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: save story items: %w", formatError(err))
-	}
-	return ids, nil
+	}()
+	return ids, err
 }
 
 // ResetStories forgets every story, for a backfill that starts over (after
@@ -235,6 +245,113 @@ func (db *DB) ResetStories(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("store: reset stories: %w", formatError(err))
+	}
+	return nil
+}
+
+// valuesInsert is an INSERT of rows of n bound columns: head, then
+// "(?, ...), (?, ...)", then tail.
+type valuesInsert struct {
+	head string
+	n    int
+	tail string
+}
+
+func (v valuesInsert) sql(rows int) string {
+	one := "(?" + strings.Repeat(", ?", v.n-1) + ")"
+	return v.head + one + strings.Repeat(", "+one, rows-1) + v.tail
+}
+
+var (
+	insStories = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
+		SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `) v
+		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column2)`}
+	insStoryItems = valuesInsert{`INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
+		SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `, 7, `) v
+		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)
+		AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)
+		ON CONFLICT (item_id) DO NOTHING`}
+)
+
+// valuesRows is how many rows insertValues binds per statement when it
+// has no prepared ones (SQLite allows 32,766 parameters).
+const valuesRows = 500
+
+// cachedRows are the row counts of the prepared inserts of storyStmts,
+// largest first; every count is a sum of them.
+var cachedRows = []int{128, 16, 1}
+
+// storyStmts are the story inserts prepared once for the save path:
+// SQLite parses a statement of hundreds of rows for longer than it takes
+// to run it.
+type storyStmts struct {
+	stmts map[*valuesInsert]map[int]*sql.Stmt
+}
+
+// prepareStoryStmts prepares the inserts on db's writer; it must not run
+// inside a transaction (the writer has one connection).
+func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
+	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}}
+	for _, v := range []*valuesInsert{&insStories, &insStoryItems} {
+		c.stmts[v] = map[int]*sql.Stmt{}
+		for _, k := range cachedRows {
+			st, err := db.PrepareContext(ctx, v.sql(k))
+			if err != nil {
+				c.close()
+				return nil, err
+			}
+			c.stmts[v][k] = st
+		}
+	}
+	return c, nil
+}
+
+func (c *storyStmts) close() {
+	for _, m := range c.stmts {
+		for _, st := range m {
+			st.Close()
+		}
+	}
+}
+
+// insertValues runs v over rows: through cache's prepared statements when
+// there is a cache, else valuesRows rows per statement. Bound parameters
+// cost SQLite less than reading the same rows out of a JSON array with ->>.
+func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesInsert, rows [][]any) error {
+	var prepared map[int]*sql.Stmt
+	if cache != nil {
+		for key, m := range cache.stmts {
+			if *key == v {
+				prepared = m
+			}
+		}
+	}
+	for len(rows) > 0 {
+		k := min(len(rows), valuesRows)
+		if prepared != nil {
+			for _, c := range cachedRows {
+				if c <= len(rows) {
+					k = c
+					break
+				}
+			}
+		}
+		args := make([]any, 0, k*v.n)
+		for _, r := range rows[:k] {
+			args = append(args, r...)
+		}
+		var err error
+		if st := prepared[k]; st != nil {
+			txst := tx.StmtContext(ctx, st)
+			_, err = txst.ExecContext(ctx, args...)
+			txst.Close()
+		} else {
+			_, err = tx.ExecContext(ctx, v.sql(k), args...)
+		}
+		if err != nil {
+			return err
+		}
+		rows = rows[k:]
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -40,8 +41,10 @@ type Assigner struct {
 	line   Line
 	now    func() time.Time
 
-	mu sync.Mutex
-	x  *Index // nil until loaded, and after a failed write
+	mu    sync.Mutex
+	x     *Index      // nil until loaded, and after a failed write
+	stale atomic.Bool // a save went by without deciding: reload
+	loads atomic.Int64
 }
 
 // NewAssigner returns an Assigner over st with the given window (0:
@@ -144,6 +147,7 @@ func minTime(a, b time.Time) time.Time {
 }
 
 func (a *Assigner) load(ctx context.Context) (Result, error) {
+	a.loads.Add(1)
 	now := a.now()
 	newest, err := a.st.NewestItemTime(ctx)
 	if err != nil {
@@ -235,6 +239,37 @@ func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.Stor
 	if len(cands) == 0 {
 		return nil
 	}
+	as, refs, err := a.decide(x, cands, stream, func(u []string) (map[string]int64, error) { return a.st.StoriesByURL(ctx, u) })
+	if err != nil {
+		return err
+	}
+	ids, err := a.st.SaveStoryItems(ctx, as)
+	if err != nil {
+		return err
+	}
+	apply(refs, ids)
+	for i := range as {
+		res.add(as[i].How)
+	}
+	return nil
+}
+
+// apply gives the new stories of a decided batch the ids the store gave
+// them.
+func apply(refs []*storyRef, ids []int64) {
+	for i, r := range refs {
+		if r.id == 0 {
+			r.id = ids[i]
+		}
+	}
+}
+
+// decide decides the stories of cands, in order, adding them to x, and
+// returns their assignments and story references (whose id is 0 for a
+// story still to be stored). byURL asks the store for stories out of the
+// window by canonical URL.
+func (a *Assigner) decide(x *Index, cands []newswatch.StoryCandidate, stream bool,
+	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, []*storyRef, error) {
 	// Canonical URLs not in the window may belong to an older story.
 	var ask []string
 	canon := make([]string, len(cands))
@@ -248,15 +283,15 @@ func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.Stor
 	}
 	old := map[string]*storyRef{}
 	if len(ask) > 0 {
-		ids, err := a.st.StoriesByURL(ctx, ask)
+		ids, err := byURL(ask)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		for u, id := range ids {
 			old[u] = &storyRef{id: id}
 		}
 	}
-	byURL := func(u string) *storyRef { return old[u] }
+	lookup := func(u string) *storyRef { return old[u] }
 	for _, c := range cands {
 		x.note(doc(c))
 	}
@@ -269,7 +304,7 @@ func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.Stor
 		}
 		dc := doc(c)
 		dc.canon, dc.hasCanon = canon[i], true
-		d := x.assign(dc, byURL)
+		d := x.assign(dc, lookup)
 		refs[i] = d.story
 		as[i] = newswatch.StoryAssignment{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Time: c.Time,
 			CanonURL: d.canon, How: d.how, StoryID: d.story.id, Join: -1}
@@ -281,15 +316,68 @@ func (a *Assigner) process(ctx context.Context, x *Index, cands []newswatch.Stor
 			}
 		}
 	}
-	ids, err := a.st.SaveStoryItems(ctx, as)
+	return as, refs, nil
+}
+
+// DecideStories decides the stories of new items inside the store's save
+// transaction (store.StoryDecider): the save writes them with the items, so
+// no item is stored without its story and no second transaction is paid.
+//
+// The Assigner stays locked from the decision until the assignments are
+// written (still inside the transaction, which holds the store's one
+// writer, so the next save cannot decide before them); if the transaction
+// then does not commit, the index, which has items the store does not, is
+// dropped and rebuilt. The lock is only tried: Assign, Load and Backfill
+// hold it while they wait for the writer, which this save holds, so
+// waiting here could deadlock. A save that finds the lock held, or the
+// index not yet loaded, decides nothing; the index is then loaded after
+// the transaction, and loading assigns every item still without a story.
+func (a *Assigner) DecideStories(ctx context.Context, cands []newswatch.StoryCandidate,
+	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, func([]int64), func(bool), error) {
+	if !a.mu.TryLock() {
+		a.stale.Store(true)
+		return nil, nil, nil, nil
+	}
+	if a.stale.Swap(false) {
+		a.x = nil // items were saved past this index
+	}
+	if a.x == nil {
+		a.mu.Unlock()
+		return nil, nil, func(committed bool) {
+			if !committed {
+				return
+			}
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			if a.x == nil {
+				a.load(context.WithoutCancel(ctx)) // an error leaves x nil: the next save tries again
+			}
+		}, nil
+	}
+	sorted := make([]newswatch.StoryCandidate, len(cands))
+	copy(sorted, cands)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Time.Before(sorted[j].Time) })
+	a.x.Prune(a.horizon(a.x))
+	as, refs, err := a.decide(a.x, sorted, false, byURL)
 	if err != nil {
-		return err
+		a.x = nil
+		a.mu.Unlock()
+		return nil, nil, nil, err
 	}
-	for i, r := range refs {
-		if r.id == 0 {
-			r.id = ids[i]
+	written := func(ids []int64) {
+		defer a.mu.Unlock()
+		if len(ids) != len(refs) {
+			a.x = nil
+			return
 		}
-		res.add(as[i].How)
+		apply(refs, ids)
 	}
-	return nil
+	after := func(committed bool) {
+		if !committed {
+			a.mu.Lock()
+			a.x = nil
+			a.mu.Unlock()
+		}
+	}
+	return as, written, after, nil
 }

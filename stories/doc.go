@@ -39,6 +39,13 @@
 // text it shares enough shingles with), and each candidate is verified
 // exactly by merging the two sorted hash sets.
 //
+// Ingest. The Assigner is the store's StoryDecider: SaveItems hands it the
+// new items of each batch inside its transaction and writes the decisions
+// with the items, so no item is stored without its story and no second
+// transaction is paid. The lock taken for the decision is released only
+// when the transaction has ended (on a rollback the index is dropped and
+// rebuilt). Assign remains for the stories command and the tests.
+//
 // Index. The index keeps the shingle sets of the items of the last window
 // and forgets older ones; it is rebuilt from the store at start (see
 // Assigner.Load), so what survives a restart is the assignment in the store,

@@ -241,7 +241,13 @@ func (x *Index) note(d Doc) {
 	if h.has(d.ItemID) {
 		return
 	}
-	_, sents := splitSentences(d.Text, nil, nil)
+	if _, ok := x.split[d.ItemID]; ok && d.ItemID != 0 {
+		// Noted with its batch and waiting for prepare; a feed's batch
+		// longer than its history has pushed it out of the ring, and
+		// noting it again would count its sentences twice.
+		return
+	}
+	_, sents := splitSentences(d.Text, make([]uint64, 0, len(d.Text)/6+8), nil)
 	h.note(d.ItemID, sents, d.Time.UnixMilli())
 	if d.ItemID != 0 {
 		x.split[d.ItemID] = sents // for prepare, which comes next

@@ -44,6 +44,7 @@ type Message struct {
 	Raw             []byte    // the request body
 	Timestamp       time.Time // when it was created, on the fake's clock (see Advance)
 	AuthorID        string    // "" for the bot user; see AddMessage
+	Edited          time.Time // when it was last edited (zero: never); see edit.go
 }
 
 // Fault is an injected failure for matching REST requests.
@@ -81,6 +82,7 @@ type Fake struct {
 	srv   *httptest.Server
 
 	mu          sync.Mutex
+	edits       int // message edits applied (edit.go)
 	requests    []Request
 	messages    map[string][]Message
 	nonces      map[string]nonceEntry

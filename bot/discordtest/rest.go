@@ -147,6 +147,8 @@ func (f *Fake) dispatch(r *http.Request, path string, body []byte, created **Mes
 		return f.postMessage(parts[1], body, created)
 	case r.Method == http.MethodGet && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
 		return f.listMessages(parts[1], r.URL.Query())
+	case r.Method == http.MethodPatch && len(parts) == 4 && parts[0] == "channels" && parts[2] == "messages":
+		return f.editMessage(parts[1], parts[3], body) // edit.go
 	}
 	return restReply{status: http.StatusNotFound, body: errorBody(0, "404: Not Found")}
 }
@@ -369,7 +371,7 @@ func (f *Fake) listedJSON(m Message) map[string]any {
 	return map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "author": author,
 		"embeds": embeds, "type": 0, "tts": false, "mention_everyone": false, "pinned": false,
 		"mentions": []any{}, "mention_roles": []any{}, "attachments": []any{},
-		"timestamp": ts.UTC().Format(time.RFC3339Nano)}
+		"timestamp": ts.UTC().Format(time.RFC3339Nano), "edited_timestamp": editedJSON(m)}
 }
 
 // decodeOutgoing parses a message body for Response; errors leave it empty.

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+// StoryDecider decides the stories of the items a save stores for the first
+// time, inside the save's transaction, so that an item and its story are
+// written together (stories.Assigner is one).
+type StoryDecider interface {
+	// DecideStories returns the assignment of each of cands (the new items
+	// of one feed, with their ids), or none to leave them without a story
+	// for now. byURL answers StoriesByURL from the transaction. written,
+	// if not nil, is called once inside the transaction with the story id
+	// of each assignment once they are written (nil: writing failed).
+	// after, if not nil, is called once after the transaction ended,
+	// telling whether it committed.
+	DecideStories(ctx context.Context, cands []newswatch.StoryCandidate,
+		byURL func([]string) (map[string]int64, error)) (as []newswatch.StoryAssignment,
+		written func(ids []int64), after func(committed bool), err error)
+}
+
+// storyHook wraps the decider SetStoryDecider installs, with the story
+// inserts prepared for it (nil when preparing failed: inserts are then
+// parsed per batch).
+type storyHook struct {
+	d     StoryDecider
+	stmts *storyStmts
+}
+
+// SetStoryDecider makes every later SaveItems give its new items their
+// story in the same transaction (nil: no story on save).
+func (db *DB) SetStoryDecider(d StoryDecider) {
+	if d == nil {
+		db.stories.Store(nil)
+		return
+	}
+	stmts, _ := prepareStoryStmts(context.Background(), db.w) // optional: a speed-up only
+	db.stories.Store(&storyHook{d: d, stmts: stmts})
+}
+
+// storyPend collects a save's new items for the story decider.
+type storyPend struct {
+	d     StoryDecider
+	stmts *storyStmts
+	cands []newswatch.StoryCandidate
+	after func(committed bool)
+}
+
+// newStoryPend returns the collector of one save, nil when no decider is
+// set.
+func (db *DB) newStoryPend() *storyPend {
+	h := db.stories.Load()
+	if h == nil {
+		return nil
+	}
+	return &storyPend{d: h.d, stmts: h.stmts}
+}
+
+// add notes a newly inserted item.
+func (p *storyPend) add(id, feedID int64, it *newswatch.Item) {
+	if p == nil {
+		return
+	}
+	p.cands = append(p.cands, newswatch.StoryCandidate{ItemID: id, FeedID: feedID, Key: it.Key, Title: it.Title,
+		Text: it.Text, Link: it.Link, Time: it.Time()})
+}
+
+// write asks the decider and stores its assignments in tx.
+func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
+	if p == nil || len(p.cands) == 0 {
+		return nil
+	}
+	as, written, after, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
+		return storiesByURL(ctx, tx, canon)
+	})
+	p.after = after
+	var ids []int64
+	if err == nil && len(as) > 0 {
+		ids, err = saveStoryItems(ctx, tx, p.stmts, as)
+	}
+	if written != nil {
+		if err != nil {
+			ids = nil
+		}
+		written(ids)
+	}
+	if err != nil {
+		return fmt.Errorf("decide stories: %w", err)
+	}
+	return nil
+}
+
+// done tells the decider how the transaction ended.
+func (p *storyPend) done(err error) {
+	if p == nil || p.after == nil {
+		return
+	}
+	p.after(err == nil)
+}
+
+// CreateEditMessage stores a pending message of kind 'edit' in route r's
+// channel: payload (as for AlertMessage) is to replace the body of Discord
+// message editOf. It carries no alerts; the deliverer PATCHes the message
+// and marks the row sent like a post (MarkAlertMessageSent).
+func (db *DB) CreateEditMessage(ctx context.Context, r newswatch.Route, editOf string, payload []byte, now time.Time) (newswatch.AlertMessage, error) {
+	if editOf == "" {
+		return newswatch.AlertMessage{}, newswatch.Errorf(newswatch.EINVALID, "An edit needs the message it edits.")
+	}
+	var id int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO messages (route_id, channel_id, payload, created_at, kind, edit_of)
+			VALUES (?, ?, ?, ?, 'edit', ?)`, r.ID, r.ChannelID, string(payload), ms64(now), editOf)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`, newswatch.MessageNonce(id), id)
+		return err
+	})
+	if err != nil {
+		return newswatch.AlertMessage{}, fmt.Errorf("store: create edit message: %w", formatError(err))
+	}
+	return newswatch.AlertMessage{ID: id, Route: r, Payload: payload, State: newswatch.MessagePending,
+		CreatedAt: fromMS(ms64(now)), EditOf: editOf}, nil
+}
