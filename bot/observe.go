@@ -128,9 +128,7 @@ func (b *Bot) rateWait(ctx context.Context, scope string, d time.Duration) bool 
 // budgetWait waits as long as the invalid request budget asks, or until
 // ctx ends.
 func (b *Bot) budgetWait(ctx context.Context) error {
-	if !b.rateWait(ctx, "invalid_budget", b.dl.budget.delay()) {
-		return ctx.Err()
-	}
+	b.rateWait(ctx, "invalid_budget", b.dl.budget.delay())
 	return ctx.Err()
 }
 

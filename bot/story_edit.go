@@ -51,7 +51,7 @@ func (b *Bot) editAlertMessage(ctx context.Context, m newswatch.AlertMessage) er
 	endpoint := discordgo.EndpointChannelMessage(m.Route.ChannelID, m.EditOf)
 	bucket := discordgo.EndpointChannelMessage(m.Route.ChannelID, "")
 	err := b.callRetry(ctx, retries, true, func(opts ...discordgo.RequestOption) error {
-		if err := b.dl.budget.wait(ctx); err != nil {
+		if err := b.budgetWait(ctx); err != nil {
 			return err
 		}
 		if err := b.limiter.Wait(ctx); err != nil {

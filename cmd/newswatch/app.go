@@ -254,9 +254,6 @@ func (a *app) rescan(ctx context.Context, w newswatch.Watch, progress func(done,
 // own documents. A file that cannot be read is logged and skipped.
 func (a *app) ingestSeeds(ctx context.Context) (newswatch.SaveResult, error) {
 	var total newswatch.SaveResult
-	if err := a.assignOnSave(ctx); err != nil {
-		return total, err
-	}
 	fsys, where := a.seedsFS()
 	docs, rerr := seeds.Read(fsys)
 	if rerr != nil {
