@@ -47,8 +47,13 @@ var migrations embed.FS
 // pragmas are set on every pooled connection. synchronous(NORMAL) under WAL is
 // durable against a crash of the process; on power loss at most the last
 // transactions before it may be lost, and the file is never corrupted.
+// wal_autocheckpoint(4000) checkpoints every 4000 pages (about 16 MB of
+// WAL) instead of 1000: pages a save rewrites again and again (index
+// interiors, the full-text index's structure) are copied back once per
+// checkpoint, so batched saves spend less on checkpoints (about 8% less CPU
+// per item in BenchmarkSaveItems), at the cost of a WAL file up to ~16 MB.
 const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate"
 
 // foldFunc is the SQL name of fold, used by the full-text index triggers.
 const foldFunc = "newswatch_fold"

@@ -23,15 +23,18 @@ type saver struct {
 	now     time.Time
 	routes  []newswatch.Route // enabled routes that may get alerts for this feed
 	watches map[int64]watchInfo
-	insItem *sql.Stmt
 	res     newswatch.SaveResult
 
-	// Mention and outbox rows wait here and are inserted in bulk, a few
-	// statements per batch instead of one per row.
-	pendMent [][]any // item_id, watch_id, start, end, text, ts, feed_id
-	pendOut  [][]any // item_id, route_id, revision, nonce
+	// Rows are inserted through statements prepared once per transaction,
+	// one row per execution: cheaper than one statement over a JSON list,
+	// which SQLite re-parses for every column of every row, and a one-row
+	// INSERT needs no statement journal.
+	insItem, insMent, insOut *sql.Stmt
+
+	// New items wait here and are added to the full-text index in one
+	// statement at the end of the batch (see flushFTS).
 	pendFTS  []int64 // new items to add to the full-text index
-	ftsFold  bool    // whether one of them has text to fold
+	pendFold []int64 // those of them with text to fold
 
 	story *storyPend // new items for the story decider (story_alerts.go)
 }
@@ -101,9 +104,6 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 				}
 				known[in.Item.Key] = stored{id: old.id, hash: in.Item.ContentHash(), revision: old.revision + 1}
 			}
-		}
-		if err := s.flush(); err != nil {
-			return err
 		}
 		if err := s.story.write(ctx, tx); err != nil {
 			return err
@@ -181,62 +181,44 @@ func (s *saver) prepare() error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`); err != nil {
 		return err
 	}
+	if s.insMent, err = tx.PrepareContext(ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		return err
+	}
+	if s.insOut, err = tx.PrepareContext(ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at)
+		VALUES ('mention', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`); err != nil {
+		return err
+	}
 	return nil
 }
 
-// pendingLimit is how many waiting rows trigger a flush.
-const pendingLimit = 2000
-
 // flushFTS adds the waiting new items to the full-text index. Text with ё
 // goes through the same fold as in the index triggers (foldSQL), so that a
-// later 'delete' removes exactly these entries; when no item of the batch
-// has any, the columns are read as they are, sparing SQLite an instr() scan
-// of every text.
+// later 'delete' removes exactly these entries. Which items have any is
+// known in Go (pendFold), so SQLite folds only those and scans no text for
+// ё itself.
 func (s *saver) flushFTS() error {
 	if len(s.pendFTS) == 0 {
 		return nil
 	}
 	title, text := "title", "text"
-	if s.ftsFold {
-		title, text = foldSQL("title"), foldSQL("text")
+	args := []any{jsonList(s.pendFTS)}
+	if len(s.pendFold) > 0 {
+		title = "CASE WHEN id IN (SELECT value FROM json_each(?2)) THEN " + foldFunc + "(title) ELSE title END"
+		text = "CASE WHEN id IN (SELECT value FROM json_each(?2)) THEN " + foldFunc + "(text) ELSE text END"
+		args = append(args, jsonList(s.pendFold))
 	}
 	_, err := s.tx.ExecContext(s.ctx, `INSERT INTO items_fts (rowid, title, text)
-		SELECT id, `+title+`, `+text+` FROM items WHERE id IN (SELECT value FROM json_each(?))`,
-		jsonList(s.pendFTS))
-	s.pendFTS, s.ftsFold = s.pendFTS[:0], false
+		SELECT id, `+title+`, `+text+` FROM items WHERE id IN (SELECT value FROM json_each(?1))`, args...)
+	s.pendFTS, s.pendFold = s.pendFTS[:0], s.pendFold[:0]
 	return err
 }
 
-// flush inserts the waiting mention and outbox rows.
-func (s *saver) flush() error {
-	if len(s.pendMent) > 0 {
-		if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id)
-			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?)`,
-			jsonList(s.pendMent)); err != nil {
-			return err
-		}
-		s.pendMent = s.pendMent[:0]
-	}
-	if len(s.pendOut) > 0 {
-		res, err := s.tx.ExecContext(s.ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at)
-			SELECT 'mention', value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM json_each(?) WHERE true
-			ON CONFLICT DO NOTHING`, ms(s.now), jsonList(s.pendOut))
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		s.res.Alerts += int(n)
-		s.pendOut = s.pendOut[:0]
-	}
-	return nil
-}
-
 func (s *saver) close() {
-	if s.insItem != nil {
-		s.insItem.Close()
+	for _, st := range []*sql.Stmt{s.insItem, s.insMent, s.insOut} {
+		if st != nil {
+			st.Close()
+		}
 	}
 }
 
@@ -287,7 +269,9 @@ func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
 	}
 	s.res.New++
 	s.pendFTS = append(s.pendFTS, id)
-	s.ftsFold = s.ftsFold || needsFold(it.Title) || needsFold(it.Text)
+	if needsFold(it.Title) || needsFold(it.Text) {
+		s.pendFold = append(s.pendFold, id)
+	}
 	watchIDs, err := s.mentions(id, in)
 	if err != nil {
 		return 0, err
@@ -305,12 +289,8 @@ func (s *saver) update(old stored, in *newswatch.IngestItem) error {
 	if it.FetchedAt.IsZero() {
 		it.FetchedAt = s.now
 	}
-	// Rows waiting for an earlier copy of this key must land before its
-	// mentions are read and replaced, and its index entry before the update
-	// trigger replaces it.
-	if err := s.flush(); err != nil {
-		return err
-	}
+	// The index entry of an earlier copy of this key in the batch must land
+	// before the update trigger replaces it.
 	if err := s.flushFTS(); err != nil {
 		return err
 	}
@@ -366,14 +346,13 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 		if _, ok := s.watches[m.WatchID]; !ok {
 			continue
 		}
-		s.pendMent = append(s.pendMent, []any{id, m.WatchID, m.Start, m.End, m.Text, ts, s.feedID})
+		if _, err := s.insMent.ExecContext(s.ctx, id, m.WatchID, m.Start, m.End, m.Text, ts, s.feedID); err != nil {
+			return nil, err
+		}
 		if !seen[m.WatchID] {
 			seen[m.WatchID] = true
 			ids = append(ids, m.WatchID)
 		}
-	}
-	if len(s.pendMent) >= pendingLimit {
-		return ids, s.flush()
 	}
 	return ids, nil
 }
@@ -395,10 +374,15 @@ func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64
 		if !wants {
 			continue
 		}
-		s.pendOut = append(s.pendOut, []any{itemID, r.ID, revision, nonce("m", itemID, r.ID, revision)})
-	}
-	if len(s.pendMent)+len(s.pendOut) >= pendingLimit {
-		return s.flush()
+		res, err := s.insOut.ExecContext(s.ctx, itemID, r.ID, revision, nonce("m", itemID, r.ID, revision), ms(s.now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		s.res.Alerts += int(n)
 	}
 	return nil
 }
