@@ -48,8 +48,16 @@ func (d *consoleDeliverer) deliver(ctx context.Context) (int, error) {
 			if _, err := io.WriteString(d.out, formatConsoleAlert(al)); err != nil {
 				return n, fmt.Errorf("console: write alert %d: %w", al.ID, err)
 			}
-			if err := d.db.MarkAlertSent(ctx, al.ID, "", d.now()); err != nil {
+			// An alert printed is marked even when shutdown has begun
+			// meanwhile: otherwise the next run prints it again.
+			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			err := d.db.MarkAlertSent(mctx, al.ID, "", d.now())
+			cancel()
+			if err != nil {
 				return n, err
+			}
+			if ctx.Err() != nil {
+				return n, nil
 			}
 			n++
 		}

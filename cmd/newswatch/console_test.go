@@ -79,3 +79,55 @@ func TestSavedAlertsWakeTheConsole(t *testing.T) {
 		t.Errorf("Run() = %v", err)
 	}
 }
+
+// cancelOnWrite is an output that ends a context when something is written
+// to it: shutdown begins the moment an alert is printed.
+type cancelOnWrite struct {
+	syncBuffer
+	cancel context.CancelFunc
+}
+
+func (w *cancelOnWrite) Write(p []byte) (int, error) {
+	defer w.cancel()
+	return w.syncBuffer.Write(p)
+}
+
+// TestPrintedAlertIsMarkedDuringShutdown: an alert printed just as shutdown
+// begins is still marked sent, so the next run does not print it again.
+func TestPrintedAlertIsMarkedDuringShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "nw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	bg := context.Background()
+	if err := db.EnsureConsoleRoute(bg, true); err != nil {
+		t.Fatal(err)
+	}
+	w, _, err := db.PutWatch(bg, newswatch.Watch{Name: "Kyiv", Kind: newswatch.KindCity}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, err := db.EnsureFeed(bg, "https://news.example/rss", newswatch.GlobalScope, "cli", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := newswatch.Item{Key: "kyiv", Title: "Talks in Kyiv", Link: "https://news.example/2", Published: time.Now()}
+	m := newswatch.Mention{WatchID: w.ID, Entity: w.Name, Kind: w.Kind, Start: 9, End: 13, Text: "Kyiv"}
+	if _, err := db.SaveItems(bg, feed.ID, []newswatch.IngestItem{{Item: it, Mentions: []newswatch.Mention{m}, Alert: true}}); err != nil {
+		t.Fatal(err)
+	}
+	out := &cancelOnWrite{cancel: cancel}
+	d := &consoleDeliverer{db: db, out: out, now: time.Now, wake: make(chan struct{}, 1)}
+	if err := d.Run(ctx, time.Hour); err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	if !strings.Contains(out.String(), "Talks in Kyiv") {
+		t.Fatalf("the alert was not printed:\n%s", out.String())
+	}
+	if pend, err := db.PendingAlerts(bg, true, time.Now(), 10); err != nil || len(pend) != 0 {
+		t.Errorf("after shutdown: %d alerts pending (%v), want the printed one marked sent", len(pend), err)
+	}
+}
