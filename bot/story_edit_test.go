@@ -68,10 +68,7 @@ func TestEditThroughOutboxSurvivesCrash(t *testing.T) {
 	}
 	e.fake.SetRequestHook(nil)
 	e.cancel, e.bot = nil, nil
-	deadline := time.Now().Add(wait)
-	for e.fake.Edits() < 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually(wait, func() bool { return e.fake.Edits() >= 1 })
 	if e.fake.Edits() != 1 {
 		t.Fatalf("%d edits applied at the crash, want 1", e.fake.Edits())
 	}
@@ -79,10 +76,7 @@ func TestEditThroughOutboxSurvivesCrash(t *testing.T) {
 		t.Fatalf("%d pending messages after the crash, want the edit", n)
 	}
 	e.start()
-	deadline = time.Now().Add(wait)
-	for pendingMessages(e) > 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	eventually(wait, func() bool { return pendingMessages(e) == 0 })
 	if n := pendingMessages(e); n != 0 {
 		t.Fatalf("%d messages still pending after the restart", n)
 	}
@@ -121,10 +115,7 @@ func TestEditOfDeletedMessage(t *testing.T) {
 	if ms := e.fake.WaitMessages(chanA, 1, wait); len(ms) != 1 {
 		t.Fatalf("%d messages: the alert behind the edit of a deleted message did not go out", len(ms))
 	}
-	deadline := time.Now().Add(wait)
-	for pendingMessages(e) > 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	eventually(wait, func() bool { return pendingMessages(e) == 0 })
 	if n := pendingMessages(e); n != 0 {
 		t.Errorf("%d messages pending", n)
 	}
