@@ -19,18 +19,11 @@ func TestRunSurvivesDiscordDownAtStart(t *testing.T) {
 	e, _ := discordEnv(t, fake)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
-	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string {
-			if k == "DISCORD_TOKEN" {
-				return testToken
-			}
-			return ""
-		}}
+	c, _, errOut := tokenCLI(testToken)
 	done := make(chan int, 1)
 	go func() { done <- c.main(ctx, []string{"run", "--config", e.config}) }()
 	// The old bot exited after its first call's retries (4 requests).
-	waitRequests(t, fake, "/users/@me", 6, done, &errOut)
+	waitRequests(t, fake, "/users/@me", 6, done, errOut)
 	fake.SetDown(false)
 	if !fake.WaitCommands(testGuild, 30*time.Second) || !fake.WaitConnected(1, 0, 30*time.Second) {
 		t.Fatalf("not connected after Discord came back; stderr:\n%s", errOut.String())
@@ -82,14 +75,7 @@ func TestRunExitsWhenDiscordRequiresSharding(t *testing.T) {
 	e, _ := discordEnv(t, fake)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var out, errOut syncBuffer
-	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string {
-			if k == "DISCORD_TOKEN" {
-				return testToken
-			}
-			return ""
-		}}
+	c, _, errOut := tokenCLI(testToken)
 	code := c.main(ctx, []string{"run", "--config", e.config})
 	if ctx.Err() != nil {
 		t.Fatal("run kept going after close 4011")

@@ -46,14 +46,7 @@ func TestRunWithDiscord(t *testing.T) {
 	e, seedDir := discordEnv(t, fake)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
-	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string {
-			if k == "DISCORD_TOKEN" {
-				return testToken
-			}
-			return ""
-		}}
+	c, out, errOut := tokenCLI(testToken)
 	done := make(chan int, 1)
 	go func() { done <- c.main(ctx, []string{"run", "--config", e.config}) }()
 	if !fake.WaitCommands(testGuild, 30*time.Second) {
@@ -117,14 +110,7 @@ func TestRunWithAWrongTokenExitsWithOneClearLine(t *testing.T) {
 	e, _ := discordEnv(t, fake)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var out, errOut syncBuffer
-	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string {
-			if k == "DISCORD_TOKEN" {
-				return "wrong-MARKER-token"
-			}
-			return ""
-		}}
+	c, out, errOut := tokenCLI("wrong-MARKER-token")
 	code := c.main(ctx, []string{"run", "--config", e.config})
 	if ctx.Err() != nil {
 		t.Fatal("run kept going with a wrong token")
@@ -138,4 +124,18 @@ func TestRunWithAWrongTokenExitsWithOneClearLine(t *testing.T) {
 	if strings.Contains(out.String()+errOut.String(), "wrong-MARKER-token") {
 		t.Error("the token was printed")
 	}
+}
+
+// tokenCLI is a command line whose environment has DISCORD_TOKEN = token
+// and nothing else, with its outputs.
+func tokenCLI(token string) (c *cli, out, errOut *syncBuffer) {
+	out, errOut = &syncBuffer{}, &syncBuffer{}
+	c = &cli{stdin: strings.NewReader(""), stdout: out, stderr: errOut,
+		getenv: func(k string) string {
+			if k == "DISCORD_TOKEN" {
+				return token
+			}
+			return ""
+		}}
+	return c, out, errOut
 }

@@ -167,18 +167,11 @@ func TestDiscordMetricsDuringRun(t *testing.T) {
 	replaceInFile(t, e.config, `listen = ""`, `listen = "127.0.0.1:0"`)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errOut syncBuffer
-	c := &cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string {
-			if k == "DISCORD_TOKEN" {
-				return testToken
-			}
-			return ""
-		}}
+	c, _, errOut := tokenCLI(testToken)
 	done := make(chan int, 1)
 	go func() { done <- c.main(ctx, []string{"run", "--config", e.config}) }()
 	deadline := time.Now().Add(30 * time.Second)
-	base := waitHTTPBase(t, &errOut, done, deadline)
+	base := waitHTTPBase(t, errOut, done, deadline)
 	if !fake.WaitCommands(testGuild, 30*time.Second) {
 		t.Fatalf("commands not registered; stderr:\n%s", errOut.String())
 	}
