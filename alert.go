@@ -27,6 +27,18 @@ type Route struct {
 	Disabled       bool
 	DisabledReason string // plain words, e.g. "Discord answered 403 Missing Access"
 	CreatedAt      time.Time
+
+	// The route's rule (issue 13). The zero value of each field is the
+	// default: every visible watch, every item, one alert per story.
+	Watches    []string // canonical names of the watches it alerts for; empty: every one the guild sees
+	Query      string   // an item must match this search query (package query); "": every item
+	MinSources int      // with stories on, alert once a story has this many sources (0 or 1: at once)
+	PerItem    bool     // stories off: every item of a story alerts on its own
+	Quiet      bool     // no per-item alerts: only spikes and the digest, when those are on
+	Spikes     bool     // spike alerts of its watches go here
+	CapPerHour int      // at most this many alerts per watch per hour, then one summary (0: no cap)
+	Digest     bool     // a daily digest is posted here at DigestHour UTC
+	DigestHour int      // 0-23, with Digest
 }
 
 // AlertKind tells what an outbox row announces.

@@ -97,8 +97,7 @@ func (db *DB) PendingAlertMessages(ctx context.Context, limit int) ([]newswatch.
 		var payload string
 		var created int64
 		var rt routeRow
-		if err := rows.Scan(&m.ID, &payload, &m.Attempts, &created, &m.EditOf,
-			&rt.ID, &rt.GuildID, &rt.ChannelID, &rt.kind, &rt.RoleID, &rt.Disabled, &rt.DisabledReason, &rt.created); err != nil {
+		if err := rows.Scan(append([]any{&m.ID, &payload, &m.Attempts, &created, &m.EditOf}, rt.dest()...)...); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: pending alert messages: %w", err)
 		}

@@ -99,8 +99,8 @@ func (db *DB) pendingAlerts(ctx context.Context, cond string, args []any, now ti
 		var kind string
 		var itemID, feedID, created int64
 		var rt routeRow
-		if err := rows.Scan(&a.ID, &kind, &itemID, &feedID, &a.Nonce, &a.Attempts, &created, &a.Message,
-			&rt.ID, &rt.GuildID, &rt.ChannelID, &rt.kind, &rt.RoleID, &rt.Disabled, &rt.DisabledReason, &rt.created); err != nil {
+		if err := rows.Scan(append([]any{&a.ID, &kind, &itemID, &feedID, &a.Nonce, &a.Attempts, &created, &a.Message},
+			rt.dest()...)...); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,15 +11,17 @@ import (
 	"github.com/newswatch/newswatch"
 )
 
-const routeCols = `r.id, r.guild_id, r.channel_id, r.kind, r.role_id, r.disabled, r.disabled_reason, r.created_at`
+// routeCols are the columns of a route, in the order routeRow.dest scans
+// them.
+const routeCols = `r.id, r.guild_id, r.channel_id, r.kind, r.role_id, r.disabled, r.disabled_reason, r.created_at,
+	r.watches, r.query, r.min_sources, r.stories, r.quiet, r.spikes, r.cap_per_hour, r.digest_hour`
 
 func scanRoute(row scanner) (newswatch.Route, error) {
-	var r newswatch.Route
-	var kind string
-	var created int64
-	err := row.Scan(&r.ID, &r.GuildID, &r.ChannelID, &kind, &r.RoleID, &r.Disabled, &r.DisabledReason, &created)
-	r.Kind, r.CreatedAt = newswatch.Kind(kind), fromMS(created)
-	return r, err
+	var rt routeRow
+	if err := row.Scan(rt.dest()...); err != nil {
+		return newswatch.Route{}, err
+	}
+	return rt.route(), nil
 }
 
 // SetRoute creates or updates the route of (GuildID, ChannelID) with Kind
@@ -48,10 +51,14 @@ func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) 
 				return newswatch.Errorf(newswatch.EINVALID, "This server already has %d alert channels, the most it may; remove one first.", n)
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO routes (guild_id, channel_id, kind, role_id, created_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET
-			kind = excluded.kind, role_id = excluded.role_id, disabled = 0, disabled_reason = ''`,
-			r.GuildID, r.ChannelID, string(r.Kind), r.RoleID, ms(time.Now()))
+		_, err := tx.ExecContext(ctx, `INSERT INTO routes (guild_id, channel_id, kind, role_id, created_at,
+			watches, query, min_sources, stories, quiet, spikes, cap_per_hour, digest_hour)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+			kind = excluded.kind, role_id = excluded.role_id, disabled = 0, disabled_reason = '',
+			watches = excluded.watches, query = excluded.query, min_sources = excluded.min_sources,
+			stories = excluded.stories, quiet = excluded.quiet, spikes = excluded.spikes,
+			cap_per_hour = excluded.cap_per_hour, digest_hour = excluded.digest_hour`,
+			append([]any{r.GuildID, r.ChannelID, string(r.Kind), r.RoleID, ms(time.Now())}, ruleArgs(r)...)...)
 		if err != nil {
 			return err
 		}
@@ -135,14 +142,40 @@ func (db *DB) EnsureConsoleRoute(ctx context.Context, enabled bool) error {
 // routeRow scans a route whose kind and time need converting.
 type routeRow struct {
 	newswatch.Route
-	kind    string
-	created int64
+	kind       string
+	created    int64
+	watches    string // JSON array of names
+	stories    bool
+	digestHour int // -1: no digest
+}
+
+// dest returns the scan destinations of routeCols.
+func (r *routeRow) dest() []any {
+	return []any{&r.ID, &r.GuildID, &r.ChannelID, &r.kind, &r.RoleID, &r.Disabled, &r.DisabledReason, &r.created,
+		&r.watches, &r.Query, &r.MinSources, &r.stories, &r.Quiet, &r.Spikes, &r.CapPerHour, &r.digestHour}
 }
 
 func (r routeRow) route() newswatch.Route {
 	out := r.Route
 	out.Kind, out.CreatedAt = newswatch.Kind(r.kind), fromMS(r.created)
+	out.Watches = nil
+	if r.watches != "" && r.watches != "[]" {
+		_ = json.Unmarshal([]byte(r.watches), &out.Watches) // written by SetRoute from a []string
+	}
+	out.PerItem = !r.stories
+	out.Digest, out.DigestHour = r.digestHour >= 0, max(r.digestHour, 0)
 	return out
+}
+
+// ruleArgs returns the values of the rule columns of r for an INSERT or
+// UPDATE, in the order watches, query, min_sources, stories, quiet, spikes,
+// cap_per_hour, digest_hour.
+func ruleArgs(r newswatch.Route) []any {
+	digest := -1
+	if r.Digest {
+		digest = r.DigestHour
+	}
+	return []any{jsonList(r.Watches), r.Query, r.MinSources, !r.PerItem, r.Quiet, r.Spikes, r.CapPerHour, digest}
 }
 
 // routeWants reports whether route r is sent mentions of a watch of guild
