@@ -62,7 +62,29 @@ type Alert struct {
 	Attempts  int
 	CreatedAt time.Time
 	Message   int64 // the AlertMessage that carries it; 0 while it has none
+	// Held, when not nil, makes the alert a cap summary (issue 13): the
+	// alerts of one watch over the route's CapPerHour in one hour, as one
+	// message. Item and Mentions are those of the first held item.
+	Held *HeldAlerts
 }
+
+// HeldAlerts are the alerts a route's cap held back for one watch in one
+// UTC hour.
+type HeldAlerts struct {
+	Watch string    // the watch's canonical name
+	Hour  time.Time // the start of the hour, UTC
+	Count int       // how many items were held back
+	Items []Item    // the first of them (at most MaxHeldShown), oldest first
+}
+
+// WatchMute is a watch muted in a guild's alert routes (issue 13).
+type WatchMute struct {
+	Watch string    // canonical name
+	Until time.Time // UTC
+}
+
+// MaxHeldShown is how many held items a cap summary lists by title.
+const MaxHeldShown = 10
 
 // MessageState tells whether an AlertMessage was posted.
 type MessageState string

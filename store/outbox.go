@@ -141,11 +141,11 @@ func (db *DB) fillAlert(ctx context.Context, a *newswatch.Alert, itemID, feedID 
 		return err
 	}
 	for _, m := range mentions {
-		if routeWants(a.Route, m.guild, m.Kind) {
+		if routeShows(a.Route, m.guild, m.Kind, m.Entity) {
 			a.Mentions = append(a.Mentions, m.Mention)
 		}
 	}
-	return nil
+	return fillHeld(ctx, db.r, a)
 }
 
 // MarkAlertSent records that alert id was delivered as messageID at at.

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/query"
 )
 
 // routeCols are the columns of a route, in the order routeRow.dest scans
@@ -24,9 +26,13 @@ func scanRoute(row scanner) (newswatch.Route, error) {
 	return rt.route(), nil
 }
 
-// SetRoute creates or updates the route of (GuildID, ChannelID) with Kind
-// and RoleID, enabling it again. Creating one when the guild has maxPerGuild
-// routes (0: no cap) fails with EINVALID.
+// SetRoute creates or updates the route of (GuildID, ChannelID) with Kind,
+// RoleID and its rule (every field of it: a field left zero is set to its
+// default), enabling it again. Creating one when the guild has maxPerGuild
+// routes (0: no cap) fails with EINVALID, and so does a bad rule: a query
+// that does not parse (the message gives the position), a watch name the
+// guild does not see, or a number out of range. Watch names are stored as
+// the watches' canonical names.
 func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) (newswatch.Route, error) {
 	r.ChannelID = strings.TrimSpace(r.ChannelID)
 	if r.ChannelID == "" {
@@ -35,8 +41,17 @@ func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) 
 	if r.Kind != "" && !r.Kind.Valid() {
 		return r, newswatch.Errorf(newswatch.EINVALID, "Unknown kind %q (use city, actor or nothing for both).", r.Kind)
 	}
+	if err := CheckRule(r); err != nil {
+		return r, err
+	}
 	var out newswatch.Route
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if len(r.Watches) > 0 {
+			var err error
+			if r.Watches, err = canonicalWatches(ctx, tx, r.GuildID, r.Watches); err != nil {
+				return err
+			}
+		}
 		var exists bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM routes WHERE guild_id = ? AND channel_id = ?)`,
 			r.GuildID, r.ChannelID).Scan(&exists); err != nil {
@@ -182,4 +197,68 @@ func ruleArgs(r newswatch.Route) []any {
 // watchGuild and kind.
 func routeWants(r newswatch.Route, watchGuild string, kind newswatch.Kind) bool {
 	return (watchGuild == newswatch.GlobalScope || watchGuild == r.GuildID) && (r.Kind == "" || r.Kind == kind)
+}
+
+// routeShows reports whether an alert of route r shows a mention of the
+// watch named name, of guild watchGuild and kind: one it wants and, when
+// the route names its watches, one of them.
+func routeShows(r newswatch.Route, watchGuild string, kind newswatch.Kind, name string) bool {
+	if !routeWants(r, watchGuild, kind) {
+		return false
+	}
+	return len(r.Watches) == 0 || slices.ContainsFunc(r.Watches, func(n string) bool { return strings.EqualFold(n, name) })
+}
+
+// Bounds of a route's rule.
+const (
+	MaxRouteWatches = 25   // watches one route names
+	MaxMinSources   = 50   // min_sources
+	MaxCapPerHour   = 1000 // cap_per_hour
+)
+
+// CheckRule checks the rule of r without a database: the query parses,
+// and the numbers are in range. It fails with EINVALID saying what is
+// wrong; for a query, with the position of the problem. SetRoute calls it;
+// the configuration calls it at startup.
+func CheckRule(r newswatch.Route) error {
+	if strings.TrimSpace(r.Query) != "" {
+		if _, err := query.Parse(r.Query); err != nil {
+			return newswatch.Errorf(newswatch.EINVALID, "The query %q is not valid: %s", r.Query, newswatch.ErrorMessage(err))
+		}
+	}
+	switch {
+	case len(r.Watches) > MaxRouteWatches:
+		return newswatch.Errorf(newswatch.EINVALID, "A route may name at most %d watches.", MaxRouteWatches)
+	case r.MinSources < 0 || r.MinSources > MaxMinSources:
+		return newswatch.Errorf(newswatch.EINVALID, "min_sources must be between 0 and %d.", MaxMinSources)
+	case r.CapPerHour < 0 || r.CapPerHour > MaxCapPerHour:
+		return newswatch.Errorf(newswatch.EINVALID, "The cap must be between 0 (none) and %d alerts per hour.", MaxCapPerHour)
+	case r.Digest && (r.DigestHour < 0 || r.DigestHour > 23):
+		return newswatch.Errorf(newswatch.EINVALID, "The digest hour must be between 0 and 23 (UTC).")
+	}
+	return nil
+}
+
+// canonicalWatches returns names as the canonical names of the watches
+// guildID sees (by name or alias, case-insensitively), each once, or
+// EINVALID naming the first it does not see.
+func canonicalWatches(ctx context.Context, q querier, guildID string, names []string) ([]string, error) {
+	ws, err := visibleWatches(ctx, q, guildID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" {
+			continue
+		}
+		found := findWatches(ws, n, guildID)
+		if len(found) == 0 {
+			return nil, newswatch.Errorf(newswatch.EINVALID, "No watch is named %q here; /watch list shows them.", strings.TrimSpace(n))
+		}
+		if !slices.Contains(out, found[0].Name) {
+			out = append(out, found[0].Name)
+		}
+	}
+	return out, nil
 }

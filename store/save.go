@@ -37,6 +37,8 @@ type saver struct {
 	pendFold []int64 // those of them with text to fold
 
 	story *storyPend // new items for the story decider (story_alerts.go)
+
+	rules ruleState // route rule evaluation (route_rules.go)
 }
 
 // stored is the state of a key already in the batch's feed.
@@ -360,16 +362,12 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 // alert writes an outbox row at revision for each route that gets one of
 // watchIDs and, when before is not nil, did not get any watch in before that
 // it now gets. Precisely: the route needs a watch in watchIDs it wants that
-// is not in before.
+// is not in before, and its rule must let the item through (ruleWants).
 func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64]bool) error {
 	for _, r := range s.routes {
-		wants := false
-		for _, wid := range watchIDs {
-			w := s.watches[wid]
-			if routeWants(r, w.guild, w.kind) && !before[wid] {
-				wants = true
-				break
-			}
+		wants, err := s.ruleWants(r, itemID, revision, watchIDs, before)
+		if err != nil {
+			return err
 		}
 		if !wants {
 			continue

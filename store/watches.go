@@ -319,3 +319,93 @@ func (db *DB) WatchesVersion(ctx context.Context) (int64, error) {
 	}
 	return v, nil
 }
+
+// MaxMute is the longest a watch can be muted at once.
+const MaxMute = 30 * 24 * time.Hour
+
+// MuteWatch silences the visible watch named name (by name or alias, as
+// WatchByName finds it) in guildID's alert routes until until, replacing an
+// earlier mute, and returns the watch. until must be after now and at most
+// MaxMute later (EINVALID); ENOTFOUND when guildID sees no such watch.
+func (db *DB) MuteWatch(ctx context.Context, guildID, name string, until, now time.Time) (newswatch.Watch, error) {
+	if !until.After(now) || until.Sub(now) > MaxMute+time.Minute {
+		return newswatch.Watch{}, newswatch.Errorf(newswatch.EINVALID, "A mute lasts from a minute up to 30 days.")
+	}
+	var w newswatch.Watch
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if w, err = watchInView(ctx, tx, guildID, name); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO watch_mutes (guild_id, watch_id, until) VALUES (?, ?, ?)
+			ON CONFLICT DO UPDATE SET until = excluded.until`, guildID, w.ID, ms(until))
+		return err
+	})
+	if err != nil {
+		return w, fmt.Errorf("store: mute watch %q: %w", name, formatError(err))
+	}
+	return w, nil
+}
+
+// UnmuteWatch ends guildID's mute of the watch named name and returns the
+// watch; ENOTFOUND when there is no such watch or it is not muted.
+func (db *DB) UnmuteWatch(ctx context.Context, guildID, name string) (newswatch.Watch, error) {
+	var w newswatch.Watch
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if w, err = watchInView(ctx, tx, guildID, name); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM watch_mutes WHERE guild_id = ? AND watch_id = ? AND until > ?`,
+			guildID, w.ID, ms(time.Now()))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return newswatch.Errorf(newswatch.ENOTFOUND, "%s is not muted.", w.Name)
+		}
+		return nil
+	})
+	if err != nil {
+		return w, fmt.Errorf("store: unmute watch %q: %w", name, formatError(err))
+	}
+	return w, nil
+}
+
+// Mutes returns guildID's mutes in force at now, by watch name; "" returns
+// those of the global scope (the console route).
+func (db *DB) Mutes(ctx context.Context, guildID string, now time.Time) ([]newswatch.WatchMute, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT w.name, m.until FROM watch_mutes m JOIN watches w ON w.id = m.watch_id
+		WHERE m.guild_id = ? AND m.until > ? ORDER BY w.name_key`, guildID, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("store: mutes: %w", formatError(err))
+	}
+	defer rows.Close()
+	var out []newswatch.WatchMute
+	for rows.Next() {
+		var m newswatch.WatchMute
+		var until int64
+		if err := rows.Scan(&m.Watch, &until); err != nil {
+			return nil, fmt.Errorf("store: mutes: %w", err)
+		}
+		m.Until = fromMS(until)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: mutes: %w", err)
+	}
+	return out, nil
+}
+
+// watchInView is the watch guildID sees named name, or ENOTFOUND.
+func watchInView(ctx context.Context, q querier, guildID, name string) (newswatch.Watch, error) {
+	ws, err := visibleWatches(ctx, q, guildID)
+	if err != nil {
+		return newswatch.Watch{}, err
+	}
+	found := findWatches(ws, name, guildID)
+	if len(found) == 0 {
+		return newswatch.Watch{}, newswatch.Errorf(newswatch.ENOTFOUND, "No watch is named %q.", strings.TrimSpace(name))
+	}
+	return found[0], nil
+}

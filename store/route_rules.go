@@ -1,0 +1,411 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/query"
+)
+
+// Route rules at ingest (issue 13).
+//
+// On top of guild visibility and kind (routeWants), a route's rule decides
+// which of an item's watches count for it, and whether the item alerts:
+//
+//   - Quiet: never; the route only hears spikes and its digest.
+//   - Watches: only mentions of these watches count (canonical names,
+//     case-insensitively; SetRoute refuses names its guild does not see).
+//   - Mutes: a watch muted in the route's guild (watch_mutes.until > now)
+//     does not count.
+//   - Query: the item's title and text must match the route's query (the
+//     language of /search, package query), evaluated in process with one
+//     query.Set for all the routes of a save: the item is tokenised once
+//     for every route, and there is no full-text round trip.
+//   - CapPerHour: at most that many alerts per watch and UTC hour (capAdmit).
+//
+// The query.Set of a save's routes is cached (ruleCache) under the list of
+// their ids and query texts: SetRoute changing a query changes the key, so
+// no version needs bumping, and a save with the same routes compiles
+// nothing. Mutes and the watch names of filters are read once per save,
+// only when a route needs them (small tables, one indexed read each), so a
+// mute, unmute or watch change applies to the next save.
+//
+// Caps are crash-safe through the outbox itself. route_caps counts, per
+// route, watch and hour, the alerts written one by one; an item whose
+// watches are all at the cap becomes no alert of its own but joins the
+// hour's summary: the first such item writes an ordinary outbox row
+// (kind mention, that item) with not_before at the end of the hour plus
+// capGrace and records it as route_caps.summary_id; later ones are appended
+// to route_caps.held. All of this is written in the save's transaction. Once
+// due, the deliverer groups the row into an AlertMessage like any alert;
+// fillAlert loads the held items into Alert.Held, so the message's body
+// (fixed when it is stored) lists them, and it is posted and marked sent
+// exactly once by the messages machinery. The grace covers a save that
+// began just before the hour ended and commits after: its item still makes
+// the summary, since the summary cannot be grouped before the grace passes.
+const capGrace = time.Minute
+
+// ruleState is the per-save state of rule evaluation; the zero value is
+// ready, and everything is loaded on first use.
+type ruleState struct {
+	compiled *compiledRules
+	names    map[int64]string // watch id → name key, for routes with a watches filter
+	muted    map[muteKey]bool
+	text     *sql.Stmt // reads an item's title and text in the save's transaction
+	itemID   int64     // the item matched last, with matched
+	matched  []bool    // by index in compiled.ids
+	hits     []int
+	cand     []int64
+	caps     map[int64]*capHour // by route id, for the save's hour
+	pruned   bool
+}
+
+type muteKey struct {
+	guild string
+	watch int64
+}
+
+// capHour is a route's cap state for one hour.
+type capHour struct {
+	alerts  map[int64]int   // by watch id
+	summary map[int64]int64 // by watch id: the summary's outbox row
+}
+
+// ruleWants is the filter step of saver.alert: whether route r gets an
+// alert of its own for item itemID at revision, which mentions watchIDs
+// (on an update, only watches not in before count). An item over r's cap
+// joins the hour's summary here and is not wanted.
+func (s *saver) ruleWants(r newswatch.Route, itemID, revision int64, watchIDs []int64, before map[int64]bool) (bool, error) {
+	if r.Quiet {
+		return false, nil
+	}
+	rs := &s.rules
+	cand := rs.cand[:0]
+	for _, wid := range watchIDs {
+		w := s.watches[wid]
+		if !routeWants(r, w.guild, w.kind) || before[wid] {
+			continue
+		}
+		if len(r.Watches) > 0 {
+			ok, err := s.inWatchFilter(r, wid)
+			if err != nil || !ok {
+				if err != nil {
+					return false, err
+				}
+				continue
+			}
+		}
+		muted, err := s.isMuted(r.GuildID, wid)
+		if err != nil {
+			return false, err
+		}
+		if !muted {
+			cand = append(cand, wid)
+		}
+	}
+	rs.cand = cand
+	if len(cand) == 0 {
+		return false, nil
+	}
+	if r.Query != "" {
+		ok, err := s.queryMatches(r, itemID)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	if r.CapPerHour > 0 {
+		return s.capAdmit(r, itemID, revision, cand)
+	}
+	return true, nil
+}
+
+// inWatchFilter reports whether watch wid is one of r.Watches.
+func (s *saver) inWatchFilter(r newswatch.Route, wid int64) (bool, error) {
+	rs := &s.rules
+	if rs.names == nil {
+		var keys []string
+		for _, x := range s.routes {
+			for _, n := range x.Watches {
+				keys = append(keys, nameKey(n))
+			}
+		}
+		rs.names = make(map[int64]string)
+		rows, err := s.tx.QueryContext(s.ctx, `SELECT id, name_key FROM watches WHERE name_key IN (SELECT value FROM json_each(?))`,
+			jsonList(keys))
+		if err != nil {
+			return false, err
+		}
+		for rows.Next() {
+			var id int64
+			var key string
+			if err := rows.Scan(&id, &key); err != nil {
+				rows.Close()
+				return false, err
+			}
+			rs.names[id] = key
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, err
+		}
+	}
+	key, ok := rs.names[wid]
+	if !ok {
+		return false, nil
+	}
+	return slices.ContainsFunc(r.Watches, func(n string) bool { return nameKey(n) == key }), nil
+}
+
+// isMuted reports whether watch wid is muted in guild at the save's time.
+func (s *saver) isMuted(guild string, wid int64) (bool, error) {
+	rs := &s.rules
+	if rs.muted == nil {
+		rs.muted = make(map[muteKey]bool)
+		rows, err := s.tx.QueryContext(s.ctx, `SELECT guild_id, watch_id FROM watch_mutes WHERE until > ?`, ms(s.now))
+		if err != nil {
+			return false, err
+		}
+		for rows.Next() {
+			var k muteKey
+			if err := rows.Scan(&k.guild, &k.watch); err != nil {
+				rows.Close()
+				return false, err
+			}
+			rs.muted[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, err
+		}
+	}
+	return len(rs.muted) > 0 && rs.muted[muteKey{guild, wid}], nil
+}
+
+// queryMatches reports whether item itemID matches r's query. The item is
+// read and matched against every query of the save's routes once.
+func (s *saver) queryMatches(r newswatch.Route, itemID int64) (bool, error) {
+	rs := &s.rules
+	if rs.compiled == nil {
+		rs.compiled = compileRules(s.routes)
+	}
+	c := rs.compiled
+	i, ok := c.idx[r.ID]
+	if !ok || c.broken[i] {
+		return false, nil // a query SetRoute would refuse matches nothing
+	}
+	if rs.itemID != itemID || rs.matched == nil {
+		if rs.text == nil {
+			st, err := s.tx.PrepareContext(s.ctx, `SELECT title, text FROM items WHERE id = ?`)
+			if err != nil {
+				return false, err
+			}
+			rs.text = st // closed with the transaction
+		}
+		var title, text string
+		if err := rs.text.QueryRowContext(s.ctx, itemID).Scan(&title, &text); err != nil {
+			return false, err
+		}
+		if len(rs.matched) != len(c.ids) {
+			rs.matched = make([]bool, len(c.ids))
+		}
+		clear(rs.matched)
+		rs.hits = c.set.Match(rs.hits[:0], title, text)
+		for _, h := range rs.hits {
+			rs.matched[h] = true
+		}
+		rs.itemID = itemID
+	}
+	return rs.matched[i], nil
+}
+
+// compiledRules are the queries of a list of routes, compiled into one set.
+type compiledRules struct {
+	ids     []int64 // the routes with a query, in order
+	queries []string
+	idx     map[int64]int // route id → index in ids
+	broken  []bool        // the query does not parse
+	set     *query.Set
+}
+
+// ruleCache keeps the compiled rules of recent route lists (see
+// compileRules).
+var ruleCache struct {
+	sync.Mutex
+	m map[uint64]*compiledRules
+}
+
+// ruleCacheSize bounds ruleCache: a route list per set of subscribing
+// guilds, which the global feeds share.
+const ruleCacheSize = 64
+
+// compileRules returns the compiled queries of routes, from the cache
+// when the same routes had the same queries before.
+func compileRules(routes []newswatch.Route) *compiledRules {
+	h := fnv.New64a()
+	var ids []int64
+	var queries []string
+	var buf []byte
+	for _, r := range routes {
+		if r.Query == "" {
+			continue
+		}
+		ids, queries = append(ids, r.ID), append(queries, r.Query)
+		buf = strconv.AppendInt(buf[:0], r.ID, 10)
+		buf = append(append(buf, 0), r.Query...)
+		h.Write(append(buf, 0))
+	}
+	key := h.Sum64()
+	ruleCache.Lock()
+	c := ruleCache.m[key]
+	ruleCache.Unlock()
+	if c != nil && slices.Equal(c.ids, ids) && slices.Equal(c.queries, queries) {
+		return c
+	}
+	c = &compiledRules{ids: ids, queries: queries, idx: make(map[int64]int, len(ids)), broken: make([]bool, len(ids))}
+	exprs := make([]*query.Expr, len(ids))
+	for i, q := range queries {
+		c.idx[ids[i]] = i
+		e, err := query.Parse(q)
+		if err != nil {
+			c.broken[i] = true
+			continue
+		}
+		exprs[i] = e
+	}
+	c.set = query.NewSet(exprs)
+	ruleCache.Lock()
+	if ruleCache.m == nil || len(ruleCache.m) >= ruleCacheSize {
+		ruleCache.m = make(map[uint64]*compiledRules)
+	}
+	ruleCache.m[key] = c
+	ruleCache.Unlock()
+	return c
+}
+
+// capAdmit applies r's cap to an item mentioning the watches cand (those
+// that count for r). If one of them is under the cap this hour, the item
+// alerts on its own and counts against each of them. Otherwise it joins
+// the summary of the first of them (see capGrace for how summaries work).
+func (s *saver) capAdmit(r newswatch.Route, itemID, revision int64, cand []int64) (bool, error) {
+	hour := s.now.UTC().Truncate(time.Hour)
+	h, err := s.capHour(r.ID, ms(hour))
+	if err != nil {
+		return false, err
+	}
+	under := slices.ContainsFunc(cand, func(w int64) bool { return h.alerts[w] < r.CapPerHour })
+	if under {
+		for _, w := range cand {
+			if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO route_caps (route_id, watch_id, hour, alerts) VALUES (?, ?, ?, 1)
+				ON CONFLICT DO UPDATE SET alerts = alerts + 1`, r.ID, w, ms(hour)); err != nil {
+				return false, err
+			}
+			h.alerts[w]++
+		}
+		return true, nil
+	}
+	w := cand[0]
+	if id := h.summary[w]; id != 0 {
+		_, err := s.tx.ExecContext(s.ctx, `UPDATE route_caps SET held = json_insert(held, '$[#]', ?)
+			WHERE route_id = ? AND watch_id = ? AND hour = ?`, itemID, r.ID, w, ms(hour))
+		return false, err
+	}
+	res, err := s.tx.ExecContext(s.ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at, not_before)
+		VALUES ('mention', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		itemID, r.ID, revision, nonce("cap", itemID, r.ID, ms(hour)), ms(s.now), ms(hour.Add(time.Hour+capGrace)))
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err // the item already has its alert in r at this revision
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO route_caps (route_id, watch_id, hour, held, summary_id)
+		VALUES (?1, ?2, ?3, json_array(?4), ?5)
+		ON CONFLICT DO UPDATE SET held = json_array(?4), summary_id = ?5`, r.ID, w, ms(hour), itemID, id); err != nil {
+		return false, err
+	}
+	h.summary[w] = id
+	s.res.Alerts++
+	return false, nil
+}
+
+// capHour loads route routeID's cap state for hour (ms), once per save.
+// The first load of a save also drops the state of hours over two days
+// old whose summary is gone or sent.
+func (s *saver) capHour(routeID, hour int64) (*capHour, error) {
+	rs := &s.rules
+	if h := rs.caps[routeID]; h != nil {
+		return h, nil
+	}
+	if !rs.pruned {
+		rs.pruned = true
+		if _, err := s.tx.ExecContext(s.ctx, `DELETE FROM route_caps WHERE hour < ? AND NOT EXISTS
+			(SELECT 1 FROM outbox o WHERE o.id = route_caps.summary_id AND o.sent_at IS NULL)`, hour-2*24*3600*1000); err != nil {
+			return nil, err
+		}
+	}
+	h := &capHour{alerts: map[int64]int{}, summary: map[int64]int64{}}
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT watch_id, alerts, coalesce(summary_id, 0) FROM route_caps
+		WHERE route_id = ? AND hour = ?`, routeID, hour)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w, summary int64
+		var n int
+		if err := rows.Scan(&w, &n, &summary); err != nil {
+			return nil, err
+		}
+		h.alerts[w], h.summary[w] = n, summary
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if rs.caps == nil {
+		rs.caps = map[int64]*capHour{}
+	}
+	rs.caps[routeID] = h
+	return h, nil
+}
+
+// fillHeld sets a.Held when alert a is a cap summary.
+func fillHeld(ctx context.Context, q querier, a *newswatch.Alert) error {
+	var name, held string
+	var hour int64
+	err := q.QueryRowContext(ctx, `SELECT w.name, c.hour, c.held FROM route_caps c JOIN watches w ON w.id = c.watch_id
+		WHERE c.summary_id = ?`, a.ID).Scan(&name, &hour, &held)
+	if errNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	if err := json.Unmarshal([]byte(held), &ids); err != nil {
+		return err
+	}
+	h := &newswatch.HeldAlerts{Watch: name, Hour: fromMS(hour), Count: len(ids)}
+	for _, id := range ids[:min(len(ids), newswatch.MaxHeldShown)] {
+		it, err := itemByID(ctx, q, id)
+		if newswatch.ErrorCode(err) == newswatch.ENOTFOUND {
+			continue // pruned meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		h.Items = append(h.Items, it)
+	}
+	a.Held = h
+	return nil
+}
