@@ -56,15 +56,28 @@ const capGrace = time.Minute
 // ready, and everything is loaded on first use.
 type ruleState struct {
 	compiled *compiledRules
-	names    map[int64]string // watch id → name key, for routes with a watches filter
+	allow    map[int64][]int64 // route id → the watch ids its filter names
 	muted    map[muteKey]bool
 	text     *sql.Stmt // reads an item's title and text in the save's transaction
-	itemID   int64     // the item matched last, with matched
-	matched  []bool    // by index in compiled.ids
-	hits     []int
-	cand     []int64
-	caps     map[int64]*capHour // by route id, for the save's hour
-	pruned   bool
+
+	// The item of the last call, and what is known of it: saver.alert
+	// asks about one item for every route in turn.
+	item, rev int64
+	watches   []itemWatch
+	matched   []bool // by index in compiled.ids, once matchedOK
+	matchedOK bool
+	hits      []int
+	cand      []int64
+
+	caps   map[int64]*capHour // by route id, for the save's hour
+	pruned bool
+}
+
+// itemWatch is a watch the current item mentions.
+type itemWatch struct {
+	id     int64
+	info   watchInfo
+	before bool // mentioned by the item's earlier revision
 }
 
 type muteKey struct {
@@ -82,19 +95,26 @@ type capHour struct {
 // alert of its own for item itemID at revision, which mentions watchIDs
 // (on an update, only watches not in before count). An item over r's cap
 // joins the hour's summary here and is not wanted.
-func (s *saver) ruleWants(r newswatch.Route, itemID, revision int64, watchIDs []int64, before map[int64]bool) (bool, error) {
+func (s *saver) ruleWants(r *newswatch.Route, itemID, revision int64, watchIDs []int64, before map[int64]bool) (bool, error) {
 	if r.Quiet {
 		return false, nil
 	}
 	rs := &s.rules
+	if rs.item != itemID || rs.rev != revision {
+		rs.item, rs.rev, rs.matchedOK = itemID, revision, false
+		rs.watches = rs.watches[:0]
+		for _, wid := range watchIDs {
+			rs.watches = append(rs.watches, itemWatch{id: wid, info: s.watches[wid], before: before[wid]})
+		}
+	}
 	cand := rs.cand[:0]
-	for _, wid := range watchIDs {
-		w := s.watches[wid]
-		if !routeWants(r, w.guild, w.kind) || before[wid] {
+	for i := range rs.watches {
+		w := &rs.watches[i]
+		if w.before || !routeWants(*r, w.info.guild, w.info.kind) {
 			continue
 		}
 		if len(r.Watches) > 0 {
-			ok, err := s.inWatchFilter(r, wid)
+			ok, err := s.inWatchFilter(r, w.id)
 			if err != nil || !ok {
 				if err != nil {
 					return false, err
@@ -102,12 +122,12 @@ func (s *saver) ruleWants(r newswatch.Route, itemID, revision int64, watchIDs []
 				continue
 			}
 		}
-		muted, err := s.isMuted(r.GuildID, wid)
+		muted, err := s.isMuted(r.GuildID, w.id)
 		if err != nil {
 			return false, err
 		}
 		if !muted {
-			cand = append(cand, wid)
+			cand = append(cand, w.id)
 		}
 	}
 	rs.cand = cand
@@ -126,17 +146,18 @@ func (s *saver) ruleWants(r newswatch.Route, itemID, revision int64, watchIDs []
 	return true, nil
 }
 
-// inWatchFilter reports whether watch wid is one of r.Watches.
-func (s *saver) inWatchFilter(r newswatch.Route, wid int64) (bool, error) {
+// inWatchFilter reports whether watch wid is one of r.Watches. The names
+// of every route's filter are resolved to watch ids once per save.
+func (s *saver) inWatchFilter(r *newswatch.Route, wid int64) (bool, error) {
 	rs := &s.rules
-	if rs.names == nil {
+	if rs.allow == nil {
 		var keys []string
 		for _, x := range s.routes {
 			for _, n := range x.Watches {
 				keys = append(keys, nameKey(n))
 			}
 		}
-		rs.names = make(map[int64]string)
+		ids := map[string][]int64{}
 		rows, err := s.tx.QueryContext(s.ctx, `SELECT id, name_key FROM watches WHERE name_key IN (SELECT value FROM json_each(?))`,
 			jsonList(keys))
 		if err != nil {
@@ -149,18 +170,25 @@ func (s *saver) inWatchFilter(r newswatch.Route, wid int64) (bool, error) {
 				rows.Close()
 				return false, err
 			}
-			rs.names[id] = key
+			ids[key] = append(ids[key], id)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return false, err
 		}
+		rs.allow = map[int64][]int64{}
+		for _, x := range s.routes {
+			if len(x.Watches) == 0 {
+				continue
+			}
+			allow := []int64{}
+			for _, n := range x.Watches {
+				allow = append(allow, ids[nameKey(n)]...)
+			}
+			rs.allow[x.ID] = allow
+		}
 	}
-	key, ok := rs.names[wid]
-	if !ok {
-		return false, nil
-	}
-	return slices.ContainsFunc(r.Watches, func(n string) bool { return nameKey(n) == key }), nil
+	return slices.Contains(rs.allow[r.ID], wid), nil
 }
 
 // isMuted reports whether watch wid is muted in guild at the save's time.
@@ -188,19 +216,20 @@ func (s *saver) isMuted(guild string, wid int64) (bool, error) {
 	return len(rs.muted) > 0 && rs.muted[muteKey{guild, wid}], nil
 }
 
-// queryMatches reports whether item itemID matches r's query. The item is
-// read and matched against every query of the save's routes once.
-func (s *saver) queryMatches(r newswatch.Route, itemID int64) (bool, error) {
+// queryMatches reports whether the current item (see ruleWants) matches
+// r's query. The item is read and matched against every query of the
+// save's routes once.
+func (s *saver) queryMatches(r *newswatch.Route, itemID int64) (bool, error) {
 	rs := &s.rules
 	if rs.compiled == nil {
 		rs.compiled = compileRules(s.routes)
 	}
 	c := rs.compiled
-	i, ok := c.idx[r.ID]
-	if !ok || c.broken[i] {
+	i := c.index(r.ID)
+	if i < 0 || c.broken[i] {
 		return false, nil // a query SetRoute would refuse matches nothing
 	}
-	if rs.itemID != itemID || rs.matched == nil {
+	if !rs.matchedOK {
 		if rs.text == nil {
 			st, err := s.tx.PrepareContext(s.ctx, `SELECT title, text FROM items WHERE id = ?`)
 			if err != nil {
@@ -220,7 +249,7 @@ func (s *saver) queryMatches(r newswatch.Route, itemID int64) (bool, error) {
 		for _, h := range rs.hits {
 			rs.matched[h] = true
 		}
-		rs.itemID = itemID
+		rs.matchedOK = true
 	}
 	return rs.matched[i], nil
 }
@@ -229,9 +258,26 @@ func (s *saver) queryMatches(r newswatch.Route, itemID int64) (bool, error) {
 type compiledRules struct {
 	ids     []int64 // the routes with a query, in order
 	queries []string
-	idx     map[int64]int // route id → index in ids
+	byID    []int32       // route id → index in ids, -1 for none (ids up to maxDenseID)
+	idx     map[int64]int // the same for larger ids
 	broken  []bool        // the query does not parse
 	set     *query.Set
+}
+
+// maxDenseID is the largest route id compiledRules.byID holds: route ids
+// are small, and a slice is cheaper than a map when asked a thousand times
+// per item.
+const maxDenseID = 1 << 16
+
+// index returns the index in c.ids of route id, -1 for none.
+func (c *compiledRules) index(id int64) int {
+	if id >= 0 && id < int64(len(c.byID)) {
+		return int(c.byID[id])
+	}
+	if i, ok := c.idx[id]; ok {
+		return i
+	}
+	return -1
 }
 
 // ruleCache keeps the compiled rules of recent route lists (see
@@ -268,10 +314,17 @@ func compileRules(routes []newswatch.Route) *compiledRules {
 	if c != nil && slices.Equal(c.ids, ids) && slices.Equal(c.queries, queries) {
 		return c
 	}
-	c = &compiledRules{ids: ids, queries: queries, idx: make(map[int64]int, len(ids)), broken: make([]bool, len(ids))}
+	c = &compiledRules{ids: ids, queries: queries, idx: map[int64]int{}, broken: make([]bool, len(ids))}
 	exprs := make([]*query.Expr, len(ids))
 	for i, q := range queries {
-		c.idx[ids[i]] = i
+		if id := ids[i]; id >= 0 && id <= maxDenseID {
+			for int64(len(c.byID)) <= id {
+				c.byID = append(c.byID, -1)
+			}
+			c.byID[id] = int32(i)
+		} else {
+			c.idx[id] = i
+		}
 		e, err := query.Parse(q)
 		if err != nil {
 			c.broken[i] = true
@@ -293,7 +346,7 @@ func compileRules(routes []newswatch.Route) *compiledRules {
 // that count for r). If one of them is under the cap this hour, the item
 // alerts on its own and counts against each of them. Otherwise it joins
 // the summary of the first of them (see capGrace for how summaries work).
-func (s *saver) capAdmit(r newswatch.Route, itemID, revision int64, cand []int64) (bool, error) {
+func (s *saver) capAdmit(r *newswatch.Route, itemID, revision int64, cand []int64) (bool, error) {
 	hour := s.now.UTC().Truncate(time.Hour)
 	h, err := s.capHour(r.ID, ms(hour))
 	if err != nil {

@@ -62,8 +62,8 @@ func TestRouteQueryRules(t *testing.T) {
 		{"Кременчук", "Обстріл Кременчука", "", false}, // no stemming, as in /search
 		{"Кременчук*", "Обстріл Кременчука", "", true},
 		{"Краматорськ OR Краматорск", "Ракетний удар по Краматорськ", "", true},
-		{"ещё удар", "Kramatorsk: еще удар", "", true},    // ё = е
-		{"еще удар", "Kramatorsk: ЕЩЁ УДАР", "", true},    // and back, in capitals
+		{"ещё удар", "Kramatorsk: еще удар", "", true},   // ё = е
+		{"еще удар", "Kramatorsk: ЕЩЁ УДАР", "", true},   // and back, in capitals
 		{"Кривий", "Kremenchuk і Кривии Ріг", "", false}, // й is a letter of its own
 		{"Кривий", "Kremenchuk і Кривий Ріг", "", true},
 		{"Kyiv -Zelensky", "Zelensky visits Kyiv", "", false},

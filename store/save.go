@@ -365,7 +365,7 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 // is not in before, and its rule must let the item through (ruleWants).
 func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64]bool) error {
 	for _, r := range s.routes {
-		wants, err := s.ruleWants(r, itemID, revision, watchIDs, before)
+		wants, err := s.ruleWants(&r, itemID, revision, watchIDs, before)
 		if err != nil {
 			return err
 		}
