@@ -346,18 +346,30 @@ func (b *Bot) alertsSet(ctx context.Context, v *invocation) (*reply, error) {
 	if role == v.guildID {
 		return nil, v.errorf(newswatch.EINVALID, "err.everyone")
 	}
-	if err := b.checkRouteTarget(ctx, v, ch, role); err != nil {
+	r := newswatch.Route{GuildID: v.guildID, ChannelID: ch, Kind: kind, RoleID: role}
+	if err := b.routeFromOptions(ctx, v, &r); err != nil {
 		return nil, err
 	}
-	r, err := b.deps.Store.SetRoute(ctx, newswatch.Route{GuildID: v.guildID, ChannelID: ch, Kind: kind, RoleID: role},
-		b.cfg.MaxRoutesPerGuild)
+	// The digest has its own command: setting the route keeps it.
+	old, ok, err := b.existingRoute(ctx, v.guildID, ch)
 	if err != nil {
 		return nil, err
 	}
-	return &reply{content: v.t("alerts.set", routeText(v, r))}, nil
+	if ok {
+		r.Digest, r.DigestHour = old.Digest, old.DigestHour
+	}
+	if err := b.checkRouteTarget(ctx, v, ch, role); err != nil {
+		return nil, err
+	}
+	r, err = b.deps.Store.SetRoute(ctx, r, b.cfg.MaxRoutesPerGuild)
+	if err != nil {
+		return nil, err
+	}
+	return &reply{content: v.t("alerts.set", routeText(v, r)) + ruleText(v, r)}, nil
 }
 
-// routeText describes a route: which kinds go where and who is pinged.
+// routeText describes a route: which watches or kinds, matching which
+// query, go where, and who is pinged.
 func routeText(v *invocation, r newswatch.Route) string {
 	what := v.t("alerts.every")
 	switch r.Kind {
@@ -365,6 +377,19 @@ func routeText(v *invocation, r newswatch.Route) string {
 		what = v.t("alerts.cities")
 	case newswatch.KindActor:
 		what = v.t("alerts.actors")
+	}
+	if len(r.Watches) > 0 {
+		names := make([]string, len(r.Watches))
+		for i, n := range r.Watches {
+			names[i] = "**" + plain(n) + "**"
+		}
+		what = v.t("alerts.for_watches", strings.Join(names, ", "))
+		if r.Kind != "" {
+			what += v.t("alerts.kind_only", v.kind(r.Kind))
+		}
+	}
+	if r.Query != "" {
+		what += v.t("alerts.matching", plain(r.Query))
 	}
 	s := v.t("alerts.route", what, r.ChannelID)
 	if r.RoleID != "" {
@@ -394,7 +419,7 @@ func (b *Bot) alertsList(ctx context.Context, v *invocation) (*reply, error) {
 	}
 	var lines []string
 	for _, r := range rs {
-		line := "• " + v.t("alerts.set", routeText(v, r))
+		line := "• " + v.t("alerts.set", routeText(v, r)) + ruleText(v, r)
 		if r.Disabled {
 			reason := r.DisabledReason
 			if reason == "" {
@@ -403,6 +428,13 @@ func (b *Bot) alertsList(ctx context.Context, v *invocation) (*reply, error) {
 			line += "\n  " + v.t("alerts.disabled", cut(plain(reason), 300))
 		}
 		lines = append(lines, line)
+	}
+	muted, err := b.mutesLine(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	if muted != "" {
+		lines = append(lines, "", muted)
 	}
 	e := &discordgo.MessageEmbed{Title: v.t("alerts.list_title", len(rs)), Color: colorInfo,
 		Description: strings.Join(lines, "\n")}

@@ -23,6 +23,9 @@ func alertMessage(a newswatch.Alert) *outMessage {
 		m.Embeds = []*discordgo.MessageEmbed{feedFailingEmbed(a.Feed)}
 		return m
 	}
+	if a.Held != nil {
+		return heldMessage(a)
+	}
 	m.Embeds = []*discordgo.MessageEmbed{mentionEmbed(a)}
 	return m
 }
@@ -199,6 +202,9 @@ func discordTime(t time.Time) string {
 func summaryLine(a newswatch.Alert) string {
 	if a.Kind == newswatch.AlertFeedFailing {
 		return cut("• ⚠️ Feed failing: "+plain(a.Feed.URL)+" — "+plain(a.Feed.LastError), 400)
+	}
+	if a.Held != nil {
+		return heldLine(a)
 	}
 	title := plain(a.Item.Title)
 	if title == "" {

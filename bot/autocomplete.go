@@ -68,7 +68,7 @@ func (b *Bot) choices(ctx context.Context, i *discordgo.Interaction) (out []*dis
 	typed = strings.ToLower(strings.TrimSpace(typed))
 	var err error
 	switch v.name + " " + focused {
-	case "mentions name", "watch show name":
+	case "mentions name", "watch show name", "watch mute name", "watch unmute name":
 		out, err = b.watchChoices(ctx, v, typed, false)
 	case "watch remove name", "watch edit name":
 		out, err = b.watchChoices(ctx, v, typed, true)

@@ -91,6 +91,9 @@ func commands() []*discordgo.ApplicationCommand {
 			sub("remove", "Remove a watch (admins)", str("name", "the watch", maxNameLen, true, true)),
 			sub("list", "List the watches", kind, page),
 			sub("show", "Show one watch", str("name", "the watch", maxNameLen, true, true)),
+			sub("mute", "Silence a watch's alerts here for a while (admins)", str("name", "the watch", maxNameLen, true, true),
+				str("duration", `how long, e.g. "30m", "2h", "1d" (at most 30 days)`, maxShortLen, true, false)),
+			sub("unmute", "Let a muted watch alert again (admins)", str("name", "the watch", maxNameLen, true, true)),
 		}},
 		{Name: "feed", Description: "Subscribed feeds", Options: []*discordgo.ApplicationCommandOption{
 			sub("add", "Subscribe to a feed (admins)", str("url", "the feed URL", maxURLLen, true, false),
@@ -100,11 +103,20 @@ func commands() []*discordgo.ApplicationCommand {
 			sub("retry", "Poll a failing feed again now (admins)", str("feed", "feed id or URL", maxURLLen, true, true)),
 		}},
 		{Name: "alerts", Description: "Where alerts are posted", Options: []*discordgo.ApplicationCommandOption{
-			sub("set", "Post alerts in a channel (admins)", channel, kind,
-				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole,
-					Name: "role", Description: "role to ping with each alert"}),
+			sub("set", "Post alerts in a channel (admins)", channel,
+				str("watches", "only these watches, comma-separated (default: every one)", maxListLen, false, false),
+				str("query", `only items matching this search, e.g. "(Kramatorsk OR Sloviansk) shelling -exercise"`, maxQueryLen, false, false),
+				kind, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole,
+					Name: "role", Description: "role to ping with each alert"},
+				integer("min_sources", "alert once a story has this many sources (default 1)", 1, maxMinSources),
+				boolean("spikes", "also post spike alerts of these watches"),
+				boolean("quiet", "no alerts for single items: only spikes and the digest"),
+				boolean("stories", "one alert per story, edited as sources join (default: yes)"),
+				integer("cap", "at most this many alerts per watch per hour, then one summary (0: no cap)", 0, maxCapPerHour)),
 			sub("off", "Stop alerts in a channel (admins)", channel),
 			sub("list", "List the alert channels"),
+			sub("digest", "Post a daily digest in a channel (admins)", channel,
+				integer("hour", "the hour of the day, UTC (0-23)", 0, 23), boolean("off", "stop the digest")),
 		}},
 	}
 	for _, c := range cmds {
@@ -117,9 +129,9 @@ func commands() []*discordgo.ApplicationCommand {
 
 // adminCommands are the commands that need Manage Server or the admin role.
 var adminCommands = map[string]bool{
-	"watch add": true, "watch remove": true, "watch edit": true,
+	"watch add": true, "watch remove": true, "watch edit": true, "watch mute": true, "watch unmute": true,
 	"feed add": true, "feed remove": true, "feed retry": true,
-	"alerts set": true, "alerts off": true,
+	"alerts set": true, "alerts off": true, "alerts digest": true,
 }
 
 // maxLengths maps "command [subcommand] option" to the option's max_length.

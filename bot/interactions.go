@@ -74,8 +74,9 @@ func (b *Bot) handlers() map[string]handler {
 	return map[string]handler{
 		"search": b.search, "latest": b.latest, "mentions": b.mentions, "stats": b.stats, "help": b.help,
 		"watch add": b.watchAdd, "watch remove": b.watchRemove, "watch list": b.watchList, "watch show": b.watchShow, "watch edit": b.watchEdit,
+		"watch mute": b.watchMute, "watch unmute": b.watchUnmute,
 		"feed add": b.feedAdd, "feed remove": b.feedRemove, "feed list": b.feedList, "feed retry": b.feedRetry,
-		"alerts set": b.alertsSet, "alerts off": b.alertsOff, "alerts list": b.alertsList,
+		"alerts set": b.alertsSet, "alerts off": b.alertsOff, "alerts list": b.alertsList, "alerts digest": b.alertsDigest,
 	}
 }
 

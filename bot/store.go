@@ -14,7 +14,15 @@ type Store interface {
 	WatchStore
 	FeedStore
 	RouteStore
+	MuteStore
 	Outbox
+}
+
+// MuteStore keeps a guild's muted watches (/watch mute and unmute).
+type MuteStore interface {
+	MuteWatch(ctx context.Context, guildID, name string, until, now time.Time) (newswatch.Watch, error)
+	UnmuteWatch(ctx context.Context, guildID, name string) (newswatch.Watch, error)
+	Mutes(ctx context.Context, guildID string, now time.Time) ([]newswatch.WatchMute, error)
 }
 
 // Queries answer the read-only commands (/search, /latest, /mentions,

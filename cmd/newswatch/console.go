@@ -92,6 +92,9 @@ func formatConsoleAlert(al newswatch.Alert) string {
 			al.CreatedAt.UTC().Format(time.RFC3339), al.Feed.URL, oneLine(al.Feed.LastError), al.Feed.ConsecutiveFailures)
 		return b.String()
 	}
+	if al.Held != nil {
+		return formatConsoleHeld(al)
+	}
 	it := al.Item
 	fmt.Fprintf(&b, "%s ALERT %s\n", it.Time().UTC().Format(time.RFC3339), entityList(al.Mentions))
 	fmt.Fprintf(&b, "  %s\n", oneLine(it.Title))
@@ -140,3 +143,20 @@ func markBold(s string) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// formatConsoleHeld renders a cap summary: what the route's cap held back
+// for one watch in one hour.
+func formatConsoleHeld(al newswatch.Alert) string {
+	var b strings.Builder
+	h := al.Held
+	fmt.Fprintf(&b, "%s SUMMARY %s: %d more alerts over the cap of %d per hour\n",
+		h.Hour.UTC().Format(time.RFC3339), h.Watch, h.Count, al.Route.CapPerHour)
+	for _, it := range h.Items {
+		fmt.Fprintf(&b, "  %s  %s\n", oneLine(it.Title), it.Link)
+	}
+	if more := h.Count - len(h.Items); more > 0 {
+		fmt.Fprintf(&b, "  … and %d more\n", more)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
