@@ -29,6 +29,7 @@ type Config struct {
 	Log     LogConfig     `toml:"log"`
 	Feed    []FeedEntry   `toml:"feed"`
 	Watch   []watch.Entry `toml:"watch"`
+	Route   []RouteEntry  `toml:"route"`
 
 	// Token is read from the DISCORD_TOKEN environment variable only.
 	Token string `toml:"-"`
@@ -261,6 +262,11 @@ func (c *Config) Validate() error {
 		ww := w.Watch()
 		if err := ww.Validate(); err != nil {
 			return fmt.Errorf("watch[%d]: %s", i, newswatch.ErrorMessage(err))
+		}
+	}
+	for i, r := range c.Route {
+		if err := r.validate(); err != nil {
+			return fmt.Errorf("route[%d] (%s): %w", i, r.name(), err)
 		}
 	}
 	return nil

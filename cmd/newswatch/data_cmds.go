@@ -37,7 +37,7 @@ var jsonless = map[string]bool{
 	"backup": true, "migrate": true, "healthcheck": true,
 	"watch rm": true, "watch import": true,
 	"feed rm": true, "feed retry": true, "feed import": true, "feed export": true,
-	"alerts set": true, "alerts off": true,
+	"alerts set": true, "alerts off": true, "alerts digest": true, "watch mute": true, "watch unmute": true,
 }
 
 // dataCmd returns the flag set of a data command taking min to max

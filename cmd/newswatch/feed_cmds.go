@@ -16,7 +16,7 @@ import (
 
 func init() {
 	commands["feed"] = command{summary: "feed add|rm|list|retry|import|export: manage the global feeds", run: runFeed}
-	commands["alerts"] = command{summary: "alerts list|set|off: alert routes of the Discord guilds", run: runAlerts}
+	commands["alerts"] = command{summary: "alerts list|set|off|digest: alert routes of the Discord guilds", run: runAlerts}
 }
 
 func runFeed(ctx context.Context, c *cli, args []string) error {
@@ -262,67 +262,9 @@ func runFeedExport(ctx context.Context, c *cli, args []string) error {
 
 func runAlerts(ctx context.Context, c *cli, args []string) error {
 	subs := map[string]func(context.Context, *cli, []string) error{
-		"list": runAlertsList, "set": runAlertsSet, "off": runAlertsOff,
+		"list": runAlertsList, "set": runAlertsSet, "off": runAlertsOff, "digest": runAlertsDigest,
 	}
 	return dispatch(ctx, c, "alerts", subs, args)
-}
-
-func runAlertsList(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("alerts list", "alerts list [--json]", 0, 0)
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	return withReader(ctx, c, fs.config, func(a *app) error {
-		routes, err := a.db.Routes(ctx, newswatch.GlobalScope)
-		if err != nil {
-			return err
-		}
-		if fs.json {
-			out := make([]map[string]any, 0, len(routes))
-			for _, r := range routes {
-				out = append(out, map[string]any{"id": r.ID, "guild_id": r.GuildID, "channel_id": r.ChannelID,
-					"kind": string(r.Kind), "role_id": r.RoleID, "disabled": r.Disabled, "disabled_reason": r.DisabledReason})
-			}
-			return writeJSON(c.stdout, out)
-		}
-		for _, r := range routes {
-			kind := string(r.Kind)
-			if kind == "" {
-				kind = "all kinds"
-			}
-			state := "on"
-			if r.Disabled {
-				state = "DISABLED: " + r.DisabledReason
-			}
-			fmt.Fprintf(c.stdout, "guild %s channel %s: %s, role %q, %s\n", r.GuildID, r.ChannelID, kind, r.RoleID, state)
-		}
-		return nil
-	})
-}
-
-func runAlertsSet(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("alerts set", "alerts set --guild ID --channel ID [--kind city|actor] [--role ID]", 0, 0)
-	guild := fs.String("guild", "", "Discord guild id (required)")
-	channel := fs.String("channel", "", "Discord channel id (required)")
-	kind := fs.String("kind", "", "only alerts for this kind")
-	role := fs.String("role", "", "role to ping")
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	if !isSnowflake(*guild, false) || !isSnowflake(*channel, false) || !isSnowflake(*role, true) {
-		return usagef("--guild and --channel are required Discord ids (digits); --role too when given")
-	}
-	if *kind != "" && !newswatch.Kind(*kind).Valid() {
-		return usagef("--kind must be city or actor")
-	}
-	return withApp(ctx, c, fs.config, func(a *app) error {
-		r, err := a.db.SetRoute(ctx, newswatch.Route{GuildID: *guild, ChannelID: *channel, Kind: newswatch.Kind(*kind), RoleID: *role}, 0)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(c.stdout, "alerts of guild %s go to channel %s (route #%d)\n", r.GuildID, r.ChannelID, r.ID)
-		return nil
-	})
 }
 
 func runAlertsOff(ctx context.Context, c *cli, args []string) error {

@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	commands["watch"] = command{summary: "watch add|edit|rm|list|show|import: edit the global watchlist", run: runWatch}
+	commands["watch"] = command{summary: "watch add|edit|rm|list|show|import|mute|unmute: edit the global watchlist", run: runWatch}
 }
 
 // stringList is a repeatable string flag.
@@ -28,6 +28,7 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func runWatch(ctx context.Context, c *cli, args []string) error {
 	subs := map[string]func(context.Context, *cli, []string) error{
 		"add": runWatchAdd, "edit": runWatchEdit, "rm": runWatchRm, "list": runWatchList, "show": runWatchShow, "import": runWatchImport,
+		"mute": runWatchMute, "unmute": runWatchUnmute,
 	}
 	return dispatch(ctx, c, "watch", subs, args)
 }
