@@ -110,7 +110,9 @@ func (s *saver) ruleWants(r *newswatch.Route, itemID, revision int64, watchIDs [
 	cand := rs.cand[:0]
 	for i := range rs.watches {
 		w := &rs.watches[i]
-		if w.before || !routeWants(*r, w.info.guild, w.info.kind) {
+		// routeWants, inlined: it takes the route by value, a copy per
+		// route and watch of every item.
+		if w.before || (w.info.guild != newswatch.GlobalScope && w.info.guild != r.GuildID) || (r.Kind != "" && r.Kind != w.info.kind) {
 			continue
 		}
 		if len(r.Watches) > 0 {
