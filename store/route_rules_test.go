@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/query"
 )
 
 // routeAlerts returns, for each of routes, whether the item of key in feed
@@ -286,5 +287,41 @@ func TestRouteCapSummary(t *testing.T) {
 	}
 	if n := len(due(hourEnd.Add(2 * time.Minute))); n != 3 {
 		t.Errorf("after the summary was sent: %d due, want 3", n)
+	}
+}
+
+// TestSinkNamesKeepsMatches: moving watch-name operands last in each AND
+// changes which queries a Set looks at first, never what matches.
+func TestSinkNamesKeepsMatches(t *testing.T) {
+	names := map[string]bool{"kramatorsk": true, "sloviansk": true, "краматорськ": true}
+	queries := []string{
+		"(Kramatorsk OR Sloviansk) AND (shelling OR strike) -exercise",
+		"Kramatorsk shelling",
+		"Краматорськ (обстріл OR удар) -навчання",
+		`"air raid" Kramatorsk OR Sloviansk strike`,
+		"(Kramatorsk Sloviansk) -(drill OR exercise) strike*",
+	}
+	texts := []string{
+		"Shelling in Kramatorsk", "Kramatorsk strike exercise", "Sloviansk strikes", "Обстріл: Краматорськ",
+		"Краматорськ: навчання, удар", "Air raid over Kramatorsk", "Kramatorsk and Sloviansk: strikers", "Kramatorsk drill strike",
+	}
+	var plain, sunk []*query.Expr
+	for _, q := range queries {
+		a, err := query.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := query.Parse(q)
+		sinkNames(b, names)
+		plain, sunk = append(plain, a), append(sunk, b)
+	}
+	ps, ss := query.NewSet(plain), query.NewSet(sunk)
+	for _, text := range texts {
+		if got, want := fmt.Sprint(ss.Match(nil, "", text)), fmt.Sprint(ps.Match(nil, "", text)); got != want {
+			t.Errorf("%q: sunk queries match %s, the originals %s", text, got, want)
+		}
+	}
+	if first := sunk[0].Kids[0]; onlyNames(first, names) {
+		t.Errorf("the names operand is still first in %q", queries[0])
 	}
 }
