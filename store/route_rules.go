@@ -42,9 +42,9 @@ import (
 // watches are all at the cap becomes no alert of its own but joins the
 // hour's summary: the first such item writes an ordinary outbox row
 // (kind mention, that item) with not_before at the end of the hour plus
-// capGrace and records it as route_caps.summary_id; later ones are appended
-// to route_caps.held. All of this is written in the save's transaction. Once
-// due, the deliverer groups the row into an AlertMessage like any alert;
+// capGrace and records it as route_caps.summary_id; later ones are counted
+// in route_caps.held_count, and the first ten listed in route_caps.held.
+// All of this is written in the save's transaction. Once due, the deliverer groups the row into an AlertMessage like any alert;
 // fillAlert loads the held items into Alert.Held, so the message's body
 // (fixed when it is stored) lists them, and it is posted and marked sent
 // exactly once by the messages machinery. The grace covers a save that
@@ -374,8 +374,11 @@ func (s *saver) capAdmit(r *newswatch.Route, itemID, revision int64, cand []int6
 	}
 	w := cand[0]
 	if id := h.summary[w]; id != 0 {
-		_, err := s.tx.ExecContext(s.ctx, `UPDATE route_caps SET held = json_insert(held, '$[#]', ?)
-			WHERE route_id = ? AND watch_id = ? AND hour = ?`, itemID, r.ID, w, ms(hour))
+		// Only the first items are listed: a flood must not rewrite an
+		// ever longer list.
+		_, err := s.tx.ExecContext(s.ctx, `UPDATE route_caps SET held_count = held_count + 1,
+			held = CASE WHEN json_array_length(held) < ? THEN json_insert(held, '$[#]', ?) ELSE held END
+			WHERE route_id = ? AND watch_id = ? AND hour = ?`, newswatch.MaxHeldShown, itemID, r.ID, w, ms(hour))
 		return false, err
 	}
 	res, err := s.tx.ExecContext(s.ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at, not_before)
@@ -391,9 +394,9 @@ func (s *saver) capAdmit(r *newswatch.Route, itemID, revision int64, cand []int6
 	if err != nil {
 		return false, err
 	}
-	if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO route_caps (route_id, watch_id, hour, held, summary_id)
-		VALUES (?1, ?2, ?3, json_array(?4), ?5)
-		ON CONFLICT DO UPDATE SET held = json_array(?4), summary_id = ?5`, r.ID, w, ms(hour), itemID, id); err != nil {
+	if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO route_caps (route_id, watch_id, hour, held_count, held, summary_id)
+		VALUES (?1, ?2, ?3, 1, json_array(?4), ?5)
+		ON CONFLICT DO UPDATE SET held_count = 1, held = json_array(?4), summary_id = ?5`, r.ID, w, ms(hour), itemID, id); err != nil {
 		return false, err
 	}
 	h.summary[w] = id
@@ -445,8 +448,9 @@ func (s *saver) capHour(routeID, hour int64) (*capHour, error) {
 func fillHeld(ctx context.Context, q querier, a *newswatch.Alert) error {
 	var name, held string
 	var hour int64
-	err := q.QueryRowContext(ctx, `SELECT w.name, c.hour, c.held FROM route_caps c JOIN watches w ON w.id = c.watch_id
-		WHERE c.summary_id = ?`, a.ID).Scan(&name, &hour, &held)
+	var count int
+	err := q.QueryRowContext(ctx, `SELECT w.name, c.hour, c.held_count, c.held FROM route_caps c JOIN watches w ON w.id = c.watch_id
+		WHERE c.summary_id = ?`, a.ID).Scan(&name, &hour, &count, &held)
 	if errNoRows(err) {
 		return nil
 	}
@@ -457,7 +461,7 @@ func fillHeld(ctx context.Context, q querier, a *newswatch.Alert) error {
 	if err := json.Unmarshal([]byte(held), &ids); err != nil {
 		return err
 	}
-	h := &newswatch.HeldAlerts{Watch: name, Hour: fromMS(hour), Count: len(ids)}
+	h := &newswatch.HeldAlerts{Watch: name, Hour: fromMS(hour), Count: max(count, len(ids))}
 	for _, id := range ids[:min(len(ids), newswatch.MaxHeldShown)] {
 		it, err := itemByID(ctx, q, id)
 		if newswatch.ErrorCode(err) == newswatch.ENOTFOUND {

@@ -215,15 +215,16 @@ func TestWatchMute(t *testing.T) {
 
 // TestRouteCapSummary: with a cap of 2 per hour, the third and later items
 // of a watch in the hour become one summary alert, held until the hour is
-// over, which lists them; a watch under its cap still alerts.
+// over, which counts them all and lists the first ten; a watch under its
+// cap still alerts.
 func TestRouteCapSummary(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	db := f.db
 	capped := must(db.SetRoute(ctx, newswatch.Route{GuildID: "g1", ChannelID: "capped", CapPerHour: 2}, 0))(t)
 	var items []newswatch.IngestItem
-	for i := 0; i < 5; i++ {
-		items = append(items, ingest(fmt.Sprintf("c%d", i), fmt.Sprintf("Kyiv report %d", i), "", f.t0, true, f.watches()...))
+	for i := 0; i < 14; i++ {
+		items = append(items, ingest(fmt.Sprintf("c%02d", i), fmt.Sprintf("Kyiv report %d", i), "", f.t0, true, f.watches()...))
 	}
 	items = append(items, ingest("lv", "Lviv report", "", f.t0, true, f.watches()...))
 	start := time.Now()
@@ -238,7 +239,7 @@ func TestRouteCapSummary(t *testing.T) {
 			got = append(got, it.Item.Key)
 		}
 	}
-	if want := "[c0 c1 c2 lv]"; fmt.Sprint(got) != want { // c2 carries the summary
+	if want := "[c00 c01 c02 lv]"; fmt.Sprint(got) != want { // c02 carries the summary
 		t.Errorf("items with a row in the capped route: %v, want %s", got, want)
 	}
 	// Now: the two alerts and Lviv, not the summary.
@@ -268,9 +269,9 @@ func TestRouteCapSummary(t *testing.T) {
 	if len(later) != 4 || sum == nil {
 		t.Fatalf("after the hour: %d alerts, summary %v; want 4 with one summary", len(later), sum)
 	}
-	if sum.Held.Watch != "Kyiv" || sum.Held.Count != 3 || len(sum.Held.Items) != 3 || sum.Held.Items[2].Key != "c4" ||
-		!sum.Held.Hour.Equal(start.UTC().Truncate(time.Hour)) {
-		t.Errorf("summary: %+v, want Kyiv, 3 held (c2..c4), the save's hour", sum.Held)
+	if h := sum.Held; h.Watch != "Kyiv" || h.Count != 12 || len(h.Items) != 10 || h.Items[0].Key != "c02" ||
+		h.Items[9].Key != "c11" || !h.Hour.Equal(start.UTC().Truncate(time.Hour)) {
+		t.Errorf("summary: %+v, want Kyiv, 12 held, c02..c11 listed, the save's hour", sum.Held)
 	}
 	// The routes without a cap got every item.
 	for _, it := range items {

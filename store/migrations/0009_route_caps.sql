@@ -1,8 +1,8 @@
 -- Route caps (issue 13): at most routes.cap_per_hour alerts per watch and
 -- UTC hour in one route, then one summary. One row per route, watch and
 -- hour (ms of the hour's start): alerts counts the alerts written one by
--- one; held lists the items over the cap (JSON array of item ids, oldest
--- first); summary_id is the outbox row that carries them as one message
+-- one; held_count counts the items over the cap and held lists the first
+-- of them (JSON array of at most 10 item ids, oldest first); summary_id is the outbox row that carries them as one message
 -- (not a foreign key: the row may be pruned, and then the summary goes
 -- with it). The summary row is written, and held grows, in the same
 -- transaction as the items, so a crash loses neither; it waits
@@ -13,6 +13,7 @@ CREATE TABLE route_caps (
     watch_id   INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
     hour       INTEGER NOT NULL,
     alerts     INTEGER NOT NULL DEFAULT 0,
+    held_count INTEGER NOT NULL DEFAULT 0,
     held       TEXT    NOT NULL DEFAULT '[]',
     summary_id INTEGER,
     PRIMARY KEY (route_id, watch_id, hour)
