@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/newswatch/newswatch"
 	"github.com/newswatch/newswatch/store"
 )
 
@@ -197,4 +198,64 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestConsoleCapSummary: with a cap on the console route, the items over
+// it are printed once, as one summary, when the hour is over (the
+// deliverer's clock is moved past it), after the alerts under the cap.
+func TestConsoleCapSummary(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "nw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.EnsureConsoleRoute(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	w, _, err := db.PutWatch(ctx, newswatch.Watch{Name: "Kyiv", Kind: newswatch.KindCity}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetRoute(ctx, newswatch.Route{ChannelID: newswatch.ConsoleChannel, CapPerHour: 1}, 0); err != nil {
+		t.Fatal(err)
+	}
+	feed, err := db.EnsureFeed(ctx, "https://news.example/rss", newswatch.GlobalScope, "cli", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in []newswatch.IngestItem
+	for i := range 4 {
+		it := newswatch.Item{Key: fmt.Sprint(i), Title: fmt.Sprintf("Kyiv report %d", i), Link: fmt.Sprintf("https://news.example/%d", i),
+			Published: time.Now()}
+		m := newswatch.Mention{WatchID: w.ID, Entity: w.Name, Kind: w.Kind, Start: 0, End: 4, Text: "Kyiv"}
+		in = append(in, newswatch.IngestItem{Item: it, Mentions: []newswatch.Mention{m}, Alert: true})
+	}
+	start := time.Now()
+	if _, err := db.SaveItems(ctx, feed.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if start.Truncate(time.Hour) != time.Now().Truncate(time.Hour) {
+		t.Skip("the save crossed an hour boundary; the cap counts per hour")
+	}
+	clock := time.Now()
+	out := &syncBuffer{}
+	d := &consoleDeliverer{db: db, out: out, now: func() time.Time { return clock }}
+	if n, err := d.deliver(ctx); err != nil || n != 1 {
+		t.Fatalf("deliver now: %d, %v; want the one alert under the cap", n, err)
+	}
+	clock = start.Truncate(time.Hour).Add(time.Hour + 2*time.Minute)
+	if n, err := d.deliver(ctx); err != nil || n != 1 {
+		t.Fatalf("deliver after the hour: %d, %v; want the summary", n, err)
+	}
+	text := out.String()
+	for _, want := range []string{"ALERT Kyiv (city)\n  Kyiv report 0", "SUMMARY Kyiv: 3 more alerts over the cap of 1 per hour",
+		"  Kyiv report 1  https://news.example/1\n  Kyiv report 2  https://news.example/2\n  Kyiv report 3"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if n, _ := d.deliver(ctx); n != 0 {
+		t.Errorf("a third pass printed %d more", n)
+	}
 }
