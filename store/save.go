@@ -364,6 +364,9 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 // it now gets. Precisely: the route needs a watch in watchIDs it wants that
 // is not in before, and its rule must let the item through (ruleWants).
 func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64]bool) error {
+	if len(watchIDs) == 0 {
+		return nil // no route wants an item without mentions
+	}
 	for i := range s.routes {
 		r := &s.routes[i] // not a copy per route and item
 		wants, err := s.ruleWants(r, itemID, revision, watchIDs, before)
