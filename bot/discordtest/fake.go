@@ -41,10 +41,10 @@ type Message struct {
 	AllowedMentions json.RawMessage // as sent; nil when absent
 	Nonce           string
 	EnforceNonce    bool
-	Raw             []byte    // the request body
-	Timestamp       time.Time // when it was created, on the fake's clock (see Advance)
-	AuthorID        string    // "" for the bot user; see AddMessage
-	Edited          time.Time // when it was last edited (zero: never); see edit.go
+	Raw             []byte       // the request body
+	Timestamp       time.Time    // when it was created, on the fake's clock (see Advance)
+	AuthorID        string       // "" for the bot user; see AddMessage
+	Edited          time.Time    // when it was last edited (zero: never); see edit.go
 	Attachments     []Attachment // files uploaded with it (multipart.go)
 }
 
