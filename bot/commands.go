@@ -106,6 +106,7 @@ func commands() []*discordgo.ApplicationCommand {
 			sub("off", "Stop alerts in a channel (admins)", channel),
 			sub("list", "List the alert channels"),
 		}},
+		trendCommand(str), // trend.go
 	}
 	for _, c := range cmds {
 		c.DMPermission = &noDM

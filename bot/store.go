@@ -15,6 +15,7 @@ type Store interface {
 	FeedStore
 	RouteStore
 	Outbox
+	TrendStore // trend.go
 }
 
 // Queries answer the read-only commands (/search, /latest, /mentions,
