@@ -205,3 +205,15 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m newswatch.AlertMessage, no
 	_, err = tx.ExecContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`, newswatch.MessageNonce(id), id)
 	return id, err
 }
+
+// DigestClaimed reports whether route routeID's digest of the UTC day
+// holding day was claimed already (see ClaimDigest).
+func (db *DB) DigestClaimed(ctx context.Context, routeID int64, day time.Time) (bool, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM digests WHERE route_id = ? AND day = ?`,
+		routeID, ms(day.UTC().Truncate(24*time.Hour))).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: digest of route %d: %w", routeID, formatError(err))
+	}
+	return n > 0, nil
+}
