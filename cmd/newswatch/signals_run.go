@@ -351,7 +351,11 @@ func formatConsoleSpike(s newswatch.SpikeAlert) string {
 		if len(st.Items) > 0 {
 			link = " " + st.Items[0].Link
 		}
-		fmt.Fprintf(&b, "  - %s (%d sources)%s\n", oneLine(st.Title), st.SourceCount, link)
+		src := "sources"
+		if st.SourceCount == 1 {
+			src = "source"
+		}
+		fmt.Fprintf(&b, "  - %s (%d %s)%s\n", oneLine(st.Title), st.SourceCount, src, link)
 	}
 	return b.String()
 }
