@@ -194,3 +194,39 @@ func TestFill(t *testing.T) {
 		}
 	}
 }
+
+// TestTrendLegendDrawsCyrillic: the legend of a real chart draws Cyrillic
+// names as letters. The same chart with names the font lacks (which draw
+// nothing, see TestCyrillicGlyphs) is the reference: the legend corner of
+// the Cyrillic chart has many more dark (text) pixels.
+func TestTrendLegendDrawsCyrillic(t *testing.T) {
+	named := func(names ...string) image.Image {
+		s := sampleSeries()[:len(names)]
+		for i := range s {
+			s[i].Name = names[i]
+		}
+		b, err := Trend(s, Options{Bucket: 24 * time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decode(t, b)
+	}
+	dark := func(img image.Image) int {
+		n := 0
+		r := image.Rect(0, 0, DefaultWidth/3, DefaultHeight/3)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				c := color.GrayModel.Convert(img.At(x, y)).(color.Gray)
+				if c.Y < 96 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	cyr, blank := dark(named("Краматорськ", "Славянск")), dark(named("中中中中中中中中中中中", "中中中中中中中中"))
+	t.Logf("dark pixels in the legend corner: Cyrillic %d, undrawable %d", cyr, blank)
+	if cyr < blank+150 {
+		t.Errorf("legend corner: %d dark pixels with Cyrillic names, %d with undrawable ones: the names did not draw", cyr, blank)
+	}
+}
