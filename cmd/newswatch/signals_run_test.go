@@ -15,6 +15,7 @@ import (
 
 	"github.com/newswatch/newswatch"
 	"github.com/newswatch/newswatch/bot"
+	"github.com/newswatch/newswatch/signals"
 	"github.com/newswatch/newswatch/store"
 )
 
@@ -173,6 +174,7 @@ func TestSpikeTickerSurge(t *testing.T) {
 			found = time.Duration(m) * time.Minute
 		}
 	}
+	checkCached(t, w, tk, now)
 	ms := w.pending()
 	if found < 0 || found > 30*time.Minute || len(ms) != 1 {
 		t.Fatalf("surge found after %v with %d alerts, want one within 30 minutes", found, len(ms))
@@ -309,5 +311,36 @@ func TestDigestTicker(t *testing.T) {
 		len(body.Files) != 1 || body.Embeds[0].Image.URL != "attachment://"+body.Files[0].Name ||
 		!bytes.HasPrefix(body.Files[0].Data, []byte("\x89PNG")) {
 		t.Errorf("digest body: %+v", body.Embeds)
+	}
+}
+
+// checkCached: the counts the ticker assembles from its hourly cache and
+// the recent hours equal a full read of the window.
+func checkCached(t *testing.T, w *signalsWorld, tk *signalsTicker, now time.Time) {
+	t.Helper()
+	got, err := tk.scopeCounts(w.ctx, "g1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	since, until := signals.Window(now)
+	want, err := w.db.SpikeBuckets(w.ctx, "g1", since, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(cs []newswatch.BucketCount) map[time.Time]int {
+		m := map[time.Time]int{}
+		for _, c := range cs {
+			m[c.Start] += c.Count
+		}
+		return m
+	}
+	g, wa := sum(got), sum(want)
+	if len(g) != len(wa) {
+		t.Fatalf("cached counts cover %d hours, a full read %d", len(g), len(wa))
+	}
+	for h, n := range wa {
+		if g[h] != n {
+			t.Errorf("hour %v: cached %d, full read %d", h, g[h], n)
+		}
 	}
 }
