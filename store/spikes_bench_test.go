@@ -70,6 +70,13 @@ func BenchmarkSpikeBuckets(b *testing.B) {
 			}
 		}
 	})
+	b.Run("last-two-hours", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.SpikeBuckets(ctx, "", until.Add(-2*time.Hour), until); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	for _, guild := range []string{"", "g1"} {
 		b.Run("guild="+guild, func(b *testing.B) {
 			for b.Loop() {
