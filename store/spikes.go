@@ -217,3 +217,16 @@ func (db *DB) DigestClaimed(ctx context.Context, routeID int64, day time.Time) (
 	}
 	return n > 0, nil
 }
+
+// SpikeMuted reports whether watchID is muted in guildID at now (/watch
+// mute, table watch_mutes): its spikes then alert none of the guild's
+// routes, though the episode is still recorded.
+func (db *DB) SpikeMuted(ctx context.Context, guildID string, watchID int64, now time.Time) (bool, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM watch_mutes WHERE guild_id = ? AND watch_id = ? AND until > ?`,
+		guildID, watchID, ms(now)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: mute of watch %d: %w", watchID, formatError(err))
+	}
+	return n > 0, nil
+}

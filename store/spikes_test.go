@@ -94,3 +94,22 @@ func TestClaimDigestOnce(t *testing.T) {
 		t.Errorf("%d pending messages, want one per day", len(ms))
 	}
 }
+
+func TestSpikeMuted(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	now := f.t0
+	if _, err := f.db.w.ExecContext(ctx, `INSERT INTO watch_mutes (guild_id, watch_id, until) VALUES ('g1', ?, ?)`,
+		f.kyiv.ID, ms(now.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		guild string
+		at    time.Time
+		want  bool
+	}{{"g1", now, true}, {"g2", now, false}, {"g1", now.Add(time.Hour), false}} {
+		if got := must(f.db.SpikeMuted(ctx, tt.guild, f.kyiv.ID, tt.at))(t); got != tt.want {
+			t.Errorf("muted in %s at %v: %v, want %v", tt.guild, tt.at, got, tt.want)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type signalsStore interface {
 	SpikeBuckets(ctx context.Context, guildID string, since, until time.Time) ([]newswatch.BucketCount, error)
 	MentionBuckets(ctx context.Context, guildID string, names []string, bucket time.Duration, since, until time.Time) ([]newswatch.BucketCount, error)
 	TopStories(ctx context.Context, guildID string, watchIDs []int64, since, until time.Time, limit int) ([]newswatch.Story, error)
+	SpikeMuted(ctx context.Context, guildID string, watchID int64, now time.Time) (bool, error)
 	RecordSpike(ctx context.Context, s store.SpikeEpisode, quiet time.Duration, msgs []newswatch.AlertMessage, now time.Time) (bool, error)
 	DigestClaimed(ctx context.Context, routeID int64, day time.Time) (bool, error)
 	ClaimDigest(ctx context.Context, routeID int64, day time.Time, msg *newswatch.AlertMessage, now time.Time) (bool, error)
@@ -193,8 +194,17 @@ func (t *signalsTicker) scopeSpikes(ctx context.Context, guild string, routes []
 		}
 		alert := newswatch.SpikeAlert{WatchID: sp.WatchID, Entity: sp.Entity, Kind: kinds[sp.WatchID], Hour: sp.Hour,
 			Count: sp.Count, Baseline: sp.Baseline, P: sp.P, Stories: stories}
+		muted := false
+		if len(routes) > 0 {
+			if muted, err = t.db.SpikeMuted(ctx, guild, sp.WatchID, now); err != nil {
+				return n, err
+			}
+		}
 		var msgs []newswatch.AlertMessage
 		for _, r := range routes {
+			if muted {
+				break
+			}
 			if !routeWantsWatch(r, alert.Entity, alert.Kind) {
 				continue
 			}
