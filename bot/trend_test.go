@@ -52,6 +52,8 @@ func TestTrendCommand(t *testing.T) {
 		{"unknown name", guildA, discordtest.Command("trend", discordtest.Str("names", "Sloviansk, Atlantis")), "No watch is named Atlantis."},
 		{"another guild's watch", guildB, discordtest.Command("trend", discordtest.Str("names", "Краматорськ")), "No watch is named Краматорськ."},
 		{"by day", guildA, discordtest.Command("trend", discordtest.Str("names", "Sloviansk"), discordtest.Str("bucket", "day")), "**Sloviansk**: 2"},
+		{"90 days by the hour", guildA, discordtest.Command("trend", discordtest.Str("names", "Sloviansk, Краматорськ"),
+			discordtest.Str("period", "90d"), discordtest.Str("bucket", "hour")), "**Краматорськ**: 2"},
 	}
 	for _, tt := range tests {
 		r := e.do(tt.guild, "", tt.data)
