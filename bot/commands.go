@@ -118,6 +118,7 @@ func commands() []*discordgo.ApplicationCommand {
 			sub("digest", "Post a daily digest in a channel (admins)", channel,
 				integer("hour", "the hour of the day, UTC (0-23)", 0, 23), boolean("off", "stop the digest")),
 		}},
+		trendCommand(str), // trend.go
 	}
 	for _, c := range cmds {
 		c.DMPermission = &noDM

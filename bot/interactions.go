@@ -19,6 +19,7 @@ type reply struct {
 	embeds     []*discordgo.MessageEmbed
 	components []discordgo.MessageComponent
 	ephemeral  bool
+	files      []file // attachments, sent as multipart/form-data (trend.go)
 }
 
 // invocation is a parsed slash command (or the command behind a page button).
@@ -77,6 +78,7 @@ func (b *Bot) handlers() map[string]handler {
 		"watch mute": b.watchMute, "watch unmute": b.watchUnmute,
 		"feed add": b.feedAdd, "feed remove": b.feedRemove, "feed list": b.feedList, "feed retry": b.feedRetry,
 		"alerts set": b.alertsSet, "alerts off": b.alertsOff, "alerts list": b.alertsList, "alerts digest": b.alertsDigest,
+		"trend": b.trend,
 	}
 }
 
@@ -248,6 +250,7 @@ func (r *reply) data() *discordgo.InteractionResponseData {
 	if r.ephemeral {
 		d.Flags = discordgo.MessageFlagsEphemeral
 	}
+	d.Files = discordFiles(r.files)
 	return d
 }
 
@@ -287,7 +290,7 @@ func (b *Bot) finish(ctx context.Context, i *discordgo.Interaction, r *reply, up
 		err = b.call(ctx, func(opts ...discordgo.RequestOption) error {
 			_, err := b.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
 				Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components,
-				AllowedMentions: d.AllowedMentions}, opts...)
+				AllowedMentions: d.AllowedMentions, Files: discordFiles(r.files)}, opts...)
 			return err
 		})
 	}

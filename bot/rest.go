@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -137,6 +138,9 @@ type outMessage struct {
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
 	Nonce           string                            `json:"nonce,omitempty"`
 	EnforceNonce    bool                              `json:"enforce_nonce,omitempty"`
+	// Files are attachments (a chart): stored with the body, posted as
+	// multipart/form-data files[n] parts, never in the JSON sent.
+	Files []file `json:"files,omitempty"`
 }
 
 // postMessage posts m to a channel and returns the message id Discord gave
@@ -157,7 +161,19 @@ func (b *Bot) postMessage(ctx context.Context, channelID string, m *outMessage, 
 		if err := b.waitBucket(ctx, endpoint); err != nil {
 			return err
 		}
-		body, err := b.s.RequestWithBucketID(http.MethodPost, endpoint, m, endpoint, opts...)
+		var body []byte
+		var err error
+		if len(m.Files) > 0 {
+			payload := *m
+			payload.Files = nil
+			ct, form, ferr := discordgo.MultipartBodyWithJSON(&payload, discordFiles(m.Files))
+			if ferr != nil {
+				return fmt.Errorf("bot: encode the attachments: %w", ferr)
+			}
+			body, err = b.s.RequestRaw(http.MethodPost, endpoint, ct, form, endpoint, 0, opts...)
+		} else {
+			body, err = b.s.RequestWithBucketID(http.MethodPost, endpoint, m, endpoint, opts...)
+		}
 		if err != nil {
 			return err
 		}

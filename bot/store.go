@@ -16,6 +16,7 @@ type Store interface {
 	RouteStore
 	MuteStore
 	Outbox
+	TrendStore // trend.go
 }
 
 // MuteStore keeps a guild's muted watches (/watch mute and unmute).

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"image/color"
 	"image/png"
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,12 +127,13 @@ func build(series []Series, opts Options) (*plot.Plot, error) {
 	if opts.Bucket < 24*time.Hour {
 		format = "Jan 2\n15:04"
 	}
-	p.X.Tick.Marker = plot.TimeTicks{Format: format, Time: plot.UTCUnixTime}
+	p.X.Tick.Marker = utcTicks{format: format}
 	p.Y.Label.Text = "Mentions per day"
 	if opts.Bucket > 0 && opts.Bucket < 24*time.Hour {
 		p.Y.Label.Text = "Mentions per hour"
 	}
 	p.Y.Min = 0
+	p.Y.Tick.Marker = countTicks{}
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(6)
 	p.Legend.ThumbnailWidth = vg.Points(24)
@@ -142,14 +144,23 @@ func build(series []Series, opts Options) (*plot.Plot, error) {
 			xys[j].X = float64(pt.Start.Unix())
 			xys[j].Y = float64(pt.Count)
 		}
-		l, err := plotter.NewLine(xys)
-		if err != nil {
-			return nil, fmt.Errorf("chart: series %q: %w", s.Name, err)
+		xys = thin(xys, maxDrawn)
+		// The line is drawn in pieces of strokeLen points, each its own
+		// stroke: freetype's rasteriser looks up each cell of a stroke in
+		// a list that grows with the stroke, so one dense line of a few
+		// hundred points took seconds.
+		for from := 0; from == 0 || from < len(xys)-1; from += strokeLen {
+			l, err := plotter.NewLine(xys[from:min(from+strokeLen+1, len(xys))])
+			if err != nil {
+				return nil, fmt.Errorf("chart: series %q: %w", s.Name, err)
+			}
+			l.Color = Palette[i%len(Palette)]
+			l.Width = vg.Points(2)
+			p.Add(l)
+			if from == 0 {
+				p.Legend.Add(s.Name, l)
+			}
 		}
-		l.Color = Palette[i%len(Palette)]
-		l.Width = vg.Points(2)
-		p.Add(l)
-		p.Legend.Add(s.Name, l)
 	}
 	// headroom above the highest point, for the legend
 	top := 0
@@ -160,6 +171,106 @@ func build(series []Series, opts Options) (*plot.Plot, error) {
 	}
 	p.Y.Max = float64(top) * 1.25
 	return p, nil
+}
+
+// utcTicks marks the x axis (Unix seconds) at round UTC times: midnights
+// every 1, 2, 7, 14 or 30 days, or every 1 to 12 hours for short ranges,
+// so that at most maxLabels are labelled, with a minor tick at each step
+// between.
+type utcTicks struct{ format string }
+
+const maxLabels = 8
+
+// Ticks implements plot.Ticker.
+func (u utcTicks) Ticks(lo, hi float64) []plot.Tick {
+	steps := []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+		24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 30 * 24 * time.Hour}
+	span := time.Duration(hi-lo) * time.Second
+	step := steps[len(steps)-1]
+	for _, st := range steps {
+		if span/st < maxLabels {
+			step = st
+			break
+		}
+	}
+	minor := step / 2
+	if step >= 24*time.Hour {
+		minor = 24 * time.Hour
+		if step == 24*time.Hour {
+			minor = 12 * time.Hour
+		}
+	}
+	format := u.format
+	if step >= 24*time.Hour {
+		format = "Jan 2" // midnights: the time adds nothing
+	}
+	start := time.Unix(int64(lo), 0).UTC().Truncate(minor)
+	var out []plot.Tick
+	for t := start; !t.After(time.Unix(int64(hi), 0)); t = t.Add(minor) {
+		if float64(t.Unix()) < lo {
+			continue
+		}
+		label := ""
+		if t.Sub(time.Unix(0, 0))%step == 0 {
+			label = t.Format(format)
+		}
+		out = append(out, plot.Tick{Value: float64(t.Unix()), Label: label})
+	}
+	return out
+}
+
+// countTicks are gonum's default ticks labelled as plain numbers ("25",
+// not "25.00": the counts are whole).
+type countTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (countTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
+		}
+	}
+	return ts
+}
+
+// maxDrawn is the most points a line is drawn through. The rasteriser's
+// cost grows faster than the points (one series of 90 days by the hour,
+// 2,160 points, took 4.6 s against 0.27 s for 720 on a loaded 2-core
+// machine), and an 800 px chart cannot show more than a few hundred
+// anyway.
+const maxDrawn = 600
+
+// strokeLen is the most segments drawn as one stroke.
+const strokeLen = 32
+
+// thin returns xys reduced to at most about limit points: consecutive
+// points are grouped and each group keeps its lowest and its highest
+// point, in order, so that a one-hour spike still reaches its height.
+func thin(xys plotter.XYs, limit int) plotter.XYs {
+	if len(xys) <= limit {
+		return xys
+	}
+	k := (len(xys) + limit/2 - 1) / (limit / 2) // points per group
+	out := make(plotter.XYs, 0, 2*(len(xys)/k+1))
+	for g := 0; g < len(xys); g += k {
+		grp := xys[g:min(g+k, len(xys))]
+		lo, hi := 0, 0
+		for j, p := range grp {
+			if p.Y < grp[lo].Y {
+				lo = j
+			}
+			if p.Y > grp[hi].Y {
+				hi = j
+			}
+		}
+		first, second := min(lo, hi), max(lo, hi)
+		out = append(out, grp[first])
+		if second != first {
+			out = append(out, grp[second])
+		}
+	}
+	return out
 }
 
 // Fill turns sparse bucket counts (as store.MentionBuckets returns them)

@@ -7,11 +7,13 @@ import (
 	"image/color"
 	"image/png"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/image/font/sfnt"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -191,6 +193,128 @@ func TestFill(t *testing.T) {
 			if got[i][j] != want[i][j] {
 				t.Fatalf("Fill = %v, want %v", got, want)
 			}
+		}
+	}
+}
+
+// TestTrendLegendDrawsCyrillic: the legend of a real chart draws Cyrillic
+// names as letters. The same chart with names the font lacks (which draw
+// nothing, see TestCyrillicGlyphs) is the reference: the legend corner of
+// the Cyrillic chart has many more dark (text) pixels.
+func TestTrendLegendDrawsCyrillic(t *testing.T) {
+	named := func(names ...string) image.Image {
+		s := sampleSeries()[:len(names)]
+		for i := range s {
+			s[i].Name = names[i]
+		}
+		b, err := Trend(s, Options{Bucket: 24 * time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decode(t, b)
+	}
+	dark := func(img image.Image) int {
+		n := 0
+		r := image.Rect(0, 0, DefaultWidth/3, DefaultHeight/3)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				c := color.GrayModel.Convert(img.At(x, y)).(color.Gray)
+				if c.Y < 96 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	cyr, blank := dark(named("Краматорськ", "Славянск")), dark(named("中中中中中中中中中中中", "中中中中中中中中"))
+	t.Logf("dark pixels in the legend corner: Cyrillic %d, undrawable %d", cyr, blank)
+	if cyr < blank+150 {
+		t.Errorf("legend corner: %d dark pixels with Cyrillic names, %d with undrawable ones: the names did not draw", cyr, blank)
+	}
+}
+
+// BenchmarkTrend measures drawing a chart: three series of 30 daily
+// points (/trend's default, the digest's), and of 90 days by the hour
+// (2,160 points each, /trend's largest), reporting the PNG's size.
+func BenchmarkTrend(b *testing.B) {
+	hourly := make([]Series, 3)
+	for i := range hourly {
+		hourly[i].Name = []string{"Краматорськ", "Sloviansk", "Славянск"}[i]
+		for h := range 90 * 24 {
+			hourly[i].Points = append(hourly[i].Points, Point{Start: day0.Add(time.Duration(h) * time.Hour), Count: (h*(i+3))%11 + i})
+		}
+	}
+	for _, bc := range []struct {
+		name   string
+		series []Series
+		bucket time.Duration
+	}{{"30-days", sampleSeries(), 24 * time.Hour}, {"90-days-hourly", hourly, time.Hour}} {
+		b.Run(bc.name, func(b *testing.B) {
+			size := 0
+			for b.Loop() {
+				png, err := Trend(bc.series, Options{Bucket: bc.bucket})
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(png)
+			}
+			b.ReportMetric(float64(size), "png-bytes")
+		})
+	}
+}
+
+func TestThin(t *testing.T) {
+	var xys plotter.XYs
+	for i := range 2160 {
+		y := float64(i % 7)
+		if i == 1000 {
+			y = 99 // a one-hour spike
+		}
+		xys = append(xys, plotter.XY{X: float64(i), Y: y})
+	}
+	got := thin(xys, 600)
+	if len(got) > 600 || len(got) < 500 {
+		t.Errorf("%d points, want about 600", len(got))
+	}
+	peak := false
+	for i, p := range got {
+		peak = peak || p.Y == 99
+		if i > 0 && p.X <= got[i-1].X {
+			t.Fatalf("points out of order at %d: %v after %v", i, p, got[i-1])
+		}
+	}
+	if !peak {
+		t.Error("the spike was thinned away")
+	}
+	if short := thin(xys[:100], 600); len(short) != 100 {
+		t.Errorf("a short series was thinned to %d points", len(short))
+	}
+}
+
+func TestUTCTicks(t *testing.T) {
+	tests := []struct {
+		span   time.Duration
+		format string
+		want   []string // the labels
+	}{
+		{48 * time.Hour, "Jan 2\n15:04", []string{"Mar 1\n00:00", "Mar 1\n12:00", "Mar 2\n00:00", "Mar 2\n12:00", "Mar 3\n00:00"}},
+		{7 * 24 * time.Hour, "Jan 2\n15:04", []string{"Mar 1", "Mar 2", "Mar 3", "Mar 4", "Mar 5", "Mar 6", "Mar 7", "Mar 8"}},
+		{30 * 24 * time.Hour, "Jan 2", []string{"Mar 5", "Mar 12", "Mar 19", "Mar 26"}},
+	}
+	for _, tt := range tests {
+		lo := float64(day0.Unix())
+		ticks := utcTicks{format: tt.format}.Ticks(lo, lo+tt.span.Seconds())
+		var got []string
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+			if at := time.Unix(int64(tk.Value), 0).UTC(); at.Minute() != 0 || at.Second() != 0 {
+				t.Errorf("%v: tick at %v, want whole hours", tt.span, at)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%v: labels %q, want %q", tt.span, got, tt.want)
 		}
 	}
 }

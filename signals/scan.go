@@ -15,26 +15,25 @@ func Window(now time.Time) (since, until time.Time) {
 	return hour.Add(-BaselineHours * time.Hour), hour.Add(time.Hour)
 }
 
-// Scan judges the hour holding now for every watch in counts (hourly
-// counts over Window(now), as store.MentionBuckets returns them) and
-// returns the spikes that start a new episode, by watch id. A ticker in
-// run calls it every few minutes: the current hour is judged on its count
-// so far, and an episode is announced once.
-func (d *Detector) Scan(counts []newswatch.BucketCount, now time.Time) []Spike {
+// hourSeries is one watch's counts over Window(now): the baseline hours
+// and the hour so far.
+type hourSeries struct {
+	entity  string
+	history []int
+	count   int
+}
+
+// split groups counts (hourly, over Window(now)) by watch, ordered by id.
+func split(counts []newswatch.BucketCount, now time.Time) ([]int64, map[int64]*hourSeries) {
 	since, until := Window(now)
-	type series struct {
-		entity  string
-		history []int
-		count   int
-	}
-	byWatch := map[int64]*series{}
+	byWatch := map[int64]*hourSeries{}
 	for _, c := range counts {
 		if c.Start.Before(since) || !c.Start.Before(until) {
 			continue
 		}
 		s := byWatch[c.WatchID]
 		if s == nil {
-			s = &series{entity: c.Entity, history: make([]int, BaselineHours)}
+			s = &hourSeries{entity: c.Entity, history: make([]int, BaselineHours)}
 			byWatch[c.WatchID] = s
 		}
 		if i := int(c.Start.Sub(since) / time.Hour); i < BaselineHours {
@@ -48,6 +47,35 @@ func (d *Detector) Scan(counts []newswatch.BucketCount, now time.Time) []Spike {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	return ids, byWatch
+}
+
+// Over judges the hour holding now for every watch in counts (hourly
+// counts over Window(now)) and returns every watch whose hour so far is
+// over the threshold, by watch id, whether or not it starts an episode:
+// for a caller that keeps the episodes itself (the daemon keeps them in
+// the store, so that a restart does not announce one twice).
+func (r Rule) Over(counts []newswatch.BucketCount, now time.Time) []Spike {
+	_, until := Window(now)
+	ids, byWatch := split(counts, now)
+	var out []Spike
+	for _, id := range ids {
+		s := byWatch[id]
+		if v := r.Judge(s.count, s.history); v.Spike {
+			out = append(out, Spike{WatchID: id, Entity: s.entity, Hour: until.Add(-time.Hour), Verdict: v})
+		}
+	}
+	return out
+}
+
+// Scan judges the hour holding now for every watch in counts (hourly
+// counts over Window(now), as store.MentionBuckets returns them) and
+// returns the spikes that start a new episode, by watch id. The current
+// hour is judged on its count so far, and an episode is announced once
+// (in memory: see Detector).
+func (d *Detector) Scan(counts []newswatch.BucketCount, now time.Time) []Spike {
+	_, until := Window(now)
+	ids, byWatch := split(counts, now)
 	var out []Spike
 	for _, id := range ids {
 		s := byWatch[id]

@@ -159,7 +159,10 @@ func (s Spike) String() string {
 // ends once Rule.QuietHours whole hours have passed since the last hour
 // over it; a spike after that is a new episode. It is safe for concurrent
 // use; its state is in memory (after a restart an ongoing episode may be
-// announced once more).
+// announced once more). The daemon keeps episodes in the store instead:
+// it asks Rule.Over for every watch over the threshold and
+// store.RecordSpike decides, in the transaction that stores the alerts,
+// whether the hour starts an episode (cmd/newswatch signals_run.go).
 type Detector struct {
 	rule Rule
 	mu   sync.Mutex

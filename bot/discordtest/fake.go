@@ -41,10 +41,11 @@ type Message struct {
 	AllowedMentions json.RawMessage // as sent; nil when absent
 	Nonce           string
 	EnforceNonce    bool
-	Raw             []byte    // the request body
-	Timestamp       time.Time // when it was created, on the fake's clock (see Advance)
-	AuthorID        string    // "" for the bot user; see AddMessage
-	Edited          time.Time // when it was last edited (zero: never); see edit.go
+	Raw             []byte       // the request body
+	Timestamp       time.Time    // when it was created, on the fake's clock (see Advance)
+	AuthorID        string       // "" for the bot user; see AddMessage
+	Edited          time.Time    // when it was last edited (zero: never); see edit.go
+	Attachments     []Attachment // files uploaded with it (multipart.go)
 }
 
 // Fault is an injected failure for matching REST requests.
@@ -106,6 +107,7 @@ type Fake struct {
 	lastFlake   int64           // the last message snowflake handed out
 	unreachable bool            // every REST connection is closed unanswered
 	noHistory   map[string]bool // channels whose history the bot may not read
+	upload      *upload         // the files of the request being routed (multipart.go)
 	gw          gateway
 	changed     *sync.Cond
 }

@@ -39,6 +39,9 @@ type Reply struct {
 	Choices         []*discordgo.ApplicationCommandOptionChoice // autocomplete
 	AllowedMentions json.RawMessage
 	Bodies          [][]byte // every body the bot sent for this interaction, in order
+	// Attachments are the files uploaded (multipart) with the body the
+	// reply shows: the callback's, the last edit's or the last follow-up's.
+	Attachments []Attachment
 }
 
 // Text returns the content, embed titles, descriptions, field names and
@@ -70,6 +73,9 @@ type Response struct {
 	followups [][]byte
 	deleted   bool
 	bodies    [][]byte
+	// the files uploaded with the callback, the last edit and the last
+	// follow-up (multipart.go)
+	cbFiles, editFiles, followFiles []Attachment
 }
 
 func (r *Response) complete() bool {
@@ -99,12 +105,17 @@ func (r *Response) reply() Reply {
 		cb.Type == discordgo.InteractionResponseDeferredMessageUpdate
 	ephemeral := data.Flags&int(discordgo.MessageFlagsEphemeral) != 0
 	o := data.outgoing
+	rep.Attachments = r.cbFiles
 	switch {
 	case len(r.followups) > 0:
 		o = decodeOutgoing(r.followups[len(r.followups)-1])
 		ephemeral = o.Flags&int(discordgo.MessageFlagsEphemeral) != 0
+		rep.Attachments = r.followFiles
 	case len(r.edits) > 0 && !r.deleted:
 		o = decodeOutgoing(r.edits[len(r.edits)-1])
+		if r.editFiles != nil {
+			rep.Attachments = r.editFiles
+		}
 	}
 	rep.Content, rep.Embeds, rep.Components, rep.AllowedMentions = o.Content, o.Embeds, o.Components, o.AllowedMentions
 	rep.Ephemeral = ephemeral
@@ -146,6 +157,7 @@ func (f *Fake) callback(id, token string, body []byte) restReply {
 		r.cbFlags = data.Data.Flags
 	}
 	r.callback, r.cbType = body, cb.Type
+	r.cbFiles = f.upload.attachments()
 	r.bodies = append(r.bodies, body)
 	return restReply{status: http.StatusNoContent}
 }
@@ -181,16 +193,21 @@ func (f *Fake) webhook(method string, parts []string, body []byte) restReply {
 		if r.cbType == discordgo.InteractionResponseDeferredChannelMessageWithSource &&
 			len(r.edits) == 0 && len(r.followups) == 0 {
 			r.edits = append(r.edits, body)
+			r.editFiles = f.upload.attachments()
 			r.deleted = false
 			return restReply{status: 200, body: messageJSON(msg)}
 		}
 		r.followups = append(r.followups, body)
+		r.followFiles = f.upload.attachments()
 		return restReply{status: 200, body: messageJSON(msg)}
 	case len(parts) == 5 && parts[4] == "@original" && method == http.MethodPatch:
 		if r.deleted {
 			return restReply{status: http.StatusNotFound, body: errorBody(10008, "Unknown Message")}
 		}
 		r.edits = append(r.edits, body)
+		if files := f.upload.attachments(); files != nil {
+			r.editFiles = files // an edit without files keeps the attachments
+		}
 		return restReply{status: 200, body: messageJSON(msg)}
 	case len(parts) == 5 && parts[4] == "@original" && method == http.MethodDelete:
 		if r.deleted {

@@ -41,7 +41,7 @@ func dropConnection(w http.ResponseWriter) {
 }
 
 func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
 	if r.URL.RawQuery != "" {
 		path += "?" + r.URL.RawQuery
@@ -67,10 +67,15 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 	var created *Message
 	f.mu.Lock()
 	var rep restReply
-	if f.unreachable {
+	switch up, bad := f.multipart(r, body); {
+	case f.unreachable:
 		rep.drop = true
-	} else {
-		rep = f.route(r, strings.SplitN(path, "?", 2)[0], body, &created)
+	case bad != nil:
+		rep = *bad
+	default:
+		f.upload = up
+		rep = f.route(r, strings.SplitN(path, "?", 2)[0], up.body(body), &created)
+		f.upload = nil
 	}
 	if created != nil {
 		hook = f.hook
@@ -253,6 +258,9 @@ func (f *Fake) postMessage(channelID string, body []byte, created **Message) res
 	if msg := validateMessage(&o); msg != "" {
 		return restReply{status: http.StatusBadRequest, body: errorBody(50035, "Invalid Form Body: "+msg)}
 	}
+	if o.Content == "" && len(o.Embeds) == 0 && len(f.upload.attachments()) == 0 {
+		return restReply{status: http.StatusBadRequest, body: errorBody(50006, "Cannot send an empty message")}
+	}
 	header := http.Header{}
 	if f.rateLimit > 0 {
 		now := time.Now()
@@ -283,7 +291,8 @@ func (f *Fake) postMessage(channelID string, body []byte, created **Message) res
 	}
 	now := f.now()
 	m := Message{ID: f.newSnowflake(now), ChannelID: channelID, Content: o.Content, Embeds: o.Embeds,
-		AllowedMentions: o.AllowedMentions, Nonce: nonce, EnforceNonce: o.EnforceNonce, Raw: body, Timestamp: now}
+		AllowedMentions: o.AllowedMentions, Nonce: nonce, EnforceNonce: o.EnforceNonce, Raw: body, Timestamp: now,
+		Attachments: f.upload.attachments()}
 	f.messages[channelID] = append(f.messages[channelID], m)
 	if nonce != "" {
 		f.nonces[key] = nonceEntry{msg: m, at: now}
@@ -370,7 +379,7 @@ func (f *Fake) listedJSON(m Message) map[string]any {
 	}
 	return map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content, "author": author,
 		"embeds": embeds, "type": 0, "tts": false, "mention_everyone": false, "pinned": false,
-		"mentions": []any{}, "mention_roles": []any{}, "attachments": []any{},
+		"mentions": []any{}, "mention_roles": []any{}, "attachments": attachmentsJSON(m.ID, m.Attachments),
 		"timestamp": ts.UTC().Format(time.RFC3339Nano), "edited_timestamp": editedJSON(m)}
 }
 

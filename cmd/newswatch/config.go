@@ -27,6 +27,7 @@ type Config struct {
 	Feeds   FeedsConfig   `toml:"feeds"`
 	Discord DiscordConfig `toml:"discord"`
 	Log     LogConfig     `toml:"log"`
+	Signals SignalsConfig `toml:"signals"`
 	Feed    []FeedEntry   `toml:"feed"`
 	Watch   []watch.Entry `toml:"watch"`
 	Route   []RouteEntry  `toml:"route"`
@@ -46,6 +47,13 @@ type SeedsConfig struct {
 	Dir              string   `toml:"dir"`
 	DefaultWatchlist bool     `toml:"default_watchlist"`
 	RescanInterval   Duration `toml:"rescan_interval"`
+}
+
+// SignalsConfig is the [signals] table: spike alerts and daily digests
+// (signals_run.go).
+type SignalsConfig struct {
+	// Interval is how often run looks for spikes and due digests.
+	Interval Duration `toml:"interval"`
 }
 
 // HTTPConfig is the [http] table.
@@ -106,6 +114,7 @@ func DefaultConfig() Config {
 		Seeds:   SeedsConfig{Dir: "seeds", DefaultWatchlist: true, RescanInterval: Duration(10 * time.Second)},
 		HTTP:    HTTPConfig{Listen: "127.0.0.1:9464"},
 		Log:     LogConfig{Level: "info", Format: "text"},
+		Signals: SignalsConfig{Interval: Duration(5 * time.Minute)},
 		Feeds: FeedsConfig{
 			Timeout: Duration(f.Timeout), BodyLimit: Size(f.BodyLimit), MaxRedirects: f.MaxRedirects,
 			Concurrency: f.Concurrency, PerHost: f.PerHost, MinInterval: Duration(f.MinInterval),
@@ -196,6 +205,7 @@ func (c *Config) Validate() error {
 		{c.Storage.Path != "", "storage.path", "must not be empty"},
 		{c.Storage.Retention >= 0, "storage.retention", "must not be negative"},
 		{c.Seeds.RescanInterval >= Duration(time.Second), "seeds.rescan_interval", "must be at least 1s"},
+		{c.Signals.Interval >= Duration(10*time.Second) && c.Signals.Interval <= Duration(time.Hour), "signals.interval", "must be between 10s and 1h"},
 		{c.Feeds.Timeout >= Duration(time.Second) && c.Feeds.Timeout <= Duration(5*time.Minute), "feeds.timeout", "must be between 1s and 5m"},
 		{c.Feeds.BodyLimit >= 1024 && c.Feeds.BodyLimit <= 1<<30, "feeds.body_limit", "must be between 1KiB and 1GiB"},
 		{c.Feeds.MaxRedirects >= 0 && c.Feeds.MaxRedirects <= 20, "feeds.max_redirects", "must be between 0 and 20"},

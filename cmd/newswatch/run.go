@@ -183,14 +183,16 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 	}
 	var b *bot.Bot
 	var d *consoleDeliverer
+	sig := a.newSignalsTicker(c.stdout) // signals_run.go
 	if console {
-		d = &consoleDeliverer{db: deliveryStore{a.db, a.metrics}, out: c.stdout, now: time.Now, wake: make(chan struct{}, 1)}
+		d = &consoleDeliverer{db: deliveryStore{a.db, a.metrics}, out: sig.out, now: time.Now, wake: make(chan struct{}, 1)}
 		a.alertsQueued = d.Wake
 	} else {
 		if b, err = a.newBot(fetcher, poller, rq); err != nil {
 			return err
 		}
 		a.alertsQueued = b.Notify
+		sig.spikePayload, sig.digestPayload, sig.notify = bot.SpikePayload, bot.DigestPayload, b.Notify
 		a.ready.gateway = func() bool { up, _ := b.GatewayState(); return up }
 		a.metrics.watchDiscord(b.GatewayState)
 	}
@@ -210,6 +212,7 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 	g.Go(func() error { return a.followWatches(ctx) })
 	g.Go(func() error { return a.runRescans(ctx, rq) })
 	g.Go(func() error { return a.prune(ctx) })
+	g.Go(func() error { return sig.Run(ctx) })
 	if listener != nil {
 		g.Go(func() error { return serveHTTP(ctx, listener, httpHandler(a.metrics, a.ready)) })
 	}

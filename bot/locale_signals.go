@@ -1,0 +1,40 @@
+package bot
+
+// The strings of /trend, spike alerts and the digest (issue 13), in their
+// own file so that the catalogue's other users merge cleanly; init adds
+// them to the tables of locale.go and locale_commands.go.
+func init() {
+	for k, v := range signalsCatalogue {
+		catalogue[k] = v
+	}
+	for k, v := range signalsCommandNames {
+		commandNames[k] = v
+	}
+	for k, v := range signalsCommandDescriptions {
+		commandDescriptions[k] = v
+	}
+}
+
+var signalsCatalogue = map[string][3]string{
+	"trend.title":      {"Mentions of %s, last %s", "Упоминания: %s, за %s", "Згадки: %s, за %s"},
+	"trend.empty":      {"No mentions of %s in the last %s: nothing to draw.", "Нет упоминаний %s за %s: рисовать нечего.", "Немає згадок %s за %s: нічого малювати."},
+	"trend.unknown":    {"No watch is named %s. Use the watches' names as /watch list shows them.", "Нет отслеживания с названием %s. Используйте названия из /watch list.", "Немає відстеження з назвою %s. Використовуйте назви з /watch list."},
+	"trend.too_many":   {"A chart holds at most %d names.", "На графике помещается не больше %d названий.", "На графіку вміщується щонайбільше %d назв."},
+	"trend.bad_period": {"Unknown period %s: use 7d, 30d or 90d.", "Неизвестный период %s: используйте 7d, 30d или 90d.", "Невідомий період %s: використовуйте 7d, 30d або 90d."},
+	"trend.bad_bucket": {"Unknown bucket %s: use hour or day.", "Неизвестный шаг %s: используйте hour или day.", "Невідомий крок %s: використовуйте hour або day."},
+}
+
+var signalsCommandNames = map[string][2]string{
+	"trend": {"тренд", "тренд"}, "names": {"названия", "назви"}, "period": {"период", "період"},
+	"bucket": {"шаг", "крок"}, "hour": {"час", "година"}, "day": {"день", "день"},
+	"7d": {"7 дней", "7 днів"}, "30d": {"30 дней", "30 днів"}, "90d": {"90 дней", "90 днів"},
+}
+
+var signalsCommandDescriptions = map[string][2]string{
+	"A chart of mentions over time": {"График упоминаний во времени", "Графік згадок у часі"},
+	`watched names, comma-separated, e.g. "Sloviansk, Kramatorsk"`: {`отслеживаемые названия через запятую, например "Славянск, Краматорск"`,
+		`відстежувані назви через кому, наприклад "Слов'янськ, Краматорськ"`},
+	"the last 7, 30 or 90 days (default 30)": {"последние 7, 30 или 90 дней (по умолчанию 30)", "останні 7, 30 або 90 днів (типово 30)"},
+	"count per hour or per day (default: hour for 7 days, else day)": {"считать по часам или по дням (по умолчанию: по часам за 7 дней, иначе по дням)",
+		"рахувати по годинах або по днях (типово: по годинах за 7 днів, інакше по днях)"},
+}
