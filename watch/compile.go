@@ -25,6 +25,7 @@ type Matcher struct {
 	fuzzyWatch []bool // by watch index
 	patterns   []pattern
 	edges      table   // edgeKey(node, word hash, gap hash) → child nodes
+	roots      bloom   // the keys of the edges from the root: a name's first word
 	nodes      []node  // node 0 is the root
 	outs       []int32 // patterns ending at a node, see node
 }
@@ -197,7 +198,7 @@ func (m *Matcher) buildTrie() {
 				m.nodes[cur].kids = true
 				g := gapHash(w.gap)
 				for _, k := range w.keys {
-					edges = append(edges, edge{edgeKey(cur, k, g), c})
+					edges = append(edges, edge{key: edgeKey(cur, k, g), id: c, root: cur == 0})
 				}
 			}
 			cur = c
@@ -220,6 +221,13 @@ func (m *Matcher) buildTrie() {
 		m.outs[nd.outOff+nd.outN] = int32(pi)
 		nd.outN++
 	}
+	var roots []uint64
+	for _, e := range edges {
+		if e.root {
+			roots = append(roots, e.key)
+		}
+	}
+	m.roots = newBloom(roots)
 	m.edges = buildTable(edges)
 }
 

@@ -45,9 +45,9 @@ func (m *Matcher) buildFuzzy(ws []newswatch.Watch) {
 			m.fuzzyForms = append(m.fuzzyForms, fuzzyForm{runes: f, stem: stem, hash: hashRunes(f), cyr: isCyrillic(f[0]), capital: w.capital})
 			var d deletions
 			d.reset(f)
-			es = append(es, edge{nonzero(d.whole), id})
+			es = append(es, edge{key: nonzero(d.whole), id: id})
 			for i := 1; i < len(f); i++ {
-				es = append(es, edge{nonzero(d.without(i)), id})
+				es = append(es, edge{key: nonzero(d.without(i)), id: id})
 			}
 		}
 		if !isCyrillic(folded[0]) {

@@ -44,7 +44,7 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 		if fuzzy && t.runes >= fuzzyMinRunes-1 {
 			st.fuzzyWord(&t)
 		}
-		if t.poss == 0 && !m.edges.mayHave(nonzero(t.key)) {
+		if t.poss == 0 && !m.roots.mayHave(nonzero(t.key)) {
 			continue // the common case: a word that starts no name
 		}
 		st.run(&t)

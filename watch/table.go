@@ -33,8 +33,9 @@ func mix(k uint64) uint64 {
 
 // edge is one entry to be put in a table: a key and one of its values.
 type edge struct {
-	key uint64
-	id  int32
+	key  uint64
+	id   int32
+	root bool // an edge from the trie's root
 }
 
 // buildTable builds a table from key–value pairs with nonzero keys; the
@@ -116,4 +117,35 @@ func (t *table) get(k uint64) []int32 {
 // word after a gap whose punctuation hashes to gap (0 for none).
 func edgeKey(parent int32, word, gap uint64) uint64 {
 	return nonzero(word ^ uint64(parent)*0x9e3779b97f4a7c15 ^ gap*0xc2b2ae3d27d4eb4f)
+}
+
+// bloom is a filter of keys that sets two bits of one 64-bit word for each
+// key, so that asking costs one load. Match asks it for every word of a
+// text: false means that no name starts with the word.
+type bloom struct {
+	words []uint64
+	shift uint
+}
+
+// newBloom returns a filter of keys, with about 32 bits a key (fewer for
+// more than a million keys), which lets through about one word in 300
+// that starts no name.
+func newBloom(keys []uint64) bloom {
+	n := 64
+	for n < 32*len(keys) && n < 1<<26 {
+		n *= 2
+	}
+	b := bloom{words: make([]uint64, n/64), shift: uint(64 - bits.TrailingZeros(uint(n/64)))}
+	for _, k := range keys {
+		h := mix(k)
+		b.words[h>>b.shift] |= 1<<(h&63) | 1<<((h>>6)&63)
+	}
+	return b
+}
+
+// mayHave reports whether k may be in the filter: false means it is not.
+func (b *bloom) mayHave(k uint64) bool {
+	h := mix(k)
+	m := uint64(1)<<(h&63) | uint64(1)<<((h>>6)&63)
+	return b.words[h>>b.shift]&m == m
 }
