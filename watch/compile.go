@@ -30,10 +30,15 @@ type Matcher struct {
 	outs       []int32 // patterns ending at a node, see node
 }
 
-// node is a node of the trie of patterns, whose edges are words.
+// node is a node of the trie of patterns, whose edges are words. The
+// first pattern that ends at it is described in the node too, so that a
+// match of a name mostly costs one load of its node.
 type node struct {
-	outOff, outN uint32 // outs[outOff:outOff+outN] end here
-	kids         bool
+	outOff, outN  uint32 // the patterns outs[outOff:outOff+outN] end here
+	watch         int32  // the first one's watch, if outN > 0
+	exclude       bool   // the first one is an exclusion
+	caseSensitive bool   // the first one is case-sensitive
+	kids          bool
 }
 
 type watchInfo struct {
@@ -218,6 +223,10 @@ func (m *Matcher) buildTrie() {
 	m.outs = make([]int32, len(ends))
 	for pi, n := range ends {
 		nd := &m.nodes[n]
+		if nd.outN == 0 {
+			p := &m.patterns[pi]
+			nd.watch, nd.exclude, nd.caseSensitive = p.watch, p.exclude, p.caseSensitive
+		}
 		m.outs[nd.outOff+nd.outN] = int32(pi)
 		nd.outN++
 	}

@@ -123,7 +123,12 @@ func (st *matchState) fuzzyWord(t *token) {
 
 func (st *matchState) fuzzyLookup(t *token, rs []rune, h uint64) {
 	m := st.m
-	for _, id := range m.fuzzy.get(nonzero(h)) {
+	sl := m.fuzzy.find(nonzero(h))
+	if sl == nil {
+		return
+	}
+	for i := range sl.n {
+		id := m.fuzzy.id(sl, i)
 		if containsID(st.fzSeen, id) {
 			continue
 		}
@@ -140,8 +145,12 @@ func (st *matchState) fuzzyLookup(t *token, rs []rune, h uint64) {
 				continue
 			}
 		}
-		for _, c := range m.edges.get(edgeKey(0, key, 0)) {
-			n := &m.nodes[c]
+		root := m.edges.findRoot(edgeKey(0, key, 0))
+		if root == nil {
+			continue
+		}
+		for j := range root.n {
+			n := &m.nodes[m.edges.id(root, j)]
 			for _, pid := range m.outs[n.outOff : n.outOff+n.outN] {
 				p := &m.patterns[pid]
 				if p.exclude || p.caseSensitive || len(p.words) != 1 || !m.fuzzyWatch[p.watch] {

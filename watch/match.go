@@ -87,26 +87,36 @@ func (st *matchState) expand(parent int32, w *token, gap uint64) {
 }
 
 func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, last bool) {
-	kids := st.m.edges.get(edgeKey(parent, key, gap))
-	if kids == nil {
+	m := st.m
+	var sl *slot
+	if parent == 0 {
+		sl = m.edges.findRoot(edgeKey(0, key, gap))
+	} else {
+		sl = m.edges.find(edgeKey(parent, key, gap))
+	}
+	if sl == nil {
 		return
 	}
 	if len(st.ahead) == 0 {
 		st.ahead = append(st.ahead, *w)
 	}
 	start := st.ahead[0].start
-	for _, c := range kids {
-		n := &st.m.nodes[c]
-		for _, id := range st.m.outs[n.outOff : n.outOff+n.outN] {
-			p := &st.m.patterns[id]
-			e := end
-			if p.caseSensitive {
-				var ok bool
-				if e, ok = st.verify(p); !ok {
-					continue
+	for i := range sl.n {
+		c := m.edges.id(sl, i)
+		n := &m.nodes[c]
+		for k := range n.outN {
+			watch, exclude, e := n.watch, n.exclude, end
+			if k > 0 || n.caseSensitive {
+				p := &m.patterns[m.outs[n.outOff+k]]
+				watch, exclude = p.watch, p.exclude
+				if p.caseSensitive {
+					var ok bool
+					if e, ok = st.verify(p); !ok {
+						continue
+					}
 				}
 			}
-			st.cands = append(st.cands, candidate{watch: p.watch, exclude: p.exclude, start: start, end: e})
+			st.cands = append(st.cands, candidate{watch: watch, exclude: exclude, start: start, end: e})
 		}
 		if n.kids && !last && !slices.Contains(st.next, c) {
 			st.next = append(st.next, c)

@@ -7,20 +7,31 @@ import (
 )
 
 // table maps a 64-bit key to a list of int32. It is an open-addressing hash
-// table with a bit filter in front, so that most words of a text cost one
-// load from a small array.
+// table whose slots hold a key's only value themselves, so that finding a
+// key and its value costs one cache miss, with a bit filter in front of the
+// keys that are mostly looked up in vain.
 type table struct {
 	filter []uint64
 	fshift uint
 	slots  []slot
 	mask   uint64
-	ids    []int32 // the values, grouped by key
+	ids    []int32 // the values of keys with more than one, grouped by key
 }
 
+// slot holds a key and its n values: the value off itself when n is 1,
+// else ids[off:off+n].
 type slot struct {
 	key uint64 // 0: empty
 	off uint32
 	n   uint32
+}
+
+// id returns the i-th value of slot s.
+func (t *table) id(s *slot, i uint32) int32 {
+	if s.n == 1 {
+		return int32(s.off)
+	}
+	return t.ids[s.off+i]
 }
 
 // mix spreads a hash's bits; FNV's low bits are weak for short words.
@@ -35,17 +46,20 @@ func mix(k uint64) uint64 {
 type edge struct {
 	key  uint64
 	id   int32
-	root bool // an edge from the trie's root
+	root bool // not in the filter: an edge from the trie's root, see find
 }
 
 // buildTable builds a table from key–value pairs with nonzero keys; the
 // values of a key are stored in increasing order, without repeats.
 func buildTable(es []edge) table {
 	slices.SortFunc(es, func(a, b edge) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.id, b.id)) })
-	keys := 0
+	keys, filtered := 0, 0
 	for i := range es {
 		if i == 0 || es[i].key != es[i-1].key {
 			keys++
+			if !es[i].root {
+				filtered++
+			}
 		}
 	}
 	size := 16
@@ -53,7 +67,7 @@ func buildTable(es []edge) table {
 		size *= 2
 	}
 	fbits := 1 << 12
-	for fbits < 16*keys && fbits < 1<<23 {
+	for fbits < 16*filtered && fbits < 1<<23 {
 		fbits *= 2
 	}
 	t := table{
@@ -61,23 +75,30 @@ func buildTable(es []edge) table {
 		fshift: uint(64 - bits.TrailingZeros(uint(fbits))),
 		slots:  make([]slot, size),
 		mask:   uint64(size - 1),
-		ids:    make([]int32, 0, len(es)),
 	}
+	var vals []int32
 	for i := 0; i < len(es); {
-		k := es[i].key
-		off := len(t.ids)
+		k, root := es[i].key, es[i].root
+		vals = vals[:0]
 		for ; i < len(es) && es[i].key == k; i++ {
-			if len(t.ids) == off || t.ids[len(t.ids)-1] != es[i].id {
-				t.ids = append(t.ids, es[i].id)
+			if len(vals) == 0 || vals[len(vals)-1] != es[i].id {
+				vals = append(vals, es[i].id)
 			}
 		}
 		h := mix(k)
-		t.filter[(h>>t.fshift)/64] |= 1 << ((h >> t.fshift) % 64)
+		if !root {
+			t.filter[(h>>t.fshift)/64] |= 1 << ((h >> t.fshift) % 64)
+		}
 		j := h & t.mask
 		for t.slots[j].key != 0 {
 			j = (j + 1) & t.mask
 		}
-		t.slots[j] = slot{key: k, off: uint32(off), n: uint32(len(t.ids) - off)}
+		s := slot{key: k, off: uint32(vals[0]), n: 1}
+		if len(vals) > 1 {
+			s.off, s.n = uint32(len(t.ids)), uint32(len(vals))
+			t.ids = append(t.ids, vals...)
+		}
+		t.slots[j] = s
 	}
 	return t
 }
@@ -89,23 +110,30 @@ func nonzero(k uint64) uint64 {
 	return k
 }
 
-// mayHave reports whether k (a nonzero key) may be in the table: false
-// means it is not.
-func (t *table) mayHave(k uint64) bool {
-	h := mix(k) >> t.fshift
-	return t.filter[h/64]&(1<<(h%64)) != 0
-}
-
-// get returns the list stored under k (a nonzero key).
-func (t *table) get(k uint64) []int32 {
+// find returns the slot of k (a nonzero key not put in with root set), or
+// nil if there is none.
+func (t *table) find(k uint64) *slot {
 	h := mix(k)
 	if t.filter[(h>>t.fshift)/64]&(1<<((h>>t.fshift)%64)) == 0 {
 		return nil
 	}
+	return t.probe(k, h)
+}
+
+// findRoot returns the slot of k (a nonzero key), or nil, without asking
+// the filter: Match asks its bloom filter of root keys before.
+func (t *table) findRoot(k uint64) *slot {
+	if len(t.slots) == 0 {
+		return nil
+	}
+	return t.probe(k, mix(k))
+}
+
+func (t *table) probe(k, h uint64) *slot {
 	for j := h & t.mask; ; j = (j + 1) & t.mask {
 		s := &t.slots[j]
 		if s.key == k {
-			return t.ids[s.off : s.off+s.n]
+			return s
 		}
 		if s.key == 0 {
 			return nil
