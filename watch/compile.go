@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"cmp"
 	"runtime"
 	"slices"
 	"strings"
@@ -19,10 +20,13 @@ const maxGap = 1024
 // immutable and safe for concurrent use.
 type Matcher struct {
 	watches []watchInfo
+	rank    []int32 // by watch index: its place in the order of mentions, by name, then ID
 	// Typo tolerance, see fuzzy.go: the deletion index of fuzzy names.
 	fuzzy      table
 	fuzzyForms []fuzzyForm
 	fuzzyWatch []bool // by watch index
+	// The most runes of a fuzzy form: a longer word is more than one edit away.
+	fuzzyMaxRunes int
 	patterns   []pattern
 	edges      table   // edgeKey(node, word hash, gap hash) → child nodes
 	roots      bloom   // the keys of the edges from the root: a name's first word
@@ -125,6 +129,7 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 			m.patterns = append(m.patterns, p)
 		}
 	}
+	m.rankWatches()
 	m.buildTrie()
 	m.fuzzyWatch = make([]bool, len(ws))
 	for i := range ws {
@@ -132,6 +137,28 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 	}
 	m.buildFuzzy(ws)
 	return m, nil
+}
+
+// rankWatches sets the rank of each watch in the order of mentions at one
+// offset: by name, then ID. Watches equal in both share a rank.
+func (m *Matcher) rankWatches() {
+	order := make([]int32, len(m.watches))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	byName := func(a, b int32) int {
+		x, y := &m.watches[a], &m.watches[b]
+		return cmp.Or(cmp.Compare(x.name, y.name), cmp.Compare(x.id, y.id))
+	}
+	slices.SortFunc(order, byName)
+	m.rank = make([]int32, len(m.watches))
+	for i, w := range order {
+		if i > 0 && byName(order[i-1], w) == 0 {
+			m.rank[w] = m.rank[order[i-1]]
+		} else {
+			m.rank[w] = int32(i)
+		}
+	}
 }
 
 // expandAll returns Expand of each watch, working on the watches with

@@ -42,6 +42,7 @@ func (m *Matcher) buildFuzzy(ws []newswatch.Watch) {
 		}
 		add := func(f []rune, stem int) {
 			id := int32(len(m.fuzzyForms))
+			m.fuzzyMaxRunes = max(m.fuzzyMaxRunes, len(f))
 			m.fuzzyForms = append(m.fuzzyForms, fuzzyForm{runes: f, stem: stem, hash: hashRunes(f), cyr: isCyrillic(f[0]), capital: w.capital})
 			var d deletions
 			d.reset(f)

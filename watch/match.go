@@ -3,6 +3,7 @@ package watch
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -31,17 +32,32 @@ type matchState struct {
 	del    deletions
 }
 
+// statePool keeps the buffers of finished Match calls for the next ones.
+var statePool = sync.Pool{New: func() any { return new(matchState) }}
+
 // Match returns the mentions of the watches in text, sorted by Start, then
 // entity. Offsets index text's bytes. A nil Matcher matches nothing.
 func (m *Matcher) Match(text string) []newswatch.Mention {
 	if m == nil || len(m.patterns) == 0 {
 		return nil
 	}
-	st := matchState{m: m, text: text}
+	st := statePool.Get().(*matchState)
+	st.m, st.text = m, text
 	var t token
 	fuzzy := len(m.fuzzyForms) > 0
-	for i := 0; nextWord(text, i, 0, &t); i = t.end {
-		if fuzzy && t.runes >= fuzzyMinRunes-1 {
+	for i := 0; i < len(text); i = t.end {
+		// Separators are skipped here, ASCII ones without a call.
+		if c := text[i]; c < utf8.RuneSelf && asciiClass[c] != clWord {
+			t.end = i + 1
+			continue
+		} else if c >= utf8.RuneSelf {
+			if size := wordStart(text, i); size > 0 {
+				t.end = i + size
+				continue
+			}
+		}
+		scanWord(text, i, &t)
+		if fuzzy && t.runes >= fuzzyMinRunes-1 && t.runes <= m.fuzzyMaxRunes+1 {
 			st.fuzzyWord(&t)
 		}
 		if t.poss == 0 && !m.roots.mayHave(nonzero(t.key)) {
@@ -49,10 +65,13 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 		}
 		st.run(&t)
 	}
-	if len(st.cands) == 0 {
-		return nil
+	var ms []newswatch.Mention
+	if len(st.cands) > 0 {
+		ms = m.resolve(text, st.cands)
 	}
-	return m.resolve(text, st.cands)
+	st.m, st.text, st.cands = nil, "", st.cands[:0]
+	statePool.Put(st)
+	return ms
 }
 
 // run finds the patterns that start at the word t, walking the trie over t
@@ -232,15 +251,16 @@ func (m *Matcher) resolve(text string, cs []candidate) []newswatch.Mention {
 			kept = append(kept, c)
 		}
 	}
+	// Sorted as the mentions are to be, by Start, entity, watch ID and End,
+	// the last three through the watches' rank.
+	slices.SortFunc(kept, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(m.rank[a.watch], m.rank[b.watch]), cmp.Compare(a.end, b.end))
+	})
 	ms := make([]newswatch.Mention, len(kept))
 	for i, c := range kept {
 		w := &m.watches[c.watch]
 		ms[i] = newswatch.Mention{WatchID: w.id, Entity: w.name, Kind: w.kind, Start: c.start, End: c.end, Text: text[c.start:c.end]}
 	}
-	slices.SortFunc(ms, func(a, b newswatch.Mention) int {
-		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Entity, b.Entity),
-			cmp.Compare(a.WatchID, b.WatchID), cmp.Compare(a.End, b.End))
-	})
 	return ms
 }
 
