@@ -45,18 +45,50 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	st.m, st.text = m, text
 	var t token
 	fuzzy := len(m.fuzzyForms) > 0
-	for i := 0; i < len(text); i = t.end {
-		// Separators are skipped here, ASCII ones without a call.
-		if c := text[i]; c < utf8.RuneSelf && asciiClass[c] != clWord {
-			t.end = i + 1
+	for i := 0; i < len(text); {
+		c := text[i]
+		b := wordByte[c]
+		if b == 0 {
+			i++ // an ASCII separator
+			continue
+		}
+		if b != 0xff && !fuzzy {
+			// The common case, read here without a call: a word of ASCII
+			// letters and digits ended by an ASCII separator, most often
+			// one that starts no name.
+			start := i
+			h := uint64(fnvOffset)
+			for {
+				h = (h ^ uint64(b)) * fnvPrime
+				i++
+				if i == len(text) {
+					break
+				}
+				if b = wordByte[text[i]]; b == 0 || b == 0xff {
+					break
+				}
+			}
+			if b != 0xff || i == len(text) {
+				if !m.roots.mayHave(nonzero(h)) {
+					continue
+				}
+				t = token{start: start, end: i, runes: i - start, key: h}
+				st.run(&t)
+				continue
+			}
+			i = start // a longer word, read below
+		}
+		if c < utf8.RuneSelf && asciiClass[c] != clWord {
+			i++ // an apostrophe that starts no word
 			continue
 		} else if c >= utf8.RuneSelf {
 			if size := wordStart(text, i); size > 0 {
-				t.end = i + size
+				i += size
 				continue
 			}
 		}
 		scanWord(text, i, &t)
+		i = t.end
 		if fuzzy && t.runes >= fuzzyMinRunes-1 && t.runes <= m.fuzzyMaxRunes+1 {
 			st.fuzzyWord(&t)
 		}
