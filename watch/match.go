@@ -15,8 +15,17 @@ import (
 // exclusions are resolved.
 type candidate struct {
 	watch      int32
+	rank       int32 // the watch's rank, set by resolve
 	exclude    bool
 	start, end int
+}
+
+// watchMark is resolve's state of one watch; gen tells whether it belongs
+// to the current call.
+type watchMark struct {
+	gen     uint32
+	last    int32 // the watch's last kept candidate, or -1
+	exclEnd int   // where its exclusions read so far end
 }
 
 // matchState is the per-call state of Match.
@@ -30,6 +39,8 @@ type matchState struct {
 	runes  []rune  // fuzzyWord's folded word
 	fzSeen []int32 // fuzzy forms tried for the word
 	del    deletions
+	marks  []watchMark // by watch, see resolve
+	gen    uint32
 }
 
 // statePool keeps the buffers of finished Match calls for the next ones.
@@ -99,7 +110,7 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	}
 	var ms []newswatch.Mention
 	if len(st.cands) > 0 {
-		ms = m.resolve(text, st.cands)
+		ms = st.resolve()
 	}
 	st.m, st.text, st.cands = nil, "", st.cands[:0]
 	statePool.Put(st)
@@ -248,13 +259,18 @@ func sameCase(text, alias string, n int) bool {
 
 // resolve drops the candidates inside an exclusion of their watch, keeps the
 // longest of overlapping candidates of one watch and returns the mentions.
-func (m *Matcher) resolve(text string, cs []candidate) []newswatch.Mention {
+// It reads the candidates once, in the order of their start, keeping the
+// state of each watch in st.marks.
+func (st *matchState) resolve() []newswatch.Mention {
+	m, cs := st.m, st.cands
+	for i := range cs {
+		cs[i].rank = m.rank[cs[i].watch]
+	}
+	// Each watch's candidates come in the order resolution needs: by start,
+	// exclusions first, the longest first.
 	slices.SortFunc(cs, func(a, b candidate) int {
-		if c := cmp.Compare(a.watch, b.watch); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.start, b.start); c != 0 {
-			return c
+		if a.start != b.start {
+			return cmp.Compare(a.start, b.start)
 		}
 		if a.exclude != b.exclude {
 			if a.exclude {
@@ -262,36 +278,52 @@ func (m *Matcher) resolve(text string, cs []candidate) []newswatch.Mention {
 			}
 			return 1
 		}
-		return cmp.Compare(b.end, a.end)
+		if a.end != b.end {
+			return cmp.Compare(b.end, a.end)
+		}
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.watch, b.watch))
 	})
+	if len(st.marks) < len(m.watches) {
+		st.marks = make([]watchMark, len(m.watches))
+		st.gen = 0
+	}
+	st.gen++
+	if st.gen == 0 { // wrapped: no mark may look current
+		clear(st.marks)
+		st.gen = 1
+	}
 	kept := cs[:0]
-	exclEnd, watch := -1, int32(-1)
 	for _, c := range cs {
-		if c.watch != watch {
-			watch, exclEnd = c.watch, -1
+		mk := &st.marks[c.watch]
+		if mk.gen != st.gen {
+			*mk = watchMark{gen: st.gen, exclEnd: -1, last: -1}
 		}
 		switch {
 		case c.exclude:
-			exclEnd = max(exclEnd, c.end)
-		case c.end <= exclEnd:
+			mk.exclEnd = max(mk.exclEnd, c.end)
+		case c.end <= mk.exclEnd:
 			// inside an exclusion
-		case len(kept) > 0 && kept[len(kept)-1].watch == c.watch && c.start < kept[len(kept)-1].end:
-			if l := &kept[len(kept)-1]; c.end-c.start > l.end-l.start {
+		case mk.last >= 0 && c.start < kept[mk.last].end:
+			if l := &kept[mk.last]; c.end-c.start > l.end-l.start {
 				*l = c
 			}
 		default:
+			mk.last = int32(len(kept))
 			kept = append(kept, c)
 		}
 	}
 	// Sorted as the mentions are to be, by Start, entity, watch ID and End,
-	// the last three through the watches' rank.
-	slices.SortFunc(kept, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(m.rank[a.watch], m.rank[b.watch]), cmp.Compare(a.end, b.end))
-	})
+	// the last three through the watches' rank; mostly they already are.
+	byOffset := func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.rank, b.rank), cmp.Compare(a.end, b.end))
+	}
+	if !slices.IsSortedFunc(kept, byOffset) {
+		slices.SortFunc(kept, byOffset)
+	}
 	ms := make([]newswatch.Mention, len(kept))
 	for i, c := range kept {
 		w := &m.watches[c.watch]
-		ms[i] = newswatch.Mention{WatchID: w.id, Entity: w.name, Kind: w.kind, Start: c.start, End: c.end, Text: text[c.start:c.end]}
+		ms[i] = newswatch.Mention{WatchID: w.id, Entity: w.name, Kind: w.kind, Start: c.start, End: c.end, Text: st.text[c.start:c.end]}
 	}
 	return ms
 }
