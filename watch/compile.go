@@ -264,7 +264,37 @@ func (m *Matcher) buildTrie() {
 		}
 	}
 	m.roots = newBloom(roots)
-	m.edges = buildTable(edges)
+	m.edges = buildTable(edges, m.summary)
+}
+
+// A node's summary, kept in the slots of the edges to it, tells all that
+// Match needs of a node with at most one pattern ending at it, which is
+// not case-sensitive: whether one does, its watch and whether it is an
+// exclusion, and whether the node has children.
+const (
+	sumKids    = 1 << 0
+	sumExclude = 1 << 1
+	sumOut     = 1 << 2
+	sumShift   = 3
+)
+
+// summary returns the summary of node c, or infoNone.
+func (m *Matcher) summary(c int32) int32 {
+	n := &m.nodes[c]
+	if n.outN > 1 || n.outN == 1 && n.caseSensitive || len(m.watches) >= 1<<(31-sumShift) {
+		return infoNone
+	}
+	var s int32
+	if n.kids {
+		s |= sumKids
+	}
+	if n.outN == 1 {
+		s |= sumOut | n.watch<<sumShift
+		if n.exclude {
+			s |= sumExclude
+		}
+	}
+	return s
 }
 
 // gapHash hashes the punctuation of a gap; 0 for none.

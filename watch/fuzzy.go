@@ -60,7 +60,7 @@ func (m *Matcher) buildFuzzy(ws []newswatch.Watch) {
 		})
 	}
 	if len(es) > 0 {
-		m.fuzzy = buildTable(es)
+		m.fuzzy = buildTable(es, nil)
 	}
 }
 
@@ -128,7 +128,7 @@ func (st *matchState) fuzzyLookup(t *token, rs []rune, h uint64) {
 	if sl == nil {
 		return
 	}
-	for i := range sl.n {
+	for i := range m.fuzzy.count(sl) {
 		id := m.fuzzy.id(sl, i)
 		if containsID(st.fzSeen, id) {
 			continue
@@ -150,7 +150,7 @@ func (st *matchState) fuzzyLookup(t *token, rs []rune, h uint64) {
 		if root == nil {
 			continue
 		}
-		for j := range root.n {
+		for j := range m.edges.count(root) {
 			n := &m.nodes[m.edges.id(root, j)]
 			for _, pid := range m.outs[n.outOff : n.outOff+n.outN] {
 				p := &m.patterns[pid]

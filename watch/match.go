@@ -163,7 +163,17 @@ func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, l
 		st.ahead = append(st.ahead, *w)
 	}
 	start := st.ahead[0].start
-	for i := range sl.n {
+	if info := sl.info; info >= 0 {
+		// The common case: what the node holds is in the slot.
+		if info&sumOut != 0 {
+			st.cands = append(st.cands, candidate{watch: info >> sumShift, exclude: info&sumExclude != 0, start: start, end: end})
+		}
+		if c := int32(sl.off); info&sumKids != 0 && !last && !slices.Contains(st.next, c) {
+			st.next = append(st.next, c)
+		}
+		return
+	}
+	for i := range m.edges.count(sl) {
 		c := m.edges.id(sl, i)
 		n := &m.nodes[c]
 		for k := range n.outN {

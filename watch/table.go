@@ -7,31 +7,46 @@ import (
 )
 
 // table maps a 64-bit key to a list of int32. It is an open-addressing hash
-// table whose slots hold a key's only value themselves, so that finding a
-// key and its value costs one cache miss, with a bit filter in front of the
-// keys that are mostly looked up in vain.
+// table whose slots hold a key's only value themselves, with a summary of
+// it, so that finding a key and what it leads to mostly costs one cache
+// miss; a bit filter sits in front of the keys that are mostly looked up
+// in vain.
 type table struct {
 	filter []uint64
 	fshift uint
 	slots  []slot
 	mask   uint64
-	ids    []int32 // the values of keys with more than one, grouped by key
+	ids    []int32 // for keys with several values: their count, then them
 }
 
-// slot holds a key and its n values: the value off itself when n is 1,
-// else ids[off:off+n].
+// slot holds a key and its values: the value off itself, summarised by
+// info >= 0 or not (infoNone), or with info == infoMany the count
+// ids[off] and the values after it.
 type slot struct {
-	key uint64 // 0: empty
-	off uint32
-	n   uint32
+	key  uint64 // 0: empty
+	off  uint32
+	info int32
+}
+
+const (
+	infoNone = -1 // one value, with no summary
+	infoMany = -2 // several values, in ids
+)
+
+// count returns how many values slot s holds.
+func (t *table) count(s *slot) int32 {
+	if s.info != infoMany {
+		return 1
+	}
+	return t.ids[s.off]
 }
 
 // id returns the i-th value of slot s.
-func (t *table) id(s *slot, i uint32) int32 {
-	if s.n == 1 {
+func (t *table) id(s *slot, i int32) int32 {
+	if s.info != infoMany {
 		return int32(s.off)
 	}
-	return t.ids[s.off+i]
+	return t.ids[s.off+1+uint32(i)]
 }
 
 // mix spreads a hash's bits; FNV's low bits are weak for short words.
@@ -50,8 +65,10 @@ type edge struct {
 }
 
 // buildTable builds a table from key–value pairs with nonzero keys; the
-// values of a key are stored in increasing order, without repeats.
-func buildTable(es []edge) table {
+// values of a key are stored in increasing order, without repeats. The
+// summary of a key's only value is summary(value) (infoNone if summary is
+// nil).
+func buildTable(es []edge, summary func(int32) int32) table {
 	slices.SortFunc(es, func(a, b edge) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.id, b.id)) })
 	keys, filtered := 0, 0
 	for i := range es {
@@ -93,10 +110,13 @@ func buildTable(es []edge) table {
 		for t.slots[j].key != 0 {
 			j = (j + 1) & t.mask
 		}
-		s := slot{key: k, off: uint32(vals[0]), n: 1}
+		s := slot{key: k, off: uint32(vals[0]), info: infoNone}
 		if len(vals) > 1 {
-			s.off, s.n = uint32(len(t.ids)), uint32(len(vals))
+			s.off, s.info = uint32(len(t.ids)), infoMany
+			t.ids = append(t.ids, int32(len(vals)))
 			t.ids = append(t.ids, vals...)
+		} else if summary != nil {
+			s.info = summary(vals[0])
 		}
 		t.slots[j] = s
 	}
