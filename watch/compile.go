@@ -27,11 +27,11 @@ type Matcher struct {
 	fuzzyWatch []bool // by watch index
 	// The most runes of a fuzzy form: a longer word is more than one edit away.
 	fuzzyMaxRunes int
-	patterns   []pattern
-	edges      table   // edgeKey(node, word hash, gap hash) → child nodes
-	roots      bloom   // the keys of the edges from the root: a name's first word
-	nodes      []node  // node 0 is the root
-	outs       []int32 // patterns ending at a node, see node
+	patterns      []pattern
+	edges         table   // edgeKey(node, word hash, gap hash) → child nodes
+	roots         bloom   // the keys of the edges from the root: a name's first word
+	nodes         []node  // node 0 is the root
+	outs          []int32 // patterns ending at a node, see node
 }
 
 // node is a node of the trie of patterns, whose edges are words. The
