@@ -54,19 +54,36 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	}
 	st := statePool.Get().(*matchState)
 	st.m, st.text = m, text
-	var t token
-	fuzzy := len(m.fuzzyForms) > 0
+	if len(m.fuzzyForms) > 0 {
+		for i := 0; i < len(text); {
+			i = st.word(i)
+		}
+	} else {
+		st.scan()
+	}
+	var ms []newswatch.Mention
+	if len(st.cands) > 0 {
+		ms = st.resolve()
+	}
+	st.m, st.text, st.cands = nil, "", st.cands[:0]
+	statePool.Put(st)
+	return ms
+}
+
+// scan reads the text word by word and tries the words that may start a
+// name. The common case is read here without a call: a separator, or a
+// word of ASCII letters and digits ended by an ASCII separator that starts
+// no name; st.word reads the others.
+func (st *matchState) scan() {
+	text := st.text
+	filter, shift := st.m.roots.words, st.m.roots.shift&63
 	for i := 0; i < len(text); {
-		c := text[i]
-		b := wordByte[c]
+		b := wordByte[text[i]]
 		if b == 0 {
 			i++ // an ASCII separator
 			continue
 		}
-		if b != 0xff && !fuzzy {
-			// The common case, read here without a call: a word of ASCII
-			// letters and digits ended by an ASCII separator, most often
-			// one that starts no name.
+		if b != 0xff {
 			start := i
 			h := uint64(fnvOffset)
 			for {
@@ -80,41 +97,48 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 				}
 			}
 			if b != 0xff || i == len(text) {
-				if !m.roots.mayHave(nonzero(h)) {
+				// bloom.mayHave, with the filter in registers
+				k := mix(nonzero(h))
+				bits := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
+				if filter[k>>shift]&bits != bits {
 					continue
 				}
-				t = token{start: start, end: i, runes: i - start, key: h}
-				st.run(&t)
+				st.runASCII(start, i, h)
 				continue
 			}
-			i = start // a longer word, read below
+			i = start // a longer word, read by st.word
 		}
-		if c < utf8.RuneSelf && asciiClass[c] != clWord {
-			i++ // an apostrophe that starts no word
-			continue
-		} else if c >= utf8.RuneSelf {
-			if size := wordStart(text, i); size > 0 {
-				i += size
-				continue
-			}
+		i = st.word(i)
+	}
+}
+
+// runASCII tries the word text[start:end] of ASCII letters and digits,
+// with hash h.
+func (st *matchState) runASCII(start, end int, h uint64) {
+	t := token{start: start, end: end, runes: end - start, key: h}
+	st.run(&t)
+}
+
+// word reads the word or separator at text[i], tries the word, and returns
+// where it ends.
+func (st *matchState) word(i int) int {
+	m, text := st.m, st.text
+	if c := text[i]; c < utf8.RuneSelf && asciiClass[c] != clWord {
+		return i + 1 // a separator, or an apostrophe that starts no word
+	} else if c >= utf8.RuneSelf {
+		if size := wordStart(text, i); size > 0 {
+			return i + size
 		}
-		scanWord(text, i, &t)
-		i = t.end
-		if fuzzy && t.runes >= fuzzyMinRunes-1 && t.runes <= m.fuzzyMaxRunes+1 {
-			st.fuzzyWord(&t)
-		}
-		if t.poss == 0 && !m.roots.mayHave(nonzero(t.key)) {
-			continue // the common case: a word that starts no name
-		}
+	}
+	var t token
+	scanWord(text, i, &t)
+	if len(m.fuzzyForms) > 0 && t.runes >= fuzzyMinRunes-1 && t.runes <= m.fuzzyMaxRunes+1 {
+		st.fuzzyWord(&t)
+	}
+	if t.poss != 0 || m.roots.mayHave(nonzero(t.key)) {
 		st.run(&t)
 	}
-	var ms []newswatch.Mention
-	if len(st.cands) > 0 {
-		ms = st.resolve()
-	}
-	st.m, st.text, st.cands = nil, "", st.cands[:0]
-	statePool.Put(st)
-	return ms
+	return t.end
 }
 
 // run finds the patterns that start at the word t, walking the trie over t
@@ -125,7 +149,7 @@ func (st *matchState) run(t *token) {
 	st.expand(0, t, 0)
 	for j := 1; len(st.next) > 0; j++ {
 		st.cur, st.next = st.next, st.cur[:0]
-		w := st.word(j)
+		w := st.wordAhead(j)
 		if w == nil {
 			return
 		}
@@ -196,8 +220,8 @@ func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, l
 	}
 }
 
-// word returns the j-th word from the one being tried, or nil.
-func (st *matchState) word(j int) *token {
+// wordAhead returns the j-th word from the one being tried, or nil.
+func (st *matchState) wordAhead(j int) *token {
 	for len(st.ahead) <= j {
 		var t token
 		if !nextWord(st.text, st.ahead[len(st.ahead)-1].end, maxGap, &t) {
@@ -215,7 +239,7 @@ func (st *matchState) verify(p *pattern) (int, bool) {
 	end := 0
 	for j := range p.words {
 		w := &p.words[j]
-		t := st.word(j)
+		t := st.wordAhead(j)
 		if t == nil {
 			return 0, false
 		}
