@@ -179,7 +179,7 @@ type bloom struct {
 // more than a million keys), which lets through about one word in 300
 // that starts no name.
 func newBloom(keys []uint64) bloom {
-	n := 64
+	n := 1 << 12 // at least 64 words, so that shift is below 64
 	for n < 32*len(keys) && n < 1<<26 {
 		n *= 2
 	}
