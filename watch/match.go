@@ -85,18 +85,16 @@ func (st *matchState) scan() {
 		}
 		if b != 0xff {
 			start := i
-			h := uint64(fnvOffset)
-			for {
-				h = (h ^ uint64(b)) * fnvPrime
-				i++
-				if i == len(text) {
-					break
-				}
+			h := (fnvOffset ^ uint64(b)) * fnvPrime
+			for i++; i < len(text); i++ {
 				if b = wordByte[text[i]]; b == 0 || b == 0xff {
 					break
 				}
+				h = (h ^ uint64(b)) * fnvPrime
 			}
-			if b != 0xff || i == len(text) {
+			// b is 0 after a separator, 0xff before anything else, and
+			// the last letter's at the end of the text.
+			if b != 0xff {
 				// bloom.mayHave, with the filter in registers
 				k := mix(nonzero(h))
 				bits := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
