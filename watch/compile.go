@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"cmp"
 	"runtime"
 	"slices"
 	"strings"
@@ -19,20 +20,29 @@ const maxGap = 1024
 // immutable and safe for concurrent use.
 type Matcher struct {
 	watches []watchInfo
+	rank    []int32 // by watch index: its place in the order of mentions, by name, then ID
 	// Typo tolerance, see fuzzy.go: the deletion index of fuzzy names.
 	fuzzy      table
 	fuzzyForms []fuzzyForm
 	fuzzyWatch []bool // by watch index
-	patterns   []pattern
-	edges      table   // edgeKey(node, word hash, gap hash) → child nodes
-	nodes      []node  // node 0 is the root
-	outs       []int32 // patterns ending at a node, see node
+	// The most runes of a fuzzy form: a longer word is more than one edit away.
+	fuzzyMaxRunes int
+	patterns      []pattern
+	edges         table   // edgeKey(node, word hash, gap hash) → child nodes
+	roots         bloom   // the keys of the edges from the root: a name's first word
+	nodes         []node  // node 0 is the root
+	outs          []int32 // patterns ending at a node, see node
 }
 
-// node is a node of the trie of patterns, whose edges are words.
+// node is a node of the trie of patterns, whose edges are words. The
+// first pattern that ends at it is described in the node too, so that a
+// match of a name mostly costs one load of its node.
 type node struct {
-	outOff, outN uint32 // outs[outOff:outOff+outN] end here
-	kids         bool
+	outOff, outN  uint32 // the patterns outs[outOff:outOff+outN] end here
+	watch         int32  // the first one's watch, if outN > 0
+	exclude       bool   // the first one is an exclusion
+	caseSensitive bool   // the first one is case-sensitive
+	kids          bool
 }
 
 type watchInfo struct {
@@ -119,6 +129,7 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 			m.patterns = append(m.patterns, p)
 		}
 	}
+	m.rankWatches()
 	m.buildTrie()
 	m.fuzzyWatch = make([]bool, len(ws))
 	for i := range ws {
@@ -126,6 +137,28 @@ func Compile(ws []newswatch.Watch) (*Matcher, error) {
 	}
 	m.buildFuzzy(ws)
 	return m, nil
+}
+
+// rankWatches sets the rank of each watch in the order of mentions at one
+// offset: by name, then ID. Watches equal in both share a rank.
+func (m *Matcher) rankWatches() {
+	order := make([]int32, len(m.watches))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	byName := func(a, b int32) int {
+		x, y := &m.watches[a], &m.watches[b]
+		return cmp.Or(cmp.Compare(x.name, y.name), cmp.Compare(x.id, y.id))
+	}
+	slices.SortFunc(order, byName)
+	m.rank = make([]int32, len(m.watches))
+	for i, w := range order {
+		if i > 0 && byName(order[i-1], w) == 0 {
+			m.rank[w] = m.rank[order[i-1]]
+		} else {
+			m.rank[w] = int32(i)
+		}
+	}
 }
 
 // expandAll returns Expand of each watch, working on the watches with
@@ -197,7 +230,7 @@ func (m *Matcher) buildTrie() {
 				m.nodes[cur].kids = true
 				g := gapHash(w.gap)
 				for _, k := range w.keys {
-					edges = append(edges, edge{edgeKey(cur, k, g), c})
+					edges = append(edges, edge{key: edgeKey(cur, k, g), id: c, root: cur == 0})
 				}
 			}
 			cur = c
@@ -217,10 +250,51 @@ func (m *Matcher) buildTrie() {
 	m.outs = make([]int32, len(ends))
 	for pi, n := range ends {
 		nd := &m.nodes[n]
+		if nd.outN == 0 {
+			p := &m.patterns[pi]
+			nd.watch, nd.exclude, nd.caseSensitive = p.watch, p.exclude, p.caseSensitive
+		}
 		m.outs[nd.outOff+nd.outN] = int32(pi)
 		nd.outN++
 	}
-	m.edges = buildTable(edges)
+	var roots []uint64
+	for _, e := range edges {
+		if e.root {
+			roots = append(roots, e.key)
+		}
+	}
+	m.roots = newBloom(roots)
+	m.edges = buildTable(edges, m.summary)
+}
+
+// A node's summary, kept in the slots of the edges to it, tells all that
+// Match needs of a node with at most one pattern ending at it, which is
+// not case-sensitive: whether one does, its watch and whether it is an
+// exclusion, and whether the node has children.
+const (
+	sumKids    = 1 << 0
+	sumExclude = 1 << 1
+	sumOut     = 1 << 2
+	sumShift   = 3
+)
+
+// summary returns the summary of node c, or infoNone.
+func (m *Matcher) summary(c int32) int32 {
+	n := &m.nodes[c]
+	if n.outN > 1 || n.outN == 1 && n.caseSensitive || len(m.watches) >= 1<<(31-sumShift) {
+		return infoNone
+	}
+	var s int32
+	if n.kids {
+		s |= sumKids
+	}
+	if n.outN == 1 {
+		s |= sumOut | n.watch<<sumShift
+		if n.exclude {
+			s |= sumExclude
+		}
+	}
+	return s
 }
 
 // gapHash hashes the punctuation of a gap; 0 for none.

@@ -135,9 +135,16 @@
 //
 // # Implementation
 //
-// Each word is folded and hashed (FNV-1a, 64 bits) while it is scanned, with
-// an ASCII fast path. The hash is looked up in an open-addressing table (with
-// a bit filter in front) keyed by the hashes of the patterns' first words;
-// a hit is verified word by word against the words that follow. Word
-// identity rests on the 64-bit hash.
+// Each word is folded and hashed (FNV-1a, 64 bits) in the one pass that
+// finds its end: Match reads a word of ASCII letters and digits itself, and
+// scanWord reads the letters U+0400–U+045F of Russian and Ukrainian from
+// their two UTF-8 bytes with a fold table; any other word is decoded rune
+// by rune. The hash is first asked of a filter of the first words of all
+// patterns (two bits of one 64-bit word per key), so that a word that
+// starts no name, the common case, costs one load. A word that passes is
+// looked up in an open-addressing table of trie edges whose slot holds the
+// child node and a summary of it (the watch of the pattern ending there,
+// whether it has children), and the words that follow are walked through
+// the trie. Candidates are resolved once, in the order of their offsets.
+// Word identity rests on the 64-bit hash.
 package watch

@@ -42,12 +42,13 @@ func (m *Matcher) buildFuzzy(ws []newswatch.Watch) {
 		}
 		add := func(f []rune, stem int) {
 			id := int32(len(m.fuzzyForms))
+			m.fuzzyMaxRunes = max(m.fuzzyMaxRunes, len(f))
 			m.fuzzyForms = append(m.fuzzyForms, fuzzyForm{runes: f, stem: stem, hash: hashRunes(f), cyr: isCyrillic(f[0]), capital: w.capital})
 			var d deletions
 			d.reset(f)
-			es = append(es, edge{nonzero(d.whole), id})
+			es = append(es, edge{key: nonzero(d.whole), id: id})
 			for i := 1; i < len(f); i++ {
-				es = append(es, edge{nonzero(d.without(i)), id})
+				es = append(es, edge{key: nonzero(d.without(i)), id: id})
 			}
 		}
 		if !isCyrillic(folded[0]) {
@@ -59,7 +60,7 @@ func (m *Matcher) buildFuzzy(ws []newswatch.Watch) {
 		})
 	}
 	if len(es) > 0 {
-		m.fuzzy = buildTable(es)
+		m.fuzzy = buildTable(es, nil)
 	}
 }
 
@@ -123,7 +124,12 @@ func (st *matchState) fuzzyWord(t *token) {
 
 func (st *matchState) fuzzyLookup(t *token, rs []rune, h uint64) {
 	m := st.m
-	for _, id := range m.fuzzy.get(nonzero(h)) {
+	sl := m.fuzzy.find(nonzero(h))
+	if sl == nil {
+		return
+	}
+	for i := range m.fuzzy.count(sl) {
+		id := m.fuzzy.id(sl, i)
 		if containsID(st.fzSeen, id) {
 			continue
 		}
@@ -140,8 +146,12 @@ func (st *matchState) fuzzyLookup(t *token, rs []rune, h uint64) {
 				continue
 			}
 		}
-		for _, c := range m.edges.get(edgeKey(0, key, 0)) {
-			n := &m.nodes[c]
+		root := m.edges.findRoot(edgeKey(0, key, 0))
+		if root == nil {
+			continue
+		}
+		for j := range m.edges.count(root) {
+			n := &m.nodes[m.edges.id(root, j)]
 			for _, pid := range m.outs[n.outOff : n.outOff+n.outN] {
 				p := &m.patterns[pid]
 				if p.exclude || p.caseSensitive || len(p.words) != 1 || !m.fuzzyWatch[p.watch] {

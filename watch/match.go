@@ -3,6 +3,7 @@ package watch
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -14,8 +15,17 @@ import (
 // exclusions are resolved.
 type candidate struct {
 	watch      int32
+	rank       int32 // the watch's rank, set by resolve
 	exclude    bool
 	start, end int
+}
+
+// watchMark is resolve's state of one watch; gen tells whether it belongs
+// to the current call.
+type watchMark struct {
+	gen     uint32
+	last    int32 // the watch's last kept candidate, or -1
+	exclEnd int   // where its exclusions read so far end
 }
 
 // matchState is the per-call state of Match.
@@ -29,7 +39,12 @@ type matchState struct {
 	runes  []rune  // fuzzyWord's folded word
 	fzSeen []int32 // fuzzy forms tried for the word
 	del    deletions
+	marks  []watchMark // by watch, see resolve
+	gen    uint32
 }
+
+// statePool keeps the buffers of finished Match calls for the next ones.
+var statePool = sync.Pool{New: func() any { return new(matchState) }}
 
 // Match returns the mentions of the watches in text, sorted by Start, then
 // entity. Offsets index text's bytes. A nil Matcher matches nothing.
@@ -37,22 +52,91 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 	if m == nil || len(m.patterns) == 0 {
 		return nil
 	}
-	st := matchState{m: m, text: text}
+	st := statePool.Get().(*matchState)
+	st.m, st.text = m, text
+	if len(m.fuzzyForms) > 0 {
+		for i := 0; i < len(text); {
+			i = st.word(i)
+		}
+	} else {
+		st.scan()
+	}
+	var ms []newswatch.Mention
+	if len(st.cands) > 0 {
+		ms = st.resolve()
+	}
+	st.m, st.text, st.cands = nil, "", st.cands[:0]
+	statePool.Put(st)
+	return ms
+}
+
+// scan reads the text word by word and tries the words that may start a
+// name. The common case is read here without a call: a separator, or a
+// word of ASCII letters and digits ended by an ASCII separator that starts
+// no name; st.word reads the others.
+func (st *matchState) scan() {
+	text := st.text
+	filter, shift := st.m.roots.words, st.m.roots.shift&63
+	for i := 0; i < len(text); {
+		b := wordByte[text[i]]
+		if b == 0 {
+			i++ // an ASCII separator
+			continue
+		}
+		if b != 0xff {
+			start := i
+			h := (fnvOffset ^ uint64(b)) * fnvPrime
+			for i++; i < len(text); i++ {
+				if b = wordByte[text[i]]; b == 0 || b == 0xff {
+					break
+				}
+				h = (h ^ uint64(b)) * fnvPrime
+			}
+			// b is 0 after a separator, 0xff before anything else, and
+			// the last letter's at the end of the text.
+			if b != 0xff {
+				// bloom.mayHave, with the filter in registers
+				k := mix(nonzero(h))
+				bits := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
+				if filter[k>>shift]&bits != bits {
+					continue
+				}
+				st.runASCII(start, i, h)
+				continue
+			}
+			i = start // a longer word, read by st.word
+		}
+		i = st.word(i)
+	}
+}
+
+// runASCII tries the word text[start:end] of ASCII letters and digits,
+// with hash h.
+func (st *matchState) runASCII(start, end int, h uint64) {
+	t := token{start: start, end: end, runes: end - start, key: h}
+	st.run(&t)
+}
+
+// word reads the word or separator at text[i], tries the word, and returns
+// where it ends.
+func (st *matchState) word(i int) int {
+	m, text := st.m, st.text
+	if c := text[i]; c < utf8.RuneSelf && asciiClass[c] != clWord {
+		return i + 1 // a separator, or an apostrophe that starts no word
+	} else if c >= utf8.RuneSelf {
+		if size := wordStart(text, i); size > 0 {
+			return i + size
+		}
+	}
 	var t token
-	fuzzy := len(m.fuzzyForms) > 0
-	for i := 0; nextWord(text, i, 0, &t); i = t.end {
-		if fuzzy && t.runes >= fuzzyMinRunes-1 {
-			st.fuzzyWord(&t)
-		}
-		if t.poss == 0 && !m.edges.mayHave(nonzero(t.key)) {
-			continue // the common case: a word that starts no name
-		}
+	scanWord(text, i, &t)
+	if len(m.fuzzyForms) > 0 && t.runes >= fuzzyMinRunes-1 && t.runes <= m.fuzzyMaxRunes+1 {
+		st.fuzzyWord(&t)
+	}
+	if t.poss != 0 || m.roots.mayHave(nonzero(t.key)) {
 		st.run(&t)
 	}
-	if len(st.cands) == 0 {
-		return nil
-	}
-	return m.resolve(text, st.cands)
+	return t.end
 }
 
 // run finds the patterns that start at the word t, walking the trie over t
@@ -63,7 +147,7 @@ func (st *matchState) run(t *token) {
 	st.expand(0, t, 0)
 	for j := 1; len(st.next) > 0; j++ {
 		st.cur, st.next = st.next, st.cur[:0]
-		w := st.word(j)
+		w := st.wordAhead(j)
 		if w == nil {
 			return
 		}
@@ -87,26 +171,46 @@ func (st *matchState) expand(parent int32, w *token, gap uint64) {
 }
 
 func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, last bool) {
-	kids := st.m.edges.get(edgeKey(parent, key, gap))
-	if kids == nil {
+	m := st.m
+	var sl *slot
+	if parent == 0 {
+		sl = m.edges.findRoot(edgeKey(0, key, gap))
+	} else {
+		sl = m.edges.find(edgeKey(parent, key, gap))
+	}
+	if sl == nil {
 		return
 	}
 	if len(st.ahead) == 0 {
 		st.ahead = append(st.ahead, *w)
 	}
 	start := st.ahead[0].start
-	for _, c := range kids {
-		n := &st.m.nodes[c]
-		for _, id := range st.m.outs[n.outOff : n.outOff+n.outN] {
-			p := &st.m.patterns[id]
-			e := end
-			if p.caseSensitive {
-				var ok bool
-				if e, ok = st.verify(p); !ok {
-					continue
+	if info := sl.info; info >= 0 {
+		// The common case: what the node holds is in the slot.
+		if info&sumOut != 0 {
+			st.cands = append(st.cands, candidate{watch: info >> sumShift, exclude: info&sumExclude != 0, start: start, end: end})
+		}
+		if c := int32(sl.off); info&sumKids != 0 && !last && !slices.Contains(st.next, c) {
+			st.next = append(st.next, c)
+		}
+		return
+	}
+	for i := range m.edges.count(sl) {
+		c := m.edges.id(sl, i)
+		n := &m.nodes[c]
+		for k := range n.outN {
+			watch, exclude, e := n.watch, n.exclude, end
+			if k > 0 || n.caseSensitive {
+				p := &m.patterns[m.outs[n.outOff+k]]
+				watch, exclude = p.watch, p.exclude
+				if p.caseSensitive {
+					var ok bool
+					if e, ok = st.verify(p); !ok {
+						continue
+					}
 				}
 			}
-			st.cands = append(st.cands, candidate{watch: p.watch, exclude: p.exclude, start: start, end: e})
+			st.cands = append(st.cands, candidate{watch: watch, exclude: exclude, start: start, end: e})
 		}
 		if n.kids && !last && !slices.Contains(st.next, c) {
 			st.next = append(st.next, c)
@@ -114,8 +218,8 @@ func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, l
 	}
 }
 
-// word returns the j-th word from the one being tried, or nil.
-func (st *matchState) word(j int) *token {
+// wordAhead returns the j-th word from the one being tried, or nil.
+func (st *matchState) wordAhead(j int) *token {
 	for len(st.ahead) <= j {
 		var t token
 		if !nextWord(st.text, st.ahead[len(st.ahead)-1].end, maxGap, &t) {
@@ -133,7 +237,7 @@ func (st *matchState) verify(p *pattern) (int, bool) {
 	end := 0
 	for j := range p.words {
 		w := &p.words[j]
-		t := st.word(j)
+		t := st.wordAhead(j)
 		if t == nil {
 			return 0, false
 		}
@@ -187,13 +291,18 @@ func sameCase(text, alias string, n int) bool {
 
 // resolve drops the candidates inside an exclusion of their watch, keeps the
 // longest of overlapping candidates of one watch and returns the mentions.
-func (m *Matcher) resolve(text string, cs []candidate) []newswatch.Mention {
+// It reads the candidates once, in the order of their start, keeping the
+// state of each watch in st.marks.
+func (st *matchState) resolve() []newswatch.Mention {
+	m, cs := st.m, st.cands
+	for i := range cs {
+		cs[i].rank = m.rank[cs[i].watch]
+	}
+	// Each watch's candidates come in the order resolution needs: by start,
+	// exclusions first, the longest first.
 	slices.SortFunc(cs, func(a, b candidate) int {
-		if c := cmp.Compare(a.watch, b.watch); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.start, b.start); c != 0 {
-			return c
+		if a.start != b.start {
+			return cmp.Compare(a.start, b.start)
 		}
 		if a.exclude != b.exclude {
 			if a.exclude {
@@ -201,36 +310,53 @@ func (m *Matcher) resolve(text string, cs []candidate) []newswatch.Mention {
 			}
 			return 1
 		}
-		return cmp.Compare(b.end, a.end)
+		if a.end != b.end {
+			return cmp.Compare(b.end, a.end)
+		}
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.watch, b.watch))
 	})
+	if len(st.marks) < len(m.watches) {
+		st.marks = make([]watchMark, len(m.watches))
+		st.gen = 0
+	}
+	st.gen++
+	if st.gen == 0 { // wrapped: no mark may look current
+		clear(st.marks)
+		st.gen = 1
+	}
 	kept := cs[:0]
-	exclEnd, watch := -1, int32(-1)
 	for _, c := range cs {
-		if c.watch != watch {
-			watch, exclEnd = c.watch, -1
+		mk := &st.marks[c.watch]
+		if mk.gen != st.gen {
+			*mk = watchMark{gen: st.gen, exclEnd: -1, last: -1}
 		}
 		switch {
 		case c.exclude:
-			exclEnd = max(exclEnd, c.end)
-		case c.end <= exclEnd:
+			mk.exclEnd = max(mk.exclEnd, c.end)
+		case c.end <= mk.exclEnd:
 			// inside an exclusion
-		case len(kept) > 0 && kept[len(kept)-1].watch == c.watch && c.start < kept[len(kept)-1].end:
-			if l := &kept[len(kept)-1]; c.end-c.start > l.end-l.start {
+		case mk.last >= 0 && c.start < kept[mk.last].end:
+			if l := &kept[mk.last]; c.end-c.start > l.end-l.start {
 				*l = c
 			}
 		default:
+			mk.last = int32(len(kept))
 			kept = append(kept, c)
 		}
+	}
+	// Sorted as the mentions are to be, by Start, entity, watch ID and End,
+	// the last three through the watches' rank; mostly they already are.
+	byOffset := func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.rank, b.rank), cmp.Compare(a.end, b.end))
+	}
+	if !slices.IsSortedFunc(kept, byOffset) {
+		slices.SortFunc(kept, byOffset)
 	}
 	ms := make([]newswatch.Mention, len(kept))
 	for i, c := range kept {
 		w := &m.watches[c.watch]
-		ms[i] = newswatch.Mention{WatchID: w.id, Entity: w.name, Kind: w.kind, Start: c.start, End: c.end, Text: text[c.start:c.end]}
+		ms[i] = newswatch.Mention{WatchID: w.id, Entity: w.name, Kind: w.kind, Start: c.start, End: c.end, Text: st.text[c.start:c.end]}
 	}
-	slices.SortFunc(ms, func(a, b newswatch.Mention) int {
-		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Entity, b.Entity),
-			cmp.Compare(a.WatchID, b.WatchID), cmp.Compare(a.End, b.End))
-	})
 	return ms
 }
 

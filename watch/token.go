@@ -140,17 +140,8 @@ func nextWord(s string, i, maxSkip int, t *token) bool {
 		if maxSkip > 0 && i-from > maxSkip {
 			return false
 		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if asciiClass[c] == clWord {
-				scanWord(s, i, t)
-				return true
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isApos(r) && isWordRune(r) {
+		size := wordStart(s, i)
+		if size == 0 {
 			scanWord(s, i, t)
 			return true
 		}
@@ -159,33 +150,102 @@ func nextWord(s string, i, maxSkip int, t *token) bool {
 	return false
 }
 
+// wordStart returns 0 if s[i:] starts with a word rune, else the size of
+// the separator rune there.
+func wordStart(s string, i int) int {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		if asciiClass[c] == clWord {
+			return 0
+		}
+		return 1
+	}
+	if (c == 0xd0 || c == 0xd1) && i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+		return 0 // U+0400–U+047F, Cyrillic letters
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if !isApos(r) && isWordRune(r) {
+		return 0
+	}
+	return size
+}
+
+// Bytes on scanWord's fast path: wordByte is the folded ASCII letter or
+// digit, 0 for an ASCII separator and 0xff for anything else (non-ASCII
+// bytes and apostrophes); cyrFold folds U+0400–U+045F, the letters of
+// Russian and Ukrainian, which UTF-8 writes as 0xd0 or 0xd1 and one byte.
+var (
+	wordByte [256]byte
+	cyrFold  [0x60]uint16
+)
+
+func init() {
+	for c := range wordByte {
+		switch {
+		case c >= utf8.RuneSelf || asciiClass[c] == clApos:
+			wordByte[c] = 0xff
+		case asciiClass[c] == clWord:
+			wordByte[c] = asciiLower[c]
+		}
+	}
+	for r := range cyrFold {
+		cyrFold[r] = uint16(fold(rune(0x400 + r)))
+	}
+}
+
 // scanWord reads the word that starts at s[i], which is a word rune,
-// hashing its folded runes as it goes.
+// hashing its folded runes as it goes. Words of ASCII letters and digits
+// or of the letters U+0400–U+045F, ended by a separator, are read in one
+// pass over their bytes; any other word is read again by scanWordSlow.
 func scanWord(s string, i int, t *token) {
+	start := i
+	h := uint64(fnvOffset)
+	n := 0
+	ascii, capital := false, false
+	for i < len(s) {
+		c := s[i]
+		if b := wordByte[c]; b != 0xff {
+			if b == 0 {
+				break
+			}
+			h = (h ^ uint64(b)) * fnvPrime
+			i++
+			n++
+			ascii = true
+			continue
+		}
+		if (c == 0xd0 || c == 0xd1) && i+1 < len(s) {
+			if r := rune(c&0x1f)<<6 | rune(s[i+1]&0x3f); s[i+1]&0xc0 == 0x80 && r < 0x460 {
+				if n == 0 {
+					capital = r < 0x430 // А–Я and Ѐ–Џ are the capitals
+				}
+				h = (h ^ uint64(cyrFold[r-0x400])) * fnvPrime
+				i += 2
+				n++
+				continue
+			}
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		if isApos(r) || isIgnorable(r) || isWordRune(r) {
+			scanWordSlow(s, start, t)
+			return
+		}
+		break // a non-ASCII separator
+	}
+	cyr := !ascii
+	if cyr && capital {
+		h ^= capitalSalt
+	}
+	t.start, t.end, t.runes, t.key, t.cyr, t.capital = start, i, n, h, cyr, cyr && capital
+	t.poss = 0
+}
+
+// scanWordSlow reads the word that starts at s[i] rune by rune.
+func scanWordSlow(s string, i int, t *token) {
 	t.start = i
 	h := uint64(fnvOffset)
 	n := 0
-	// ASCII fast path: most words are ASCII letters ended by ASCII.
-	for i < len(s) {
-		c := s[i]
-		if c >= utf8.RuneSelf || asciiClass[c] != clWord {
-			break
-		}
-		h = (h ^ uint64(asciiLower[c])) * fnvPrime
-		i++
-		n++
-	}
-	if n > 0 && (i == len(s) || s[i] < utf8.RuneSelf && asciiClass[s[i]] == clSep) {
-		t.end, t.runes, t.key, t.cyr, t.capital = i, n, h, false, false
-		t.poss = 0
-		return
-	}
-	scanWordSlow(s, i, t, h, n)
-}
-
-// scanWordSlow goes on with a word that has n runes hashing to h so far.
-func scanWordSlow(s string, i int, t *token, h uint64, n int) {
-	cyr := n == 0
+	cyr := true
 	capital := false // a Cyrillic word's first letter is upper case
 	var (
 		last     rune
@@ -193,9 +253,6 @@ func scanWordSlow(s string, i int, t *token, h uint64, n int) {
 		aposByte int
 		hApos    uint64
 	)
-	if n > 0 {
-		last = rune(asciiLower[s[i-1]])
-	}
 	for i < len(s) {
 		c := s[i]
 		var r rune
