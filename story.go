@@ -53,6 +53,11 @@ type StoryCandidate struct {
 	Link    string
 	Time    time.Time
 	StoryID int64 // 0 when not yet assigned
+
+	// Prepared, when not nil, is what the story decider computed ahead
+	// from Title, Text and Link (store.StoryPreparer); its type is the
+	// decider's own.
+	Prepared any
 }
 
 // StoryAssignment records which story an item joins and why.

@@ -81,6 +81,7 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 		if err != nil {
 			return err
 		}
+		s.story.start(feedID, items, known, tomb)
 		for i := range items {
 			in := &items[i]
 			if tomb[in.Item.Key] {

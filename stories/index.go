@@ -25,6 +25,14 @@ var DefaultLine = Line{Containment: 0.27, MinShared: 12}
 // with all of them would cost more than it finds.
 const maxPosting = 64
 
+// posting lists the entries (by seq, oldest first) that carry a sampled
+// shingle. Most shingles are carried by one item in a window, which then
+// costs no slice of its own.
+type posting struct {
+	first uint64
+	more  []uint64
+}
+
 // storyRef is a story as the index knows it; id is 0 until the story is
 // stored.
 type storyRef struct{ id int64 }
@@ -51,6 +59,7 @@ type Doc struct {
 
 	canon    string // CanonicalURL(Link), when hasCanon
 	hasCanon bool
+	pre      *prepared // computed ahead (PrepareStory), or nil
 }
 
 // Index holds the items of the last window with their signatures, the
@@ -63,7 +72,7 @@ type Index struct {
 	entries []*entry // in insertion order, about time order
 	base    uint64   // seq of entries[0]
 	next    uint64
-	posts   map[uint32][]uint64 // sampled shingle -> entries
+	posts   map[uint32]posting // sampled shingle -> entries
 	urls    map[string]*entry
 	feeds   map[int64]*feedHist
 	newest  int64 // the newest item time seen, unix ms
@@ -82,7 +91,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Index{window: window, line: line, posts: make(map[uint32][]uint64), count: make(map[uint64]int), split: make(map[int64][]sentence),
+	return &Index{window: window, line: line, posts: make(map[uint32]posting), count: make(map[uint64]int), split: make(map[int64][]sentence),
 		urls: make(map[string]*entry), feeds: make(map[int64]*feedHist)}
 }
 
@@ -138,28 +147,29 @@ func (x *Index) add(d Doc, s *storyRef) {
 // prepare computes an entry's canonical URL and signature, leaving out
 // its feed's boilerplate.
 func (x *Index) prepare(d Doc) *entry {
+	if d.pre != nil {
+		d.canon, d.hasCanon = d.pre.canon, true
+	}
 	if !d.hasCanon {
 		d.canon = newswatch.CanonicalURL(d.Link)
 	}
 	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
-	body := x.sentences(d)
 	h := x.feeds[d.FeedID]
-	x.sh.reset()
-	budget := maxBodyWords
-	for i, s := range body {
-		if h != nil && isEdge(i, len(body)) && h.boilerplate(s.hash) {
-			continue
+	if p := d.pre; p != nil {
+		delete(x.split, d.ItemID)
+		if !hasBoilerplate(p.sents, h) {
+			e.set = p.set
+			return e
 		}
-		w := s.words
-		if len(w) > budget {
-			w = w[:budget]
-		}
-		budget -= len(w)
-		x.sh.add(w)
-		if budget <= 0 {
-			break
-		}
+		x.sh.reset()
+		shingleBody(&x.sh, p.sents, h)
+		x.sh.add(p.title)
+		e.set = x.sh.finish()
+		return e
 	}
+	body := x.sentences(d)
+	x.sh.reset()
+	shingleBody(&x.sh, body, h)
 	// The title is its own stream: a new headline changes only its own
 	// shingles.
 	var tw []uint64
@@ -181,7 +191,14 @@ func (x *Index) best(e *entry) (*entry, float64) {
 		if !sampled(h) {
 			continue
 		}
-		for _, seq := range x.posts[h] {
+		p, ok := x.posts[h]
+		if !ok {
+			continue
+		}
+		if p.first >= x.base {
+			x.count[p.first]++
+		}
+		for _, seq := range p.more {
 			if seq >= x.base {
 				x.count[seq]++
 			}
@@ -223,8 +240,13 @@ func (x *Index) insert(e *entry) {
 		if !sampled(h) {
 			continue
 		}
-		if l := x.posts[h]; len(l) < maxPosting {
-			x.posts[h] = append(l, e.seq)
+		p, ok := x.posts[h]
+		switch {
+		case !ok:
+			x.posts[h] = posting{first: e.seq}
+		case len(p.more) < maxPosting-1:
+			p.more = append(p.more, e.seq)
+			x.posts[h] = p
 		}
 	}
 }
@@ -245,6 +267,13 @@ func (x *Index) note(d Doc) {
 		// Noted with its batch and waiting for prepare; a feed's batch
 		// longer than its history has pushed it out of the ring, and
 		// noting it again would count its sentences twice.
+		return
+	}
+	if d.pre != nil {
+		h.note(d.ItemID, d.pre.sents, d.Time.UnixMilli())
+		if d.ItemID != 0 {
+			x.split[d.ItemID] = nil // noted: see above
+		}
 		return
 	}
 	_, sents := splitSentences(d.Text, make([]uint64, 0, len(d.Text)/6+8), nil)
@@ -307,17 +336,27 @@ func (x *Index) remove(e *entry) {
 		if !sampled(h) {
 			continue
 		}
-		l := x.posts[h]
-		for i, s := range l {
-			if s == e.seq {
-				l = append(l[:i], l[i+1:]...)
-				break
+		p, ok := x.posts[h]
+		if !ok {
+			continue
+		}
+		if p.first == e.seq {
+			if len(p.more) == 0 {
+				delete(x.posts, h)
+				continue
+			}
+			p.first, p.more = p.more[0], p.more[1:]
+		} else {
+			for i, s := range p.more {
+				if s == e.seq {
+					p.more = append(p.more[:i], p.more[i+1:]...)
+					break
+				}
 			}
 		}
-		if len(l) == 0 {
-			delete(x.posts, h)
-		} else {
-			x.posts[h] = l
+		if len(p.more) == 0 {
+			p.more = nil
 		}
+		x.posts[h] = p
 	}
 }
