@@ -82,3 +82,22 @@ const (
 	StoryURL  = "url"  // same canonical URL as an item of the story
 	StoryText = "text" // near-duplicate text of an item of the story
 )
+
+// StoryAlso is a story's alert in one route with the items of the story
+// that joined since the alert was last shown: the deliverer edits the
+// alert to add them ("Also reported by"), or, on the console, prints them
+// as "also:" lines.
+type StoryAlso struct {
+	StoryID int64
+	Route   Route
+	Title   string // the story's title
+	AlertID int64  // the alert's outbox row
+	// Message is the Discord message that carries the alert (zero on the
+	// console): an edit replaces its body.
+	Message AlertMessage
+	Shown   []StoryItem // items the alert lists already, oldest first
+	Pending []StoryItem // items to add, oldest first
+	// PendingIDs are the item ids read as pending, including items pruned
+	// since (not in Pending); they are the ones marked shown.
+	PendingIDs []int64
+}

@@ -36,7 +36,8 @@ type saver struct {
 	pendFTS  []int64 // new items to add to the full-text index
 	pendFold []int64 // those of them with text to fold
 
-	story *storyPend // new items for the story decider (story_alerts.go)
+	story *storyPend  // new items for the story decider (story_alerts.go)
+	pend  []pendAlert // alerts written once stories are decided (story_route.go)
 }
 
 // stored is the state of a key already in the batch's feed.
@@ -52,7 +53,8 @@ type stored struct {
 // writes nothing; a changed one is updated, its mentions replaced, and, if
 // Alert, outbox rows are written only for the routes that now get a watch
 // they did not get before. Mentions of watches that no longer exist are
-// dropped.
+// dropped. Outbox rows are written after the new items' stories are
+// decided: a route with stories on gets one per story (story_route.go).
 //
 // Route R (guild g, kind k, enabled) gets a row for an item of feed F if F
 // has a subscription by "" or g and a mention's watch has guild "" or g and
@@ -107,6 +109,9 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 			}
 		}
 		if err := s.story.write(ctx, tx); err != nil {
+			return err
+		}
+		if err := s.writeAlerts(); err != nil {
 			return err
 		}
 		if err := s.flushFTS(); err != nil {
@@ -277,9 +282,7 @@ func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if in.Alert {
-		return id, s.alert(id, 1, watchIDs, nil)
-	}
+	s.queueAlert(pendAlert{itemID: id, revision: 1, watchIDs: watchIDs, alert: in.Alert})
 	return id, nil
 }
 
@@ -332,7 +335,7 @@ func (s *saver) update(old stored, in *newswatch.IngestItem) error {
 		return err
 	}
 	if in.Alert {
-		return s.alert(old.id, rev, watchIDs, before)
+		s.queueAlert(pendAlert{itemID: old.id, revision: rev, watchIDs: watchIDs, before: before, alert: true})
 	}
 	return nil
 }
@@ -358,32 +361,20 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 	return ids, nil
 }
 
-// alert writes an outbox row at revision for each route that gets one of
-// watchIDs and, when before is not nil, did not get any watch in before that
-// it now gets. Precisely: the route needs a watch in watchIDs it wants that
-// is not in before.
-func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64]bool) error {
-	for _, r := range s.routes {
-		wants := false
-		for _, wid := range watchIDs {
-			w := s.watches[wid]
-			if routeWants(r, w.guild, w.kind) && !before[wid] {
-				wants = true
-				break
-			}
-		}
-		if !wants {
-			continue
-		}
-		res, err := s.insOut.ExecContext(s.ctx, itemID, r.ID, revision, nonce("m", itemID, r.ID, revision), ms(s.now))
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		s.res.Alerts += int(n)
+// wanted returns the watches of p that route r alerts for: watches it
+// sends (routeWants) that p did not name before. This is the route's
+// filter, in one place; writeAlerts (story_route.go) then writes an
+// outbox row per item or per story.
+func (s *saver) wanted(r newswatch.Route, p *pendAlert) []int64 {
+	if !p.alert {
+		return nil
 	}
-	return nil
+	var out []int64
+	for _, wid := range p.watchIDs {
+		w := s.watches[wid]
+		if routeWants(r, w.guild, w.kind) && !p.before[wid] {
+			out = append(out, wid)
+		}
+	}
+	return out
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -62,6 +64,9 @@ type storyPend struct {
 	n     int           // cands given their item by add
 	ready chan struct{} // closed when PrepareStory has seen every cand
 	after func(committed bool)
+
+	storyOf map[int64]int64 // item -> story, once written
+	fresh   map[int64]bool  // stories this save started
 }
 
 // newStoryPend returns the collector of one save, nil when no decider is
@@ -167,6 +172,15 @@ func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
 		}
 		written(ids)
 	}
+	if err == nil && len(ids) == len(as) {
+		p.storyOf, p.fresh = make(map[int64]int64, len(as)), make(map[int64]bool)
+		for i, a := range as {
+			p.storyOf[a.ItemID] = ids[i]
+			if a.StoryID == 0 {
+				p.fresh[ids[i]] = true
+			}
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("decide stories: %w", err)
 	}
@@ -189,22 +203,172 @@ func (db *DB) CreateEditMessage(ctx context.Context, r newswatch.Route, editOf s
 	if editOf == "" {
 		return newswatch.AlertMessage{}, newswatch.Errorf(newswatch.EINVALID, "An edit needs the message it edits.")
 	}
-	var id int64
+	var m newswatch.AlertMessage
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (route_id, channel_id, payload, created_at, kind, edit_of)
-			VALUES (?, ?, ?, ?, 'edit', ?)`, r.ID, r.ChannelID, string(payload), ms64(now), editOf)
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`, newswatch.MessageNonce(id), id)
+		var err error
+		m, err = createEditMessage(ctx, tx, r, editOf, payload, now)
 		return err
 	})
 	if err != nil {
 		return newswatch.AlertMessage{}, fmt.Errorf("store: create edit message: %w", formatError(err))
 	}
+	return m, nil
+}
+
+func createEditMessage(ctx context.Context, tx *sql.Tx, r newswatch.Route, editOf string, payload []byte, now time.Time) (newswatch.AlertMessage, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO messages (route_id, channel_id, payload, created_at, kind, edit_of)
+		VALUES (?, ?, ?, ?, 'edit', ?)`, r.ID, r.ChannelID, string(payload), ms64(now), editOf)
+	if err != nil {
+		return newswatch.AlertMessage{}, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return newswatch.AlertMessage{}, err
+	}
+	if _, err = tx.ExecContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`, newswatch.MessageNonce(id), id); err != nil {
+		return newswatch.AlertMessage{}, err
+	}
 	return newswatch.AlertMessage{ID: id, Route: r, Payload: payload, State: newswatch.MessagePending,
 		CreatedAt: fromMS(ms64(now)), EditOf: editOf}, nil
+}
+
+// DueStoryAlso returns up to limit story alerts with items to add that
+// are due at now: on Discord (console false), those whose alert went out
+// alone in a message that Discord confirmed, in an enabled route; on the
+// console, those of the console route whose alert was printed. An alert
+// that went out in a summary is not edited.
+func (db *DB) DueStoryAlso(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.StoryAlso, error) {
+	join := `JOIN messages m ON m.id = o.message_row AND m.state = 'sent' AND m.kind = 'post' AND m.discord_message_id <> ''
+		AND NOT EXISTS (SELECT 1 FROM outbox o2 WHERE o2.message_row = m.id AND o2.id <> o.id)`
+	msgCols := `m.id, m.payload, m.discord_message_id, m.created_at`
+	where := `r.channel_id <> ?`
+	if console {
+		join = ``
+		msgCols = `0, '', '', 0`
+		where = `o.sent_at IS NOT NULL AND r.channel_id = ?`
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT sa.story_id, sa.outbox_id, sa.pending_also, sa.shown_also, s.title, `+msgCols+`, `+routeCols+`
+		FROM story_alerts sa
+		JOIN outbox o ON o.id = sa.outbox_id
+		`+join+`
+		JOIN routes r ON r.id = sa.route_id AND r.disabled = 0
+		JOIN stories s ON s.id = sa.story_id
+		WHERE sa.pending_also <> '[]' AND sa.next_edit_at <= ? AND `+where+`
+		ORDER BY sa.next_edit_at, sa.story_id LIMIT ?`, ms(now), newswatch.ConsoleChannel, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due story edits: %w", formatError(err))
+	}
+	var out []newswatch.StoryAlso
+	var shownIDs [][]int64
+	for rows.Next() {
+		var sa newswatch.StoryAlso
+		var pending, shown, payload string
+		var created int64
+		var rt routeRow
+		dest := append([]any{&sa.StoryID, &sa.AlertID, &pending, &shown, &sa.Title,
+			&sa.Message.ID, &payload, &sa.Message.DiscordID, &created}, rt.dest()...)
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: due story edits: %w", err)
+		}
+		sa.Route = rt.route()
+		if sa.Message.ID != 0 {
+			sa.Message.Route, sa.Message.Payload = sa.Route, []byte(payload)
+			sa.Message.State, sa.Message.CreatedAt = newswatch.MessageSent, fromMS(created)
+		}
+		var sh []int64
+		// Written from []int64 by the save and StoryAlsoShown.
+		_ = json.Unmarshal([]byte(pending), &sa.PendingIDs)
+		_ = json.Unmarshal([]byte(shown), &sh)
+		out = append(out, sa)
+		shownIDs = append(shownIDs, sh)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: due story edits: %w", formatError(err))
+	}
+	for i := range out {
+		items, err := db.storyItemsByID(ctx, append(append([]int64(nil), shownIDs[i]...), out[i].PendingIDs...))
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range shownIDs[i] {
+			if it, ok := items[id]; ok {
+				out[i].Shown = append(out[i].Shown, it)
+			}
+		}
+		for _, id := range out[i].PendingIDs {
+			if it, ok := items[id]; ok {
+				out[i].Pending = append(out[i].Pending, it)
+			}
+		}
+	}
+	return out, nil
+}
+
+// storyItemsByID reads items as a story lists them.
+func (db *DB) storyItemsByID(ctx context.Context, ids []int64) (map[int64]newswatch.StoryItem, error) {
+	out := make(map[int64]newswatch.StoryItem, len(ids))
+	rows, err := db.r.QueryContext(ctx, `SELECT i.id, i.feed_id, f.title, i.title, i.link, i.ts FROM items i
+		JOIN feeds f ON f.id = i.feed_id WHERE i.id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: story items: %w", formatError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it newswatch.StoryItem
+		var ts int64
+		if err := rows.Scan(&it.ItemID, &it.FeedID, &it.FeedTitle, &it.Title, &it.Link, &ts); err != nil {
+			return nil, fmt.Errorf("store: story items: %w", err)
+		}
+		it.Published = fromMS(ts)
+		out[it.ItemID] = it
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: story items: %w", formatError(err))
+	}
+	return out, nil
+}
+
+// StoryAlsoShown records, in one transaction, that sa's pending items are
+// shown: they move from pending_also to shown_also, the next edit may go
+// out at next, and, when edit is not nil, the edit message with body edit
+// is stored (returned). Items that joined since sa was read stay pending.
+// A crash before it commits leaves everything pending, to be edited
+// again; after, the edit is in the outbox, which delivers it once.
+func (db *DB) StoryAlsoShown(ctx context.Context, sa newswatch.StoryAlso, edit []byte, next time.Time) (newswatch.AlertMessage, error) {
+	var m newswatch.AlertMessage
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var pending, shown string
+		err := tx.QueryRowContext(ctx, `SELECT pending_also, shown_also FROM story_alerts WHERE story_id = ? AND route_id = ?`,
+			sa.StoryID, sa.Route.ID).Scan(&pending, &shown)
+		if err != nil {
+			return err
+		}
+		var p, sh []int64
+		_ = json.Unmarshal([]byte(pending), &p)
+		_ = json.Unmarshal([]byte(shown), &sh)
+		left := p[:0]
+		for _, id := range p {
+			if slices.Contains(sa.PendingIDs, id) {
+				if !slices.Contains(sh, id) {
+					sh = append(sh, id)
+				}
+				continue
+			}
+			left = append(left, id)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE story_alerts SET pending_also = ?, shown_also = ?, next_edit_at = ?
+			WHERE story_id = ? AND route_id = ?`, jsonList(left), jsonList(sh), ms(next), sa.StoryID, sa.Route.ID); err != nil {
+			return err
+		}
+		if edit != nil {
+			m, err = createEditMessage(ctx, tx, sa.Route, sa.Message.DiscordID, edit, time.Now())
+		}
+		return err
+	})
+	if err != nil {
+		return m, fmt.Errorf("store: story %d also shown: %w", sa.StoryID, formatError(err))
+	}
+	return m, nil
 }
