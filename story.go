@@ -91,9 +91,12 @@ type StoryAlso struct {
 	StoryID int64
 	Route   Route
 	Title   string // the story's title
-	AlertID int64  // the alert's outbox row
+	// Alert is the story's alert in the route (Item, Mentions and Feed
+	// filled in), from which its message body is made again for an edit.
+	Alert Alert
 	// Message is the Discord message that carries the alert (zero on the
-	// console): an edit replaces its body.
+	// console): an edit replaces its body. Its Payload is not kept once
+	// sent.
 	Message AlertMessage
 	Shown   []StoryItem // items the alert lists already, oldest first
 	Pending []StoryItem // items to add, oldest first

@@ -240,14 +240,14 @@ func createEditMessage(ctx context.Context, tx *sql.Tx, r newswatch.Route, editO
 func (db *DB) DueStoryAlso(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.StoryAlso, error) {
 	join := `JOIN messages m ON m.id = o.message_row AND m.state = 'sent' AND m.kind = 'post' AND m.discord_message_id <> ''
 		AND NOT EXISTS (SELECT 1 FROM outbox o2 WHERE o2.message_row = m.id AND o2.id <> o.id)`
-	msgCols := `m.id, m.payload, m.discord_message_id, m.created_at`
+	msgCols := `m.id, m.discord_message_id, m.created_at`
 	where := `r.channel_id <> ?`
 	if console {
 		join = ``
-		msgCols = `0, '', '', 0`
+		msgCols = `0, '', 0`
 		where = `o.sent_at IS NOT NULL AND r.channel_id = ?`
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT sa.story_id, sa.outbox_id, sa.pending_also, sa.shown_also, s.title, `+msgCols+`, `+routeCols+`
+	rows, err := db.r.QueryContext(ctx, `SELECT sa.story_id, sa.outbox_id, o.item_id, sa.pending_also, sa.shown_also, s.title, `+msgCols+`, `+routeCols+`
 		FROM story_alerts sa
 		JOIN outbox o ON o.id = sa.outbox_id
 		`+join+`
@@ -260,20 +260,22 @@ func (db *DB) DueStoryAlso(ctx context.Context, console bool, now time.Time, lim
 	}
 	var out []newswatch.StoryAlso
 	var shownIDs [][]int64
+	var itemIDs []int64
 	for rows.Next() {
 		var sa newswatch.StoryAlso
-		var pending, shown, payload string
-		var created int64
+		var pending, shown string
+		var created, itemID int64
 		var rt routeRow
-		dest := append([]any{&sa.StoryID, &sa.AlertID, &pending, &shown, &sa.Title,
-			&sa.Message.ID, &payload, &sa.Message.DiscordID, &created}, rt.dest()...)
+		dest := append([]any{&sa.StoryID, &sa.Alert.ID, &itemID, &pending, &shown, &sa.Title,
+			&sa.Message.ID, &sa.Message.DiscordID, &created}, rt.dest()...)
 		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: due story edits: %w", err)
 		}
 		sa.Route = rt.route()
+		sa.Alert.Kind, sa.Alert.Route, sa.Alert.Message = newswatch.AlertMention, sa.Route, sa.Message.ID
 		if sa.Message.ID != 0 {
-			sa.Message.Route, sa.Message.Payload = sa.Route, []byte(payload)
+			sa.Message.Route, sa.Message.AlertIDs = sa.Route, []int64{sa.Alert.ID}
 			sa.Message.State, sa.Message.CreatedAt = newswatch.MessageSent, fromMS(created)
 		}
 		var sh []int64
@@ -282,12 +284,16 @@ func (db *DB) DueStoryAlso(ctx context.Context, console bool, now time.Time, lim
 		_ = json.Unmarshal([]byte(shown), &sh)
 		out = append(out, sa)
 		shownIDs = append(shownIDs, sh)
+		itemIDs = append(itemIDs, itemID)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: due story edits: %w", formatError(err))
 	}
 	for i := range out {
+		if err := db.fillAlert(ctx, &out[i].Alert, itemIDs[i], 0); err != nil {
+			return nil, fmt.Errorf("store: due story edits: alert %d: %w", out[i].Alert.ID, formatError(err))
+		}
 		items, err := db.storyItemsByID(ctx, append(append([]int64(nil), shownIDs[i]...), out[i].PendingIDs...))
 		if err != nil {
 			return nil, err
