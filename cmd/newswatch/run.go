@@ -94,6 +94,9 @@ func runIngest(ctx context.Context, c *cli, args []string) error {
 	if err := a.db.EnsureConsoleRoute(ctx, a.cfg.Token == ""); err != nil {
 		return err
 	}
+	if err := a.enableStories(ctx); err != nil {
+		return err
+	}
 	for _, w := range changed {
 		if err := a.rescan(ctx, w, nil); err != nil {
 			return err
@@ -158,6 +161,9 @@ func (a *app) newPoller() (*feeds.Poller, *feeds.Fetcher, error) {
 func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listener net.Listener) error {
 	console := a.cfg.Token == ""
 	if err := a.db.EnsureConsoleRoute(ctx, console); err != nil {
+		return err
+	}
+	if err := a.enableStories(ctx); err != nil {
 		return err
 	}
 	poller, fetcher, err := a.newPoller()
