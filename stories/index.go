@@ -25,13 +25,16 @@ var DefaultLine = Line{Containment: 0.27, MinShared: 12}
 // with all of them would cost more than it finds.
 const maxPosting = 64
 
-// posting lists the entries (by seq, oldest first) that carry a sampled
-// shingle. Most shingles are carried by one item in a window, which then
-// costs no slice of its own.
-type posting struct {
-	first uint64
-	more  []uint64
-}
+// Postings. posts maps a sampled shingle to the entry that carries it
+// (the oldest, if several), by the low 31 bits of its seq, with postMore
+// set when others carry it too; more lists those others, oldest first.
+// Most shingles are carried by one item in a window: an 8-byte map entry
+// and no slice. A window holds far fewer than 2^31 entries, so the low
+// bits and the window's base give back the seq (seqOf).
+const (
+	postMore = 1 << 31
+	postMask = postMore - 1
+)
 
 // storyRef is a story as the index knows it; id is 0 until the story is
 // stored.
@@ -72,7 +75,8 @@ type Index struct {
 	entries []*entry // in insertion order, about time order
 	base    uint64   // seq of entries[0]
 	next    uint64
-	posts   map[uint32]posting // sampled shingle -> entries
+	posts   map[uint32]uint32   // sampled shingle -> first entry (see postMore)
+	more    map[uint32][]uint32 // sampled shingle -> later entries
 	urls    map[string]*entry
 	feeds   map[int64]*feedHist
 	newest  int64 // the newest item time seen, unix ms
@@ -91,7 +95,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Index{window: window, line: line, posts: make(map[uint32]posting), count: make(map[uint64]int), split: make(map[int64][]sentence),
+	return &Index{window: window, line: line, posts: make(map[uint32]uint32), more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
 		urls: make(map[string]*entry), feeds: make(map[int64]*feedHist)}
 }
 
@@ -191,15 +195,18 @@ func (x *Index) best(e *entry) (*entry, float64) {
 		if !sampled(h) {
 			continue
 		}
-		p, ok := x.posts[h]
+		v, ok := x.posts[h]
 		if !ok {
 			continue
 		}
-		if p.first >= x.base {
-			x.count[p.first]++
+		if seq, ok := x.seqOf(v); ok {
+			x.count[seq]++
 		}
-		for _, seq := range p.more {
-			if seq >= x.base {
+		if v&postMore == 0 {
+			continue
+		}
+		for _, lo := range x.more[h] {
+			if seq, ok := x.seqOf(lo); ok {
 				x.count[seq]++
 			}
 		}
@@ -240,13 +247,15 @@ func (x *Index) insert(e *entry) {
 		if !sampled(h) {
 			continue
 		}
-		p, ok := x.posts[h]
-		switch {
-		case !ok:
-			x.posts[h] = posting{first: e.seq}
-		case len(p.more) < maxPosting-1:
-			p.more = append(p.more, e.seq)
-			x.posts[h] = p
+		lo := uint32(e.seq) & postMask
+		v, ok := x.posts[h]
+		if !ok {
+			x.posts[h] = lo
+			continue
+		}
+		if l := x.more[h]; len(l) < maxPosting-1 {
+			x.more[h] = append(l, lo)
+			x.posts[h] = v | postMore
 		}
 	}
 }
@@ -336,27 +345,46 @@ func (x *Index) remove(e *entry) {
 		if !sampled(h) {
 			continue
 		}
-		p, ok := x.posts[h]
-		if !ok {
-			continue
-		}
-		if p.first == e.seq {
-			if len(p.more) == 0 {
-				delete(x.posts, h)
-				continue
-			}
-			p.first, p.more = p.more[0], p.more[1:]
-		} else {
-			for i, s := range p.more {
-				if s == e.seq {
-					p.more = append(p.more[:i], p.more[i+1:]...)
-					break
-				}
-			}
-		}
-		if len(p.more) == 0 {
-			p.more = nil
-		}
-		x.posts[h] = p
+		x.unpost(h, uint32(e.seq)&postMask)
 	}
+}
+
+// seqOf returns the seq of the window entry whose seq has low bits v
+// (postMore ignored), if it is in the window.
+func (x *Index) seqOf(v uint32) (uint64, bool) {
+	off := (v - uint32(x.base)) & postMask
+	if int(off) >= len(x.entries) {
+		return 0, false
+	}
+	return x.base + uint64(off), true
+}
+
+// unpost removes the entry with low seq bits lo from shingle h's postings.
+func (x *Index) unpost(h, lo uint32) {
+	v, ok := x.posts[h]
+	if !ok {
+		return
+	}
+	l := x.more[h]
+	if v&postMask == lo {
+		if v&postMore == 0 {
+			delete(x.posts, h)
+			return
+		}
+		v, l = l[0]|postMore, l[1:]
+	} else if v&postMore != 0 {
+		for i, s := range l {
+			if s == lo {
+				l = append(l[:i], l[i+1:]...)
+				break
+			}
+		}
+	}
+	if len(l) == 0 {
+		delete(x.more, h)
+		v &= postMask
+	} else {
+		x.more[h] = l
+	}
+	x.posts[h] = v
 }
