@@ -143,22 +143,17 @@ func TestStoryAlsoEditsAlert(t *testing.T) {
 	}
 }
 
-// TestStoryAlsoCrash: the bot dies as it sends the edit, which Discord
-// never receives; the restarted bot sends it, and the channel holds one
-// alert listing both later copies.
+// TestStoryAlsoCrash: the bot posts a story's alert and dies as it sends
+// the edit adding two later copies, which Discord never receives; the
+// restarted bot sends it, and the channel holds one alert listing both.
 func TestStoryAlsoCrash(t *testing.T) {
 	s := newStoryEnv(t, "first.test", "reuters.test", "ap.test")
 	s.copyFrom("first.test")
-	s.start()
-	if ms := s.fake.WaitMessages(chanA, 1, wait); len(ms) != 1 {
-		t.Fatalf("%d messages, want the story's alert", len(ms))
-	}
-	eventually(wait, func() bool { return pendingMessages(s.env) == 0 })
-	c := newCrash(s.env)
-	c.arm()
-	crashed := c.onRequest(func(r discordtest.Request) bool { return r.Method == http.MethodPatch })
 	s.copyFrom("reuters.test")
 	s.copyFrom("ap.test")
+	crashed := startCrashing(s.env, func(c *crash) <-chan struct{} {
+		return c.onRequest(func(r discordtest.Request) bool { return r.Method == http.MethodPatch })
+	})
 	awaitCrash(t, s.env, crashed)
 	if n := s.fake.Edits(); n != 0 {
 		t.Fatalf("%d edits applied, want none: the crash dropped it", n)
