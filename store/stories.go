@@ -370,3 +370,25 @@ func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesIn
 	}
 	return nil
 }
+
+// PruneStories deletes the stories last seen before before that have no
+// item left (retention pruned them all), with their alerts' rows, in
+// batches, and returns how many it deleted: the story tables stay as
+// bounded as the items.
+func (db *DB) PruneStories(ctx context.Context, before time.Time) (int, error) {
+	const batch = 1000
+	total := 0
+	for {
+		res, err := db.w.ExecContext(ctx, `DELETE FROM stories WHERE id IN (SELECT s.id FROM stories s
+			WHERE s.last_seen < ? AND NOT EXISTS (SELECT 1 FROM story_items si WHERE si.story_id = s.id) LIMIT ?)`,
+			ms(before), batch)
+		if err != nil {
+			return total, fmt.Errorf("store: prune stories: %w", formatError(err))
+		}
+		n, _ := res.RowsAffected()
+		total += int(n)
+		if n < batch {
+			return total, nil
+		}
+	}
+}

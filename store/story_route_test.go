@@ -311,3 +311,34 @@ func TestStoryAlsoConsole(t *testing.T) {
 		t.Errorf("shown_also %s, want [%d]", shown, second)
 	}
 }
+
+// TestPruneStories: a story whose items retention pruned goes, with its
+// alerts' rows; one with an item left stays.
+func TestPruneStories(t *testing.T) {
+	w := newStoryWorld(t)
+	ctx := context.Background()
+	old := w.copyOf(t, 0, "old", "", w.t0)
+	w.copyOf(t, 1, "old-copy", "", w.t0.Add(time.Minute))
+	in := ingest("new", "Parliament passes the budget", "The parliament passed the budget on Tuesday.", w.t0.Add(48*time.Hour), true, w.watches()...)
+	if _, err := w.db.SaveItems(ctx, w.wires[2].ID, []newswatch.IngestItem{in}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, ok := storyAlertRow(t, w.db, old, w.r1.ID); !ok {
+		t.Fatal("no story alert to prune")
+	}
+	cut := w.t0.Add(24 * time.Hour)
+	if n, err := w.db.Prune(ctx, cut); err != nil || n != 2 {
+		t.Fatalf("pruned %d items (%v), want 2", n, err)
+	}
+	n, err := w.db.PruneStories(ctx, cut)
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d stories (%v), want 1", n, err)
+	}
+	var stories, alerts int
+	if err := w.db.r.QueryRow(`SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM story_alerts)`).Scan(&stories, &alerts); err != nil {
+		t.Fatal(err)
+	}
+	if stories != 1 || alerts != 0 {
+		t.Errorf("%d stories and %d story alerts left, want 1 and 0", stories, alerts)
+	}
+}

@@ -410,6 +410,9 @@ func (a *app) prune(ctx context.Context) error {
 		} else if n > 0 {
 			a.log.Info("pruned old items", "items", n)
 		}
+		if _, err := a.db.PruneStories(ctx, time.Now().Add(-keep)); err != nil && ctx.Err() == nil {
+			a.log.Error("prune stories", "err", err)
+		}
 		t.Reset(time.Hour)
 	}
 }
