@@ -53,6 +53,11 @@ type StoryCandidate struct {
 	Link    string
 	Time    time.Time
 	StoryID int64 // 0 when not yet assigned
+
+	// Prepared, when not nil, is what the story decider computed ahead
+	// from Title, Text and Link (store.StoryPreparer); its type is the
+	// decider's own.
+	Prepared any
 }
 
 // StoryAssignment records which story an item joins and why.
@@ -77,3 +82,25 @@ const (
 	StoryURL  = "url"  // same canonical URL as an item of the story
 	StoryText = "text" // near-duplicate text of an item of the story
 )
+
+// StoryAlso is a story's alert in one route with the items of the story
+// that joined since the alert was last shown: the deliverer edits the
+// alert to add them ("Also reported by"), or, on the console, prints them
+// as "also:" lines.
+type StoryAlso struct {
+	StoryID int64
+	Route   Route
+	Title   string // the story's title
+	// Alert is the story's alert in the route (Item, Mentions and Feed
+	// filled in), from which its message body is made again for an edit.
+	Alert Alert
+	// Message is the Discord message that carries the alert (zero on the
+	// console): an edit replaces its body. Its Payload is not kept once
+	// sent.
+	Message AlertMessage
+	Shown   []StoryItem // items the alert lists already, oldest first
+	Pending []StoryItem // items to add, oldest first
+	// PendingIDs are the item ids read as pending, including items pruned
+	// since (not in Pending); they are the ones marked shown.
+	PendingIDs []int64
+}

@@ -40,6 +40,10 @@ type Config struct {
 	Shards   int            // gateway shards; 0: as many as Discord recommends (GET /gateway/bot)
 	ShardIDs []int          // the shards this process runs; empty: all (needs Shards > 0)
 	Gateway  gateway.Timing // reconnect backoff and gateway waits; zero: Discord's (tests shorten them)
+
+	// Clock is the clock of the story edits' once-a-minute limit
+	// (story_also.go); nil: time.Now. Tests set their own.
+	Clock func() time.Time
 }
 
 func (c Config) withDefaults() Config {

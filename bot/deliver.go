@@ -73,6 +73,7 @@ func (b *Bot) deliverPass(ctx context.Context) (more bool) {
 	if b.dl.globalOpen(now) {
 		return false
 	}
+	b.storyAlsoPass(ctx, b.clock()) // its edits go out with the messages below
 	msgs, err := b.deps.Store.PendingAlertMessages(ctx, b.cfg.BatchSize)
 	if err != nil {
 		if ctx.Err() == nil {

@@ -91,13 +91,16 @@ type capHour struct {
 	summary map[int64]int64 // by watch id: the summary's outbox row
 }
 
-// ruleWants is the filter step of saver.alert: whether route r gets an
-// alert of its own for item itemID at revision, which mentions watchIDs
-// (on an update, only watches not in before count). An item over r's cap
-// joins the hour's summary here and is not wanted.
-func (s *saver) ruleWants(r *newswatch.Route, itemID, revision int64, watchIDs []int64, before map[int64]bool) (bool, error) {
+// ruleCands is the filter step of a save's alerts (saver.wanted): the
+// watches of item itemID at revision, which mentions watchIDs (on an
+// update, only watches not in before count), for which route r's rule
+// wants an alert: none for a quiet route; else those its kind, guild, watch
+// list and mutes let through, when the item matches its query. The cap is
+// applied where an alert is written (admit). The result is valid until the
+// next call.
+func (s *saver) ruleCands(r *newswatch.Route, itemID, revision int64, watchIDs []int64, before map[int64]bool) ([]int64, error) {
 	if r.Quiet {
-		return false, nil
+		return nil, nil
 	}
 	rs := &s.rules
 	if rs.item != itemID || rs.rev != revision {
@@ -119,14 +122,14 @@ func (s *saver) ruleWants(r *newswatch.Route, itemID, revision int64, watchIDs [
 			ok, err := s.inWatchFilter(r, w.id)
 			if err != nil || !ok {
 				if err != nil {
-					return false, err
+					return nil, err
 				}
 				continue
 			}
 		}
 		muted, err := s.isMuted(r.GuildID, w.id)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if !muted {
 			cand = append(cand, w.id)
@@ -134,18 +137,25 @@ func (s *saver) ruleWants(r *newswatch.Route, itemID, revision int64, watchIDs [
 	}
 	rs.cand = cand
 	if len(cand) == 0 {
-		return false, nil
+		return nil, nil
 	}
 	if r.Query != "" {
 		ok, err := s.queryMatches(r, itemID)
 		if err != nil || !ok {
-			return false, err
+			return nil, err
 		}
 	}
-	if r.CapPerHour > 0 {
-		return s.capAdmit(r, itemID, revision, cand)
+	return cand, nil
+}
+
+// admit reports whether route r may post an alert of item itemID at
+// revision for watches cand under its hourly cap; an alert over the cap
+// joins the hour's summary here instead (capAdmit).
+func (s *saver) admit(r *newswatch.Route, itemID, revision int64, cand []int64) (bool, error) {
+	if r.CapPerHour <= 0 {
+		return true, nil
 	}
-	return true, nil
+	return s.capAdmit(r, itemID, revision, cand)
 }
 
 // inWatchFilter reports whether watch wid is one of r.Watches. The names
@@ -218,7 +228,7 @@ func (s *saver) isMuted(guild string, wid int64) (bool, error) {
 	return len(rs.muted) > 0 && rs.muted[muteKey{guild, wid}], nil
 }
 
-// queryMatches reports whether the current item (see ruleWants) matches
+// queryMatches reports whether the current item (see ruleCands) matches
 // r's query. The item is read and matched against every query of the
 // save's routes once.
 func (s *saver) queryMatches(r *newswatch.Route, itemID int64) (bool, error) {

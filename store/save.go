@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -36,9 +37,9 @@ type saver struct {
 	pendFTS  []int64 // new items to add to the full-text index
 	pendFold []int64 // those of them with text to fold
 
-	story *storyPend // new items for the story decider (story_alerts.go)
-
-	rules ruleState // route rule evaluation (route_rules.go)
+	story *storyPend  // new items for the story decider (story_alerts.go)
+	pend  []pendAlert // alerts written once stories are decided (story_route.go)
+	rules ruleState   // route rule evaluation (route_rules.go)
 }
 
 // stored is the state of a key already in the batch's feed.
@@ -54,7 +55,8 @@ type stored struct {
 // writes nothing; a changed one is updated, its mentions replaced, and, if
 // Alert, outbox rows are written only for the routes that now get a watch
 // they did not get before. Mentions of watches that no longer exist are
-// dropped.
+// dropped. Outbox rows are written after the new items' stories are
+// decided: a route with stories on gets one per story (story_route.go).
 //
 // Route R (guild g, kind k, enabled) gets a row for an item of feed F if F
 // has a subscription by "" or g and a mention's watch has guild "" or g and
@@ -83,6 +85,7 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 		if err != nil {
 			return err
 		}
+		s.story.start(feedID, items, known, tomb)
 		for i := range items {
 			in := &items[i]
 			if tomb[in.Item.Key] {
@@ -108,6 +111,9 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 			}
 		}
 		if err := s.story.write(ctx, tx); err != nil {
+			return err
+		}
+		if err := s.writeAlerts(); err != nil {
 			return err
 		}
 		if err := s.flushFTS(); err != nil {
@@ -278,9 +284,7 @@ func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if in.Alert {
-		return id, s.alert(id, 1, watchIDs, nil)
-	}
+	s.queueAlert(pendAlert{itemID: id, revision: 1, watchIDs: watchIDs, alert: in.Alert})
 	return id, nil
 }
 
@@ -333,7 +337,7 @@ func (s *saver) update(old stored, in *newswatch.IngestItem) error {
 		return err
 	}
 	if in.Alert {
-		return s.alert(old.id, rev, watchIDs, before)
+		s.queueAlert(pendAlert{itemID: old.id, revision: rev, watchIDs: watchIDs, before: before, alert: true})
 	}
 	return nil
 }
@@ -359,32 +363,18 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 	return ids, nil
 }
 
-// alert writes an outbox row at revision for each route that gets one of
-// watchIDs and, when before is not nil, did not get any watch in before that
-// it now gets. Precisely: the route needs a watch in watchIDs it wants that
-// is not in before, and its rule must let the item through (ruleWants).
-func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64]bool) error {
-	if len(watchIDs) == 0 {
-		return nil // no route wants an item without mentions
+// wanted returns the watches of p that route r alerts for: the watches
+// its rule lets through (ruleCands: kind, guild, its watch list, mutes, its
+// query) that p did not name before. This is the route's filter, in one
+// place; writeAlerts (story_route.go) then writes an outbox row per item or
+// per story, each through admit (the route's hourly cap).
+func (s *saver) wanted(r *newswatch.Route, p *pendAlert) ([]int64, error) {
+	if !p.alert || len(p.watchIDs) == 0 {
+		return nil, nil
 	}
-	for i := range s.routes {
-		r := &s.routes[i] // not a copy per route and item
-		wants, err := s.ruleWants(r, itemID, revision, watchIDs, before)
-		if err != nil {
-			return err
-		}
-		if !wants {
-			continue
-		}
-		res, err := s.insOut.ExecContext(s.ctx, itemID, r.ID, revision, nonce("m", itemID, r.ID, revision), ms(s.now))
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		s.res.Alerts += int(n)
+	w, err := s.ruleCands(r, p.itemID, p.revision, p.watchIDs, p.before)
+	if len(w) == 0 {
+		return nil, err
 	}
-	return nil
+	return slices.Clone(w), err // ruleCands reuses its slice; story rows keep theirs
 }

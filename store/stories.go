@@ -176,7 +176,8 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 }
 
 // saveStoryItems is SaveStoryItems in tx, with the prepared inserts of
-// cache (nil: none).
+// cache (nil: none). With a cache it is the save path's: the items are
+// the save's own new ones.
 func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment) ([]int64, error) {
 	ids := make([]int64, len(as))
 	if len(as) == 0 {
@@ -211,13 +212,17 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 		}
 		// A new story starts with its first item's counts; only the
 		// stories that items joined are counted again.
-		if err := insertValues(ctx, tx, cache, insStories, newRows); err != nil {
+		stories, storyItems := insStories, insStoryItems
+		if cache != nil {
+			stories, storyItems = insStoriesSave, insStoryItemsSave
+		}
+		if err := insertValues(ctx, tx, cache, stories, newRows); err != nil {
 			return err
 		}
 		for _, r := range itemRows {
 			r[6] = now
 		}
-		if err := insertValues(ctx, tx, cache, insStoryItems, itemRows); err != nil {
+		if err := insertValues(ctx, tx, cache, storyItems, itemRows); err != nil {
 			return err
 		}
 		if len(joined) == 0 {
@@ -271,6 +276,16 @@ var (
 		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)
 		AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)
 		ON CONFLICT (item_id) DO NOTHING`}
+
+	// The save path's forms: its items were inserted by its own
+	// transaction, so they need not be looked for (foreign keys still
+	// check them); a story joined may be gone (stories --rebuild), and
+	// that row is then left for the next load to assign.
+	insStoriesSave = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
+		SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `)`}
+	insStoryItemsSave = valuesInsert{`INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
+		SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `, 7, `) v
+		WHERE EXISTS (SELECT 1 FROM stories WHERE id = v.column2)`}
 )
 
 // valuesRows is how many rows insertValues binds per statement when it
@@ -292,7 +307,7 @@ type storyStmts struct {
 // inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}}
-	for _, v := range []*valuesInsert{&insStories, &insStoryItems} {
+	for _, v := range []*valuesInsert{&insStoriesSave, &insStoryItemsSave} {
 		c.stmts[v] = map[int]*sql.Stmt{}
 		for _, k := range cachedRows {
 			st, err := db.PrepareContext(ctx, v.sql(k))
@@ -354,4 +369,26 @@ func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesIn
 		rows = rows[k:]
 	}
 	return nil
+}
+
+// PruneStories deletes the stories last seen before before that have no
+// item left (retention pruned them all), with their alerts' rows, in
+// batches, and returns how many it deleted: the story tables stay as
+// bounded as the items.
+func (db *DB) PruneStories(ctx context.Context, before time.Time) (int, error) {
+	const batch = 1000
+	total := 0
+	for {
+		res, err := db.w.ExecContext(ctx, `DELETE FROM stories WHERE id IN (SELECT s.id FROM stories s
+			WHERE s.last_seen < ? AND NOT EXISTS (SELECT 1 FROM story_items si WHERE si.story_id = s.id) LIMIT ?)`,
+			ms(before), batch)
+		if err != nil {
+			return total, fmt.Errorf("store: prune stories: %w", formatError(err))
+		}
+		n, _ := res.RowsAffected()
+		total += int(n)
+		if n < batch {
+			return total, nil
+		}
+	}
 }

@@ -44,12 +44,27 @@ func (db *DB) SetStoryDecider(d StoryDecider) {
 	db.stories.Store(&storyHook{d: d, stmts: stmts})
 }
 
+// StoryPreparer is implemented by a StoryDecider that computes part of
+// each decision ahead and without its lock (stories.Assigner does: the
+// text's signature). A save calls PrepareStory for its new items on a
+// goroutine of its own while it writes them, and DecideStories gets the
+// candidates with Prepared set: on two cores the text work then costs the
+// save no time.
+type StoryPreparer interface {
+	PrepareStory(c *newswatch.StoryCandidate)
+}
+
 // storyPend collects a save's new items for the story decider.
 type storyPend struct {
 	d     StoryDecider
 	stmts *storyStmts
 	cands []newswatch.StoryCandidate
+	n     int           // cands given their item by add
+	ready chan struct{} // closed when PrepareStory has seen every cand
 	after func(committed bool)
+
+	storyOf map[int64]int64 // item -> story, once written
+	fresh   map[int64]bool  // stories this save started
 }
 
 // newStoryPend returns the collector of one save, nil when no decider is
@@ -62,18 +77,83 @@ func (db *DB) newStoryPend() *storyPend {
 	return &storyPend{d: h.d, stmts: h.stmts}
 }
 
+// start notes the items the save is about to insert (in the order it will
+// add them) and, when the decider prepares, prepares them meanwhile.
+func (p *storyPend) start(feedID int64, batch []newswatch.IngestItem, known map[string]stored, tomb map[string]bool) {
+	if p == nil {
+		return
+	}
+	items := newItems(batch, known, tomb)
+	if len(items) == 0 {
+		return
+	}
+	p.cands = make([]newswatch.StoryCandidate, len(items))
+	for i, it := range items {
+		p.cands[i] = newswatch.StoryCandidate{FeedID: feedID, Key: it.Key, Title: it.Title, Text: it.Text, Link: it.Link}
+	}
+	pr, ok := p.d.(StoryPreparer)
+	if !ok {
+		return
+	}
+	p.ready = make(chan struct{})
+	cands := p.cands
+	go func() {
+		defer close(p.ready)
+		for i := range cands {
+			pr.PrepareStory(&cands[i])
+		}
+	}()
+}
+
+// newItems returns the items of a batch that saveBatch will insert, in
+// order: the first of each key that is neither stored nor tombstoned.
+func newItems(items []newswatch.IngestItem, known map[string]stored, tomb map[string]bool) []*newswatch.Item {
+	var out []*newswatch.Item
+	seen := make(map[string]bool)
+	for i := range items {
+		k := items[i].Item.Key
+		if _, ok := known[k]; ok || tomb[k] || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, &items[i].Item)
+	}
+	return out
+}
+
 // add notes a newly inserted item.
 func (p *storyPend) add(id, feedID int64, it *newswatch.Item) {
 	if p == nil {
 		return
 	}
-	p.cands = append(p.cands, newswatch.StoryCandidate{ItemID: id, FeedID: feedID, Key: it.Key, Title: it.Title,
+	if p.n < len(p.cands) && p.cands[p.n].Key == it.Key && p.cands[p.n].FeedID == feedID {
+		p.cands[p.n].ItemID, p.cands[p.n].Time = id, it.Time()
+		p.n++
+		return
+	}
+	// Not announced by start: decided without preparing.
+	p.wait()
+	p.cands = append(p.cands[:p.n], newswatch.StoryCandidate{ItemID: id, FeedID: feedID, Key: it.Key, Title: it.Title,
 		Text: it.Text, Link: it.Link, Time: it.Time()})
+	p.n++
+}
+
+// wait waits for the preparing goroutine, if any.
+func (p *storyPend) wait() {
+	if p.ready != nil {
+		<-p.ready
+		p.ready = nil
+	}
 }
 
 // write asks the decider and stores its assignments in tx.
 func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
-	if p == nil || len(p.cands) == 0 {
+	if p == nil {
+		return nil
+	}
+	p.wait()
+	p.cands = p.cands[:p.n]
+	if len(p.cands) == 0 {
 		return nil
 	}
 	as, written, after, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
@@ -89,6 +169,15 @@ func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
 			ids = nil
 		}
 		written(ids)
+	}
+	if err == nil && len(ids) == len(as) {
+		p.storyOf, p.fresh = make(map[int64]int64, len(as)), make(map[int64]bool)
+		for i, a := range as {
+			p.storyOf[a.ItemID] = ids[i]
+			if a.StoryID == 0 {
+				p.fresh[ids[i]] = true
+			}
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("decide stories: %w", err)
@@ -112,21 +201,30 @@ func (db *DB) CreateEditMessage(ctx context.Context, r newswatch.Route, editOf s
 	if editOf == "" {
 		return newswatch.AlertMessage{}, newswatch.Errorf(newswatch.EINVALID, "An edit needs the message it edits.")
 	}
-	var id int64
+	var m newswatch.AlertMessage
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO messages (route_id, channel_id, payload, created_at, kind, edit_of)
-			VALUES (?, ?, ?, ?, 'edit', ?)`, r.ID, r.ChannelID, string(payload), ms64(now), editOf)
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`, newswatch.MessageNonce(id), id)
+		var err error
+		m, err = createEditMessage(ctx, tx, r, editOf, payload, now)
 		return err
 	})
 	if err != nil {
 		return newswatch.AlertMessage{}, fmt.Errorf("store: create edit message: %w", formatError(err))
+	}
+	return m, nil
+}
+
+func createEditMessage(ctx context.Context, tx *sql.Tx, r newswatch.Route, editOf string, payload []byte, now time.Time) (newswatch.AlertMessage, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO messages (route_id, channel_id, payload, created_at, kind, edit_of)
+		VALUES (?, ?, ?, ?, 'edit', ?)`, r.ID, r.ChannelID, string(payload), ms64(now), editOf)
+	if err != nil {
+		return newswatch.AlertMessage{}, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return newswatch.AlertMessage{}, err
+	}
+	if _, err = tx.ExecContext(ctx, `UPDATE messages SET nonce = ? WHERE id = ?`, newswatch.MessageNonce(id), id); err != nil {
+		return newswatch.AlertMessage{}, err
 	}
 	return newswatch.AlertMessage{ID: id, Route: r, Payload: payload, State: newswatch.MessagePending,
 		CreatedAt: fromMS(ms64(now)), EditOf: editOf}, nil

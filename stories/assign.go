@@ -229,7 +229,8 @@ func (a *Assigner) pass(ctx context.Context, since time.Time, progress func(Resu
 }
 
 func doc(c newswatch.StoryCandidate) Doc {
-	return Doc{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Text: c.Text, Link: c.Link, Time: c.Time}
+	pre, _ := c.Prepared.(*prepared)
+	return Doc{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Text: c.Text, Link: c.Link, Time: c.Time, pre: pre}
 }
 
 // process decides and records the stories of unassigned items, in order.
@@ -274,7 +275,13 @@ func (a *Assigner) decide(x *Index, cands []newswatch.StoryCandidate, stream boo
 	var ask []string
 	canon := make([]string, len(cands))
 	for i, c := range cands {
-		if u := newswatch.CanonicalURL(c.Link); u != "" {
+		u := ""
+		if p, ok := c.Prepared.(*prepared); ok {
+			u = p.canon
+		} else {
+			u = newswatch.CanonicalURL(c.Link)
+		}
+		if u != "" {
 			canon[i] = u
 			if _, ok := x.urls[u]; !ok {
 				ask = append(ask, u)

@@ -46,6 +46,13 @@
 // when the transaction has ended (on a rollback the index is dropped and
 // rebuilt). Assign remains for the stories command and the tests.
 //
+// Most of a decision's cost is cutting the text into words and shingles,
+// which needs no index: the save hands each new item to PrepareStory on a
+// goroutine of its own while it writes the items (store.StoryPreparer),
+// and the locked decision only looks the prepared set up and inserts it.
+// A feed whose edge sentences turn out to be boilerplate has its set
+// shingled again without them, from the prepared words.
+//
 // Index. The index keeps the shingle sets of the items of the last window
 // and forgets older ones; it is rebuilt from the store at start (see
 // Assigner.Load), so what survives a restart is the assignment in the store,

@@ -25,6 +25,17 @@ var DefaultLine = Line{Containment: 0.27, MinShared: 12}
 // with all of them would cost more than it finds.
 const maxPosting = 64
 
+// Postings. posts maps a sampled shingle to the entry that carries it
+// (the oldest, if several), by the low 31 bits of its seq, with postMore
+// set when others carry it too; more lists those others, oldest first.
+// Most shingles are carried by one item in a window: an 8-byte map entry
+// and no slice. A window holds far fewer than 2^31 entries, so the low
+// bits and the window's base give back the seq (seqOf).
+const (
+	postMore = 1 << 31
+	postMask = postMore - 1
+)
+
 // storyRef is a story as the index knows it; id is 0 until the story is
 // stored.
 type storyRef struct{ id int64 }
@@ -51,6 +62,7 @@ type Doc struct {
 
 	canon    string // CanonicalURL(Link), when hasCanon
 	hasCanon bool
+	pre      *prepared // computed ahead (PrepareStory), or nil
 }
 
 // Index holds the items of the last window with their signatures, the
@@ -63,7 +75,8 @@ type Index struct {
 	entries []*entry // in insertion order, about time order
 	base    uint64   // seq of entries[0]
 	next    uint64
-	posts   map[uint32][]uint64 // sampled shingle -> entries
+	posts   map[uint32]uint32   // sampled shingle -> first entry (see postMore)
+	more    map[uint32][]uint32 // sampled shingle -> later entries
 	urls    map[string]*entry
 	feeds   map[int64]*feedHist
 	newest  int64 // the newest item time seen, unix ms
@@ -82,7 +95,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Index{window: window, line: line, posts: make(map[uint32][]uint64), count: make(map[uint64]int), split: make(map[int64][]sentence),
+	return &Index{window: window, line: line, posts: make(map[uint32]uint32), more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
 		urls: make(map[string]*entry), feeds: make(map[int64]*feedHist)}
 }
 
@@ -138,28 +151,29 @@ func (x *Index) add(d Doc, s *storyRef) {
 // prepare computes an entry's canonical URL and signature, leaving out
 // its feed's boilerplate.
 func (x *Index) prepare(d Doc) *entry {
+	if d.pre != nil {
+		d.canon, d.hasCanon = d.pre.canon, true
+	}
 	if !d.hasCanon {
 		d.canon = newswatch.CanonicalURL(d.Link)
 	}
 	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
-	body := x.sentences(d)
 	h := x.feeds[d.FeedID]
-	x.sh.reset()
-	budget := maxBodyWords
-	for i, s := range body {
-		if h != nil && isEdge(i, len(body)) && h.boilerplate(s.hash) {
-			continue
+	if p := d.pre; p != nil {
+		delete(x.split, d.ItemID)
+		if !hasBoilerplate(p.sents, h) {
+			e.set = p.set
+			return e
 		}
-		w := s.words
-		if len(w) > budget {
-			w = w[:budget]
-		}
-		budget -= len(w)
-		x.sh.add(w)
-		if budget <= 0 {
-			break
-		}
+		x.sh.reset()
+		shingleBody(&x.sh, p.sents, h)
+		x.sh.add(p.title)
+		e.set = x.sh.finish()
+		return e
 	}
+	body := x.sentences(d)
+	x.sh.reset()
+	shingleBody(&x.sh, body, h)
 	// The title is its own stream: a new headline changes only its own
 	// shingles.
 	var tw []uint64
@@ -181,8 +195,18 @@ func (x *Index) best(e *entry) (*entry, float64) {
 		if !sampled(h) {
 			continue
 		}
-		for _, seq := range x.posts[h] {
-			if seq >= x.base {
+		v, ok := x.posts[h]
+		if !ok {
+			continue
+		}
+		if seq, ok := x.seqOf(v); ok {
+			x.count[seq]++
+		}
+		if v&postMore == 0 {
+			continue
+		}
+		for _, lo := range x.more[h] {
+			if seq, ok := x.seqOf(lo); ok {
 				x.count[seq]++
 			}
 		}
@@ -223,8 +247,15 @@ func (x *Index) insert(e *entry) {
 		if !sampled(h) {
 			continue
 		}
-		if l := x.posts[h]; len(l) < maxPosting {
-			x.posts[h] = append(l, e.seq)
+		lo := uint32(e.seq) & postMask
+		v, ok := x.posts[h]
+		if !ok {
+			x.posts[h] = lo
+			continue
+		}
+		if l := x.more[h]; len(l) < maxPosting-1 {
+			x.more[h] = append(l, lo)
+			x.posts[h] = v | postMore
 		}
 	}
 }
@@ -245,6 +276,13 @@ func (x *Index) note(d Doc) {
 		// Noted with its batch and waiting for prepare; a feed's batch
 		// longer than its history has pushed it out of the ring, and
 		// noting it again would count its sentences twice.
+		return
+	}
+	if d.pre != nil {
+		h.note(d.ItemID, d.pre.sents, d.Time.UnixMilli())
+		if d.ItemID != 0 {
+			x.split[d.ItemID] = nil // noted: see above
+		}
 		return
 	}
 	_, sents := splitSentences(d.Text, make([]uint64, 0, len(d.Text)/6+8), nil)
@@ -307,17 +345,46 @@ func (x *Index) remove(e *entry) {
 		if !sampled(h) {
 			continue
 		}
-		l := x.posts[h]
+		x.unpost(h, uint32(e.seq)&postMask)
+	}
+}
+
+// seqOf returns the seq of the window entry whose seq has low bits v
+// (postMore ignored), if it is in the window.
+func (x *Index) seqOf(v uint32) (uint64, bool) {
+	off := (v - uint32(x.base)) & postMask
+	if int(off) >= len(x.entries) {
+		return 0, false
+	}
+	return x.base + uint64(off), true
+}
+
+// unpost removes the entry with low seq bits lo from shingle h's postings.
+func (x *Index) unpost(h, lo uint32) {
+	v, ok := x.posts[h]
+	if !ok {
+		return
+	}
+	l := x.more[h]
+	if v&postMask == lo {
+		if v&postMore == 0 {
+			delete(x.posts, h)
+			return
+		}
+		v, l = l[0]|postMore, l[1:]
+	} else if v&postMore != 0 {
 		for i, s := range l {
-			if s == e.seq {
+			if s == lo {
 				l = append(l[:i], l[i+1:]...)
 				break
 			}
 		}
-		if len(l) == 0 {
-			delete(x.posts, h)
-		} else {
-			x.posts[h] = l
-		}
 	}
+	if len(l) == 0 {
+		delete(x.more, h)
+		v &= postMask
+	} else {
+		x.more[h] = l
+	}
+	x.posts[h] = v
 }

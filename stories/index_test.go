@@ -187,3 +187,32 @@ func TestFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestPostingsFollowTheWindow: postings shared by many copies are handed
+// on as the window moves, and nothing is left once every item is gone.
+func TestPostingsFollowTheWindow(t *testing.T) {
+	x := NewIndex(time.Hour, DefaultLine)
+	var first decision
+	for i := 0; i < 10; i++ {
+		d := x.assign(Doc{ItemID: int64(i + 1), FeedID: int64(i + 1), Title: "Copy", Text: wireEN,
+			Time: t0.Add(time.Duration(i) * 10 * time.Minute)}, nil)
+		if i == 0 {
+			first = d
+		} else if d.story != first.story {
+			t.Fatalf("copy %d is not the story of the first", i)
+		}
+	}
+	// Only the last copy is left: a new one finds it through the postings
+	// the pruned copies handed on.
+	x.Prune(t0.Add(90 * time.Minute))
+	if x.Len() != 1 {
+		t.Fatalf("%d items in the window, want 1", x.Len())
+	}
+	if d := x.assign(Doc{ItemID: 20, FeedID: 20, Title: "Copy", Text: wireEN, Time: t0.Add(100 * time.Minute)}, nil); d.story != first.story || d.how != "text" {
+		t.Errorf("a copy after pruning: story same %v, how %s", d.story == first.story, d.how)
+	}
+	x.Prune(t0.Add(24 * time.Hour))
+	if x.Len() != 0 || len(x.posts) != 0 || len(x.more) != 0 {
+		t.Errorf("after pruning all: %d items, %d postings, %d lists", x.Len(), len(x.posts), len(x.more))
+	}
+}

@@ -38,60 +38,67 @@ func isEnd(r rune) bool {
 	return r == '.' || r == '!' || r == '?' || r == '…' || r == '。'
 }
 
+// asciiWord maps an ASCII byte to its folded form when it belongs to a word
+// (letters lower-cased, digits as they are), else to 0.
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c] = c
+		t[c-'a'+'A'] = c
+	}
+	return t
+}()
+
+// closeSentence ends the sentence that began at start in buf.
+func closeSentence(buf []uint64, start int, out []sentence) (int, []sentence) {
+	if len(buf) > start {
+		words := buf[start:len(buf):len(buf)]
+		out = append(out, sentence{words: words, hash: sentenceHash(words)})
+	}
+	return len(buf), out
+}
+
 // splitSentences cuts s into sentences of word hashes, appending the word
 // hashes to buf (whose backing array the sentences share) and returning
 // both. A sentence ends at a line break, or at . ! ? … followed by a space;
-// sentences without words are dropped.
+// sentences without words are dropped. The word state stays in locals: a
+// closure over it would keep it in memory for every byte.
 func splitSentences(s string, buf []uint64, out []sentence) ([]uint64, []sentence) {
 	start := len(buf)
 	var h uint64
 	inWord := false
-	flushWord := func() {
-		if inWord {
-			buf = append(buf, h)
-			inWord = false
-		}
-	}
-	flushSentence := func() {
-		flushWord()
-		if len(buf) > start {
-			words := buf[start:len(buf):len(buf)]
-			out = append(out, sentence{words: words, hash: sentenceHash(words)})
-			start = len(buf)
-		}
-	}
 	for i := 0; i < len(s); {
-		// ASCII fast path: most of the text of most feeds.
-		if c := s[i]; c < utf8.RuneSelf {
+		c := s[i]
+		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-			case 'A' <= c && c <= 'Z':
-				c += 'a' - 'A'
-			default:
-				goto other
+			if f := asciiWord[c]; f != 0 {
+				if !inWord {
+					h, inWord = fnvOffset, true
+				}
+				h = (h ^ uint64(f)) * fnvPrime
+				continue
 			}
-			if !inWord {
-				h, inWord = fnvOffset, true
-			}
-			h ^= uint64(c)
-			h *= fnvPrime
-			continue
-		other:
-			switch {
-			case c == '\'' || c == '`':
+			switch c {
+			case '\'', '`':
 				// joins the parts of a word; separates otherwise
-			case c == '\n' || c == '\r':
-				flushSentence()
-			case c == '.' || c == '!' || c == '?':
-				flushWord()
-				if i < len(s) {
-					if next, _ := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(next) {
-						flushSentence()
-					}
+			case '\n', '\r':
+				if inWord {
+					buf, inWord = append(buf, h), false
+				}
+				start, out = closeSentence(buf, start, out)
+			case '.', '!', '?':
+				if inWord {
+					buf, inWord = append(buf, h), false
+				}
+				if i < len(s) && nextIsSpace(s[i:]) {
+					start, out = closeSentence(buf, start, out)
 				}
 			default:
-				flushWord()
+				if inWord {
+					buf, inWord = append(buf, h), false
+				}
 			}
 			continue
 		}
@@ -111,10 +118,8 @@ func splitSentences(s string, buf []uint64, out []sentence) ([]uint64, []sentenc
 			if !inWord {
 				h, inWord = fnvOffset, true
 			}
-			h ^= uint64(r & 0xff)
-			h *= fnvPrime
-			h ^= uint64(r >> 8)
-			h *= fnvPrime
+			h = (h ^ uint64(r&0xff)) * fnvPrime
+			h = (h ^ uint64(r>>8)) * fnvPrime
 			continue
 		}
 		switch {
@@ -126,29 +131,36 @@ func splitSentences(s string, buf []uint64, out []sentence) ([]uint64, []sentenc
 			if !inWord {
 				h, inWord = fnvOffset, true
 			}
-			r = foldRune(r)
-			for r > 0 {
-				h ^= uint64(r & 0xff)
-				h *= fnvPrime
-				r >>= 8
+			for r = foldRune(r); r > 0; r >>= 8 {
+				h = (h ^ uint64(r&0xff)) * fnvPrime
 			}
-		case r == '\n' || r == '\r':
-			flushSentence()
 		case isEnd(r):
-			flushWord()
-			if i >= len(s) {
-				break
+			if inWord {
+				buf, inWord = append(buf, h), false
 			}
-			next, _ := utf8.DecodeRuneInString(s[i:])
-			if unicode.IsSpace(next) {
-				flushSentence()
+			if i < len(s) && nextIsSpace(s[i:]) {
+				start, out = closeSentence(buf, start, out)
 			}
 		default:
-			flushWord()
+			if inWord {
+				buf, inWord = append(buf, h), false
+			}
 		}
 	}
-	flushSentence()
+	if inWord {
+		buf = append(buf, h)
+	}
+	_, out = closeSentence(buf, start, out)
 	return buf, out
+}
+
+// nextIsSpace reports whether s starts with a space.
+func nextIsSpace(s string) bool {
+	if c := s[0]; c < utf8.RuneSelf {
+		return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }
 
 // sentenceHash identifies a sentence by its words.

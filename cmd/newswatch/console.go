@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -35,12 +36,23 @@ type alertOutbox interface {
 	MarkAlertSent(ctx context.Context, id int64, messageID string, at time.Time) error
 }
 
+// storyAlsoOutbox is what the console's "also:" lines need from the store
+// (*store.DB has it); a store without it prints none.
+type storyAlsoOutbox interface {
+	DueStoryAlso(ctx context.Context, console bool, now time.Time, limit int) ([]newswatch.StoryAlso, error)
+	StoryAlsoShown(ctx context.Context, sa newswatch.StoryAlso, edit []byte, next time.Time) (newswatch.AlertMessage, error)
+}
+
 // deliver prints every pending console alert once, marking each sent after
-// it is written, and returns how many it printed.
+// it is written, then the "also:" lines of stories whose alert it printed,
+// and returns how many alerts it printed.
 func (d *consoleDeliverer) deliver(ctx context.Context) (int, error) {
 	n := 0
 	for {
 		alerts, err := d.db.PendingAlerts(ctx, true, d.now(), 100)
+		if err == nil && len(alerts) == 0 {
+			err = d.deliverAlso(ctx)
+		}
 		if err != nil || len(alerts) == 0 {
 			return n, err
 		}
@@ -62,6 +74,62 @@ func (d *consoleDeliverer) deliver(ctx context.Context) (int, error) {
 			n++
 		}
 	}
+}
+
+// deliverAlso prints the later items of the stories whose alert was
+// printed, as "also:" lines under a line naming the story, instead of
+// alerting for each of them, and marks them shown.
+func (d *consoleDeliverer) deliverAlso(ctx context.Context) error {
+	st, ok := d.db.(storyAlsoOutbox)
+	if !ok {
+		return nil
+	}
+	for {
+		now := d.now()
+		due, err := st.DueStoryAlso(ctx, true, now, 100)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		for _, sa := range due {
+			if _, err := io.WriteString(d.out, formatConsoleAlso(now, sa)); err != nil {
+				return fmt.Errorf("console: write story %d: %w", sa.StoryID, err)
+			}
+			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			_, err := st.StoryAlsoShown(mctx, sa, nil, now)
+			cancel()
+			if err != nil || ctx.Err() != nil {
+				return err
+			}
+		}
+	}
+}
+
+// formatConsoleAlso renders the items a story gained: a line naming the
+// story, then "also: SOURCE TITLE LINK" per item.
+func formatConsoleAlso(now time.Time, sa newswatch.StoryAlso) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s STORY %s\n", now.UTC().Format(time.RFC3339), oneLine(sa.Title))
+	for _, it := range sa.Pending {
+		fmt.Fprintf(&b, "  also: %s  %s", storySource(it), oneLine(it.Title))
+		if it.Link != "" {
+			fmt.Fprintf(&b, "  %s", it.Link)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// storySource names an item of a story: its feed's title, else its link's
+// host.
+func storySource(it newswatch.StoryItem) string {
+	if t := oneLine(it.FeedTitle); t != "" {
+		return t
+	}
+	if u, err := url.Parse(it.Link); err == nil && u.Hostname() != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	return fmt.Sprintf("feed %d", it.FeedID)
 }
 
 // Run delivers until ctx ends, checking the outbox every interval and on

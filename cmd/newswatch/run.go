@@ -97,6 +97,9 @@ func runIngest(ctx context.Context, c *cli, args []string) error {
 	if err := a.db.EnsureConsoleRoute(ctx, a.cfg.Token == ""); err != nil {
 		return err
 	}
+	if err := a.enableStories(ctx); err != nil {
+		return err
+	}
 	for _, w := range changed {
 		if err := a.rescan(ctx, w, nil); err != nil {
 			return err
@@ -164,6 +167,9 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 		return err
 	}
 	if err := a.db.EnsureConsoleRoute(ctx, console); err != nil {
+		return err
+	}
+	if err := a.enableStories(ctx); err != nil {
 		return err
 	}
 	poller, fetcher, err := a.newPoller()
@@ -412,6 +418,9 @@ func (a *app) prune(ctx context.Context) error {
 			a.log.Error("prune", "err", err)
 		} else if n > 0 {
 			a.log.Info("pruned old items", "items", n)
+		}
+		if _, err := a.db.PruneStories(ctx, time.Now().Add(-keep)); err != nil && ctx.Err() == nil {
+			a.log.Error("prune stories", "err", err)
 		}
 		t.Reset(time.Hour)
 	}

@@ -1,0 +1,341 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"slices"
+
+	"github.com/newswatch/newswatch"
+)
+
+// Alerts per story (issue 12). A save first collects the alerts its items
+// would raise (pendAlert), then decides their stories, then writes: a
+// route with stories on (!Route.PerItem) gets one alert per story.
+//
+//   - The first item of a story that the route wants alerts as before, and
+//     story_alerts(story, route) records its outbox row and the watches it
+//     named.
+//   - A later item of the story writes no outbox row: it is appended to the
+//     row's pending_also, and the deliverer edits the story's alert to add
+//     it ("Also reported by", at most one edit per minute; DueStoryAlso).
+//     Items of the story that name no watch are listed too: they are the
+//     same article from another source.
+//   - A later item that names a watch the route takes and the story's
+//     alerts there had not named alerts with a new message (and the row
+//     remembers the name). Not an edit: Discord notifies no one of an
+//     edited message and pings no role in it, so a name that was not in the
+//     alert before would go unseen in an edit.
+//   - With MinSources > 1 the route alerts only once the story has that many
+//     distinct feeds: until then the row waits (outbox_id 0) and
+//     pending_also collects the story's items; the alert names the first
+//     of them the route wanted, and the others follow as "also".
+//
+// A route with PerItem, and an item without a story (no decider, or the
+// decider skipped it), alert per item as they always did.
+
+// pendAlert is an item whose alerts a save writes once stories are
+// decided: its mentions name watchIDs; before, for an update, holds the
+// watches it named already. alert is false for an item that raises no
+// alert but may join a story's "also" list.
+type pendAlert struct {
+	itemID, revision int64
+	watchIDs         []int64
+	before           map[int64]bool
+	alert            bool
+}
+
+// queueAlert notes an item whose alerts are written by writeAlerts.
+func (s *saver) queueAlert(p pendAlert) {
+	if len(s.routes) == 0 {
+		return
+	}
+	s.pend = append(s.pend, p)
+}
+
+// storyAlert is a story_alerts row as a save changes it.
+type storyAlert struct {
+	story, route int64
+	outbox       int64   // 0: waiting for min_sources
+	pending      []int64 // items to add to the alert
+	shown        []int64 // items the alert shows (read only here)
+	watches      []int64 // watches the story's alerts in the route named
+	dirty        bool
+}
+
+func (a *storyAlert) has(item int64) bool {
+	return slices.Contains(a.pending, item) || slices.Contains(a.shown, item)
+}
+
+// storyRoutes is a save's view of its stories' alerts.
+type storyRoutes struct {
+	rows    map[[2]int64]*storyAlert
+	sources map[int64]int // distinct feeds per story, read on demand
+}
+
+// writeAlerts writes the queued alerts, per story where the route wants
+// stories (see the top of this file).
+func (s *saver) writeAlerts() error {
+	if len(s.pend) == 0 {
+		return nil
+	}
+	storyOf, err := s.storiesOf()
+	if err != nil {
+		return err
+	}
+	sr, err := s.loadStoryAlerts(storyOf)
+	if err != nil {
+		return err
+	}
+	for i := range s.pend {
+		p := &s.pend[i]
+		story := storyOf[p.itemID]
+		for j := range s.routes {
+			r := &s.routes[j] // not a copy per route and item
+			w, err := s.wanted(r, p)
+			if err != nil {
+				return err
+			}
+			if r.PerItem || story == 0 {
+				if len(w) > 0 {
+					if _, err := s.alertRow(r, p.itemID, p.revision, w); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if err := s.storyAlert(sr, story, r, p, w); err != nil {
+				return err
+			}
+		}
+	}
+	return s.saveStoryAlerts(sr)
+}
+
+// storyAlert writes what item p of story brings route r, which wants w of
+// its watches.
+func (s *saver) storyAlert(sr *storyRoutes, story int64, r *newswatch.Route, p *pendAlert, w []int64) error {
+	key := [2]int64{story, r.ID}
+	a := sr.rows[key]
+	if a == nil {
+		if len(w) == 0 {
+			return nil // the route has no alert for this story to add to
+		}
+		a = &storyAlert{story: story, route: r.ID, watches: w, dirty: true}
+		sr.rows[key] = a
+		earlier, err := s.storyItems(story, p.itemID, r.GuildID)
+		if err != nil {
+			return err
+		}
+		a.pending = earlier
+		if r.MinSources <= 1 {
+			a.outbox, err = s.alertRow(r, p.itemID, p.revision, w)
+			return err
+		}
+		a.pending = append([]int64{p.itemID}, earlier...)
+		return s.storyReady(sr, a, r)
+	}
+	fresh := false
+	for _, wid := range w {
+		if !slices.Contains(a.watches, wid) {
+			a.watches, fresh = append(a.watches, wid), true
+		}
+	}
+	if fresh {
+		a.dirty = true
+	}
+	if a.outbox == 0 {
+		if !a.has(p.itemID) {
+			a.pending, a.dirty = append(a.pending, p.itemID), true
+		}
+		return s.storyReady(sr, a, r)
+	}
+	if fresh {
+		_, err := s.alertRow(r, p.itemID, p.revision, w)
+		return err
+	}
+	// An update is the same source again, already listed or alerted.
+	if p.revision == 1 && !a.has(p.itemID) {
+		a.pending, a.dirty = append(a.pending, p.itemID), true
+	}
+	return nil
+}
+
+// storyReady alerts a waiting story once it has r.MinSources feeds: the
+// first pending item is the alert, the rest become "also".
+func (s *saver) storyReady(sr *storyRoutes, a *storyAlert, r *newswatch.Route) error {
+	n, ok := sr.sources[a.story]
+	if !ok {
+		if err := s.tx.QueryRowContext(s.ctx, `SELECT source_count FROM stories WHERE id = ?`, a.story).Scan(&n); err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		sr.sources[a.story] = n
+	}
+	if n < r.MinSources || len(a.pending) == 0 {
+		return nil
+	}
+	first := a.pending[0]
+	var rev int64
+	if err := s.tx.QueryRowContext(s.ctx, `SELECT revision FROM items WHERE id = ?`, first).Scan(&rev); err != nil {
+		return err
+	}
+	id, err := s.alertRow(r, first, rev, a.watches)
+	if err != nil {
+		return err
+	}
+	a.outbox, a.pending, a.dirty = id, a.pending[1:], true
+	return nil
+}
+
+// alertRow writes the outbox row of an item's alert at revision in route
+// r for watches w, unless r's hourly cap holds it back for the hour's
+// summary (admit): then it returns 0, and a story's alert waits as with
+// min_sources.
+func (s *saver) alertRow(r *newswatch.Route, itemID, revision int64, w []int64) (int64, error) {
+	ok, err := s.admit(r, itemID, revision, w)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return s.outbox(itemID, revision, r.ID)
+}
+
+// outbox writes the outbox row of an item's alert at revision in route
+// routeID and returns its id (that of the row already there, if any).
+func (s *saver) outbox(itemID, revision, routeID int64) (int64, error) {
+	res, err := s.insOut.ExecContext(s.ctx, itemID, routeID, revision, nonce("m", itemID, routeID, revision), ms(s.now))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if n == 1 {
+		s.res.Alerts++
+		return res.LastInsertId()
+	}
+	var id int64
+	err = s.tx.QueryRowContext(s.ctx, `SELECT id FROM outbox WHERE item_id = ? AND route_id = ? AND revision = ?`,
+		itemID, routeID, revision).Scan(&id)
+	return id, err
+}
+
+// storiesOf returns the story of each queued item that has one: the new
+// ones from the save's decisions, the updated ones from the store.
+func (s *saver) storiesOf() (map[int64]int64, error) {
+	out := make(map[int64]int64, len(s.pend))
+	if s.story != nil {
+		for id, st := range s.story.storyOf {
+			out[id] = st
+		}
+	}
+	var ask []int64
+	for _, p := range s.pend {
+		if _, ok := out[p.itemID]; !ok && p.revision > 1 {
+			ask = append(ask, p.itemID)
+		}
+	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT item_id, story_id FROM story_items
+		WHERE item_id IN (SELECT value FROM json_each(?))`, jsonList(ask))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var item, story int64
+		if err := rows.Scan(&item, &story); err != nil {
+			return nil, err
+		}
+		out[item] = story
+	}
+	return out, rows.Err()
+}
+
+// loadStoryAlerts reads the story_alerts rows of the queued items'
+// stories.
+func (s *saver) loadStoryAlerts(storyOf map[int64]int64) (*storyRoutes, error) {
+	sr := &storyRoutes{rows: map[[2]int64]*storyAlert{}, sources: map[int64]int{}}
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, p := range s.pend {
+		if st := storyOf[p.itemID]; st != 0 && !seen[st] {
+			seen[st] = true
+			ids = append(ids, st)
+		}
+	}
+	if len(ids) == 0 {
+		return sr, nil
+	}
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT story_id, route_id, outbox_id, pending_also, shown_also, watches
+		FROM story_alerts WHERE story_id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a := &storyAlert{}
+		var pending, shown, watches string
+		if err := rows.Scan(&a.story, &a.route, &a.outbox, &pending, &shown, &watches); err != nil {
+			return nil, err
+		}
+		// Written by saveStoryAlerts and the edit pass from []int64.
+		_ = json.Unmarshal([]byte(pending), &a.pending)
+		_ = json.Unmarshal([]byte(shown), &a.shown)
+		_ = json.Unmarshal([]byte(watches), &a.watches)
+		sr.rows[[2]int64{a.story, a.route}] = a
+	}
+	return sr, rows.Err()
+}
+
+// storyItems returns the items of story other than item that guild sees,
+// oldest first: the "also" of a route's first alert for a story that
+// began without it.
+func (s *saver) storyItems(story, item int64, guild string) ([]int64, error) {
+	if s.story != nil && s.story.fresh[story] {
+		// Started by this save: its earlier items are in storyOf.
+		var out []int64
+		for _, p := range s.pend {
+			if p.itemID != item && s.story.storyOf[p.itemID] == story {
+				out = append(out, p.itemID)
+			}
+			if p.itemID == item {
+				break
+			}
+		}
+		return out, nil
+	}
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT si.item_id FROM story_items si WHERE si.story_id = ? AND si.item_id <> ?
+		AND EXISTS (SELECT 1 FROM feed_subscriptions fs WHERE fs.feed_id = si.feed_id AND fs.guild_id IN ('', ?))
+		ORDER BY si.ts, si.item_id`, story, item, guild)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// saveStoryAlerts writes the rows the save changed.
+func (s *saver) saveStoryAlerts(sr *storyRoutes) error {
+	for _, a := range sr.rows {
+		if !a.dirty {
+			continue
+		}
+		if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO story_alerts (story_id, route_id, outbox_id, pending_also, watches)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (story_id, route_id) DO UPDATE SET
+			outbox_id = excluded.outbox_id, pending_also = excluded.pending_also, watches = excluded.watches`,
+			a.story, a.route, a.outbox, jsonList(a.pending), jsonList(a.watches)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
