@@ -99,6 +99,12 @@ type IngestItem struct {
 	Item     Item
 	Mentions []Mention
 	Alert    bool // false for a feed's first poll, old items and rescans
+
+	// Story, when not nil, is what the story decider computed ahead of
+	// the save from the item's title, text and link (as in
+	// StoryCandidate.Prepared; store.DB.PrepareStories fills it in). A
+	// save computes it itself for a new item that arrives without it.
+	Story any
 }
 
 // SaveResult counts what a batch save did.

@@ -13,6 +13,15 @@ type Saver interface {
 	SaveItems(ctx context.Context, feedID int64, items []newswatch.IngestItem) (newswatch.SaveResult, error)
 }
 
+// StoryPreparer is implemented by a Saver that can compute ahead, outside
+// its write transaction, what deciding the story of an item needs of its
+// text (*store.DB does once stories are on: it fills in IngestItem.Story).
+// Ingest calls it for the new items it has matched, so that a save finds
+// their signatures ready as it finds their mentions.
+type StoryPreparer interface {
+	PrepareStories(items []newswatch.IngestItem)
+}
+
 // Ingest is the one path by which items enter the store, for feeds and
 // seeds alike: it matches the items of feed feedID whose content is not
 // already stored (nor pruned) and saves them in one call to SaveItems.
@@ -32,10 +41,12 @@ func Ingest(ctx context.Context, st Saver, m Matcher, feedID int64, items []news
 	}
 	var batch []newswatch.IngestItem
 	skipped := 0
+	sp, _ := st.(StoryPreparer)
 	for i := range items {
 		it := items[i]
 		it.FeedID = feedID
-		if k, ok := known[it.Key]; ok && k.Covers(it) {
+		k, ok := known[it.Key]
+		if ok && k.Covers(it) {
 			skipped++
 			continue
 		}
@@ -44,6 +55,11 @@ func Ingest(ctx context.Context, st Saver, m Matcher, feedID int64, items []news
 			Mentions: m.Match(it.MatchText()),
 			Alert:    alert(it),
 		})
+		if !ok && sp != nil {
+			// New: its story is decided on save. (An update keeps its
+			// story and needs no signature.)
+			sp.PrepareStories(batch[len(batch)-1:])
+		}
 	}
 	var res newswatch.SaveResult
 	if len(batch) > 0 {

@@ -46,10 +46,10 @@ func (db *DB) SetStoryDecider(d StoryDecider) {
 
 // StoryPreparer is implemented by a StoryDecider that computes part of
 // each decision ahead and without its lock (stories.Assigner does: the
-// text's signature). A save calls PrepareStory for its new items on a
-// goroutine of its own while it writes them, and DecideStories gets the
-// candidates with Prepared set: on two cores the text work then costs the
-// save no time.
+// text's signature). DB.PrepareStories calls it ahead of a save (feeds.Ingest
+// does, after matching); a save calls it for the new items that arrive
+// without it on a goroutine of its own while it writes them. DecideStories
+// gets the candidates with Prepared set.
 type StoryPreparer interface {
 	PrepareStory(c *newswatch.StoryCandidate)
 }
@@ -88,27 +88,59 @@ func (p *storyPend) start(feedID int64, batch []newswatch.IngestItem, known map[
 		return
 	}
 	p.cands = make([]newswatch.StoryCandidate, len(items))
-	for i, it := range items {
-		p.cands[i] = newswatch.StoryCandidate{FeedID: feedID, Key: it.Key, Title: it.Title, Text: it.Text, Link: it.Link}
+	var todo []int // cands that arrived unprepared
+	for i, in := range items {
+		it := &in.Item
+		p.cands[i] = newswatch.StoryCandidate{FeedID: feedID, Key: it.Key, Title: it.Title, Text: it.Text, Link: it.Link,
+			Prepared: in.Story}
+		if in.Story == nil {
+			todo = append(todo, i)
+		}
 	}
 	pr, ok := p.d.(StoryPreparer)
-	if !ok {
+	if !ok || len(todo) == 0 {
 		return
 	}
 	p.ready = make(chan struct{})
 	cands := p.cands
 	go func() {
 		defer close(p.ready)
-		for i := range cands {
+		for _, i := range todo {
 			pr.PrepareStory(&cands[i])
 		}
 	}()
 }
 
+// PrepareStories computes ahead what the story decider needs of the text
+// of each of items that has no Story yet (StoryPreparer), outside any
+// transaction: a caller that matches items before saving them
+// (feeds.Ingest) calls it there, so that the work is not done while the
+// save holds the store's one writer, and the save only looks it up. It
+// does nothing when no decider is set or the decider does not prepare.
+func (db *DB) PrepareStories(items []newswatch.IngestItem) {
+	h := db.stories.Load()
+	if h == nil {
+		return
+	}
+	pr, ok := h.d.(StoryPreparer)
+	if !ok {
+		return
+	}
+	for i := range items {
+		in := &items[i]
+		if in.Story != nil {
+			continue
+		}
+		c := newswatch.StoryCandidate{Title: in.Item.Title, Text: in.Item.Text, Link: in.Item.Link}
+		pr.PrepareStory(&c)
+		in.Story = c.Prepared
+	}
+}
+
 // newItems returns the items of a batch that saveBatch will insert, in
 // order: the first of each key that is neither stored nor tombstoned.
-func newItems(items []newswatch.IngestItem, known map[string]stored, tomb map[string]bool) []*newswatch.Item {
-	var out []*newswatch.Item
+func newItems(items []newswatch.IngestItem, known map[string]stored, tomb map[string]bool) []*newswatch.IngestItem {
+	var out []*newswatch.IngestItem
 	seen := make(map[string]bool)
 	for i := range items {
 		k := items[i].Item.Key
@@ -116,7 +148,7 @@ func newItems(items []newswatch.IngestItem, known map[string]stored, tomb map[st
 			continue
 		}
 		seen[k] = true
-		out = append(out, &items[i].Item)
+		out = append(out, &items[i])
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newswatch/newswatch"
+	"github.com/newswatch/newswatch/feeds"
 	"github.com/newswatch/newswatch/store"
 	"github.com/newswatch/newswatch/stories"
 )
@@ -156,5 +157,80 @@ func TestDecideOnConcurrentSaves(t *testing.T) {
 	}
 	if n := stories.Loads(a); n != 1 {
 		t.Errorf("the index was built %d times, want once", n)
+	}
+}
+
+// preparing is the store as feeds.Ingest sees it, counting the items whose
+// story signature Ingest has the store prepare ahead of the save.
+type preparing struct {
+	*store.DB
+	n int
+}
+
+func (p *preparing) PrepareStories(items []newswatch.IngestItem) {
+	p.DB.PrepareStories(items)
+	for _, in := range items {
+		if in.Story != nil {
+			p.n++
+		}
+	}
+}
+
+type noMatch struct{}
+
+func (noMatch) Match(string) []newswatch.Mention { return nil }
+
+// TestDecideOnSavePrepared: feeds.Ingest has the store prepare the story
+// signatures of the new items it matched (not of updates, which keep their
+// story), and saves of prepared items, alone or mixed with unprepared ones,
+// group them as TestDecideOnSave does.
+func TestDecideOnSavePrepared(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	a := stories.NewAssigner(w.db, 0)
+	if err := a.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.db.SetStoryDecider(a)
+	st := &preparing{DB: w.db}
+	all := func(newswatch.Item) bool { return true }
+	ingest := func(f int, items ...newswatch.Item) {
+		t.Helper()
+		if _, err := feeds.Ingest(ctx, st, noMatch{}, w.feeds[f], items, all); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ingest(0, item("w1", "Russia strikes Kyiv", wire, "https://wire.example/kyiv-1", w.now.Add(-2*time.Hour)),
+		item("o1", "Budget approved", other, "https://wire.example/budget", w.now.Add(-2*time.Hour)))
+	ingest(1, item("x", "Four hurt as drones hit Kyiv", wire+"\nRead more on our site.", "https://outlet.example/x", w.now.Add(-time.Hour)))
+	if st.n != 3 {
+		t.Errorf("Ingest prepared %d items, want 3", st.n)
+	}
+	// One prepared item and one not, in one save.
+	in := []newswatch.IngestItem{
+		{Item: item("o2", "Council passes budget", other, "https://third.example/b", w.now)},
+		{Item: item("x2", "Kyiv attack", "Short teaser.", "https://www.wire.example/kyiv-1/?utm_source=rss#top", w.now)},
+	}
+	w.db.PrepareStories(in[:1])
+	if in[0].Story == nil {
+		t.Fatal("PrepareStories left the item unprepared")
+	}
+	if _, err := w.db.SaveItems(ctx, w.feeds[2], in); err != nil {
+		t.Fatal(err)
+	}
+	ids := storyIDs(t, w.db)
+	if len(ids) != 5 {
+		t.Fatalf("%d items have stories, want 5: %v", len(ids), ids)
+	}
+	if ids[1] != ids[3] || ids[1] != ids[5] || ids[2] != ids[4] || ids[1] == ids[2] {
+		t.Errorf("stories of items 1..5: %v, want {1,3,5} and {2,4}", ids)
+	}
+	// An update through Ingest is not prepared and keeps its story.
+	ingest(2, item("o2", "Council passes budget after all", wire, "https://third.example/b2", w.now.Add(time.Minute)))
+	if st.n != 3 {
+		t.Errorf("Ingest prepared %d items after an update, want 3", st.n)
+	}
+	if after := storyIDs(t, w.db); after[4] != ids[4] {
+		t.Errorf("updated item moved from story %d to %d", ids[4], after[4])
 	}
 }

@@ -4,8 +4,14 @@ import (
 	"context"
 	"sync"
 
+	"github.com/newswatch/newswatch/feeds"
+	"github.com/newswatch/newswatch/store"
 	"github.com/newswatch/newswatch/stories"
 )
+
+// The store computes story signatures ahead of its saves when feeds.Ingest
+// asks it to (after matching, outside the write transaction).
+var _ feeds.StoryPreparer = (*store.DB)(nil)
 
 // storyState is the app's story assigner, made on first use.
 type storyState struct {
