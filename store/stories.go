@@ -57,18 +57,22 @@ func (db *DB) UnassignedItems(ctx context.Context, feedID int64, keys []string) 
 // StoriesByURL returns, for each of canon that an item of a story carries,
 // the oldest such story.
 func (db *DB) StoriesByURL(ctx context.Context, canon []string) (map[string]int64, error) {
-	return storiesByURL(ctx, db.r, canon)
+	return storiesByURL(ctx, parsed{q: db.r, query: selByURL}, canon)
 }
 
-func storiesByURL(ctx context.Context, q querier, canon []string) (map[string]int64, error) {
+// selByURL is the query of StoriesByURL. canon_url <> '' lets SQLite use
+// the partial index story_items_canon; without it every call scans the
+// table.
+const selByURL = `SELECT canon_url, min(story_id) FROM story_items
+	WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`
+
+// storiesByURL runs selByURL through q.
+func storiesByURL(ctx context.Context, q stmtRunner, canon []string) (map[string]int64, error) {
 	out := make(map[string]int64)
 	if len(canon) == 0 {
 		return out, nil
 	}
-	// canon_url <> '' lets SQLite use the partial index story_items_canon;
-	// without it every call scans the table.
-	rows, err := q.QueryContext(ctx, `SELECT canon_url, min(story_id) FROM story_items
-		WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`, jsonList(canon))
+	rows, err := q.QueryContext(ctx, jsonList(canon))
 	if err != nil {
 		return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
 	}
@@ -185,7 +189,7 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 	}
 	err := func() error {
 		var next int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM stories`).Scan(&next); err != nil {
+		if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
 			return err
 		}
 		var newRows, itemRows [][]any
@@ -228,11 +232,7 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 		if len(joined) == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE stories SET
-			item_count = (SELECT count(*) FROM story_items s WHERE s.story_id = stories.id),
-			source_count = (SELECT count(DISTINCT feed_id) FROM story_items s WHERE s.story_id = stories.id),
-			last_seen = max(last_seen, coalesce((SELECT max(ts) FROM story_items s WHERE s.story_id = stories.id), 0))
-			WHERE id IN (SELECT DISTINCT value FROM json_each(?))`, jsonList(joined))
+		_, err := cache.stmt(ctx, tx, updJoined).ExecContext(ctx, jsonList(joined))
 		return err
 	}()
 	return ids, err
@@ -296,17 +296,74 @@ const valuesRows = 500
 // largest first; every count is a sum of them.
 var cachedRows = []int{128, 16, 1}
 
-// storyStmts are the story inserts prepared once for the save path:
-// SQLite parses a statement of hundreds of rows for longer than it takes
-// to run it.
+// The other statements of the save path's story writes.
+const (
+	selNextStory = `SELECT coalesce(max(id), 0) + 1 FROM stories`
+	// updJoined brings the counts and last_seen of the stories in a JSON
+	// list up to date.
+	updJoined = `UPDATE stories SET
+		item_count = (SELECT count(*) FROM story_items s WHERE s.story_id = stories.id),
+		source_count = (SELECT count(DISTINCT feed_id) FROM story_items s WHERE s.story_id = stories.id),
+		last_seen = max(last_seen, coalesce((SELECT max(ts) FROM story_items s WHERE s.story_id = stories.id), 0))
+		WHERE id IN (SELECT DISTINCT value FROM json_each(?))`
+)
+
+// storyStmts are the story statements prepared once for the save path:
+// SQLite parses a statement of hundreds of rows, or one with subqueries,
+// for longer than it takes to run it, and a feed's save writes a few
+// rows.
 type storyStmts struct {
 	stmts map[*valuesInsert]map[int]*sql.Stmt
+	other map[string]*sql.Stmt // selNextStory, updJoined, selByURL
 }
 
-// prepareStoryStmts prepares the inserts on db's writer; it must not run
-// inside a transaction (the writer has one connection).
+// stmt returns query in tx: prepared when c has it, else parsed anew.
+func (c *storyStmts) stmt(ctx context.Context, tx *sql.Tx, query string) stmtRunner {
+	if c != nil {
+		if st := c.other[query]; st != nil {
+			return tx.StmtContext(ctx, st)
+		}
+	}
+	return parsed{q: tx, query: query}
+}
+
+// stmtRunner is a *sql.Stmt, or a query to parse (parsed).
+type stmtRunner interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+}
+
+// parsed runs query on q, parsing it each time.
+type parsed struct {
+	q     querier
+	query string
+}
+
+func (p parsed) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return p.q.ExecContext(ctx, p.query, args...)
+}
+
+func (p parsed) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return p.q.QueryContext(ctx, p.query, args...)
+}
+
+func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return p.q.QueryRowContext(ctx, p.query, args...)
+}
+
+// prepareStoryStmts prepares the statements on db's writer; it must not
+// run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
-	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}}
+	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}, other: map[string]*sql.Stmt{}}
+	for _, q := range []string{selNextStory, updJoined, selByURL} {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		c.other[q] = st
+	}
 	for _, v := range []*valuesInsert{&insStoriesSave, &insStoryItemsSave} {
 		c.stmts[v] = map[int]*sql.Stmt{}
 		for _, k := range cachedRows {
@@ -326,6 +383,9 @@ func (c *storyStmts) close() {
 		for _, st := range m {
 			st.Close()
 		}
+	}
+	for _, st := range c.other {
+		st.Close()
 	}
 }
 

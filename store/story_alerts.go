@@ -189,7 +189,7 @@ func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	}
 	as, written, after, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
-		return storiesByURL(ctx, tx, canon)
+		return storiesByURL(ctx, p.stmts.stmt(ctx, tx, selByURL), canon)
 	})
 	p.after = after
 	var ids []int64

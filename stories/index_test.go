@@ -216,3 +216,26 @@ func TestPostingsFollowTheWindow(t *testing.T) {
 		t.Errorf("after pruning all: %d items, %d postings, %d lists", x.Len(), len(x.posts), len(x.more))
 	}
 }
+
+// TestCyrillicDecode: the two-byte decoding of U+0400-U+047F hashes every
+// such letter as the general path does, and broken UTF-8 around it still
+// separates words.
+func TestCyrillicDecode(t *testing.T) {
+	for r := rune(0x400); r < 0x480; r++ {
+		w := "ка" + string(r) + "x"
+		var slow uint64 = fnvOffset
+		for _, c := range w {
+			for c = foldRune(c); c > 0; c >>= 8 {
+				slow = (slow ^ uint64(c&0xff)) * fnvPrime
+			}
+		}
+		if got, _ := splitSentences(w, nil, nil); len(got) != 1 || got[0] != slow {
+			t.Errorf("%U: %v, want [%d]", r, got, slow)
+		}
+	}
+	for s, want := range map[string]int{"ка\xd0": 1, "ка\xd0x": 2, "\xd1ка": 1, "ка\xd1\xd0ка": 2} {
+		if got, _ := splitSentences(s, nil, nil); len(got) != want {
+			t.Errorf("%q: %d words, want %d", s, len(got), want)
+		}
+	}
+}

@@ -102,8 +102,17 @@ func splitSentences(s string, buf []uint64, out []sentence) ([]uint64, []sentenc
 			}
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+		var r rune
+		if (c == 0xd0 || c == 0xd1) && i+1 < len(s) && s[i+1]&0xc0 == 0x80 {
+			// Two-byte U+0400-U+047F, decoded here: most of a Cyrillic
+			// text, and cheaper than a call.
+			r = rune(c&0x1f)<<6 | rune(s[i+1]&0x3f)
+			i += 2
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
 		if 0x400 <= r && r < 0x460 {
 			// Cyrillic fast path: А-я, Ѐ-Џ, ѐ-џ (Ukrainian and Russian).
 			switch {
