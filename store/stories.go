@@ -60,9 +60,9 @@ func (db *DB) StoriesByURL(ctx context.Context, canon []string) (map[string]int6
 	return storiesByURL(ctx, parsed{q: db.r, query: selByURL}, canon)
 }
 
-// selByURL is the query of StoriesByURL. canon_url <> ” lets SQLite use
-// the partial index story_items_canon; without it every call scans the
-// table.
+// selByURL is the query of StoriesByURL. The test that canon_url is not
+// empty lets SQLite use the partial index story_items_canon; without it
+// every call scans the table.
 const selByURL = `SELECT canon_url, min(story_id) FROM story_items
 	WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`
 
