@@ -234,3 +234,33 @@ func TestDecideOnSavePrepared(t *testing.T) {
 		t.Errorf("updated item moved from story %d to %d", ids[4], after[4])
 	}
 }
+
+// TestDecideOnSaveStoryGone: an item that joins a story deleted meanwhile
+// (stories --rebuild) is saved without a story, which the next load gives
+// it; the save does not fail.
+func TestDecideOnSaveStoryGone(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	a := stories.NewAssigner(w.db, 0)
+	if err := a.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.db.SetStoryDecider(a)
+	w.save(t, 0, item("w1", "Russia strikes Kyiv", wire, "https://wire.example/kyiv-1", w.now.Add(-time.Hour)))
+	if err := w.db.ResetStories(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.save(t, 1, item("x2", "Kyiv attack", "Short teaser.", "https://www.wire.example/kyiv-1/?utm_source=rss", w.now))
+	if ids := storyIDs(t, w.db); len(ids) != 0 {
+		t.Errorf("stories after the save: %v, want none", ids)
+	}
+	if _, left, err := w.db.OldestUnassigned(ctx); err != nil || !left {
+		t.Errorf("items left without a story: %v, %v; want the two", left, err)
+	}
+	if err := a.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ids := storyIDs(t, w.db); len(ids) != 2 || ids[1] != ids[2] {
+		t.Errorf("stories after a load: %v, want {1,2}", ids)
+	}
+}
