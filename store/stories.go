@@ -179,110 +179,63 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 	return ids, nil
 }
 
-// saveStoryItems is SaveStoryItems in tx, with the prepared statements of
-// cache (nil: none). With a cache it is the save path's: the items are the
-// save's own new ones.
+// saveStoryItems is SaveStoryItems in tx, with the prepared inserts of
+// cache (nil: none). With a cache it is the save path's: the items are
+// the save's own new ones.
 func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment) ([]int64, error) {
 	ids := make([]int64, len(as))
 	if len(as) == 0 {
 		return ids, nil
 	}
-	var next int64
-	if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
-		return ids, err
-	}
-	var newRows, itemRows [][]any
-	var joined []int64
-	now := ms(time.Now())
-	for i, a := range as {
-		switch {
-		case a.StoryID > 0:
-			ids[i] = a.StoryID
-			joined = append(joined, ids[i])
-		case a.Join >= 0 && a.Join < i:
-			ids[i] = ids[a.Join]
-			joined = append(joined, ids[i])
-		default:
-			ids[i] = next
-			next++
-			newRows = append(newRows, []any{ids[i], a.ItemID, a.Title, ms(a.Time), a.FeedID})
-		}
-		how := a.How
-		if how == "" {
-			how = newswatch.StoryNew
-		}
-		itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how, now})
-	}
-	// A new story starts with its first item's counts; only the stories
-	// that items joined are counted again.
-	var err error
-	if cache != nil {
-		err = cache.insertRows(ctx, tx, newRows, itemRows, joined)
-	} else {
-		err = insertValues(ctx, tx, insStories, newRows)
-		if err == nil {
-			err = insertValues(ctx, tx, insStoryItems, itemRows)
-		}
-	}
-	if err != nil || len(joined) == 0 {
-		return ids, err
-	}
-	_, err = cache.stmt(ctx, tx, updJoined).ExecContext(ctx, jsonList(joined))
-	return ids, err
-}
-
-// insertRows is the save path's insert of new stories and story items:
-// one prepared row at a time, which needs no statement journal (a
-// statement of many rows that may fail a constraint halfway opens one and
-// copies every page it changes there). Its items were inserted by its own
-// transaction, so they need not be looked for (foreign keys still check
-// them); a story joined may be gone (stories --rebuild), and that item is
-// then left for the next load to assign.
-func (c *storyStmts) insertRows(ctx context.Context, tx *sql.Tx, newRows, itemRows [][]any, joined []int64) error {
-	st := c.stmt(ctx, tx, insStoryOne)
-	for _, r := range newRows {
-		if _, err := st.ExecContext(ctx, r...); err != nil {
+	err := func() error {
+		var next int64
+		if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
 			return err
 		}
-	}
-	gone, err := c.goneStories(ctx, tx, joined)
-	if err != nil {
+		var newRows, itemRows [][]any
+		var joined []int64
+		now := ms(time.Now())
+		for i, a := range as {
+			switch {
+			case a.StoryID > 0:
+				ids[i] = a.StoryID
+				joined = append(joined, ids[i])
+			case a.Join >= 0 && a.Join < i:
+				ids[i] = ids[a.Join]
+				joined = append(joined, ids[i])
+			default:
+				ids[i] = next
+				next++
+				newRows = append(newRows, []any{ids[i], a.ItemID, a.Title, ms(a.Time), a.FeedID})
+			}
+			how := a.How
+			if how == "" {
+				how = newswatch.StoryNew
+			}
+			itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how, nil})
+		}
+		// A new story starts with its first item's counts; only the
+		// stories that items joined are counted again.
+		stories, storyItems := insStories, insStoryItems
+		if cache != nil {
+			stories, storyItems = insStoriesSave, insStoryItemsSave
+		}
+		if err := insertValues(ctx, tx, cache, stories, newRows); err != nil {
+			return err
+		}
+		for _, r := range itemRows {
+			r[6] = now
+		}
+		if err := insertValues(ctx, tx, cache, storyItems, itemRows); err != nil {
+			return err
+		}
+		if len(joined) == 0 {
+			return nil
+		}
+		_, err := cache.stmt(ctx, tx, updJoined).ExecContext(ctx, jsonList(joined))
 		return err
-	}
-	st = c.stmt(ctx, tx, insStoryItemOne)
-	for _, r := range itemRows {
-		if gone[r[1].(int64)] {
-			continue
-		}
-		if _, err := st.ExecContext(ctx, r...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// goneStories returns those of ids that are not stored (nil when all are).
-func (c *storyStmts) goneStories(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]bool, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	rows, err := c.stmt(ctx, tx, selGoneStories).QueryContext(ctx, jsonList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var gone map[int64]bool
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		if gone == nil {
-			gone = make(map[int64]bool)
-		}
-		gone[id] = true
-	}
-	return gone, rows.Err()
+	}()
+	return ids, err
 }
 
 // ResetStories forgets every story, for a backfill that starts over (after
@@ -314,7 +267,6 @@ func (v valuesInsert) sql(rows int) string {
 	return v.head + one + strings.Repeat(", "+one, rows-1) + v.tail
 }
 
-// The inserts of SaveStoryItems, whose items may be gone meanwhile.
 var (
 	insStories = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
 		SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `) v
@@ -324,40 +276,29 @@ var (
 		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)
 		AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)
 		ON CONFLICT (item_id) DO NOTHING`}
+
+	// The save path's forms: its items were inserted by its own
+	// transaction, so they need not be looked for (foreign keys still
+	// check them); a story joined may be gone (stories --rebuild), and
+	// that row is then left for the next load to assign.
+	insStoriesSave = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
+		SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `)`}
+	insStoryItemsSave = valuesInsert{`INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
+		SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `, 7, `) v
+		WHERE EXISTS (SELECT 1 FROM stories WHERE id = v.column2)`}
 )
 
-// valuesRows is how many rows insertValues binds per statement (SQLite
-// allows 32,766 parameters).
+// valuesRows is how many rows insertValues binds per statement when it
+// has no prepared ones (SQLite allows 32,766 parameters).
 const valuesRows = 500
 
-// insertValues runs v over rows, valuesRows rows per statement. Bound
-// parameters cost SQLite less than reading the same rows out of a JSON
-// array with ->>.
-func insertValues(ctx context.Context, tx *sql.Tx, v valuesInsert, rows [][]any) error {
-	for len(rows) > 0 {
-		k := min(len(rows), valuesRows)
-		args := make([]any, 0, k*v.n)
-		for _, r := range rows[:k] {
-			args = append(args, r...)
-		}
-		if _, err := tx.ExecContext(ctx, v.sql(k), args...); err != nil {
-			return err
-		}
-		rows = rows[k:]
-	}
-	return nil
-}
+// cachedRows are the row counts of the prepared inserts of storyStmts,
+// largest first; every count is a sum of them.
+var cachedRows = []int{128, 16, 1}
 
-// The statements of the save path's story writes, prepared once
-// (storyStmts).
+// The other statements of the save path's story writes.
 const (
 	selNextStory = `SELECT coalesce(max(id), 0) + 1 FROM stories`
-	// selGoneStories returns the stories of a JSON list that do not exist.
-	selGoneStories = `SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM stories)`
-	insStoryOne    = `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
-		VALUES (?1, ?2, ?3, ?4, ?4, 1, 1)`
-	insStoryItemOne = `INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`
 	// updJoined brings the counts and last_seen of the stories in a JSON
 	// list up to date.
 	updJoined = `UPDATE stories SET
@@ -368,16 +309,18 @@ const (
 )
 
 // storyStmts are the story statements prepared once for the save path:
-// SQLite parses a statement, above all one with subqueries, for about as
-// long as it takes to run it on a feed's few rows.
+// SQLite parses a statement of hundreds of rows, or one with subqueries,
+// for longer than it takes to run it, and a feed's save writes a few
+// rows.
 type storyStmts struct {
-	stmts map[string]*sql.Stmt
+	stmts map[*valuesInsert]map[int]*sql.Stmt
+	other map[string]*sql.Stmt // selNextStory, updJoined, selByURL
 }
 
 // stmt returns query in tx: prepared when c has it, else parsed anew.
 func (c *storyStmts) stmt(ctx context.Context, tx *sql.Tx, query string) stmtRunner {
 	if c != nil {
-		if st := c.stmts[query]; st != nil {
+		if st := c.other[query]; st != nil {
 			return tx.StmtContext(ctx, st)
 		}
 	}
@@ -412,22 +355,80 @@ func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 // prepareStoryStmts prepares the statements on db's writer; it must not
 // run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
-	c := &storyStmts{stmts: map[string]*sql.Stmt{}}
-	for _, q := range []string{selNextStory, selGoneStories, insStoryOne, insStoryItemOne, updJoined, selByURL} {
+	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}, other: map[string]*sql.Stmt{}}
+	for _, q := range []string{selNextStory, updJoined, selByURL} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()
 			return nil, err
 		}
-		c.stmts[q] = st
+		c.other[q] = st
+	}
+	for _, v := range []*valuesInsert{&insStoriesSave, &insStoryItemsSave} {
+		c.stmts[v] = map[int]*sql.Stmt{}
+		for _, k := range cachedRows {
+			st, err := db.PrepareContext(ctx, v.sql(k))
+			if err != nil {
+				c.close()
+				return nil, err
+			}
+			c.stmts[v][k] = st
+		}
 	}
 	return c, nil
 }
 
 func (c *storyStmts) close() {
-	for _, st := range c.stmts {
+	for _, m := range c.stmts {
+		for _, st := range m {
+			st.Close()
+		}
+	}
+	for _, st := range c.other {
 		st.Close()
 	}
+}
+
+// insertValues runs v over rows: through cache's prepared statements when
+// there is a cache, else valuesRows rows per statement. Bound parameters
+// cost SQLite less than reading the same rows out of a JSON array with ->>.
+func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesInsert, rows [][]any) error {
+	var prepared map[int]*sql.Stmt
+	if cache != nil {
+		for key, m := range cache.stmts {
+			if *key == v {
+				prepared = m
+			}
+		}
+	}
+	for len(rows) > 0 {
+		k := min(len(rows), valuesRows)
+		if prepared != nil {
+			for _, c := range cachedRows {
+				if c <= len(rows) {
+					k = c
+					break
+				}
+			}
+		}
+		args := make([]any, 0, k*v.n)
+		for _, r := range rows[:k] {
+			args = append(args, r...)
+		}
+		var err error
+		if st := prepared[k]; st != nil {
+			txst := tx.StmtContext(ctx, st)
+			_, err = txst.ExecContext(ctx, args...)
+			txst.Close()
+		} else {
+			_, err = tx.ExecContext(ctx, v.sql(k), args...)
+		}
+		if err != nil {
+			return err
+		}
+		rows = rows[k:]
+	}
+	return nil
 }
 
 // PruneStories deletes the stories last seen before before that have no
