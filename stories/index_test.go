@@ -1,6 +1,8 @@
 package stories
 
 import (
+	"math/rand"
+	"slices"
 	"testing"
 	"time"
 )
@@ -236,6 +238,26 @@ func TestCyrillicDecode(t *testing.T) {
 	for s, want := range map[string]int{"ка\xd0": 1, "ка\xd0x": 2, "\xd1ка": 1, "ка\xd1\xd0ка": 2} {
 		if got, _ := splitSentences(s, nil, nil); len(got) != want {
 			t.Errorf("%q: %d words, want %d", s, len(got), want)
+		}
+	}
+}
+
+// TestSortSet: the radix sort of shingle sets sorts as slices.Sort does,
+// at every size around its threshold and with repeated keys.
+func TestSortSet(t *testing.T) {
+	rnd := rand.New(rand.NewSource(1))
+	for _, n := range []int{0, 1, 63, 64, 65, 200, 1000} {
+		for _, mask := range []uint32{0xffffffff, 0xff, 0xff00ff00, 0x7} {
+			a := make([]uint32, n)
+			for i := range a {
+				a[i] = rnd.Uint32() & mask
+			}
+			want := slices.Clone(a)
+			slices.Sort(want)
+			sortSet(a)
+			if !slices.Equal(a, want) {
+				t.Errorf("n=%d mask=%#x: not sorted as slices.Sort", n, mask)
+			}
 		}
 	}
 }

@@ -32,7 +32,7 @@ func prepareText(title, text, link string) *prepared {
 	sh.set = make([]uint32, 0, len(words))
 	shingleBody(&sh, p.sents, nil)
 	sh.add(p.title)
-	slices.Sort(sh.set)
+	sortSet(sh.set)
 	p.set = slices.Compact(sh.set)
 	return p
 }
