@@ -301,10 +301,10 @@ const (
 	selNextStory = `SELECT coalesce(max(id), 0) + 1 FROM stories`
 	// updJoined brings the counts and last_seen of the stories in a JSON
 	// list up to date.
-	updJoined = `UPDATE stories SET
-		item_count = (SELECT count(*) FROM story_items s WHERE s.story_id = stories.id),
-		source_count = (SELECT count(DISTINCT feed_id) FROM story_items s WHERE s.story_id = stories.id),
-		last_seen = max(last_seen, coalesce((SELECT max(ts) FROM story_items s WHERE s.story_id = stories.id), 0))
+	// One pass over each story's items gives the three.
+	updJoined = `UPDATE stories SET (item_count, source_count, last_seen) =
+		(SELECT count(*), count(DISTINCT s.feed_id), max(stories.last_seen, coalesce(max(s.ts), 0))
+		FROM story_items s WHERE s.story_id = stories.id)
 		WHERE id IN (SELECT DISTINCT value FROM json_each(?))`
 )
 

@@ -78,13 +78,18 @@ func (s *saver) writeAlerts() error {
 	if len(s.pend) == 0 {
 		return nil
 	}
-	storyOf, err := s.storiesOf()
-	if err != nil {
-		return err
-	}
-	sr, err := s.loadStoryAlerts(storyOf)
-	if err != nil {
-		return err
+	// Stories matter only to a route with stories on; when every route
+	// alerts per item, no story is read.
+	storyOf := map[int64]int64{}
+	sr := &storyRoutes{rows: map[[2]int64]*storyAlert{}, sources: map[int64]int{}}
+	if slices.ContainsFunc(s.routes, func(r newswatch.Route) bool { return !r.PerItem }) {
+		var err error
+		if storyOf, err = s.storiesOf(); err != nil {
+			return err
+		}
+		if sr, err = s.loadStoryAlerts(storyOf); err != nil {
+			return err
+		}
 	}
 	for i := range s.pend {
 		p := &s.pend[i]

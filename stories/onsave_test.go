@@ -225,6 +225,16 @@ func TestDecideOnSavePrepared(t *testing.T) {
 	if ids[1] != ids[3] || ids[1] != ids[5] || ids[2] != ids[4] || ids[1] == ids[2] {
 		t.Errorf("stories of items 1..5: %v, want {1,3,5} and {2,4}", ids)
 	}
+	// The joined story's counts and last_seen follow its items.
+	list, err := w.db.Stories(ctx, newswatch.StoryQuery{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list {
+		if s.ID == ids[1] && (s.ItemCount != 3 || s.SourceCount != 3 || !s.LastSeen.Equal(w.now)) {
+			t.Errorf("story of item 1: %d items, %d sources, last seen %v; want 3, 3, %v", s.ItemCount, s.SourceCount, s.LastSeen, w.now)
+		}
+	}
 	// An update through Ingest is not prepared and keeps its story.
 	ingest(2, item("o2", "Council passes budget after all", wire, "https://third.example/b2", w.now.Add(time.Minute)))
 	if st.n != 3 {
