@@ -38,9 +38,11 @@ type StoryQuery struct {
 // best (or newest) item of the story and how many sources carry it.
 type StoryHit struct {
 	Item        Item
-	StoryID     int64 // 0 when the item has no story yet
-	ItemCount   int   // items of the story visible to the guild (at least 1)
-	SourceCount int   // distinct feeds among them
+	StoryID     int64   // 0 when the item has no story yet
+	ItemCount   int     // items of the story visible to the guild (at least 1)
+	SourceCount int     // distinct feeds among them
+	Snippet     string  // search: as SearchHit.Snippet
+	Rank        float64 // search: the best item's SearchHit.Rank
 }
 
 // StoryCandidate is a stored item as story assignment reads it.
@@ -77,3 +79,29 @@ const (
 	StoryURL  = "url"  // same canonical URL as an item of the story
 	StoryText = "text" // near-duplicate text of an item of the story
 )
+
+// StoryMentionHit is the one entry per story of a mention list counted by
+// stories: the story's newest mention and how many sources carry it.
+type StoryMentionHit struct {
+	MentionHit
+	StoryID     int64 // 0 when the item has no story yet
+	ItemCount   int   // items of the story visible to the guild (at least 1)
+	SourceCount int   // distinct feeds among them
+}
+
+// MentionTotals counts the mentions of a MentionQuery three ways.
+type MentionTotals struct {
+	Mentions int
+	Items    int // distinct items
+	Stories  int // distinct stories; an item without a story counts as one
+}
+
+// StoryStats counts stories as Stats counts items, in one scope. An item
+// without a story yet counts as a story of its own.
+type StoryStats struct {
+	Stories     int
+	MultiSource int // stories carried by two or more visible feeds
+	// TopEntities are the most mentioned entities (as in Stats) with Count
+	// the number of distinct stories that mention them, at most 10.
+	TopEntities []EntityCount
+}

@@ -172,27 +172,11 @@ func parseSearch(q string) (parsedSearch, error) {
 // only yields the most recent searchCandidates matches (cheap, newest rowid
 // first), and the document frequencies are estimated from a bounded scan.
 func (db *DB) Search(ctx context.Context, q newswatch.SearchQuery) ([]newswatch.SearchHit, error) {
-	ps, err := parseSearch(q.Query)
-	if err != nil {
+	ps, cands, err := db.ranked(ctx, q)
+	if err != nil || len(cands) == 0 {
 		return nil, err
 	}
-	limit := clampLimit(q.Limit)
-	offset := max(q.Offset, 0)
-	if offset >= searchCandidates {
-		return nil, nil
-	}
-	cands, err := db.candidates(ctx, ps.expr, q.GuildID, q.FeedID)
-	if err != nil {
-		return nil, fmt.Errorf("store: search: %w", formatError(err))
-	}
-	if len(cands) == 0 {
-		return nil, nil
-	}
-	st, err := db.collectionStats(ctx, ps.phrases)
-	if err != nil {
-		return nil, fmt.Errorf("store: search: %w", formatError(err))
-	}
-	rankCandidates(cands, ps.phrases, st)
+	limit, offset := clampLimit(q.Limit), max(q.Offset, 0)
 	if offset >= len(cands) {
 		return nil, nil
 	}
@@ -205,6 +189,31 @@ func (db *DB) Search(ctx context.Context, q newswatch.SearchQuery) ([]newswatch.
 		return nil, fmt.Errorf("store: search snippets: %w", formatError(err))
 	}
 	return hits, nil
+}
+
+// ranked parses q and returns its candidates best first (none when
+// q.Offset is past what can be ranked).
+func (db *DB) ranked(ctx context.Context, q newswatch.SearchQuery) (parsedSearch, []candidate, error) {
+	ps, err := parseSearch(q.Query)
+	if err != nil {
+		return ps, nil, err
+	}
+	if max(q.Offset, 0) >= searchCandidates {
+		return ps, nil, nil
+	}
+	cands, err := db.candidates(ctx, ps.expr, q.GuildID, q.FeedID)
+	if err != nil {
+		return ps, nil, fmt.Errorf("store: search: %w", formatError(err))
+	}
+	if len(cands) == 0 {
+		return ps, nil, nil
+	}
+	st, err := db.collectionStats(ctx, ps.phrases)
+	if err != nil {
+		return ps, nil, fmt.Errorf("store: search: %w", formatError(err))
+	}
+	rankCandidates(cands, ps.phrases, st)
+	return ps, cands, nil
 }
 
 // candidates returns the most recent searchCandidates matches of expr

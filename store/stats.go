@@ -64,3 +64,53 @@ func (db *DB) stats(ctx context.Context, g string, st *newswatch.Stats) error {
 	}
 	return rows.Err()
 }
+
+// StoryStats counts the stories guildID sees (its visible feeds' items,
+// an item without a story being a story of its own), those carried by two
+// or more of its feeds, and the entities mentioned in the most distinct
+// stories; "" counts everything.
+func (db *DB) StoryStats(ctx context.Context, guildID string) (newswatch.StoryStats, error) {
+	var st newswatch.StoryStats
+	if err := db.storyStats(ctx, guildID, &st); err != nil {
+		return newswatch.StoryStats{}, fmt.Errorf("store: story stats: %w", formatError(err))
+	}
+	return st, nil
+}
+
+func (db *DB) storyStats(ctx context.Context, g string, st *newswatch.StoryStats) error {
+	fcond, fargs := visibleFeed("f.id", g)
+	var items int
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(sum(f.item_count), 0) FROM feeds f WHERE `+fcond, fargs...).
+		Scan(&items); err != nil {
+		return err
+	}
+	// One pass over the (story_id, ts, feed_id) index, grouped by story.
+	scond, sargs := visibleFeedIn("feed_id", g)
+	var assigned int
+	err := db.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(n > 1), 0), coalesce(sum(c), 0) FROM (
+		SELECT story_id, count(DISTINCT feed_id) AS n, count(*) AS c FROM story_items
+		WHERE 1`+scond+` GROUP BY story_id)`, sargs...).Scan(&st.Stories, &st.MultiSource, &assigned)
+	if err != nil {
+		return err
+	}
+	st.Stories += max(items-assigned, 0)
+	mcond, margs := visibleFeedIn("m.feed_id", g)
+	rows, err := db.r.QueryContext(ctx, `SELECT w.name, w.kind, count(DISTINCT coalesce(si.story_id, -m.item_id)) AS n
+		FROM watches w CROSS JOIN mentions m ON m.watch_id = w.id LEFT JOIN story_items si ON si.item_id = m.item_id
+		WHERE (? = '' OR w.guild_id IN ('', ?))`+mcond+`
+		GROUP BY w.id ORDER BY n DESC, w.name LIMIT 10`, append([]any{g, g}, margs...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e newswatch.EntityCount
+		var kind string
+		if err := rows.Scan(&e.Entity, &kind, &e.Count); err != nil {
+			return err
+		}
+		e.Kind = newswatch.Kind(kind)
+		st.TopEntities = append(st.TopEntities, e)
+	}
+	return rows.Err()
+}

@@ -118,7 +118,6 @@ func (db *DB) storyItems(ctx context.Context, guildID string, stories []newswatc
 // items) into one entry per story, in the order of each story's first
 // appearance in the list, with the story's item and source counts as
 // guildID sees them. Items without a story are entries of their own.
-// Search and latest can fetch a few times their limit, collapse, and cut.
 func (db *DB) CollapseStories(ctx context.Context, guildID string, items []newswatch.Item) ([]newswatch.StoryHit, error) {
 	if len(items) == 0 {
 		return nil, nil
@@ -127,27 +126,7 @@ func (db *DB) CollapseStories(ctx context.Context, guildID string, items []newsw
 	for i, it := range items {
 		ids[i] = it.ID
 	}
-	storyOf := make(map[int64]int64, len(items))
-	rows, err := db.r.QueryContext(ctx, `SELECT item_id, story_id FROM story_items
-		WHERE item_id IN (SELECT value FROM json_each(?))`, jsonList(ids))
-	if err != nil {
-		return nil, fmt.Errorf("store: collapse stories: %w", formatError(err))
-	}
-	var sids []int64
-	for rows.Next() {
-		var iid, sid int64
-		if err := rows.Scan(&iid, &sid); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: collapse stories: %w", err)
-		}
-		storyOf[iid] = sid
-		sids = append(sids, sid)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: collapse stories: %w", formatError(err))
-	}
-	counts, err := db.storyCounts(ctx, guildID, sids)
+	storyOf, err := db.storiesOf(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("store: collapse stories: %w", formatError(err))
 	}
@@ -161,13 +140,57 @@ func (db *DB) CollapseStories(ctx context.Context, guildID string, items []newsw
 			}
 			seen[sid] = true
 		}
-		h := newswatch.StoryHit{Item: it, StoryID: sid, ItemCount: 1, SourceCount: 1}
-		if c, ok := counts[sid]; ok && sid != 0 {
-			h.ItemCount, h.SourceCount = max(c[0], 1), max(c[1], 1)
-		}
-		out = append(out, h)
+		out = append(out, newswatch.StoryHit{Item: it, StoryID: sid})
+	}
+	if err := db.countHits(ctx, guildID, out); err != nil {
+		return nil, fmt.Errorf("store: collapse stories: %w", formatError(err))
 	}
 	return out, nil
+}
+
+// storiesOf maps the items of ids that have a story to it.
+func (db *DB) storiesOf(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT item_id, story_id FROM story_items
+		WHERE item_id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var iid, sid int64
+		if err := rows.Scan(&iid, &sid); err != nil {
+			return nil, err
+		}
+		out[iid] = sid
+	}
+	return out, rows.Err()
+}
+
+// countHits fills in the visible item and source counts of each entry (1
+// and 1 for an item without a story).
+func (db *DB) countHits(ctx context.Context, guildID string, hits []newswatch.StoryHit) error {
+	var sids []int64
+	for _, h := range hits {
+		if h.StoryID != 0 {
+			sids = append(sids, h.StoryID)
+		}
+	}
+	counts, err := db.storyCounts(ctx, guildID, sids)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		h := &hits[i]
+		h.ItemCount, h.SourceCount = 1, 1
+		if c, ok := counts[h.StoryID]; ok && h.StoryID != 0 {
+			h.ItemCount, h.SourceCount = max(c[0], 1), max(c[1], 1)
+		}
+	}
+	return nil
 }
 
 // storyCounts returns the visible item and source counts of stories.
@@ -195,36 +218,103 @@ func (db *DB) storyCounts(ctx context.Context, guildID string, sids []int64) (ma
 	return out, rows.Err()
 }
 
-// LatestStories returns the newest stories visible to q.GuildID as one
-// entry per story: the story's newest item, with its counts. It reads the
-// latest items in pages until it has q.Limit stories.
-func (db *DB) LatestStories(ctx context.Context, q newswatch.LatestQuery) ([]newswatch.StoryHit, error) {
-	limit := clampLimit(q.Limit)
-	var out []newswatch.StoryHit
-	seen := make(map[int64]bool)
-	const page = 100
-	for off := 0; len(out) < limit; off += page {
-		items, err := db.Latest(ctx, newswatch.LatestQuery{GuildID: q.GuildID, FeedID: q.FeedID, Limit: page, Offset: off})
-		if err != nil {
-			return nil, err
-		}
-		hits, err := db.CollapseStories(ctx, q.GuildID, items)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hits {
-			if h.StoryID != 0 && seen[h.StoryID] {
+// SearchStories is Search with one entry per story: the story's best-ranked
+// matching item, with its snippet and the story's counts as q.GuildID sees
+// them. Stories are ranked by their best item. q.Offset and q.Limit count
+// entries, and every ranked candidate is collapsed before the page is cut,
+// so no story appears on two pages and none is split between them.
+func (db *DB) SearchStories(ctx context.Context, q newswatch.SearchQuery) ([]newswatch.StoryHit, error) {
+	ps, cands, err := db.ranked(ctx, q)
+	if err != nil || len(cands) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	storyOf, err := db.storiesOf(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: search stories: %w", formatError(err))
+	}
+	entries := cands[:0:0]
+	seen := make(map[int64]bool, len(cands))
+	for _, c := range cands {
+		if sid := storyOf[c.id]; sid != 0 {
+			if seen[sid] {
 				continue
 			}
-			seen[h.StoryID] = true
-			out = append(out, h)
-			if len(out) == limit {
-				break
-			}
+			seen[sid] = true
 		}
-		if len(items) < page {
-			break
+		entries = append(entries, c)
+	}
+	limit, offset := clampLimit(q.Limit), max(q.Offset, 0)
+	if offset >= len(entries) {
+		return nil, nil
+	}
+	entries = entries[offset:min(len(entries), offset+limit)]
+	hits, err := db.hits(ctx, entries)
+	if err != nil {
+		return nil, fmt.Errorf("store: search stories: %w", formatError(err))
+	}
+	if err := db.snippets(ctx, ps.expr, hits); err != nil {
+		return nil, fmt.Errorf("store: search snippets: %w", formatError(err))
+	}
+	out := make([]newswatch.StoryHit, len(hits))
+	for i, h := range hits {
+		out[i] = newswatch.StoryHit{Item: h.Item, StoryID: storyOf[h.Item.ID], Snippet: h.Snippet, Rank: h.Rank}
+	}
+	if err := db.countHits(ctx, q.GuildID, out); err != nil {
+		return nil, fmt.Errorf("store: search stories: %w", formatError(err))
+	}
+	return out, nil
+}
+
+// LatestStories is Latest with one entry per story: the story's newest item
+// visible to q.GuildID (of q.FeedID when not 0), placed where that item is,
+// with the story's counts. An item is an entry when no item of its story
+// comes before it in the list's order (time, then id, newest first), so the
+// entries are a fixed set that q.Offset and q.Limit page through: a story
+// never appears twice, whatever the page size.
+func (db *DB) LatestStories(ctx context.Context, q newswatch.LatestQuery) ([]newswatch.StoryHit, error) {
+	where := "1"
+	var args, inner []any
+	var innerWhere string
+	if q.GuildID != newswatch.GlobalScope {
+		where += " AND i.feed_id IN (SELECT feed_id FROM feed_subscriptions WHERE guild_id IN ('', ?))"
+		args = append(args, q.GuildID)
+		innerWhere += " AND i2.feed_id IN (SELECT feed_id FROM feed_subscriptions WHERE guild_id IN ('', ?))"
+		inner = append(inner, q.GuildID)
+	}
+	if q.FeedID != 0 {
+		where += " AND i.feed_id = ?"
+		args = append(args, q.FeedID)
+		innerWhere += " AND i2.feed_id = ?"
+		inner = append(inner, q.FeedID)
+	}
+	args = append(append(args, inner...), clampLimit(q.Limit), max(q.Offset, 0))
+	rows, err := db.r.QueryContext(ctx, `SELECT coalesce(si.story_id, 0), `+itemCols+`
+		FROM items i JOIN feeds f ON f.id = i.feed_id LEFT JOIN story_items si ON si.item_id = i.id
+		WHERE `+where+` AND (si.story_id IS NULL OR NOT EXISTS (
+			SELECT 1 FROM story_items s2 JOIN items i2 ON i2.id = s2.item_id
+			WHERE s2.story_id = si.story_id AND (i2.ts > i.ts OR (i2.ts = i.ts AND i2.id > i.id))`+innerWhere+`))
+		ORDER BY i.ts DESC, i.id DESC LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
+	}
+	defer rows.Close()
+	var out []newswatch.StoryHit
+	for rows.Next() {
+		var h newswatch.StoryHit
+		if h.Item, err = scanItemAfter(rows, &h.StoryID); err != nil {
+			return nil, fmt.Errorf("store: latest stories: %w", err)
 		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
+	}
+	if err := db.countHits(ctx, q.GuildID, out); err != nil {
+		return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
 	}
 	return out, nil
 }
