@@ -76,6 +76,7 @@ func (b *Bot) handlers() map[string]handler {
 		"watch add": b.watchAdd, "watch remove": b.watchRemove, "watch list": b.watchList, "watch show": b.watchShow, "watch edit": b.watchEdit,
 		"feed add": b.feedAdd, "feed remove": b.feedRemove, "feed list": b.feedList, "feed retry": b.feedRetry,
 		"alerts set": b.alertsSet, "alerts off": b.alertsOff, "alerts list": b.alertsList,
+		"story": b.story,
 	}
 }
 
