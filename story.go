@@ -101,7 +101,4 @@ type MentionTotals struct {
 type StoryStats struct {
 	Stories     int
 	MultiSource int // stories carried by two or more visible feeds
-	// TopEntities are the most mentioned entities (as in Stats) with Count
-	// the number of distinct stories that mention them, at most 10.
-	TopEntities []EntityCount
 }

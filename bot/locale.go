@@ -93,7 +93,6 @@ var catalogue = map[string][3]string{
 	"stats.top":           {"Most mentioned", "Чаще всего упоминаются", "Найчастіше згадуються"},
 	"stats.stories":       {"Stories", "Сюжеты", "Сюжети"},
 	"stats.stories_value": {"%d (%d from 2+ sources)", "%d (из 2+ источников: %d)", "%d (з 2+ джерел: %d)"},
-	"stats.top_stories":   {"Most mentioned, in stories", "Чаще всего упоминаются, по сюжетам", "Найчастіше згадуються, за сюжетами"},
 	"mentions.totals":     {"Mentions: %d, in items: %d, in stories: %d.", "Упоминаний: %d, в материалах: %d, в сюжетах: %d.", "Згадок: %d, у матеріалах: %d, у сюжетах: %d."},
 	"story.note":          {"story #%d: %d sources, %d items", "сюжет #%d: источников %d, материалов %d", "сюжет #%d: джерел %d, матеріалів %d"},
 	"story.note_one":      {"story #%d", "сюжет #%d", "сюжет #%d"},

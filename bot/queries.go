@@ -238,14 +238,18 @@ func (b *Bot) mentions(ctx context.Context, v *invocation) (*reply, error) {
 	if len(hits) == 0 {
 		return &reply{content: cut(v.t("mentions.none", plain(name), when, pageNote(v)), maxContent)}, nil
 	}
-	totals, err := b.deps.Store.CountMentions(ctx, mq)
-	if err != nil {
-		return nil, err
-	}
 	entity := hits[0].Mention.Entity
-	e := &discordgo.MessageEmbed{Title: v.t("mentions.title", plain(entity)),
-		Description: v.t("mentions.desc", when) + " " + v.t("mentions.totals", totals.Mentions, totals.Items, totals.Stories),
-		Color:       kindColor([]newswatch.Mention{hits[0].Mention})}
+	e := &discordgo.MessageEmbed{Title: v.t("mentions.title", plain(entity)), Description: v.t("mentions.desc", when),
+		Color: kindColor([]newswatch.Mention{hits[0].Mention})}
+	if v.str("by") == "stories" {
+		// Counting reads every mention in the range (seconds for a common
+		// name on a million items), so only when stories are asked for.
+		totals, err := b.deps.Store.CountMentions(ctx, mq)
+		if err != nil {
+			return nil, err
+		}
+		e.Description += " " + v.t("mentions.totals", totals.Mentions, totals.Items, totals.Stories)
+	}
 	for i, h := range hits {
 		snippet := h.Snippet
 		if snippet == "" {
@@ -289,13 +293,6 @@ func (b *Bot) stats(ctx context.Context, v *invocation) (*reply, error) {
 			lines = append(lines, fmt.Sprintf("%d. %s (%s): %d", i+1, plain(ec.Entity), ec.Kind, ec.Count))
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: v.t("stats.top"), Value: strings.Join(lines, "\n")})
-	}
-	if len(ss.TopEntities) > 0 {
-		lines := make([]string, 0, len(ss.TopEntities))
-		for i, ec := range ss.TopEntities {
-			lines = append(lines, fmt.Sprintf("%d. %s (%s): %d", i+1, plain(ec.Entity), ec.Kind, ec.Count))
-		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: v.t("stats.top_stories"), Value: strings.Join(lines, "\n")})
 	}
 	return &reply{embeds: []*discordgo.MessageEmbed{fitEmbed(e)}}, nil
 }

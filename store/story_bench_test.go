@@ -56,9 +56,11 @@ func benchStories(b *testing.B, path string) {
 	b.Logf("grouped in %v", time.Since(start).Round(time.Second))
 }
 
-// BenchmarkSearchStories runs BenchmarkSearch's queries through
-// SearchStories (one entry per story) on the same million items grouped
-// into stories, and reports the median and 95th percentile latency.
+// BenchmarkSearchStories runs BenchmarkSearch's queries on the same
+// million items grouped into stories, each query through Search (items)
+// and then SearchStories (one entry per story), so that both see the same
+// load on a shared machine, and reports the median and 95th percentile
+// latency of each.
 func BenchmarkSearchStories(b *testing.B) {
 	path := searchDB(b)
 	benchStories(b, path)
@@ -79,15 +81,20 @@ func BenchmarkSearchStories(b *testing.B) {
 			b.Fatalf("%q: %v", q.Query, err)
 		}
 	}
-	var lat []time.Duration
+	var items, stories []time.Duration
 	collapsed := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for round := 0; round < 4; round++ {
 			for _, q := range queries {
 				start := time.Now()
+				if _, err := db.Search(ctx, q); err != nil {
+					b.Fatalf("%q: %v", q.Query, err)
+				}
+				items = append(items, time.Since(start))
+				start = time.Now()
 				hits, err := db.SearchStories(ctx, q)
-				d := time.Since(start)
+				stories = append(stories, time.Since(start))
 				if err != nil {
 					b.Fatalf("%q: %v", q.Query, err)
 				}
@@ -99,7 +106,6 @@ func BenchmarkSearchStories(b *testing.B) {
 						collapsed++
 					}
 				}
-				lat = append(lat, d)
 			}
 		}
 	}
@@ -107,11 +113,15 @@ func BenchmarkSearchStories(b *testing.B) {
 	if collapsed == 0 {
 		b.Fatal("no entry stands for more than one item: nothing was collapsed")
 	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.95), "p95-ms")
-	b.ReportMetric(pct(1), "max-ms")
+	for _, m := range []struct {
+		name string
+		lat  []time.Duration
+	}{{"items", items}, {"stories", stories}} {
+		slices.Sort(m.lat)
+		pct := func(p float64) float64 { return float64(m.lat[int(p*float64(len(m.lat)-1))].Microseconds()) / 1000 }
+		b.ReportMetric(pct(0.50), m.name+"-p50-ms")
+		b.ReportMetric(pct(0.95), m.name+"-p95-ms")
+	}
 }
 
 // BenchmarkLatest reads the first and the tenth page of 10 entries of
@@ -152,6 +162,81 @@ func BenchmarkLatest(b *testing.B) {
 			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
 			b.ReportMetric(pct(0.50), "p50-ms")
 			b.ReportMetric(pct(0.95), "p95-ms")
+		})
+	}
+}
+
+// BenchmarkMentionsByStory reads the first and the tenth page of 10
+// mentions of a common watch, as items (Mentions) and by story
+// (MentionStories), for everyone and for a guild, and their counts
+// (CountMentions), on the grouped database.
+func BenchmarkMentionsByStory(b *testing.B) {
+	path := searchDB(b)
+	benchStories(b, path)
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	queries := []newswatch.MentionQuery{{Entity: "Kyiv", Limit: 10}, {Entity: "Kyiv", Limit: 10, Offset: 90},
+		{GuildID: "guild1", Entity: "Kyiv", Limit: 10}, {GuildID: "guild1", Entity: "Kyiv", Limit: 10, Offset: 90}}
+	for _, bc := range []struct {
+		name string
+		get  func(q newswatch.MentionQuery) (int, error)
+	}{
+		{"items", func(q newswatch.MentionQuery) (int, error) { m, err := db.Mentions(ctx, q); return len(m), err }},
+		{"stories", func(q newswatch.MentionQuery) (int, error) { m, err := db.MentionStories(ctx, q); return len(m), err }},
+		{"count", func(q newswatch.MentionQuery) (int, error) { _, err := db.CountMentions(ctx, q); return 10, err }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var lat []time.Duration
+			for i := 0; i < b.N; i++ {
+				for round := 0; round < 3; round++ {
+					for _, q := range queries {
+						start := time.Now()
+						n, err := bc.get(q)
+						lat = append(lat, time.Since(start))
+						if err != nil || n != 10 {
+							b.Fatalf("%+v: %d entries, %v", q, n, err)
+						}
+					}
+				}
+			}
+			slices.Sort(lat)
+			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.95), "p95-ms")
+		})
+	}
+}
+
+// BenchmarkStats times Stats and StoryStats (what /stats asks for) for
+// everyone and for a guild on the grouped database.
+func BenchmarkStats(b *testing.B) {
+	path := searchDB(b)
+	benchStories(b, path)
+	ctx := context.Background()
+	db, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for _, bc := range []struct {
+		name string
+		get  func(g string) error
+	}{
+		{"items", func(g string) error { _, err := db.Stats(ctx, g); return err }},
+		{"stories", func(g string) error { _, err := db.StoryStats(ctx, g); return err }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				for _, g := range []string{"", "guild1"} {
+					if err := bc.get(g); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
 		})
 	}
 }

@@ -310,6 +310,10 @@ func runMentions(ctx context.Context, c *cli, args []string) error {
 	if err := pg.check(); err != nil {
 		return err
 	}
+	if *byStory && *pg.all {
+		// --all exports every mention; one entry per story is for reading.
+		return usagef("--stories and --all do not go together")
+	}
 	sinceT, err := parseSince(*since, time.Now())
 	if err != nil {
 		return usagef("%s", newswatch.ErrorMessage(err))
@@ -466,15 +470,12 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 				daily = append(daily, map[string]any{"entity": d.Entity, "day": d.Day, "count": d.Count,
 					"stories": storiesOn[[2]string{d.Entity, d.Day}]})
 			}
-			topStories := make([]map[string]any, 0, len(ss.TopEntities))
-			for _, e := range ss.TopEntities {
-				topStories = append(topStories, map[string]any{"entity": e.Entity, "kind": e.Kind, "stories": e.Count})
-			}
+
 			out := map[string]any{
 				"items": st.Items, "feeds": st.Feeds, "failing_feeds": st.FailingFeeds, "watches": st.Watches,
 				"mentions": st.Mentions, "routes": st.Routes, "pending_alerts": st.PendingAlerts,
 				"sent_alerts": st.SentAlerts, "top_entities": top, "daily": daily,
-				"stories": ss.Stories, "multi_source_stories": ss.MultiSource, "top_entities_by_stories": topStories,
+				"stories": ss.Stories, "multi_source_stories": ss.MultiSource,
 			}
 			// Unknown times are left out, as everywhere in the JSON output.
 			if !st.OldestItem.IsZero() {
@@ -492,12 +493,7 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 				fmt.Fprintf(c.stdout, "  %-24s %-6s %d\n", e.Entity, e.Kind, e.Count)
 			}
 		}
-		if len(ss.TopEntities) > 0 {
-			fmt.Fprintln(c.stdout, "mentioned in most stories:")
-			for _, e := range ss.TopEntities {
-				fmt.Fprintf(c.stdout, "  %-24s %-6s %d\n", e.Entity, e.Kind, e.Count)
-			}
-		}
+
 		return nil
 	})
 }
