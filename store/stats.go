@@ -86,11 +86,14 @@ func (db *DB) storyStats(ctx context.Context, g string, st *newswatch.StoryStats
 		Scan(&items); err != nil {
 		return err
 	}
-	// One pass over the (story_id, ts, feed_id) index, grouped by story.
+	// One pass over the (story_id, ts, feed_id) index, grouped by story. A
+	// story has two or more sources when its smallest and largest feed ids
+	// differ: cheaper than count(DISTINCT feed_id), which builds a table
+	// for each story.
 	scond, sargs := visibleFeedIn("feed_id", g)
 	var assigned int
-	err := db.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(n > 1), 0), coalesce(sum(c), 0) FROM (
-		SELECT story_id, count(DISTINCT feed_id) AS n, count(*) AS c FROM story_items
+	err := db.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(lo <> hi), 0), coalesce(sum(c), 0) FROM (
+		SELECT min(feed_id) AS lo, max(feed_id) AS hi, count(*) AS c FROM story_items
 		WHERE 1`+scond+` GROUP BY story_id)`, sargs...).Scan(&st.Stories, &st.MultiSource, &assigned)
 	if err != nil {
 		return err
