@@ -190,6 +190,17 @@ func TestStoryCommand(t *testing.T) {
 	if !r.Ephemeral || !strings.Contains(r.Text(), "There is no story") {
 		t.Errorf("unknown story: %q", r.Text())
 	}
+	// A story carried only by guild B's feed does not exist for guild A.
+	e.saveAt(e.feedID(t, guildB), "Local news in B", "https://b.test/local", time.Now().Add(-time.Minute))
+	bOnly := e.story("Local news in B")
+	r = e.do(guildA, "0", discordtest.Command("story", discordtest.Int("id", int(bOnly))))
+	if !r.Ephemeral || !strings.Contains(r.Text(), "There is no story") {
+		t.Errorf("guild B's story seen from guild A: %q", r.Text())
+	}
+	r = e.do(guildB, "0", discordtest.Command("story", discordtest.Int("id", int(bOnly))))
+	if !strings.Contains(r.Text(), "Local news in B") || !strings.Contains(r.Text(), "1 sources, 1 items") {
+		t.Errorf("guild B's own story: %q", r.Text())
+	}
 	r = e.doLocale(guildA, "uk", discordtest.Command("story", discordtest.Int("id", int(id)+100)))
 	if !r.Ephemeral || !strings.Contains(r.Text(), "Сюжету") {
 		t.Errorf("unknown story in Ukrainian: %q", r.Text())
@@ -198,6 +209,22 @@ func TestStoryCommand(t *testing.T) {
 	if !strings.Contains(r.Text(), fmt.Sprintf("Сюжет #%d", id)) {
 		t.Errorf("/story in Russian: %q", r.Text())
 	}
+}
+
+// feedID returns the id of guild's own (first) feed.
+func (e *env) feedID(t *testing.T, guild string) int64 {
+	t.Helper()
+	fs, err := e.db.ListFeeds(e.ctx, guild)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if !f.Global {
+			return f.ID
+		}
+	}
+	t.Fatalf("guild %s has no feed of its own", guild)
+	return 0
 }
 
 // doLocale runs a slash command as a member whose client uses locale.

@@ -224,17 +224,10 @@ func (db *DB) storyCounts(ctx context.Context, guildID string, sids []int64) (ma
 // entries, and every ranked candidate is collapsed before the page is cut,
 // so no story appears on two pages and none is split between them.
 func (db *DB) SearchStories(ctx context.Context, q newswatch.SearchQuery) ([]newswatch.StoryHit, error) {
-	ps, cands, err := db.ranked(ctx, q)
+	storyOf := make(map[int64]int64)
+	ps, cands, err := db.ranked(ctx, q, storyOf)
 	if err != nil || len(cands) == 0 {
 		return nil, err
-	}
-	ids := make([]int64, len(cands))
-	for i, c := range cands {
-		ids[i] = c.id
-	}
-	storyOf, err := db.storiesOf(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("store: search stories: %w", formatError(err))
 	}
 	entries := cands[:0:0]
 	seen := make(map[int64]bool, len(cands))
