@@ -279,42 +279,50 @@ func (db *DB) SearchStories(ctx context.Context, q newswatch.SearchQuery) ([]new
 func (db *DB) LatestStories(ctx context.Context, q newswatch.LatestQuery) ([]newswatch.StoryHit, error) {
 	limit, offset := clampLimit(q.Limit), max(q.Offset, 0)
 	want := offset + limit
-	var out []newswatch.StoryHit
+	var page []latestRow
 	seen := make(map[int64]bool)
 	entries := 0
-	var cur latestCursor
+	var cur latestRow
 	for batch := 2*want + 20; ; batch = min(2*batch, 5000) {
-		items, next, err := db.latestAfter(ctx, q, cur, batch)
+		rows, err := db.latestAfter(ctx, q, cur, batch)
 		if err != nil {
 			return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
 		}
-		ids := make([]int64, len(items))
-		for i, it := range items {
-			ids[i] = it.ID
-		}
-		storyOf, err := db.storiesOf(ctx, ids)
-		if err != nil {
-			return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
-		}
-		for _, it := range items {
-			sid := storyOf[it.ID]
-			if sid != 0 {
-				if seen[sid] {
+		for _, r := range rows {
+			if r.story != 0 {
+				if seen[r.story] {
 					continue
 				}
-				seen[sid] = true
+				seen[r.story] = true
 			}
 			if entries++; entries > offset {
-				out = append(out, newswatch.StoryHit{Item: it, StoryID: sid})
+				page = append(page, r)
 			}
 			if entries == want {
 				break
 			}
 		}
-		if entries >= want || len(items) < batch {
+		if entries >= want || len(rows) < batch {
 			break
 		}
-		cur = next
+		cur = rows[len(rows)-1]
+	}
+	// Only the page's items are read in full.
+	cands := make([]candidate, len(page))
+	for i, r := range page {
+		cands[i].id = r.id
+	}
+	hits, err := db.hits(ctx, cands)
+	if err != nil {
+		return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
+	}
+	storyOf := make(map[int64]int64, len(page))
+	for _, r := range page {
+		storyOf[r.id] = r.story
+	}
+	out := make([]newswatch.StoryHit, len(hits))
+	for i, h := range hits {
+		out[i] = newswatch.StoryHit{Item: h.Item, StoryID: storyOf[h.Item.ID]}
 	}
 	if err := db.countHits(ctx, q.GuildID, out); err != nil {
 		return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
@@ -322,17 +330,17 @@ func (db *DB) LatestStories(ctx context.Context, q newswatch.LatestQuery) ([]new
 	return out, nil
 }
 
-// latestCursor is where a read of the latest items resumes: after the item
-// of time ts and id id in (ts, id) descending order; the zero value starts
-// at the newest.
-type latestCursor struct {
-	ts, id int64
-	set    bool
+// latestRow is an item as LatestStories reads the list: its place in the
+// order and its story (0 when none). The zero value is the cursor before
+// the newest item.
+type latestRow struct {
+	ts, id, story int64
 }
 
-// latestAfter returns up to limit items that Latest would list after cur,
-// and the cursor after the last of them.
-func (db *DB) latestAfter(ctx context.Context, q newswatch.LatestQuery, cur latestCursor, limit int) ([]newswatch.Item, latestCursor, error) {
+// latestAfter returns up to limit items that Latest would list after the
+// item cur (from the newest when cur is zero), without their content: the
+// (feed_id, ts, id) or (ts, id) index and a story lookup each only.
+func (db *DB) latestAfter(ctx context.Context, q newswatch.LatestQuery, cur latestRow, limit int) ([]latestRow, error) {
 	where := "1"
 	var args []any
 	if q.GuildID != newswatch.GlobalScope {
@@ -343,25 +351,26 @@ func (db *DB) latestAfter(ctx context.Context, q newswatch.LatestQuery, cur late
 		where += " AND i.feed_id = ?"
 		args = append(args, q.FeedID)
 	}
-	if cur.set {
+	if cur.id != 0 {
 		where += " AND (i.ts < ? OR (i.ts = ? AND i.id < ?))"
 		args = append(args, cur.ts, cur.ts, cur.id)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT i.ts, `+itemCols+` FROM items i JOIN feeds f ON f.id = i.feed_id
-		WHERE `+where+` ORDER BY i.ts DESC, i.id DESC LIMIT ?`, append(args, limit)...)
+	// The story lookup joins the page, not the guild's items before they
+	// are sorted (SQLite would probe story_items for each).
+	rows, err := db.r.QueryContext(ctx, `SELECT c.ts, c.id, coalesce(si.story_id, 0) FROM (
+			SELECT i.ts, i.id FROM items i WHERE `+where+` ORDER BY i.ts DESC, i.id DESC LIMIT ?
+		) c LEFT JOIN story_items si ON si.item_id = c.id ORDER BY c.ts DESC, c.id DESC`, append(args, limit)...)
 	if err != nil {
-		return nil, cur, err
+		return nil, err
 	}
 	defer rows.Close()
-	var out []newswatch.Item
+	var out []latestRow
 	for rows.Next() {
-		var ts int64
-		it, err := scanItemAfter(rows, &ts)
-		if err != nil {
-			return nil, cur, err
+		var r latestRow
+		if err := rows.Scan(&r.ts, &r.id, &r.story); err != nil {
+			return nil, err
 		}
-		out = append(out, it)
-		cur = latestCursor{ts: ts, id: it.ID, set: true}
+		out = append(out, r)
 	}
-	return out, cur, rows.Err()
+	return out, rows.Err()
 }
