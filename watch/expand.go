@@ -10,7 +10,7 @@ import (
 )
 
 // AddedAlias is a name Expand adds to a watch, with where it comes from:
-// "geonames", "respell:ru-uk", "respell:uk-ru", "translit:<system>" (ua2010,
+// "geonames", "supplement" (extra_places.tsv), "respell:ru-uk", "respell:uk-ru", "translit:<system>" (ua2010,
 // bgn-uk, bgn-ru, press-ru, iso9, scholarly, scholarly-ru, reverse),
 // "press" (the usual newspaper endings) or "surname".
 type AddedAlias struct {
@@ -64,17 +64,18 @@ func Expand(w newswatch.Watch) []AddedAlias {
 		ukr, rus := cyrLanguage(strings.ToLower(c))
 		src = append(src, cyrName{c, ukr, rus})
 	}
-	if w.Kind == newswatch.KindCity {
-		if p, ok := findPlace(w); ok {
-			forms := placeCaseForms(p)
-			for _, n := range append([]string{p.Name}, p.Names...) {
-				if !placeName(n) || forms[normKey(n)] || adjectiveOf(normKey(n), p) {
-					continue
-				}
-				if e.add(n, "geonames") && scriptOf(n) == 'c' && slavic(n) {
-					ukr, rus := cyrLanguage(strings.ToLower(n))
-					src = append(src, cyrName{n, ukr, rus})
-				}
+	if p, ok := findPlace(w); ok {
+		forms := placeCaseForms(p)
+		for _, n := range append([]string{p.Name}, p.Names...) {
+			source := "geonames"
+			if fromSupplement(p, n) {
+				source = SourceSupplement // curated: no GeoNames notes, case forms or adjectives
+			} else if !placeName(n) || forms[normKey(n)] || adjectiveOf(normKey(n), p) {
+				continue
+			}
+			if e.add(n, source) && scriptOf(n) == 'c' && slavic(n) {
+				ukr, rus := cyrLanguage(strings.ToLower(n))
+				src = append(src, cyrName{n, ukr, rus})
 			}
 		}
 	}
@@ -172,11 +173,17 @@ func personName(words []string) bool {
 	return true
 }
 
-// findPlace returns the gazetteer's place for a city watch: by its name,
-// else by its first alias that the gazetteer knows, in w.Country if set.
+// findPlace returns the gazetteer's place for a watch: by its name, else
+// by its first alias that the gazetteer knows, in w.Country if set. A city
+// resolves among the supplement's places and GeoNames' populated places,
+// any other watch (an actor such as the Kremlin) in the supplement only.
 func findPlace(w newswatch.Watch) (Place, bool) {
+	lookup := lookupSupplement
+	if w.Kind == newswatch.KindCity {
+		lookup = lookupPlace
+	}
 	for _, n := range w.Names() {
-		if p, ok := lookupPlace(n, w.Country); ok {
+		if p, ok := lookup(n, w.Country); ok {
 			return p, true
 		}
 	}
@@ -218,6 +225,10 @@ func placeCaseForms(p Place) map[string]bool {
 // consonant (Донецк → Донецкой, Донецкий).
 var adjEndings = strings.Fields("ий ый ой ая ое ые ого ому ую ых ым ими ій ої ім им их")
 
+// adjEndingsFem are further endings of an adjective in -ск-/-ськ-
+// (Київська, Херсонское), which a name never has after that suffix.
+var adjEndingsFem = strings.Fields("а е і у ою ого")
+
 // adjectiveOf reports whether the folded name k is an adjective made from
 // one of p's other Cyrillic names (GeoNames lists Донецкой for Donetsk).
 func adjectiveOf(k string, p Place) bool {
@@ -227,8 +238,16 @@ func adjectiveOf(k string, p Place) bool {
 			continue
 		}
 		stem := strings.TrimSuffix(ok, "ь")
-		if rest, found := strings.CutPrefix(k, stem); found && slices.Contains(adjEndings, rest) {
-			return true
+		rest, found := strings.CutPrefix(k, stem)
+		if !found {
+			continue
+		}
+		// Донецк → Донецкой; Херсон → Херсонскую, Київ → Київська with the
+		// suffix -ск-/-ськ-/-цьк- that makes an adjective of a name.
+		for _, suf := range []string{"", "ск", "ськ", "цк", "цьк"} {
+			if e, ok := strings.CutPrefix(rest, suf); ok && (slices.Contains(adjEndings, e) || suf != "" && slices.Contains(adjEndingsFem, e)) {
+				return true
+			}
 		}
 	}
 	return false
