@@ -64,6 +64,7 @@ func Expand(w newswatch.Watch) []AddedAlias {
 		ukr, rus := cyrLanguage(strings.ToLower(c))
 		src = append(src, cyrName{c, ukr, rus})
 	}
+	placeCyr := false // the place found has a Cyrillic name
 	if p, ok := findPlace(w); ok {
 		forms := placeCaseForms(p)
 		for _, n := range append([]string{p.Name}, p.Names...) {
@@ -73,7 +74,10 @@ func Expand(w newswatch.Watch) []AddedAlias {
 			} else if !placeName(n) || forms[normKey(n)] || adjectiveOf(normKey(n), p) {
 				continue
 			}
-			if e.add(n, source) && scriptOf(n) == 'c' && slavic(n) {
+			if scriptOf(n) == 'c' {
+				placeCyr = true
+			}
+			if e.add(n, source) && scriptOf(n) == 'c' && slavic(n) && !hasAbbreviation(n) {
 				ukr, rus := cyrLanguage(strings.ToLower(n))
 				src = append(src, cyrName{n, ukr, rus})
 			}
@@ -98,10 +102,44 @@ func Expand(w newswatch.Watch) []AddedAlias {
 			}
 		}
 	}
+	// Given names that respell irregularly (Дмитрий ↔ Дмитро), and the
+	// Ukrainian є for Russian е in a surname (Песков → Пєсков).
+	for _, c := range cyr {
+		low := strings.ToLower(c)
+		ukr, rus := cyrLanguage(low)
+		if rus {
+			for _, v := range respellGiven(low, givenUk, ruToUk) {
+				if v := restoreCase(v, c); e.add(v, "respell:ru-uk") {
+					src = append(src, cyrName{v, true, false})
+				}
+			}
+		}
+		if ukr {
+			for _, v := range respellGiven(low, givenRu, ukToRu) {
+				if v := restoreCase(v, c); e.add(v, "respell:uk-ru") {
+					src = append(src, cyrName{v, false, true})
+				}
+			}
+		}
+		if rus && w.Kind == newswatch.KindActor {
+			words := strings.Fields(low)
+			heads := []string{strings.Join(words[:len(words)-1], " ")}
+			if len(words) > 1 {
+				for _, g := range givenUk[words[0]] {
+					heads = append(heads, strings.TrimSpace(g+" "+strings.Join(words[1:len(words)-1], " ")))
+				}
+			}
+			for _, ye := range ukrainianYe(words[len(words)-1]) {
+				for _, h := range heads {
+					e.add(restoreCase(strings.TrimSpace(h+" "+ye), c), "respell:ru-uk")
+				}
+			}
+		}
+	}
 	// Cyrillic readings of Latin names when none was given or found. They
 	// are guesses, so they are not transliterated back to Latin: that
 	// would add noise ("Yemmanuyel") rather than spellings the press uses.
-	if len(src) == 0 {
+	if len(src) == 0 && !placeCyr {
 		for _, l := range lat {
 			ru, uk := latinToCyrillic(strings.ToLower(l))
 			e.add(restoreCase(ru, l), "translit:reverse")
@@ -302,4 +340,15 @@ func slavic(n string) bool {
 		}
 	}
 	return true
+}
+
+// hasAbbreviation reports whether a word of n is written in capitals only
+// (ЗАЭС, АЕС): an abbreviation, which the press does not transliterate.
+func hasAbbreviation(n string) bool {
+	for _, w := range strings.Fields(n) {
+		if utf8.RuneCountInString(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			return true
+		}
+	}
+	return false
 }

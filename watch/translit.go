@@ -158,7 +158,7 @@ func pressEndings(s string) []string {
 var (
 	ruUkKeep = strings.NewReplacer("ы", "и", "э", "е", "ъ", "'", "ё", "ьо")
 	ruUkAll  = strings.NewReplacer("и", "і", "ы", "и", "э", "е", "ъ", "'", "ё", "ьо")
-	ruUkEnds = [][2]string{{"ский", "ський"}, {"цкий", "цький"}, {"ей", "ій"}, {"ий", "ій"}, {"ск", "ськ"}, {"цк", "цьк"}}
+	ruUkEnds = [][2]string{{"ський", "ський"}, {"цький", "цький"}, {"ский", "ський"}, {"цкий", "цький"}, {"ей", "ій"}, {"ий", "ій"}, {"ск", "ськ"}, {"цк", "цьк"}}
 	ukRuBase = strings.NewReplacer("і", "и", "ї", "и", "є", "е", "'", "", "’", "", "ьо", "ё")
 	ukRuAlt  = strings.NewReplacer("і", "и", "ї", "и", "є", "е", "'", "")
 )
@@ -173,8 +173,17 @@ func ruToUk(s string) []string {
 	for i, w := range strings.Fields(s) {
 		var next []string
 		for _, v := range variants {
+			// The ending is respelled as a whole (Зеленский → Зеленський,
+			// never Зеленскій), the stem by r.
+			stem, end := w, ""
+			for _, p := range ends {
+				if strings.HasSuffix(w, p[0]) && len([]rune(w)) > len([]rune(p[0]))+1 {
+					stem, end = strings.TrimSuffix(w, p[0]), p[1]
+					break
+				}
+			}
 			for _, r := range []*strings.Replacer{keep, all} {
-				x := respellWordEnds(r.Replace(w), ends)
+				x := r.Replace(stem) + end
 				if i > 0 {
 					x = v + " " + x
 				}
