@@ -147,10 +147,12 @@ func Expand(w newswatch.Watch) []AddedAlias {
 		}
 	}
 	// Latin spellings of every Cyrillic name under each system that fits
-	// its language.
+	// its language, then their press endings (after all of a name's
+	// systems, so that a system's spelling is credited to it).
 	for _, c := range src {
 		low := strings.ToLower(c.text)
 		ukr, rus := c.ukr, c.rus
+		var latin []string
 		for i := range translitSystems {
 			sys := &translitSystems[i]
 			if (sys.ukr && !ukr) || (!sys.ukr && !rus) {
@@ -158,6 +160,9 @@ func Expand(w newswatch.Watch) []AddedAlias {
 			}
 			t := restoreCase(transliterate(low, sys), c.text)
 			e.add(t, sys.name)
+			latin = append(latin, t)
+		}
+		for _, t := range latin {
 			for _, p := range pressEndings(t) {
 				e.add(p, "press")
 			}

@@ -131,12 +131,27 @@ func transliterate(s string, sys *translitSystem) string {
 }
 
 // pressEndings returns the usual press spellings of a Latin name's
-// adjectival and patronymic endings (-iy/-y/-yy/-i/-ii, -ich/-ych), for the
-// last word of the name.
+// adjectival and patronymic endings (-iy/-y/-yy/-i/-ii, -ich/-ych), for
+// each word of the name in turn (Dmitriy Peskov → Dmitry Peskov, Dmitri
+// Peskov; Zelenskyi → Zelensky, Zelenskyy).
 func pressEndings(s string) []string {
+	words := strings.Fields(s)
+	var out []string
+	for i, w := range words {
+		for _, v := range pressWordEndings(w) {
+			ws := append([]string(nil), words...)
+			ws[i] = v
+			out = append(out, strings.Join(ws, " "))
+		}
+	}
+	return out
+}
+
+// pressWordEndings returns the press spellings of one word's ending.
+func pressWordEndings(s string) []string {
 	var out []string
 	swap := func(from string, to ...string) {
-		if strings.HasSuffix(s, from) {
+		if strings.HasSuffix(s, from) && len(s) > len(from)+2 {
 			base := strings.TrimSuffix(s, from)
 			for _, t := range to {
 				out = append(out, base+t)
