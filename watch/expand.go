@@ -241,25 +241,59 @@ type cyrName struct {
 
 // placeCaseForms returns the folded case forms (not the nominatives) of a
 // place's Cyrillic names: GeoNames lists some (Киеву, Киевом) as names.
+// Two neuter names that are each a case form of the other are both
+// nominatives (Дебальцево, Дебальцеве: the Russian and the Ukrainian
+// name), so neither is a form; nor is a feminine name (Полтава, Одесса) a
+// form of the bare stem GeoNames also lists (Полтав, Одесс), which is
+// left out itself.
 func placeCaseForms(p Place) map[string]bool {
-	forms := map[string]bool{}
+	of := map[string]map[string]bool{} // folded name → its case forms
+	var stems []string
+	neuter := func(k string) bool { return strings.HasSuffix(k, "о") || strings.HasSuffix(k, "е") }
+	feminine := strings.HasSuffix(p.Name, "a")
+	names := map[string]bool{}
+	for _, n := range p.Names {
+		if scriptOf(n) == 'c' {
+			names[normKey(n)] = true
+		}
+	}
 	for _, n := range p.Names {
 		if scriptOf(n) != 'c' || strings.Contains(n, " ") {
 			continue
 		}
 		k := normKey(n)
 		rs := []rune(k)
+		if feminine && !isVowel(rs[len(rs)-1]) && names[k+"а"] {
+			stems = append(stems, k) // Полтав: a stem, and Полтава is not its genitive
+			continue
+		}
 		if l := len(rs); l > 0 && (rs[l-1] == 'о' || rs[l-1] == 'е') {
 			rs = rs[:l-1]
 		}
 		if l := len(rs); l > 2 && rs[l-1] == 'к' && !isVowel(rs[l-2]) && !strings.ContainsRune("сцьй'", rs[l-2]) {
 			continue // Горловк, Горловко: no nominatives, and Горловка is not their genitive
 		}
+		fs := map[string]bool{}
 		for _, f := range caseForms([]rune(k), newswatch.KindCity, false)[1:] {
 			if s := string(f); s != k {
-				forms[s] = true
+				fs[s] = true
 			}
 		}
+		of[k] = fs
+	}
+	forms := map[string]bool{}
+	for k, fs := range of {
+		for f := range fs {
+			// Of two names each a form of the other, both neuters are
+			// nominatives, else the one that is not neuter (Полтава, not
+			// Полтаве).
+			if !of[f][k] || neuter(f) && !neuter(k) {
+				forms[f] = true
+			}
+		}
+	}
+	for _, k := range stems {
+		forms[k] = true
 	}
 	return forms
 }

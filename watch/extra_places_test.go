@@ -78,6 +78,16 @@ func TestExpandSupplement(t *testing.T) {
 		{newswatch.Watch{Name: "Kherson", Kind: city, AutoAliases: true},
 			map[string]string{"Херсон": "geonames"},
 			[]string{"Херсонскую"}}, // an adjective GeoNames lists
+		// GeoNames lists Полтав and Полтаве beside Полтава: a stem and a
+		// case form, left out, while the nominative stays.
+		{newswatch.Watch{Name: "Poltava", Kind: city, AutoAliases: true},
+			map[string]string{"Полтава": "geonames"},
+			[]string{"Полтав", "Полтаве"}},
+		// Дебальцево and Дебальцеве are each a case form of the other:
+		// the Russian and the Ukrainian nominative, both kept.
+		{newswatch.Watch{Name: "Debaltseve", Kind: city, AutoAliases: true},
+			map[string]string{"Дебальцево": "geonames", "Дебальцеве": "geonames"},
+			nil},
 	}
 	for _, tt := range tests {
 		got := added(Expand(tt.w))

@@ -36,6 +36,9 @@ func TestPressSpellings(t *testing.T) {
 		{newswatch.Watch{Name: "Sloviansk", Kind: city}, []string{"Slavyansk", "Slovyansk", "Славянск", "Слов'янськ"}},
 		{newswatch.Watch{Name: "Horlivka", Kind: city}, []string{"Gorlovka", "Горловка", "Горлівка"}},
 		{newswatch.Watch{Name: "Yenakiieve", Kind: city}, []string{"Yenakiyevo", "Enakievo", "Енакиево", "Єнакієве"}},
+		{newswatch.Watch{Name: "Debaltseve", Kind: city}, []string{"Дебальцево", "Дебальцеве"}},
+		{newswatch.Watch{Name: "Poltava", Kind: city}, []string{"Полтава", "Полтавой"}},
+		{newswatch.Watch{Name: "Ilovaisk", Kind: city}, []string{"Иловайск", "Іловайськ"}},
 		{newswatch.Watch{Name: "Crimea", Kind: city}, []string{"Krym", "Крым", "Крим"}},
 		{newswatch.Watch{Name: "Kremlin", Kind: actor}, []string{"Кремль"}},
 		{newswatch.Watch{Name: "Donbas", Kind: city}, []string{"Donbass", "Донбасс", "Донбас"}},
@@ -66,7 +69,7 @@ func TestPressSpellings(t *testing.T) {
 		}
 		m := mustCompile(t, []newswatch.Watch{w})
 		for _, s := range tt.want {
-			if !got[s] {
+			if !got[s] && !isCaseForm(s) {
 				t.Errorf("%s: auto aliases lack %q", w.Name, s)
 				continue
 			}
@@ -77,3 +80,7 @@ func TestPressSpellings(t *testing.T) {
 		}
 	}
 }
+
+// isCaseForm marks the wanted spellings that are case forms rather than
+// names (matched, not added).
+func isCaseForm(s string) bool { return s == "Полтавой" }
