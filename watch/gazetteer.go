@@ -155,9 +155,10 @@ func normKey(s string) string {
 }
 
 // LookupPlaces returns the gazetteer's places that go by name (in any of
-// their names, compared case-insensitively), most populous first. An
-// autocompletion can show each with its country, region and population;
-// Expand, given no country, takes the first.
+// their names, compared case-insensitively): the supplement's first (Krym
+// is Crimea before the Russian village), then GeoNames' most populous
+// first. An autocompletion can show each with its country, region and
+// population; Expand, given no country, takes the first.
 func LookupPlaces(name string) []Place {
 	g := loadGazetteer()
 	ids := g.byName[normKey(name)]
