@@ -59,7 +59,8 @@ func fromSupplement(p Place, n string) bool {
 	if p.Feature != "" {
 		return true
 	}
-	return loadGazetteer().also[p.GeonameID][normKey(n)]
+	also := loadGazetteer().also[p.GeonameID]
+	return also != nil && also[normKey(n)]
 }
 
 // lookupSupplement returns the supplement's place called name in country

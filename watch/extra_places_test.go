@@ -154,3 +154,27 @@ func TestMatchSupplementForms(t *testing.T) {
 		})
 	}
 }
+
+func TestParseSupplementErrors(t *testing.T) {
+	for _, line := range []string{
+		"region\tUA\t\t100\tCrimea",       // no other name
+		"town\tUA\t\t100\tCrimea|Крым",    // unknown feature
+		"region\tUKR\t\t100\tCrimea|Крым", // not a country code
+		"region\tUA\t\tmany\tCrimea|Крым", // population
+		"also\tx\tОдесса",                 // GeonameID
+		"region\tUA\t100\tCrimea|Крым",    // a column short
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("parseSupplement(%q) did not panic", line)
+				}
+			}()
+			parseSupplement(line + "\n")
+		}()
+	}
+	places, also := parseSupplement("# c\n\nregion\tUA\t11\t5\tCrimea|Крым\nalso\t1\tA|B\n")
+	if len(places) != 1 || places[0].Name != "Crimea" || places[0].Admin1 != "11" || len(also[1]) != 2 {
+		t.Errorf("parseSupplement = %+v, %v", places, also)
+	}
+}
