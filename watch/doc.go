@@ -112,7 +112,8 @@
 //     respellings, their Latin spellings under
 //     Ukrainian national 2010 (Serhii), BGN/PCGN Ukrainian (Serhiy,
 //     Slovyansk) and Russian (Sergey, Kiyev), the press's Russian spelling
-//     (Sergei, Kiev), ISO 9 (Sergej, Kiïv), scholarly (Serhij, Kyjiv), and
+//     (Sergei, Kiev) and its variant with ye at a word's start only
+//     (Yenakievo, Yevgeni), ISO 9 (Sergej, Kiïv), scholarly (Serhij, Kyjiv), and
 //     the press endings -iy/-y/-yy/-i/-ii and -ich/-ych of each word
 //     (Dmitriy, Dmitry, Dmitri); abbreviations (ЗАЭС) are not
 //     transliterated;
@@ -122,7 +123,8 @@
 //     given names that respell irregularly (Дмитрий ↔ Дмитро, Евгений ↔
 //     Євген: givennames.go), and for an actor's Russian surname in -ов
 //     -ев -ин -ын the Ukrainian press's є after a consonant (Песков →
-//     Пєсков, Медведев → Медведєв);
+//     Пєсков, Медведев → Медведєв); and for a one-word Ukrainian name
+//     in -поль its nominative in -піль (Маріуполь → Маріупіль, Mariupil);
 //   - for an actor, unless SurnameOnly is false, the last word of each
 //     name that reads as a person's — two to four capitalised words, none
 //     with an apostrophe or a word of organisations' names such as

@@ -10,8 +10,8 @@ import (
 )
 
 // AddedAlias is a name Expand adds to a watch, with where it comes from:
-// "geonames", "supplement" (extra_places.tsv), "respell:ru-uk", "respell:uk-ru", "translit:<system>" (ua2010,
-// bgn-uk, bgn-ru, press-ru, iso9, scholarly, scholarly-ru, reverse),
+// "geonames", "supplement" (extra_places.tsv), "respell:ru-uk", "respell:uk-ru", "respell:uk", "translit:<system>" (ua2010,
+// bgn-uk, bgn-ru, press-ru, press-ye, iso9, scholarly, scholarly-ru, reverse),
 // "press" (the usual newspaper endings) or "surname".
 type AddedAlias struct {
 	Text   string `json:"text"`
@@ -144,6 +144,17 @@ func Expand(w newswatch.Watch) []AddedAlias {
 			ru, uk := latinToCyrillic(strings.ToLower(l))
 			e.add(restoreCase(ru, l), "translit:reverse")
 			e.add(restoreCase(uk, l), "translit:reverse")
+		}
+	}
+	// The Ukrainian nominative of a name in -поль closes its last syllable
+	// with і (Тернопіль, Мелітопіль: the о → і alternation of doc.go), so
+	// Маріуполь is also written Маріупіль, and in Latin Mariupil.
+	for _, c := range src {
+		low := strings.ToLower(c.text)
+		if stem, ok := strings.CutSuffix(low, "поль"); ok && c.ukr && stem != "" && !strings.Contains(low, " ") {
+			if v := restoreCase(stem+"піль", c.text); e.add(v, "respell:uk") {
+				src = append(src, cyrName{v, true, false})
+			}
 		}
 	}
 	// Latin spellings of every Cyrillic name under each system that fits

@@ -82,6 +82,9 @@ var translitSystems = []translitSystem{
 	{name: "translit:press-ru", // Kiev, Sergei, Yenakievo: е is e after a vowel
 		base:    letters(commonLetters + ` гg еe ёyo жzh иi йi хkh цts чch шsh щshch ъ_ ыy ь_ эe юyu яya`),
 		initial: letters(`ёyo`), afterVowel: true},
+	{name: "translit:press-ye", // the BBC's and Reuters' Yenakievo, Yevgeny: ye at the start only
+		base:    letters(commonLetters + ` гg еe ёyo жzh иi йi хkh цts чch шsh щshch ъ_ ыy ь_ эe юyu яya`),
+		initial: letters(`еye`)},
 	{name: "translit:iso9", ukr: true,
 		base: letters(commonLetters + ` гg ґg еe ёë єê жž иi іì їï йj хh цc чč шš щŝ ъ_ ыy ь_ эè юû яâ '_`)},
 	{name: "translit:scholarly", ukr: true,
