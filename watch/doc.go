@@ -113,8 +113,8 @@
 //     Ukrainian national 2010 (Serhii), BGN/PCGN Ukrainian (Serhiy,
 //     Slovyansk) and Russian (Sergey, Kiyev), the press's Russian spelling
 //     (Sergei, Kiev) and its variant with ye at a word's start only
-//     (Yenakievo, Yevgeni), ISO 9 (Sergej, Kiïv), scholarly (Serhij, Kyjiv), and
-//     the press endings -iy/-y/-yy/-i/-ii and -ich/-ych of each word
+//     (Yenakievo, Yevgeni), ISO 9 (Sergej, Kiïv), scholarly (Serhij,
+//     Kyjiv), and the press endings -iy/-y/-yy/-i/-ii and -ich/-ych of each word
 //     (Dmitriy, Dmitry, Dmitri); abbreviations (ЗАЭС) are not
 //     transliterated;
 //   - for Cyrillic names given by the admin, the regular Russian ↔
@@ -123,8 +123,10 @@
 //     given names that respell irregularly (Дмитрий ↔ Дмитро, Евгений ↔
 //     Євген: givennames.go), and for an actor's Russian surname in -ов
 //     -ев -ин -ын the Ukrainian press's є after a consonant (Песков →
-//     Пєсков, Медведев → Медведєв); and for a one-word Ukrainian name
-//     in -поль its nominative in -піль (Маріуполь → Маріупіль, Mariupil);
+//     Пєсков, Медведев → Медведєв);
+//   - for a one-word Cyrillic name in -поль that may be Ukrainian, given
+//     or from the gazetteer, the Ukrainian nominative in -піль with its
+//     transliterations (Маріуполь → Маріупіль, Mariupil);
 //   - for an actor, unless SurnameOnly is false, the last word of each
 //     name that reads as a person's — two to four capitalised words, none
 //     with an apostrophe or a word of organisations' names such as
