@@ -135,6 +135,7 @@ var catalogue = map[string][3]string{
 	"src.translit":         {"transliteration %s", "транслитерация %s", "транслітерація %s"},
 	"src.respell":          {"respelling %s", "написание %s", "написання %s"},
 	"src.press":            {"press spelling", "газетное написание", "газетне написання"},
+	"src.supplement":       {"newswatch's list of regions and landmarks", "список регионов и мест newswatch", "список регіонів і місць newswatch"},
 	"src.surname":          {"surname", "фамилия", "прізвище"},
 
 	"err.interval":       {"The interval must be a duration between 1m and 24h, like \"15m\" or \"2h\" (got %q).", "Интервал должен быть от 1m до 24h, например \"15m\" или \"2h\" (получено %q).", "Інтервал має бути від 1m до 24h, наприклад \"15m\" або \"2h\" (отримано %q)."},
