@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"hash/fnv"
 	"slices"
@@ -57,12 +56,17 @@ const capGrace = time.Minute
 type ruleState struct {
 	compiled *compiledRules
 	allow    map[int64][]int64 // route id → the watch ids its filter names
+	// allowDense is allow for the route ids up to maxDenseID, asked for
+	// every route and watch of an item: a slice is cheaper than a map.
+	allowDense [][]int64
 	muted    map[muteKey]bool
-	text     *sql.Stmt // reads an item's title and text in the save's transaction
 
 	// The item of the last call, and what is known of it: saver.alert
-	// asks about one item for every route in turn.
+	// asks about one item for every route in turn. The title and text are
+	// matched (once for all the routes) only when a route with a query
+	// gets that far.
 	item, rev int64
+	it        *newswatch.Item
 	watches   []itemWatch
 	matched   []bool // by index in compiled.ids, once matchedOK
 	matchedOK bool
@@ -92,16 +96,16 @@ type capHour struct {
 }
 
 // ruleWants is the filter step of saver.alert: whether route r gets an
-// alert of its own for item itemID at revision, which mentions watchIDs
-// (on an update, only watches not in before count). An item over r's cap
-// joins the hour's summary here and is not wanted.
-func (s *saver) ruleWants(r *newswatch.Route, itemID, revision int64, watchIDs []int64, before map[int64]bool) (bool, error) {
+// alert of its own for item it, stored as itemID at revision, which
+// mentions watchIDs (on an update, only watches not in before count). An
+// item over r's cap joins the hour's summary here and is not wanted.
+func (s *saver) ruleWants(r *newswatch.Route, it *newswatch.Item, itemID, revision int64, watchIDs []int64, before map[int64]bool) (bool, error) {
 	if r.Quiet {
 		return false, nil
 	}
 	rs := &s.rules
-	if rs.item != itemID || rs.rev != revision {
-		rs.item, rs.rev, rs.matchedOK = itemID, revision, false
+	if rs.item != itemID || rs.rev != revision || rs.it != it {
+		rs.item, rs.rev, rs.it, rs.matchedOK = itemID, revision, it, false
 		rs.watches = rs.watches[:0]
 		for _, wid := range watchIDs {
 			rs.watches = append(rs.watches, itemWatch{id: wid, info: s.watches[wid], before: before[wid]})
@@ -137,9 +141,8 @@ func (s *saver) ruleWants(r *newswatch.Route, itemID, revision int64, watchIDs [
 		return false, nil
 	}
 	if r.Query != "" {
-		ok, err := s.queryMatches(r, itemID)
-		if err != nil || !ok {
-			return false, err
+		if !s.queryMatches(r) {
+			return false, nil
 		}
 	}
 	if r.CapPerHour > 0 {
@@ -187,8 +190,18 @@ func (s *saver) inWatchFilter(r *newswatch.Route, wid int64) (bool, error) {
 			for _, n := range x.Watches {
 				allow = append(allow, ids[nameKey(n)]...)
 			}
-			rs.allow[x.ID] = allow
+			if x.ID >= 0 && x.ID <= maxDenseID {
+				for int64(len(rs.allowDense)) <= x.ID {
+					rs.allowDense = append(rs.allowDense, nil)
+				}
+				rs.allowDense[x.ID] = allow
+			} else {
+				rs.allow[x.ID] = allow
+			}
 		}
+	}
+	if r.ID >= 0 && r.ID < int64(len(rs.allowDense)) {
+		return slices.Contains(rs.allowDense[r.ID], wid), nil
 	}
 	return slices.Contains(rs.allow[r.ID], wid), nil
 }
@@ -219,9 +232,9 @@ func (s *saver) isMuted(guild string, wid int64) (bool, error) {
 }
 
 // queryMatches reports whether the current item (see ruleWants) matches
-// r's query. The item is read and matched against every query of the
-// save's routes once.
-func (s *saver) queryMatches(r *newswatch.Route, itemID int64) (bool, error) {
+// r's query. The item is matched against every query of the save's routes
+// once, on the first route that asks.
+func (s *saver) queryMatches(r *newswatch.Route) bool {
 	rs := &s.rules
 	if rs.compiled == nil {
 		rs.compiled = compileRules(s.routes, func() (map[string]bool, error) { return watchTokens(s.ctx, s.tx) })
@@ -229,31 +242,20 @@ func (s *saver) queryMatches(r *newswatch.Route, itemID int64) (bool, error) {
 	c := rs.compiled
 	i := c.index(r.ID)
 	if i < 0 || c.broken[i] {
-		return false, nil // a query SetRoute would refuse matches nothing
+		return false // a query SetRoute would refuse matches nothing
 	}
 	if !rs.matchedOK {
-		if rs.text == nil {
-			st, err := s.tx.PrepareContext(s.ctx, `SELECT title, text FROM items WHERE id = ?`)
-			if err != nil {
-				return false, err
-			}
-			rs.text = st // closed with the transaction
-		}
-		var title, text string
-		if err := rs.text.QueryRowContext(s.ctx, itemID).Scan(&title, &text); err != nil {
-			return false, err
-		}
 		if len(rs.matched) != len(c.ids) {
 			rs.matched = make([]bool, len(c.ids))
 		}
 		clear(rs.matched)
-		rs.hits = c.set.Match(rs.hits[:0], title, text)
+		rs.hits = c.set.Match(rs.hits[:0], rs.it.Title, rs.it.Text)
 		for _, h := range rs.hits {
 			rs.matched[h] = true
 		}
 		rs.matchedOK = true
 	}
-	return rs.matched[i], nil
+	return rs.matched[i]
 }
 
 // compiledRules are the queries of a list of routes, compiled into one set.

@@ -279,7 +279,7 @@ func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
 		return 0, err
 	}
 	if in.Alert {
-		return id, s.alert(id, 1, watchIDs, nil)
+		return id, s.alert(&in.Item, id, 1, watchIDs, nil)
 	}
 	return id, nil
 }
@@ -333,7 +333,7 @@ func (s *saver) update(old stored, in *newswatch.IngestItem) error {
 		return err
 	}
 	if in.Alert {
-		return s.alert(old.id, rev, watchIDs, before)
+		return s.alert(it, old.id, rev, watchIDs, before)
 	}
 	return nil
 }
@@ -362,14 +362,15 @@ func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
 // alert writes an outbox row at revision for each route that gets one of
 // watchIDs and, when before is not nil, did not get any watch in before that
 // it now gets. Precisely: the route needs a watch in watchIDs it wants that
-// is not in before, and its rule must let the item through (ruleWants).
-func (s *saver) alert(itemID, revision int64, watchIDs []int64, before map[int64]bool) error {
+// is not in before, and its rule must let the item through (ruleWants; it is
+// the item as stored under itemID).
+func (s *saver) alert(it *newswatch.Item, itemID, revision int64, watchIDs []int64, before map[int64]bool) error {
 	if len(watchIDs) == 0 {
 		return nil // no route wants an item without mentions
 	}
 	for i := range s.routes {
 		r := &s.routes[i] // not a copy per route and item
-		wants, err := s.ruleWants(r, itemID, revision, watchIDs, before)
+		wants, err := s.ruleWants(r, it, itemID, revision, watchIDs, before)
 		if err != nil {
 			return err
 		}
