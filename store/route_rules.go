@@ -59,7 +59,7 @@ type ruleState struct {
 	// allowDense is allow for the route ids up to maxDenseID, asked for
 	// every route and watch of an item: a slice is cheaper than a map.
 	allowDense [][]int64
-	muted    map[muteKey]bool
+	muted      map[muteKey]bool
 
 	// The item of the last call, and what is known of it: saver.alert
 	// asks about one item for every route in turn. The title and text are
