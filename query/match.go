@@ -38,6 +38,10 @@ type Set struct {
 	// when there are many prefixes).
 	leadOff   []int32
 	leadTerms []int32
+	// leadKeys and leadVals are byLead as two lists, searched in order
+	// when leadOff is not built: cheaper than a map for a few leads.
+	leadKeys []uint16
+	leadVals [][]int32
 	// routesOf[term] lists the queries that need the term: a query can
 	// only match an item that has one of the terms need returns for it
 	// (Parse refuses a query that only excludes), so only the queries of
@@ -133,6 +137,10 @@ func NewSet(exprs []*Expr) *Set {
 		for l := 0; l < 1<<16; l++ {
 			s.leadTerms = append(s.leadTerms, s.byLead[uint16(l)]...)
 			s.leadOff[l+1] = int32(len(s.leadTerms))
+		}
+	} else {
+		for l, terms := range s.byLead {
+			s.leadKeys, s.leadVals = append(s.leadKeys, l), append(s.leadVals, terms)
 		}
 	}
 	return s
@@ -404,7 +412,12 @@ func (s *Set) token(sc *scratch, tok []byte, h uint32) {
 		if s.leadOff != nil {
 			terms = s.leadTerms[s.leadOff[l]:s.leadOff[l+1]]
 		} else {
-			terms = s.byLead[uint16(l)]
+			for k, key := range s.leadKeys {
+				if key == uint16(l) {
+					terms = s.leadVals[k]
+					break
+				}
+			}
 		}
 		for _, p := range terms {
 			if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {

@@ -111,6 +111,12 @@ func (s *saver) ruleWants(r *newswatch.Route, it *newswatch.Item, itemID, revisi
 			rs.watches = append(rs.watches, itemWatch{id: wid, info: s.watches[wid], before: before[wid]})
 		}
 	}
+	// The query first: its answer is known after the first route that
+	// asks (one Set.Match for all the routes), and it turns most routes
+	// away before the per-watch checks.
+	if r.Query != "" && !s.queryMatches(r) {
+		return false, nil
+	}
 	cand := rs.cand[:0]
 	for i := range rs.watches {
 		w := &rs.watches[i]
@@ -128,22 +134,23 @@ func (s *saver) ruleWants(r *newswatch.Route, it *newswatch.Item, itemID, revisi
 				continue
 			}
 		}
-		muted, err := s.isMuted(r.GuildID, w.id)
-		if err != nil {
-			return false, err
+		if rs.muted == nil || len(rs.muted) > 0 { // no call when nothing is muted
+			muted, err := s.isMuted(r.GuildID, w.id)
+			if err != nil {
+				return false, err
+			}
+			if muted {
+				continue
+			}
 		}
-		if !muted {
-			cand = append(cand, w.id)
+		cand = append(cand, w.id)
+		if r.CapPerHour <= 0 {
+			break // one is enough
 		}
 	}
 	rs.cand = cand
 	if len(cand) == 0 {
 		return false, nil
-	}
-	if r.Query != "" {
-		if !s.queryMatches(r) {
-			return false, nil
-		}
 	}
 	if r.CapPerHour > 0 {
 		return s.capAdmit(r, itemID, revision, cand)
