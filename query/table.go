@@ -4,8 +4,8 @@ package query
 // open addressing, faster than a map for the short tokens of the hot path:
 // the hash is computed while the token is folded (see Set.scanText), a
 // bitset keyed by other bits of it turns most tokens of an item (in no
-// query) away before the table is touched, and a slot keeps the hash, so
-// a key is compared only when the hashes are equal.
+// query) away before the table is touched, and a slot keeps the hash and a
+// key of up to 8 bytes itself, so most hits are one load.
 type table struct {
 	mask  uint32
 	slots []slot
@@ -17,7 +17,21 @@ type table struct {
 
 type slot struct {
 	h  uint32
-	id int32 // -1 for empty
+	id int32  // -1 for empty
+	k  uint64 // the key, packed (pack), if it has up to 8 bytes; else 0
+}
+
+// pack is tok's bytes in a word, for a token of up to 8 bytes (no token
+// has a zero byte, so the length is implied), else 0.
+func pack(tok []byte) uint64 {
+	if len(tok) > 8 {
+		return 0
+	}
+	var k uint64
+	for i := len(tok) - 1; i >= 0; i-- {
+		k = k<<8 | uint64(tok[i])
+	}
+	return k
 }
 
 // FNV-1a, 32 bits.
@@ -29,7 +43,7 @@ const (
 // newTable builds the table of m, whose ids are 0..len(m)-1.
 func newTable(m map[string]int32) *table {
 	size := uint32(8)
-	for size < uint32(4*len(m)) {
+	for size < uint32(2*len(m)) { // at most half full
 		size *= 2
 	}
 	t := &table{mask: size - 1, slots: make([]slot, size), keys: make([]string, len(m))}
@@ -50,7 +64,7 @@ func newTable(m map[string]int32) *table {
 		for t.slots[i].id >= 0 {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i] = slot{h, id}
+		t.slots[i] = slot{h, id, pack([]byte(k))}
 	}
 	return t
 }
@@ -60,15 +74,14 @@ func (t *table) get(tok []byte, h uint32) int32 {
 	if b := h >> t.bloomShift; t.bloom[b/64]&(1<<(b%64)) == 0 {
 		return -1
 	}
+	k := pack(tok)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		sl := t.slots[i]
+		sl := &t.slots[i]
 		if sl.id < 0 {
 			return -1
 		}
-		if sl.h == h {
-			if k := t.keys[sl.id]; k == string(tok) {
-				return sl.id
-			}
+		if sl.h == h && sl.k == k && (k != 0 || t.keys[sl.id] == string(tok)) {
+			return sl.id
 		}
 	}
 }
