@@ -1,7 +1,7 @@
 package query
 
 import (
-	"slices"
+	mbits "math/bits"
 	"strings"
 	"sync"
 	"unicode"
@@ -71,9 +71,7 @@ type scratch struct {
 	seq     []int32  // token ids of the item, -1 unknown, -2 between title and text (when needSeq)
 	present []uint64 // bitset by term
 	hit     []int32  // the terms present, each once: what present has set
-	cand    []int32  // the candidate queries
-	seen    []uint32
-	stamp   uint32 // seen[i] == stamp: query i is a candidate of this item
+	cand    []uint64 // bitset of the candidate queries (zero between matches)
 }
 
 // mark records that term t is present.
@@ -245,44 +243,30 @@ func (s *Set) Match(dst []int, title, text string) []int {
 	if len(sc.hit) == 0 && len(s.always) == 0 {
 		return dst // no term of any query in the item: the usual case
 	}
-	if len(sc.seen) < len(s.exprs) {
-		sc.seen, sc.stamp = make([]uint32, len(s.exprs)), 0
+	if n := (len(s.exprs) + 63) / 64; len(sc.cand) < n {
+		sc.cand = make([]uint64, n)
 	}
-	if sc.stamp++; sc.stamp == 0 { // wrapped: forget the old stamps
-		clear(sc.seen)
-		sc.stamp = 1
-	}
-	cand := sc.cand[:0]
+	cand := sc.cand
 	for _, q := range s.always {
-		sc.seen[q] = sc.stamp
-		cand = append(cand, q)
+		cand[q/64] |= 1 << (q % 64)
 	}
 	for _, t := range sc.hit {
 		for _, q := range s.routesOf[t] {
-			if sc.seen[q] != sc.stamp {
-				sc.seen[q] = sc.stamp
-				cand = append(cand, q)
+			cand[q/64] |= 1 << (q % 64)
+		}
+	}
+	// in order, without sorting: the set bits of the bitset
+	for w, bits := range cand[:(len(s.exprs)+63)/64] {
+		if bits == 0 {
+			continue
+		}
+		cand[w] = 0
+		for ; bits != 0; bits &= bits - 1 {
+			q := int32(w*64 + mbits.TrailingZeros64(bits))
+			if at := s.start[q]; at < 0 || evalFlat(s.flat, at, sc.present) {
+				dst = append(dst, int(q))
 			}
 		}
-	}
-	sc.cand = cand
-	eval := func(q int32) {
-		if at := s.start[q]; at < 0 || evalFlat(s.flat, at, sc.present) {
-			dst = append(dst, int(q))
-		}
-	}
-	if len(cand) > len(s.exprs)/16 {
-		// many: a walk over the stamps is cheaper than sorting them
-		for q, st := range sc.seen[:len(s.exprs)] {
-			if st == sc.stamp {
-				eval(int32(q))
-			}
-		}
-		return dst
-	}
-	slices.Sort(cand)
-	for _, q := range cand {
-		eval(q)
 	}
 	return dst
 }
