@@ -33,9 +33,13 @@ type Set struct {
 	// token of the item is compared with the few that can match.
 	byLead   map[uint16][]int32
 	leadMask [256]uint64 // bit b2%64 of leadMask[b1]: byLead may have b1 b2
-	// leadOff and leadTerms are byLead flattened for the hot path: the
-	// terms of lead l are leadTerms[leadOff[l]:leadOff[l+1]] (256 KB, only
-	// when there are many prefixes).
+	// leadSlots, leadOff and leadTerms are byLead as a small hash table
+	// for the hot path, when there are many prefixes: lead l is in slot i
+	// (leadSlot), whose terms are leadTerms[leadOff[i]:leadOff[i+1]]. It
+	// is a few KB, which stay in cache between items better than a map
+	// or a slice by every lead.
+	leadSlots []uint16 // 0 for empty: no token has a zero byte
+	leadShift uint32
 	leadOff   []int32
 	leadTerms []int32
 	// leadKeys and leadVals are byLead as two lists, searched in order
@@ -131,10 +135,23 @@ func NewSet(exprs []*Expr) *Set {
 	}
 	s.needSeq = s.phrasesN > 0 || s.hasPrefixPhrase()
 	if len(s.prefixes) >= 16 { // worth 256 KB: a Set of many routes, not one query
-		s.leadOff = make([]int32, 1<<16+1)
-		for l := 0; l < 1<<16; l++ {
-			s.leadTerms = append(s.leadTerms, s.byLead[uint16(l)]...)
-			s.leadOff[l+1] = int32(len(s.leadTerms))
+		size, shift := 4, uint32(30)
+		for size < 2*len(s.byLead) {
+			size, shift = size*2, shift-1
+		}
+		s.leadSlots, s.leadShift = make([]uint16, size), shift
+		terms := make([][]int32, size)
+		for l, ts := range s.byLead {
+			i := leadSlot(l, shift, size)
+			for s.leadSlots[i] != 0 {
+				i = (i + 1) & (size - 1)
+			}
+			s.leadSlots[i], terms[i] = l, ts
+		}
+		s.leadOff = make([]int32, size+1)
+		for i, ts := range terms {
+			s.leadTerms = append(s.leadTerms, ts...)
+			s.leadOff[i+1] = int32(len(s.leadTerms))
 		}
 	} else {
 		for l, terms := range s.byLead {
@@ -394,7 +411,13 @@ func (s *Set) token(sc *scratch, tok []byte, h uint32) {
 		l := int(tok[0])<<8 | int(tok[1])
 		var terms []int32
 		if s.leadOff != nil {
-			terms = s.leadTerms[s.leadOff[l]:s.leadOff[l+1]]
+			size := len(s.leadSlots)
+			for i := leadSlot(uint16(l), s.leadShift, size); s.leadSlots[i] != 0; i = (i + 1) & (size - 1) {
+				if s.leadSlots[i] == uint16(l) {
+					terms = s.leadTerms[s.leadOff[i]:s.leadOff[i+1]]
+					break
+				}
+			}
 		} else {
 			for k, key := range s.leadKeys {
 				if key == uint16(l) {
@@ -449,6 +472,12 @@ func (s *Set) phrases(sc *scratch, title, text string) {
 			}
 		}
 	}
+}
+
+// leadSlot is the first slot of lead l in Set.leadSlots (Fibonacci
+// hashing: the top bits of a product).
+func leadSlot(l uint16, shift uint32, size int) int {
+	return int(uint32(l)*2654435769>>shift) & (size - 1)
 }
 
 // lead is the key of byLead: a prefix has two letters, so two bytes or more.
