@@ -62,9 +62,10 @@ type ruleState struct {
 	muted      map[muteKey]bool
 
 	// The item of the last call, and what is known of it: saver.alert
-	// asks about one item for every route in turn. The title and text are
-	// matched (once for all the routes) only when a route with a query
-	// gets that far.
+	// asks about one item for every route in turn. it is the item as
+	// saved (its title and text are not read back), matched against the
+	// queries of all the routes at once, when the first route with a
+	// query asks.
 	item, rev int64
 	it        *newswatch.Item
 	watches   []itemWatch
