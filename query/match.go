@@ -10,9 +10,12 @@ import (
 )
 
 // Set evaluates many queries (one per alert route) against an item: the
-// item is tokenised once, each distinct term of all the queries is looked
-// up once, and each query is then a walk over booleans. A Set is immutable
-// and safe for concurrent use.
+// item is tokenised once, each token hashed as it is folded and looked up
+// in the dictionary of the queries' tokens (most are turned away by a
+// bitset of their hashes), the terms present are bits, and only the
+// queries that need one of them are evaluated, a walk over those bits.
+// An item with no term of any query ends after the scan. A Set is
+// immutable and safe for concurrent use.
 type Set struct {
 	exprs []*node
 	// flat holds every query as its nodes in preorder, each with the size
