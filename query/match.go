@@ -332,16 +332,20 @@ func (s *Set) scanText(sc *scratch, str string) {
 				continue
 			}
 			// a run of ASCII letters and digits
-			j, cls, h := i, byte(0), uint32(fnvOffset)
+			j, changed, h := i, byte(0), uint32(fnvOffset)
 			for j < len(str) {
 				b := str[j]
-				k := byteClass[b]
-				if k&(sep|high) != 0 {
+				f := foldASCII[b]
+				if f == 0 {
 					break
 				}
-				cls |= k
-				h = (h ^ uint32(b|lowerBit[b])) * fnvPrime
+				changed |= f ^ b
+				h = (h ^ uint32(f)) * fnvPrime
 				j++
+			}
+			cls := byte(0)
+			if changed != 0 {
+				cls = up
 			}
 			if len(buf) == 0 && (j == len(str) || str[j] < utf8.RuneSelf) {
 				// the whole token, ASCII: hashed already
@@ -394,6 +398,17 @@ func (s *Set) scanText(sc *scratch, str string) {
 	}
 	sc.buf = buf[:0]
 }
+
+// foldASCII[c] is ASCII letter or digit c lower-cased, 0 for any other
+// byte: one lookup per byte in the hot loop of scanText.
+var foldASCII = func() (f [256]byte) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		if byteClass[c]&(lower|up) != 0 {
+			f[c] = byte(c) | asciiLower[c]
+		}
+	}
+	return
+}()
 
 // lowerBit[c] is the bit that lower-cases an ASCII letter c.
 var lowerBit = func() (low [256]byte) {
