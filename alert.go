@@ -57,6 +57,7 @@ type Alert struct {
 	Route     Route
 	Item      Item      // AlertMention
 	Mentions  []Mention // AlertMention: the item's mentions this route cares about
+	StoryID   int64     // AlertMention: the item's story (0: none yet), for /story
 	Feed      Feed      // AlertFeedFailing
 	Nonce     string    // stable for the row (at most 25 characters)
 	Attempts  int

@@ -38,9 +38,11 @@ type StoryQuery struct {
 // best (or newest) item of the story and how many sources carry it.
 type StoryHit struct {
 	Item        Item
-	StoryID     int64 // 0 when the item has no story yet
-	ItemCount   int   // items of the story visible to the guild (at least 1)
-	SourceCount int   // distinct feeds among them
+	StoryID     int64   // 0 when the item has no story yet
+	ItemCount   int     // items of the story visible to the guild (at least 1)
+	SourceCount int     // distinct feeds among them
+	Snippet     string  // search: as SearchHit.Snippet
+	Rank        float64 // search: the best item's SearchHit.Rank
 }
 
 // StoryCandidate is a stored item as story assignment reads it.
@@ -103,4 +105,27 @@ type StoryAlso struct {
 	// PendingIDs are the item ids read as pending, including items pruned
 	// since (not in Pending); they are the ones marked shown.
 	PendingIDs []int64
+}
+
+// StoryMentionHit is the one entry per story of a mention list counted by
+// stories: the story's newest mention and how many sources carry it.
+type StoryMentionHit struct {
+	MentionHit
+	StoryID     int64 // 0 when the item has no story yet
+	ItemCount   int   // items of the story visible to the guild (at least 1)
+	SourceCount int   // distinct feeds among them
+}
+
+// MentionTotals counts the mentions of a MentionQuery three ways.
+type MentionTotals struct {
+	Mentions int
+	Items    int // distinct items
+	Stories  int // distinct stories; an item without a story counts as one
+}
+
+// StoryStats counts stories as Stats counts items, in one scope. An item
+// without a story yet counts as a story of its own.
+type StoryStats struct {
+	Stories     int
+	MultiSource int // stories carried by two or more visible feeds
 }

@@ -151,6 +151,10 @@ func mentionEmbed(a newswatch.Alert) *discordgo.MessageEmbed {
 		e.Timestamp = t.UTC().Format(time.RFC3339)
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Published", Value: discordTime(t), Inline: true})
 	}
+	if a.StoryID > 0 {
+		// Where /story finds every source of the story.
+		e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Story %d: /story %d lists its sources", a.StoryID, a.StoryID)}
+	}
 	return fitEmbed(e)
 }
 

@@ -66,15 +66,23 @@ func commands() []*discordgo.ApplicationCommand {
 		ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews}}
 	page := integer("page", "page number", 1, 1000)
 	limit := integer("limit", "results per page (default 10)", 1, 25)
+	// Stories: one entry per story unless expand is set (search, latest);
+	// mentions list items unless by is stories.
+	expand := boolean("expand", "list every item, not one entry per story")
+	by := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString,
+		Name: "by", Description: "list and count items (default) or stories",
+		Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "items", Value: "items"}, {Name: "stories", Value: "stories"}}}
 	cmds := []*discordgo.ApplicationCommand{
 		{Name: "search", Description: "Full-text search of the stored news items",
-			Options: []*discordgo.ApplicationCommandOption{str("query", "words to look for", maxQueryLen, true, false), limit, page}},
+			Options: []*discordgo.ApplicationCommandOption{str("query", "words to look for", maxQueryLen, true, false), limit, page, expand}},
 		{Name: "latest", Description: "The newest items",
-			Options: []*discordgo.ApplicationCommandOption{str("feed", "only this feed", maxURLLen, false, true), limit, page}},
+			Options: []*discordgo.ApplicationCommandOption{str("feed", "only this feed", maxURLLen, false, true), limit, page, expand}},
 		{Name: "mentions", Description: "Where a watched city or actor was mentioned",
 			Options: []*discordgo.ApplicationCommandOption{str("name", "a watched name", maxNameLen, true, true),
-				str("since", `e.g. "24h", "7d" or "2014-04-01"`, maxShortLen, false, false), limit, page}},
+				str("since", `e.g. "24h", "7d" or "2014-04-01"`, maxShortLen, false, false), limit, page, by}},
 		{Name: "stats", Description: "What the bot has stored and found"},
+		{Name: "story", Description: "The sources of a story (its id is shown in /search and /latest)",
+			Options: []*discordgo.ApplicationCommandOption{required(integer("id", "the story's number", 1, 1<<53)), limit, page}},
 		{Name: "help", Description: "What each newswatch command does"},
 		{Name: "watch", Description: "Watched cities and actors", Options: []*discordgo.ApplicationCommandOption{
 			sub("add", "Add or change a watch (admins)", str("name", "the canonical name", maxNameLen, true, true), required(kind),

@@ -79,6 +79,7 @@ func (b *Bot) handlers() map[string]handler {
 		"feed add": b.feedAdd, "feed remove": b.feedRemove, "feed list": b.feedList, "feed retry": b.feedRetry,
 		"alerts set": b.alertsSet, "alerts off": b.alertsOff, "alerts list": b.alertsList, "alerts digest": b.alertsDigest,
 		"trend": b.trend,
+		"story": b.story,
 	}
 }
 

@@ -24,6 +24,8 @@ var commandNames = map[string][2]string{
 	"surname_only": {"только_фамилия", "лише_прізвище"}, "edit": {"изменить", "змінити"},
 	"drop_alias": {"убрать_синоним", "прибрати_синонім"}, "restore_alias": {"вернуть_синоним", "повернути_синонім"},
 	"city": {"город", "місто"}, "actor": {"персона", "особа"},
+	"story": {"сюжет", "сюжет"}, "id": {"номер", "номер"}, "expand": {"развернуть", "розгорнути"},
+	"by": {"считать", "рахувати"}, "items": {"материалы", "матеріали"}, "stories": {"сюжеты", "сюжети"},
 }
 
 // commandDescriptions translates every description of the commands and
@@ -72,6 +74,10 @@ var commandDescriptions = map[string][2]string{
 	"Drop or restore an added alias (admins)":                                              {"Убрать или вернуть добавленный синоним (админы)", "Прибрати або повернути доданий синонім (адміни)"},
 	"an added alias to leave out":                                                          {"добавленный синоним, который не нужен", "доданий синонім, який не потрібен"},
 	"a dropped alias to add again":                                                         {"убранный синоним, который нужно вернуть", "прибраний синонім, який треба повернути"},
+	"The sources of a story (its id is shown in /search and /latest)":                      {"Источники сюжета (его номер виден в /search и /latest)", "Джерела сюжету (його номер видно в /search і /latest)"},
+	"the story's number":                                                                   {"номер сюжета", "номер сюжету"},
+	"list every item, not one entry per story":                                             {"показать каждый материал, а не один на сюжет", "показати кожен матеріал, а не один на сюжет"},
+	"list and count items (default) or stories":                                            {"показывать и считать материалы (по умолчанию) или сюжеты", "показувати й рахувати матеріали (типово) або сюжети"},
 }
 
 // localizations returns the Russian and Ukrainian forms of s in table, or

@@ -11,6 +11,7 @@ import (
 // it): the small interfaces of its parts, composed.
 type Store interface {
 	Queries
+	StoryQueries
 	WatchStore
 	FeedStore
 	RouteStore

@@ -116,9 +116,16 @@ func TestStoryAlsoEditsAlert(t *testing.T) {
 			t.Errorf("also line %q lacks %s or its link", also, src)
 		}
 	}
-	// The edit kept the marker that reconciling looks for.
-	if ms := s.fake.Messages(chanA); !strings.Contains(ms[0].Embeds[0].Footer.Text, "newswatch #") {
-		t.Errorf("footer %q lost its marker", ms[0].Embeds[0].Footer.Text)
+	// The edit kept the marker that reconciling looks for, and the footer
+	// says where /story lists the story's sources.
+	sts, err := s.db.Stories(s.ctx, newswatch.StoryQuery{})
+	if err != nil || len(sts) != 1 {
+		t.Fatalf("stories %v, %v; want the one", sts, err)
+	}
+	story := sts[0].ID
+	if ms := s.fake.Messages(chanA); !strings.Contains(ms[0].Embeds[0].Footer.Text, "newswatch #") ||
+		!strings.Contains(ms[0].Embeds[0].Footer.Text, fmt.Sprintf("/story %d", story)) {
+		t.Errorf("footer %q lost its marker or does not name story %d", ms[0].Embeds[0].Footer.Text, story)
 	}
 	// A fifth source within the minute: no edit yet. Another alert going
 	// out shows that delivery passes ran meanwhile.

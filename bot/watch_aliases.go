@@ -169,6 +169,8 @@ func sourceLabel(v *invocation, src string) string {
 	switch kind {
 	case "geonames":
 		return v.t("src.geonames")
+	case "supplement":
+		return v.t("src.supplement")
 	case "translit":
 		return v.t("src.translit", detail)
 	case "respell":

@@ -1,14 +1,21 @@
 package query
 
 import (
+	mbits "math/bits"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // Set evaluates many queries (one per alert route) against an item: the
-// item is tokenised once, each distinct term of all the queries is looked
-// up once, and each query is then a walk over booleans. A Set is immutable
-// and safe for concurrent use.
+// item is tokenised once, each token hashed as it is folded and looked up
+// in the dictionary of the queries' tokens (most are turned away by a
+// bitset of their hashes), the terms present are bits, and only the
+// queries that need one of them are evaluated, a walk over those bits.
+// An item with no term of any query ends after the scan. A Set is
+// immutable and safe for concurrent use.
 type Set struct {
 	exprs []*node
 	// flat holds every query as its nodes in preorder, each with the size
@@ -18,25 +25,30 @@ type Set struct {
 	start []int32
 	dict  map[string]int32 // token → token id, for every token of every term
 	tab   *table           // dict, for the hot path
-	// first[b] has bit len%64 set when a token of dict starts with byte b
-	// and has len bytes: most tokens of an item are in no query, and this
-	// test is much cheaper than hashing them.
-	first [256]uint64
-	terms []termInfo // distinct terms
+	terms []termInfo       // distinct terms
 	// byFirst[tokenID] lists the multi-token terms that start with it.
 	byFirst  [][]int32
 	phrasesN int     // multi-token terms
+	needSeq  bool    // some term is a phrase: keep the item's token ids
 	single   []int32 // token id → its single-token term, or -1
 	prefixes []int32 // the prefix terms
 	// byLead[first two bytes] lists the prefix terms of one token, so a
 	// token of the item is compared with the few that can match.
 	byLead   map[uint16][]int32
 	leadMask [256]uint64 // bit b2%64 of leadMask[b1]: byLead may have b1 b2
-	// leadOff and leadTerms are byLead flattened for the hot path: the
-	// terms of lead l are leadTerms[leadOff[l]:leadOff[l+1]] (256 KB, only
-	// when there are many prefixes).
+	// leadSlots, leadOff and leadTerms are byLead as a small hash table
+	// for the hot path, when there are many prefixes: lead l is in slot i
+	// (leadSlot), whose terms are leadTerms[leadOff[i]:leadOff[i+1]]. It
+	// is a few KB, which stay in cache between items better than a map
+	// or a slice by every lead.
+	leadSlots []uint16 // 0 for empty: no token has a zero byte
+	leadShift uint32
 	leadOff   []int32
 	leadTerms []int32
+	// leadKeys and leadVals are byLead as two lists, searched in order
+	// when leadOff is not built: cheaper than a map for a few leads.
+	leadKeys []uint16
+	leadVals [][]int32
 	// routesOf[term] lists the queries that need the term: a query can
 	// only match an item that has one of the terms need returns for it
 	// (Parse refuses a query that only excludes), so only the queries of
@@ -60,14 +72,25 @@ type node struct {
 	kids []*node
 }
 
-// scratch is the per-item state of a match.
+// scratch is the per-item state of a match, reused through Set.pool.
 type scratch struct {
 	buf     []byte
-	seq     []int32 // token ids of the item, -1 unknown, -2 between title and text
-	present []bool  // by term
-	seen    []uint32
-	stamp   uint32 // seen[i] == stamp: query i is a candidate of this item
+	seq     []int32  // token ids of the item, -1 unknown, -2 between title and text (when needSeq)
+	present []uint64 // bitset by term
+	hit     []int32  // the terms present, each once: what present has set
+	cand    []uint64 // bitset of the candidate queries (zero between matches)
 }
+
+// mark records that term t is present.
+func (sc *scratch) mark(t int32) {
+	if w, b := &sc.present[t/64], uint64(1)<<(t%64); *w&b == 0 {
+		*w |= b
+		sc.hit = append(sc.hit, t)
+	}
+}
+
+// has reports whether term t is present.
+func (sc *scratch) has(t int32) bool { return sc.present[t/64]&(1<<(t%64)) != 0 }
 
 // NewSet compiles exprs; Match returns indices into exprs. A nil Expr
 // matches every item (a route without a query).
@@ -91,9 +114,6 @@ func NewSet(exprs []*Expr) *Set {
 		s.start = append(s.start, int32(len(s.flat)))
 		s.flatten(n)
 	}
-	for tok := range s.dict {
-		s.first[tok[0]] |= 1 << (len(tok) % 64)
-	}
 	s.tab = newTable(s.dict)
 	s.single = make([]int32, len(s.dict))
 	s.byFirst = make([][]int32, len(s.dict))
@@ -116,11 +136,29 @@ func NewSet(exprs []*Expr) *Set {
 			s.phrasesN++
 		}
 	}
+	s.needSeq = s.phrasesN > 0 || s.hasPrefixPhrase()
 	if len(s.prefixes) >= 16 { // worth 256 KB: a Set of many routes, not one query
-		s.leadOff = make([]int32, 1<<16+1)
-		for l := 0; l < 1<<16; l++ {
-			s.leadTerms = append(s.leadTerms, s.byLead[uint16(l)]...)
-			s.leadOff[l+1] = int32(len(s.leadTerms))
+		size, shift := 4, uint32(30)
+		for size < 2*len(s.byLead) {
+			size, shift = size*2, shift-1
+		}
+		s.leadSlots, s.leadShift = make([]uint16, size), shift
+		terms := make([][]int32, size)
+		for l, ts := range s.byLead {
+			i := leadSlot(l, shift, size)
+			for s.leadSlots[i] != 0 {
+				i = (i + 1) & (size - 1)
+			}
+			s.leadSlots[i], terms[i] = l, ts
+		}
+		s.leadOff = make([]int32, size+1)
+		for i, ts := range terms {
+			s.leadTerms = append(s.leadTerms, ts...)
+			s.leadOff[i+1] = int32(len(s.leadTerms))
+		}
+	} else {
+		for l, terms := range s.byLead {
+			s.leadKeys, s.leadVals = append(s.leadKeys, l), append(s.leadVals, terms)
 		}
 	}
 	return s
@@ -213,84 +251,208 @@ func (s *Set) compile(e *Expr, termIdx map[string]int32) *node {
 }
 
 // Match appends to dst the indices of the queries that title and text
-// match, and returns it.
+// match, in increasing order, and returns it.
 func (s *Set) Match(dst []int, title, text string) []int {
 	sc, _ := s.pool.Get().(*scratch)
 	if sc == nil {
 		sc = &scratch{}
 	}
+	defer s.pool.Put(sc)
 	s.scan(sc, title, text)
-	if len(sc.seen) < len(s.exprs) {
-		sc.seen, sc.stamp = make([]uint32, len(s.exprs)), 0
+	defer sc.reset()
+	if len(sc.hit) == 0 && len(s.always) == 0 {
+		return dst // no term of any query in the item: the usual case
 	}
-	if sc.stamp++; sc.stamp == 0 { // wrapped: forget the old stamps
-		clear(sc.seen)
-		sc.stamp = 1
+	if n := (len(s.exprs) + 63) / 64; len(sc.cand) < n {
+		sc.cand = make([]uint64, n)
 	}
+	cand := sc.cand
 	for _, q := range s.always {
-		sc.seen[q] = sc.stamp
+		cand[q/64] |= 1 << (q % 64)
 	}
-	for t, ok := range sc.present {
-		if ok {
-			for _, q := range s.routesOf[t] {
-				sc.seen[q] = sc.stamp
+	for _, t := range sc.hit {
+		for _, q := range s.routesOf[t] {
+			cand[q/64] |= 1 << (q % 64)
+		}
+	}
+	// in order, without sorting: the set bits of the bitset
+	for w, bits := range cand[:(len(s.exprs)+63)/64] {
+		if bits == 0 {
+			continue
+		}
+		cand[w] = 0
+		for ; bits != 0; bits &= bits - 1 {
+			q := int32(w*64 + mbits.TrailingZeros64(bits))
+			if at := s.start[q]; at < 0 || evalFlat(s.flat, at, sc.present) {
+				dst = append(dst, int(q))
 			}
 		}
 	}
-	// in order, without sorting: a walk over the stamps is cheaper
-	for q, st := range sc.seen[:len(s.exprs)] {
-		if st != sc.stamp {
-			continue
-		}
-		if at := s.start[q]; at < 0 || evalFlat(s.flat, at, sc.present) {
-			dst = append(dst, q)
-		}
-	}
-	s.pool.Put(sc)
 	return dst
+}
+
+// reset clears what a match left in sc.
+func (sc *scratch) reset() {
+	for _, t := range sc.hit {
+		sc.present[t/64] = 0
+	}
+	sc.hit = sc.hit[:0]
 }
 
 // scan tokenises the item and marks the terms present in it.
 func (s *Set) scan(sc *scratch, title, text string) {
 	sc.seq = sc.seq[:0]
-	if cap(sc.present) < len(s.terms) {
-		sc.present = make([]bool, len(s.terms))
+	if n := (len(s.terms) + 63) / 64; len(sc.present) < n {
+		sc.present = make([]uint64, n)
 	}
-	sc.present = sc.present[:len(s.terms)]
-	clear(sc.present)
-	add := func(tok []byte) {
-		id, ok := int32(-1), false
-		if s.first[tok[0]]&(1<<(len(tok)%64)) != 0 {
-			id, ok = s.tab.get(tok)
-		}
-		if !ok {
-			id = -1
-		} else if t := s.single[id]; t >= 0 {
-			sc.present[t] = true
-		}
-		if len(tok) >= 2 && s.leadMask[tok[0]]&(1<<(tok[1]%64)) != 0 {
-			l := int(tok[0])<<8 | int(tok[1])
-			var terms []int32
-			if s.leadOff != nil {
-				terms = s.leadTerms[s.leadOff[l]:s.leadOff[l+1]]
-			} else {
-				terms = s.byLead[uint16(l)]
+	s.scanText(sc, title)
+	if s.needSeq {
+		sc.seq = append(sc.seq, -2) // a phrase does not run from the title into the text
+	}
+	s.scanText(sc, text)
+	if s.needSeq {
+		s.phrases(sc, title, text)
+	}
+}
+
+// scanText looks up each token of str, as eachToken cuts and folds it
+// (TestScanAgreesWithTokens), with its hash computed as its ASCII bytes
+// are folded, and without a call per token.
+func (s *Set) scanText(sc *scratch, str string) {
+	buf := sc.buf[:0]
+	for i := 0; i < len(str); {
+		c := str[i]
+		if c < utf8.RuneSelf {
+			if byteClass[c] == sep {
+				if len(buf) > 0 {
+					s.token(sc, buf, hash(buf))
+					buf = buf[:0]
+				}
+				i++
+				continue
 			}
-			for _, p := range terms {
-				if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
-					sc.present[p] = true
+			// a run of ASCII letters and digits
+			j, changed, h := i, byte(0), uint32(fnvOffset)
+			for j < len(str) {
+				b := str[j]
+				f := foldASCII[b]
+				if f == 0 {
+					break
+				}
+				changed |= f ^ b
+				h = (h ^ uint32(f)) * fnvPrime
+				j++
+			}
+			cls := byte(0)
+			if changed != 0 {
+				cls = up
+			}
+			if len(buf) == 0 && (j == len(str) || str[j] < utf8.RuneSelf) {
+				// the whole token, ASCII: hashed already
+				if cls&up == 0 {
+					s.token(sc, unsafe.Slice(unsafe.StringData(str[i:j]), j-i), h)
+				} else {
+					for k := i; k < j; k++ {
+						buf = append(buf, str[k]|lowerBit[str[k]])
+					}
+					s.token(sc, buf, h)
+					buf = buf[:0]
+				}
+			} else {
+				for k := i; k < j; k++ {
+					buf = append(buf, str[k]|lowerBit[str[k]])
+				}
+				if j == len(str) || str[j] < utf8.RuneSelf {
+					s.token(sc, buf, hash(buf))
+					buf = buf[:0]
+				}
+			}
+			i = j
+			continue
+		}
+		if (c == 0xD0 || c == 0xD1) && i+1 < len(str) && str[i+1]&0xC0 == 0x80 {
+			// U+0400..U+045F as in eachToken
+			if r := rune(c&0x1F)<<6 | rune(str[i+1]&0x3F); r <= 0x45F {
+				r = foldCyrillic(r)
+				buf = append(buf, 0xC0|byte(r>>6), 0x80|byte(r&0x3F))
+				i += 2
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(str[i:])
+		i += size
+		switch {
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			buf = utf8.AppendRune(buf, foldRune(r))
+		case unicode.Is(unicode.Mn, r):
+			// a combining mark: part of the token, dropped like a diacritic
+		default:
+			if len(buf) > 0 {
+				s.token(sc, buf, hash(buf))
+				buf = buf[:0]
+			}
+		}
+	}
+	if len(buf) > 0 {
+		s.token(sc, buf, hash(buf))
+	}
+	sc.buf = buf[:0]
+}
+
+// foldASCII[c] is ASCII letter or digit c lower-cased, 0 for any other
+// byte: one lookup per byte in the hot loop of scanText.
+var foldASCII = func() (f [256]byte) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		if byteClass[c]&(lower|up) != 0 {
+			f[c] = byte(c) | asciiLower[c]
+		}
+	}
+	return
+}()
+
+// lowerBit[c] is the bit that lower-cases an ASCII letter c.
+var lowerBit = func() (low [256]byte) {
+	copy(low[:], asciiLower[:])
+	return
+}()
+
+// token marks the terms that the item's token tok (folded, with hash h)
+// makes present.
+func (s *Set) token(sc *scratch, tok []byte, h uint32) {
+	id := s.tab.get(tok, h)
+	if id >= 0 {
+		if t := s.single[id]; t >= 0 {
+			sc.mark(t)
+		}
+	}
+	if len(tok) >= 2 && s.leadMask[tok[0]]&(1<<(tok[1]%64)) != 0 {
+		l := int(tok[0])<<8 | int(tok[1])
+		var terms []int32
+		if s.leadOff != nil {
+			size := len(s.leadSlots)
+			for i := leadSlot(uint16(l), s.leadShift, size); s.leadSlots[i] != 0; i = (i + 1) & (size - 1) {
+				if s.leadSlots[i] == uint16(l) {
+					terms = s.leadTerms[s.leadOff[i]:s.leadOff[i+1]]
+					break
+				}
+			}
+		} else {
+			for k, key := range s.leadKeys {
+				if key == uint16(l) {
+					terms = s.leadVals[k]
+					break
 				}
 			}
 		}
+		for _, p := range terms {
+			if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
+				sc.mark(p)
+			}
+		}
+	}
+	if s.needSeq {
 		sc.seq = append(sc.seq, id)
 	}
-	sc.buf = eachToken(title, sc.buf, add)
-	sc.seq = append(sc.seq, -2) // a phrase does not run from the title into the text
-	sc.buf = eachToken(text, sc.buf, add)
-	if s.phrasesN == 0 && !s.hasPrefixPhrase() {
-		return
-	}
-	s.phrases(sc, title, text)
 }
 
 func (s *Set) hasPrefixPhrase() bool {
@@ -309,25 +471,31 @@ func (s *Set) phrases(sc *scratch, title, text string) {
 			continue
 		}
 		for _, t := range s.byFirst[id] {
-			if !sc.present[t] && hasAt(sc.seq, i, s.terms[t].toks) {
-				sc.present[t] = true
+			if !sc.has(t) && hasAt(sc.seq, i, s.terms[t].toks) {
+				sc.mark(t)
 			}
 		}
 	}
 	// a phrase ending in a prefix ("air ra*"): rare, checked on the tokens
 	for _, p := range s.prefixes {
 		pt := &s.terms[p]
-		if len(pt.toks) == 0 || sc.present[p] {
+		if len(pt.toks) == 0 || sc.has(p) {
 			continue
 		}
 		toks := append(Tokens(title), "")
 		toks = append(toks, Tokens(text)...)
-		for i := 0; i+len(pt.toks) < len(toks) && !sc.present[p]; i++ {
+		for i := 0; i+len(pt.toks) < len(toks) && !sc.has(p); i++ {
 			if sc.seq[i] >= 0 && hasAt(sc.seq, i, pt.toks) && strings.HasPrefix(toks[i+len(pt.toks)], pt.last) {
-				sc.present[p] = true
+				sc.mark(p)
 			}
 		}
 	}
+}
+
+// leadSlot is the first slot of lead l in Set.leadSlots (Fibonacci
+// hashing: the top bits of a product).
+func leadSlot(l uint16, shift uint32, size int) int {
+	return int(uint32(l)*2654435769>>shift) & (size - 1)
 }
 
 // lead is the key of byLead: a prefix has two letters, so two bytes or more.
@@ -365,11 +533,11 @@ func (s *Set) flatten(n *node) {
 }
 
 // evalFlat evaluates the subtree of flat at i.
-func evalFlat(flat []flatNode, i int32, present []bool) bool {
+func evalFlat(flat []flatNode, i int32, present []uint64) bool {
 	n := flat[i]
 	switch n.op {
 	case OpTerm:
-		return present[n.term]
+		return present[n.term/64]&(1<<(n.term%64)) != 0
 	case OpNot:
 		return !evalFlat(flat, i+1, present)
 	case OpAnd:

@@ -362,3 +362,55 @@ func TestSetConcurrent(t *testing.T) {
 		t.Errorf("Match = %s, want [0 1]", got)
 	}
 }
+
+// scanAgrees checks that Set.scanText cuts and folds s as Tokens does: a
+// Set of one query per token of s, and one per pair of neighbours as a
+// phrase, must match every query.
+func scanAgrees(t *testing.T, s string) {
+	toks := Tokens(s)
+	var exprs []*Expr
+	var qs []string
+	add := func(q string) {
+		if e, err := Parse(q); err == nil && len(e.Tokens) > 0 {
+			exprs, qs = append(exprs, e), append(qs, q)
+		}
+	}
+	for i, tok := range toks {
+		if strings.ContainsAny(tok, `"*`) {
+			continue
+		}
+		add(`"` + tok + `"`)
+		if i > 0 && !strings.ContainsAny(toks[i-1], `"*`) {
+			add(`"` + toks[i-1] + " " + tok + `"`)
+		}
+	}
+	got := NewSet(exprs).Match(nil, s, "")
+	if len(got) != len(exprs) {
+		missed := map[int]bool{}
+		for i := range exprs {
+			missed[i] = true
+		}
+		for _, g := range got {
+			delete(missed, g)
+		}
+		for i := range missed {
+			t.Errorf("in %q: query %s (tokens %q) does not match", s, qs[i], exprs[i].Tokens)
+		}
+	}
+}
+
+// TestScanAgreesWithTokens: the fused tokenise-and-hash path of Set.
+func TestScanAgreesWithTokens(t *testing.T) {
+	for _, s := range []string{
+		"Kramatorsk's MAYOR said", "Ukraïnskyi ABCé", "Семёновка, КИЇВ! йод Йод", "a\u0301b Ab\u0301C",
+		"x\xffy", "don't", "ABCdef ghi JKL mno", "abcЖ Жabc ABCЖ abc1 1ABC", "ÀÉÎõü straße", "one", "ёлка ЁЛКА",
+		"Обстріл Краматорська тривав до ранку, повідомила адміністрація.", "Ѐ Џ Ѣѣ ҐЄІЇ ґєії", "日本語 テスト",
+	} {
+		scanAgrees(t, s)
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	f.Add("Kramatorsk's MAYOR Семёновка, КИЇВ! Ab\u0301C")
+	f.Fuzz(func(t *testing.T, s string) { scanAgrees(t, s) })
+}

@@ -1,56 +1,97 @@
 package query
 
-// table is a read-only string → id hash table with open addressing,
-// faster than a map for the short tokens of the hot path: an inline
-// FNV-1a hash and one length check before the comparison.
+// table is the read-only token → id hash table of a Set's dictionary, with
+// open addressing, faster than a map for the short tokens of the hot path:
+// the hash is computed while the token is folded (see Set.scanText), a
+// bitset keyed by other bits of it turns most tokens of an item (in no
+// query) away before the table is touched, and a slot keeps the hash and a
+// key of up to 8 bytes itself, so most hits are one load.
 type table struct {
 	mask  uint32
-	slots []int32  // index into keys, -1 for empty
-	keys  []string // the id of keys[i] is ids[i]
-	ids   []int32
+	slots []slot
+	keys  []string // by id: ids are 0..len(keys)-1
+	// bloom has bit h>>bloomShift set for the hash h of every key.
+	bloom      []uint64
+	bloomShift uint32
 }
 
-// newTable builds the table of m.
+type slot struct {
+	h  uint32
+	id int32  // -1 for empty
+	k  uint64 // the key, packed (pack), if it has up to 8 bytes; else 0
+}
+
+// pack is tok's bytes in a word, for a token of up to 8 bytes (no token
+// has a zero byte, so the length is implied), else 0.
+func pack(tok []byte) uint64 {
+	if len(tok) > 8 {
+		return 0
+	}
+	var k uint64
+	for i := len(tok) - 1; i >= 0; i-- {
+		k = k<<8 | uint64(tok[i])
+	}
+	return k
+}
+
+// FNV-1a, 32 bits.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+// newTable builds the table of m, whose ids are 0..len(m)-1.
 func newTable(m map[string]int32) *table {
 	size := uint32(8)
-	for size < uint32(4*len(m)) {
+	for size < uint32(2*len(m)) { // at most half full
 		size *= 2
 	}
-	t := &table{mask: size - 1, slots: make([]int32, size)}
+	t := &table{mask: size - 1, slots: make([]slot, size), keys: make([]string, len(m))}
 	for i := range t.slots {
-		t.slots[i] = -1
+		t.slots[i].id = -1
 	}
+	// about 16 bits per key: one key in 16 or fewer bits set
+	bits, shift := uint32(64), uint32(32-6)
+	for bits < uint32(16*len(m)) {
+		bits, shift = bits*2, shift-1
+	}
+	t.bloom, t.bloomShift = make([]uint64, bits/64), shift
 	for k, id := range m {
-		h := hash([]byte(k)) & t.mask
-		for t.slots[h] >= 0 {
-			h = (h + 1) & t.mask
+		h := hash([]byte(k))
+		t.keys[id] = k
+		t.bloom[h>>shift/64] |= 1 << (h >> shift % 64)
+		i := h & t.mask
+		for t.slots[i].id >= 0 {
+			i = (i + 1) & t.mask
 		}
-		t.slots[h] = int32(len(t.keys))
-		t.keys = append(t.keys, k)
-		t.ids = append(t.ids, id)
+		t.slots[i] = slot{h, id, pack([]byte(k))}
 	}
 	return t
 }
 
-// get returns the id of tok.
-func (t *table) get(tok []byte) (int32, bool) {
-	for h := hash(tok) & t.mask; ; h = (h + 1) & t.mask {
-		i := t.slots[h]
-		if i < 0 {
-			return -1, false
+// get returns the id of tok, whose hash is h, or -1.
+func (t *table) get(tok []byte, h uint32) int32 {
+	if b := h >> t.bloomShift; t.bloom[b/64]&(1<<(b%64)) == 0 {
+		return -1
+	}
+	k := pack(tok)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.id < 0 {
+			return -1
 		}
-		if k := t.keys[i]; len(k) == len(tok) && k == string(tok) {
-			return t.ids[i], true
+		if sl.h == h && sl.k == k && (k != 0 || t.keys[sl.id] == string(tok)) {
+			return sl.id
 		}
 	}
 }
 
 // hash is 32-bit FNV-1a.
 func hash(b []byte) uint32 {
-	h := uint32(2166136261)
+	h := uint32(fnvOffset)
 	for _, c := range b {
 		h ^= uint32(c)
-		h *= 16777619
+		h *= fnvPrime
 	}
 	return h
 }

@@ -146,3 +146,56 @@ func (db *DB) MentionCounts(ctx context.Context, guildID string, since, until ti
 	}
 	return out, nil
 }
+
+// CountMentions counts what Mentions would list for q (ignoring its limit
+// and offset): the mentions, the distinct items they are in, and the
+// distinct stories of those items (an item without a story counts as one).
+func (db *DB) CountMentions(ctx context.Context, q newswatch.MentionQuery) (newswatch.MentionTotals, error) {
+	var t newswatch.MentionTotals
+	ids, until, err := db.mentionWatchIDs(ctx, q)
+	if err != nil {
+		return t, fmt.Errorf("store: count mentions: %w", err)
+	}
+	cond, vargs := visibleFeedIn("m.feed_id", q.GuildID)
+	args := append([]any{jsonList(ids), ms(q.Since), ms(until)}, vargs...)
+	err = db.r.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT m.item_id), count(DISTINCT coalesce(si.story_id, -m.item_id))
+		FROM mentions m LEFT JOIN story_items si ON si.item_id = m.item_id
+		WHERE m.watch_id IN (SELECT value FROM json_each(?)) AND m.ts >= ? AND m.ts <= ?`+cond, args...).
+		Scan(&t.Mentions, &t.Items, &t.Stories)
+	if err != nil {
+		return t, fmt.Errorf("store: count mentions: %w", formatError(err))
+	}
+	return t, nil
+}
+
+// MentionStoryCounts is MentionCounts counting, per entity and UTC day, the
+// distinct stories (an item without a story counts as one) that mention
+// the entity rather than the mentions.
+func (db *DB) MentionStoryCounts(ctx context.Context, guildID string, since, until time.Time) ([]newswatch.DayCount, error) {
+	if until.IsZero() {
+		until = time.Now()
+	}
+	cond, vargs := visibleFeedIn("m.feed_id", guildID)
+	args := append([]any{guildID, guildID, ms(since), ms(until)}, vargs...)
+	rows, err := db.r.QueryContext(ctx, `SELECT w.name, strftime('%Y-%m-%d', m.ts / 1000, 'unixepoch') AS day,
+			count(DISTINCT coalesce(si.story_id, -m.item_id))
+		FROM watches w CROSS JOIN mentions m ON m.watch_id = w.id LEFT JOIN story_items si ON si.item_id = m.item_id
+		WHERE (? = '' OR w.guild_id IN ('', ?)) AND m.ts >= ? AND m.ts <= ?`+cond+`
+		GROUP BY w.name, day ORDER BY w.name, day`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: mention story counts: %w", formatError(err))
+	}
+	defer rows.Close()
+	var out []newswatch.DayCount
+	for rows.Next() {
+		var d newswatch.DayCount
+		if err := rows.Scan(&d.Entity, &d.Day, &d.Count); err != nil {
+			return nil, fmt.Errorf("store: mention story counts: %w", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: mention story counts: %w", formatError(err))
+	}
+	return out, nil
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -136,6 +137,9 @@ func (db *DB) fillAlert(ctx context.Context, a *newswatch.Alert, itemID, feedID 
 		return err
 	}
 	a.Feed = f
+	if err := db.r.QueryRowContext(ctx, `SELECT story_id FROM story_items WHERE item_id = ?`, itemID).Scan(&a.StoryID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
 	mentions, err := itemMentions(ctx, db.r, itemID)
 	if err != nil {
 		return err

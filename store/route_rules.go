@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"hash/fnv"
 	"slices"
@@ -57,12 +56,18 @@ const capGrace = time.Minute
 type ruleState struct {
 	compiled *compiledRules
 	allow    map[int64][]int64 // route id → the watch ids its filter names
-	muted    map[muteKey]bool
-	text     *sql.Stmt // reads an item's title and text in the save's transaction
+	// allowDense is allow for the route ids up to maxDenseID, asked for
+	// every route and watch of an item: a slice is cheaper than a map.
+	allowDense [][]int64
+	muted      map[muteKey]bool
 
 	// The item of the last call, and what is known of it: saver.alert
-	// asks about one item for every route in turn.
+	// asks about one item for every route in turn. it is the item as
+	// saved (its title and text are not read back), matched against the
+	// queries of all the routes at once, when the first route with a
+	// query asks.
 	item, rev int64
+	it        *newswatch.Item
 	watches   []itemWatch
 	matched   []bool // by index in compiled.ids, once matchedOK
 	matchedOK bool
@@ -92,23 +97,30 @@ type capHour struct {
 }
 
 // ruleCands is the filter step of a save's alerts (saver.wanted): the
-// watches of item itemID at revision, which mentions watchIDs (on an
-// update, only watches not in before count), for which route r's rule
-// wants an alert: none for a quiet route; else those its kind, guild, watch
-// list and mutes let through, when the item matches its query. The cap is
-// applied where an alert is written (admit). The result is valid until the
-// next call.
-func (s *saver) ruleCands(r *newswatch.Route, itemID, revision int64, watchIDs []int64, before map[int64]bool) ([]int64, error) {
+// watches of item it, stored as itemID at revision, which mentions
+// watchIDs (on an update, only watches not in before count), for which
+// route r's rule wants an alert: none for a quiet route; else, when the
+// item matches its query, those its kind, guild, watch list and mutes let
+// through. All of them, not the first: a story's alert remembers which
+// names it carried (story_route.go). The cap is applied where an alert is
+// written (admit). The result is valid until the next call.
+func (s *saver) ruleCands(r *newswatch.Route, it *newswatch.Item, itemID, revision int64, watchIDs []int64, before map[int64]bool) ([]int64, error) {
 	if r.Quiet {
 		return nil, nil
 	}
 	rs := &s.rules
-	if rs.item != itemID || rs.rev != revision {
-		rs.item, rs.rev, rs.matchedOK = itemID, revision, false
+	if rs.item != itemID || rs.rev != revision || rs.it != it {
+		rs.item, rs.rev, rs.it, rs.matchedOK = itemID, revision, it, false
 		rs.watches = rs.watches[:0]
 		for _, wid := range watchIDs {
 			rs.watches = append(rs.watches, itemWatch{id: wid, info: s.watches[wid], before: before[wid]})
 		}
+	}
+	// The query first: its answer is known after the first route that
+	// asks (one Set.Match for all the routes), and it turns most routes
+	// away before the per-watch checks.
+	if r.Query != "" && !s.queryMatches(r) {
+		return nil, nil
 	}
 	cand := rs.cand[:0]
 	for i := range rs.watches {
@@ -127,24 +139,18 @@ func (s *saver) ruleCands(r *newswatch.Route, itemID, revision int64, watchIDs [
 				continue
 			}
 		}
-		muted, err := s.isMuted(r.GuildID, w.id)
-		if err != nil {
-			return nil, err
+		if rs.muted == nil || len(rs.muted) > 0 { // no call when nothing is muted
+			muted, err := s.isMuted(r.GuildID, w.id)
+			if err != nil {
+				return nil, err
+			}
+			if muted {
+				continue
+			}
 		}
-		if !muted {
-			cand = append(cand, w.id)
-		}
+		cand = append(cand, w.id)
 	}
 	rs.cand = cand
-	if len(cand) == 0 {
-		return nil, nil
-	}
-	if r.Query != "" {
-		ok, err := s.queryMatches(r, itemID)
-		if err != nil || !ok {
-			return nil, err
-		}
-	}
 	return cand, nil
 }
 
@@ -197,8 +203,18 @@ func (s *saver) inWatchFilter(r *newswatch.Route, wid int64) (bool, error) {
 			for _, n := range x.Watches {
 				allow = append(allow, ids[nameKey(n)]...)
 			}
-			rs.allow[x.ID] = allow
+			if x.ID >= 0 && x.ID <= maxDenseID {
+				for int64(len(rs.allowDense)) <= x.ID {
+					rs.allowDense = append(rs.allowDense, nil)
+				}
+				rs.allowDense[x.ID] = allow
+			} else {
+				rs.allow[x.ID] = allow
+			}
 		}
+	}
+	if r.ID >= 0 && r.ID < int64(len(rs.allowDense)) {
+		return slices.Contains(rs.allowDense[r.ID], wid), nil
 	}
 	return slices.Contains(rs.allow[r.ID], wid), nil
 }
@@ -229,9 +245,9 @@ func (s *saver) isMuted(guild string, wid int64) (bool, error) {
 }
 
 // queryMatches reports whether the current item (see ruleCands) matches
-// r's query. The item is read and matched against every query of the
-// save's routes once.
-func (s *saver) queryMatches(r *newswatch.Route, itemID int64) (bool, error) {
+// r's query. The item is matched against every query of the save's routes
+// once, on the first route that asks.
+func (s *saver) queryMatches(r *newswatch.Route) bool {
 	rs := &s.rules
 	if rs.compiled == nil {
 		rs.compiled = compileRules(s.routes, func() (map[string]bool, error) { return watchTokens(s.ctx, s.tx) })
@@ -239,31 +255,20 @@ func (s *saver) queryMatches(r *newswatch.Route, itemID int64) (bool, error) {
 	c := rs.compiled
 	i := c.index(r.ID)
 	if i < 0 || c.broken[i] {
-		return false, nil // a query SetRoute would refuse matches nothing
+		return false // a query SetRoute would refuse matches nothing
 	}
 	if !rs.matchedOK {
-		if rs.text == nil {
-			st, err := s.tx.PrepareContext(s.ctx, `SELECT title, text FROM items WHERE id = ?`)
-			if err != nil {
-				return false, err
-			}
-			rs.text = st // closed with the transaction
-		}
-		var title, text string
-		if err := rs.text.QueryRowContext(s.ctx, itemID).Scan(&title, &text); err != nil {
-			return false, err
-		}
 		if len(rs.matched) != len(c.ids) {
 			rs.matched = make([]bool, len(c.ids))
 		}
 		clear(rs.matched)
-		rs.hits = c.set.Match(rs.hits[:0], title, text)
+		rs.hits = c.set.Match(rs.hits[:0], rs.it.Title, rs.it.Text)
 		for _, h := range rs.hits {
 			rs.matched[h] = true
 		}
 		rs.matchedOK = true
 	}
-	return rs.matched[i], nil
+	return rs.matched[i]
 }
 
 // compiledRules are the queries of a list of routes, compiled into one set.

@@ -153,11 +153,13 @@ func BenchmarkRuleEval(b *testing.B) {
 	}
 	must(db.SaveItems(ctx, feeds[0].ID, in))(b)
 	type stored struct {
+		it      *newswatch.Item
 		id      int64
 		watches []int64
 	}
 	var its []stored
-	for _, it := range in {
+	for j := range in {
+		it := &in[j]
 		var ids []int64
 		for _, m := range it.Mentions {
 			ids = append(ids, m.WatchID)
@@ -166,7 +168,7 @@ func BenchmarkRuleEval(b *testing.B) {
 		if err := db.r.QueryRow(`SELECT id FROM items WHERE feed_id = ? AND key = ?`, feeds[0].ID, it.Item.Key).Scan(&id); err != nil {
 			b.Fatal(err)
 		}
-		its = append(its, stored{id, ids})
+		its = append(its, stored{&it.Item, id, ids})
 	}
 	wanted := 0
 	b.ResetTimer()
@@ -180,7 +182,7 @@ func BenchmarkRuleEval(b *testing.B) {
 			defer s.close()
 			for _, it := range its {
 				for i := range s.routes {
-					cand, err := s.ruleCands(&s.routes[i], it.id, 1, it.watches, nil)
+					cand, err := s.ruleCands(&s.routes[i], it.it, it.id, 1, it.watches, nil)
 					if err != nil {
 						return err
 					}

@@ -284,7 +284,7 @@ func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	s.queueAlert(pendAlert{itemID: id, revision: 1, watchIDs: watchIDs, alert: in.Alert})
+	s.queueAlert(pendAlert{it: &in.Item, itemID: id, revision: 1, watchIDs: watchIDs, alert: in.Alert})
 	return id, nil
 }
 
@@ -337,7 +337,7 @@ func (s *saver) update(old stored, in *newswatch.IngestItem) error {
 		return err
 	}
 	if in.Alert {
-		s.queueAlert(pendAlert{itemID: old.id, revision: rev, watchIDs: watchIDs, before: before, alert: true})
+		s.queueAlert(pendAlert{it: it, itemID: old.id, revision: rev, watchIDs: watchIDs, before: before, alert: true})
 	}
 	return nil
 }
@@ -372,7 +372,7 @@ func (s *saver) wanted(r *newswatch.Route, p *pendAlert) ([]int64, error) {
 	if !p.alert || len(p.watchIDs) == 0 {
 		return nil, nil
 	}
-	w, err := s.ruleCands(r, p.itemID, p.revision, p.watchIDs, p.before)
+	w, err := s.ruleCands(r, p.it, p.itemID, p.revision, p.watchIDs, p.before)
 	if len(w) == 0 {
 		return nil, err
 	}

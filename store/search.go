@@ -172,27 +172,11 @@ func parseSearch(q string) (parsedSearch, error) {
 // only yields the most recent searchCandidates matches (cheap, newest rowid
 // first), and the document frequencies are estimated from a bounded scan.
 func (db *DB) Search(ctx context.Context, q newswatch.SearchQuery) ([]newswatch.SearchHit, error) {
-	ps, err := parseSearch(q.Query)
-	if err != nil {
+	ps, cands, err := db.ranked(ctx, q, nil)
+	if err != nil || len(cands) == 0 {
 		return nil, err
 	}
-	limit := clampLimit(q.Limit)
-	offset := max(q.Offset, 0)
-	if offset >= searchCandidates {
-		return nil, nil
-	}
-	cands, err := db.candidates(ctx, ps.expr, q.GuildID, q.FeedID)
-	if err != nil {
-		return nil, fmt.Errorf("store: search: %w", formatError(err))
-	}
-	if len(cands) == 0 {
-		return nil, nil
-	}
-	st, err := db.collectionStats(ctx, ps.phrases)
-	if err != nil {
-		return nil, fmt.Errorf("store: search: %w", formatError(err))
-	}
-	rankCandidates(cands, ps.phrases, st)
+	limit, offset := clampLimit(q.Limit), max(q.Offset, 0)
 	if offset >= len(cands) {
 		return nil, nil
 	}
@@ -207,9 +191,37 @@ func (db *DB) Search(ctx context.Context, q newswatch.SearchQuery) ([]newswatch.
 	return hits, nil
 }
 
+// ranked parses q and returns its candidates best first (none when
+// q.Offset is past what can be ranked). When storyOf is not nil, it maps
+// the candidates that have a story to it.
+func (db *DB) ranked(ctx context.Context, q newswatch.SearchQuery, storyOf map[int64]int64) (parsedSearch, []candidate, error) {
+	ps, err := parseSearch(q.Query)
+	if err != nil {
+		return ps, nil, err
+	}
+	if max(q.Offset, 0) >= searchCandidates {
+		return ps, nil, nil
+	}
+	cands, err := db.candidates(ctx, ps.expr, q.GuildID, q.FeedID, storyOf)
+	if err != nil {
+		return ps, nil, fmt.Errorf("store: search: %w", formatError(err))
+	}
+	if len(cands) == 0 {
+		return ps, nil, nil
+	}
+	st, err := db.collectionStats(ctx, ps.phrases)
+	if err != nil {
+		return ps, nil, fmt.Errorf("store: search: %w", formatError(err))
+	}
+	rankCandidates(cands, ps.phrases, st)
+	return ps, cands, nil
+}
+
 // candidates returns the most recent searchCandidates matches of expr
-// visible to guildID (of feedID when not 0) with their text.
-func (db *DB) candidates(ctx context.Context, expr, guildID string, feedID int64) ([]candidate, error) {
+// visible to guildID (of feedID when not 0) with their text; when storyOf
+// is not nil, it also maps those that have a story to it (read in the same
+// statement, cheaper than a lookup of the ids afterwards).
+func (db *DB) candidates(ctx context.Context, expr, guildID string, feedID int64, storyOf map[int64]int64) ([]candidate, error) {
 	where := "items_fts MATCH ?"
 	args := []any{expr}
 	join := ""
@@ -225,10 +237,14 @@ func (db *DB) candidates(ctx context.Context, expr, guildID string, feedID int64
 		}
 	}
 	args = append(args, searchCandidates)
-	rows, err := db.r.QueryContext(ctx, `SELECT i.id, i.ts, i.title, i.text FROM (
+	story, storyJoin := "0", ""
+	if storyOf != nil {
+		story, storyJoin = "coalesce(si.story_id, 0)", " LEFT JOIN story_items si ON si.item_id = c.id"
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT i.id, i.ts, i.title, i.text, `+story+` FROM (
 			SELECT items_fts.rowid AS id FROM items_fts`+join+`
 			WHERE `+where+` ORDER BY items_fts.rowid DESC LIMIT ?
-		) c JOIN items i ON i.id = c.id`, args...)
+		) c JOIN items i ON i.id = c.id`+storyJoin, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -236,8 +252,12 @@ func (db *DB) candidates(ctx context.Context, expr, guildID string, feedID int64
 	var out []candidate
 	for rows.Next() {
 		var c candidate
-		if err := rows.Scan(&c.id, &c.ts, &c.title, &c.text); err != nil {
+		var sid int64
+		if err := rows.Scan(&c.id, &c.ts, &c.title, &c.text, &sid); err != nil {
 			return nil, err
+		}
+		if sid != 0 {
+			storyOf[c.id] = sid
 		}
 		out = append(out, c)
 	}

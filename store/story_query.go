@@ -118,7 +118,6 @@ func (db *DB) storyItems(ctx context.Context, guildID string, stories []newswatc
 // items) into one entry per story, in the order of each story's first
 // appearance in the list, with the story's item and source counts as
 // guildID sees them. Items without a story are entries of their own.
-// Search and latest can fetch a few times their limit, collapse, and cut.
 func (db *DB) CollapseStories(ctx context.Context, guildID string, items []newswatch.Item) ([]newswatch.StoryHit, error) {
 	if len(items) == 0 {
 		return nil, nil
@@ -127,27 +126,7 @@ func (db *DB) CollapseStories(ctx context.Context, guildID string, items []newsw
 	for i, it := range items {
 		ids[i] = it.ID
 	}
-	storyOf := make(map[int64]int64, len(items))
-	rows, err := db.r.QueryContext(ctx, `SELECT item_id, story_id FROM story_items
-		WHERE item_id IN (SELECT value FROM json_each(?))`, jsonList(ids))
-	if err != nil {
-		return nil, fmt.Errorf("store: collapse stories: %w", formatError(err))
-	}
-	var sids []int64
-	for rows.Next() {
-		var iid, sid int64
-		if err := rows.Scan(&iid, &sid); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: collapse stories: %w", err)
-		}
-		storyOf[iid] = sid
-		sids = append(sids, sid)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: collapse stories: %w", formatError(err))
-	}
-	counts, err := db.storyCounts(ctx, guildID, sids)
+	storyOf, err := db.storiesOf(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("store: collapse stories: %w", formatError(err))
 	}
@@ -161,13 +140,57 @@ func (db *DB) CollapseStories(ctx context.Context, guildID string, items []newsw
 			}
 			seen[sid] = true
 		}
-		h := newswatch.StoryHit{Item: it, StoryID: sid, ItemCount: 1, SourceCount: 1}
-		if c, ok := counts[sid]; ok && sid != 0 {
-			h.ItemCount, h.SourceCount = max(c[0], 1), max(c[1], 1)
-		}
-		out = append(out, h)
+		out = append(out, newswatch.StoryHit{Item: it, StoryID: sid})
+	}
+	if err := db.countHits(ctx, guildID, out); err != nil {
+		return nil, fmt.Errorf("store: collapse stories: %w", formatError(err))
 	}
 	return out, nil
+}
+
+// storiesOf maps the items of ids that have a story to it.
+func (db *DB) storiesOf(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT item_id, story_id FROM story_items
+		WHERE item_id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var iid, sid int64
+		if err := rows.Scan(&iid, &sid); err != nil {
+			return nil, err
+		}
+		out[iid] = sid
+	}
+	return out, rows.Err()
+}
+
+// countHits fills in the visible item and source counts of each entry (1
+// and 1 for an item without a story).
+func (db *DB) countHits(ctx context.Context, guildID string, hits []newswatch.StoryHit) error {
+	var sids []int64
+	for _, h := range hits {
+		if h.StoryID != 0 {
+			sids = append(sids, h.StoryID)
+		}
+	}
+	counts, err := db.storyCounts(ctx, guildID, sids)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		h := &hits[i]
+		h.ItemCount, h.SourceCount = 1, 1
+		if c, ok := counts[h.StoryID]; ok && h.StoryID != 0 {
+			h.ItemCount, h.SourceCount = max(c[0], 1), max(c[1], 1)
+		}
+	}
+	return nil
 }
 
 // storyCounts returns the visible item and source counts of stories.
@@ -195,36 +218,159 @@ func (db *DB) storyCounts(ctx context.Context, guildID string, sids []int64) (ma
 	return out, rows.Err()
 }
 
-// LatestStories returns the newest stories visible to q.GuildID as one
-// entry per story: the story's newest item, with its counts. It reads the
-// latest items in pages until it has q.Limit stories.
-func (db *DB) LatestStories(ctx context.Context, q newswatch.LatestQuery) ([]newswatch.StoryHit, error) {
-	limit := clampLimit(q.Limit)
-	var out []newswatch.StoryHit
-	seen := make(map[int64]bool)
-	const page = 100
-	for off := 0; len(out) < limit; off += page {
-		items, err := db.Latest(ctx, newswatch.LatestQuery{GuildID: q.GuildID, FeedID: q.FeedID, Limit: page, Offset: off})
-		if err != nil {
-			return nil, err
-		}
-		hits, err := db.CollapseStories(ctx, q.GuildID, items)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hits {
-			if h.StoryID != 0 && seen[h.StoryID] {
+// SearchStories is Search with one entry per story: the story's best-ranked
+// matching item, with its snippet and the story's counts as q.GuildID sees
+// them. Stories are ranked by their best item. q.Offset and q.Limit count
+// entries, and every ranked candidate is collapsed before the page is cut,
+// so no story appears on two pages and none is split between them.
+func (db *DB) SearchStories(ctx context.Context, q newswatch.SearchQuery) ([]newswatch.StoryHit, error) {
+	storyOf := make(map[int64]int64)
+	ps, cands, err := db.ranked(ctx, q, storyOf)
+	if err != nil || len(cands) == 0 {
+		return nil, err
+	}
+	entries := cands[:0:0]
+	seen := make(map[int64]bool, len(cands))
+	for _, c := range cands {
+		if sid := storyOf[c.id]; sid != 0 {
+			if seen[sid] {
 				continue
 			}
-			seen[h.StoryID] = true
-			out = append(out, h)
-			if len(out) == limit {
+			seen[sid] = true
+		}
+		entries = append(entries, c)
+	}
+	limit, offset := clampLimit(q.Limit), max(q.Offset, 0)
+	if offset >= len(entries) {
+		return nil, nil
+	}
+	entries = entries[offset:min(len(entries), offset+limit)]
+	hits, err := db.hits(ctx, entries)
+	if err != nil {
+		return nil, fmt.Errorf("store: search stories: %w", formatError(err))
+	}
+	if err := db.snippets(ctx, ps.expr, hits); err != nil {
+		return nil, fmt.Errorf("store: search snippets: %w", formatError(err))
+	}
+	out := make([]newswatch.StoryHit, len(hits))
+	for i, h := range hits {
+		out[i] = newswatch.StoryHit{Item: h.Item, StoryID: storyOf[h.Item.ID], Snippet: h.Snippet, Rank: h.Rank}
+	}
+	if err := db.countHits(ctx, q.GuildID, out); err != nil {
+		return nil, fmt.Errorf("store: search stories: %w", formatError(err))
+	}
+	return out, nil
+}
+
+// LatestStories is Latest with one entry per story: the story's newest item
+// visible to q.GuildID (of q.FeedID when not 0), placed where that item is,
+// with the story's counts. An item is an entry when no item of its story
+// comes before it in the list's order (time, then id, newest first), so the
+// entries are a fixed set that q.Offset and q.Limit page through: a story
+// never appears twice, whatever the page size.
+//
+// It reads the latest items from the top in growing batches (each one the
+// plan Latest uses, resumed after the last item read) until it has
+// q.Offset+q.Limit entries: a page costs about what a page of Latest costs
+// plus one story lookup per item read, and deeper pages read more. Doing
+// the "first of its story" test in SQL instead makes SQLite evaluate it for
+// every visible item before sorting them (seconds for a guild on a million
+// items).
+func (db *DB) LatestStories(ctx context.Context, q newswatch.LatestQuery) ([]newswatch.StoryHit, error) {
+	limit, offset := clampLimit(q.Limit), max(q.Offset, 0)
+	want := offset + limit
+	var page []latestRow
+	seen := make(map[int64]bool)
+	entries := 0
+	var cur latestRow
+	for batch := 2*want + 20; ; batch = min(2*batch, 5000) {
+		rows, err := db.latestAfter(ctx, q, cur, batch)
+		if err != nil {
+			return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
+		}
+		for _, r := range rows {
+			if r.story != 0 {
+				if seen[r.story] {
+					continue
+				}
+				seen[r.story] = true
+			}
+			if entries++; entries > offset {
+				page = append(page, r)
+			}
+			if entries == want {
 				break
 			}
 		}
-		if len(items) < page {
+		if entries >= want || len(rows) < batch {
 			break
 		}
+		cur = rows[len(rows)-1]
+	}
+	// Only the page's items are read in full.
+	cands := make([]candidate, len(page))
+	for i, r := range page {
+		cands[i].id = r.id
+	}
+	hits, err := db.hits(ctx, cands)
+	if err != nil {
+		return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
+	}
+	storyOf := make(map[int64]int64, len(page))
+	for _, r := range page {
+		storyOf[r.id] = r.story
+	}
+	out := make([]newswatch.StoryHit, len(hits))
+	for i, h := range hits {
+		out[i] = newswatch.StoryHit{Item: h.Item, StoryID: storyOf[h.Item.ID]}
+	}
+	if err := db.countHits(ctx, q.GuildID, out); err != nil {
+		return nil, fmt.Errorf("store: latest stories: %w", formatError(err))
 	}
 	return out, nil
+}
+
+// latestRow is an item as LatestStories reads the list: its place in the
+// order and its story (0 when none). The zero value is the cursor before
+// the newest item.
+type latestRow struct {
+	ts, id, story int64
+}
+
+// latestAfter returns up to limit items that Latest would list after the
+// item cur (from the newest when cur is zero), without their content: the
+// (feed_id, ts, id) or (ts, id) index and a story lookup each only.
+func (db *DB) latestAfter(ctx context.Context, q newswatch.LatestQuery, cur latestRow, limit int) ([]latestRow, error) {
+	where := "1"
+	var args []any
+	if q.GuildID != newswatch.GlobalScope {
+		where += " AND i.feed_id IN (SELECT feed_id FROM feed_subscriptions WHERE guild_id IN ('', ?))"
+		args = append(args, q.GuildID)
+	}
+	if q.FeedID != 0 {
+		where += " AND i.feed_id = ?"
+		args = append(args, q.FeedID)
+	}
+	if cur.id != 0 {
+		where += " AND (i.ts < ? OR (i.ts = ? AND i.id < ?))"
+		args = append(args, cur.ts, cur.ts, cur.id)
+	}
+	// The story lookup joins the page, not the guild's items before they
+	// are sorted (SQLite would probe story_items for each).
+	rows, err := db.r.QueryContext(ctx, `SELECT c.ts, c.id, coalesce(si.story_id, 0) FROM (
+			SELECT i.ts, i.id FROM items i WHERE `+where+` ORDER BY i.ts DESC, i.id DESC LIMIT ?
+		) c LEFT JOIN story_items si ON si.item_id = c.id ORDER BY c.ts DESC, c.id DESC`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []latestRow
+	for rows.Next() {
+		var r latestRow
+		if err := rows.Scan(&r.ts, &r.id, &r.story); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -38,6 +38,7 @@ import (
 // watches it named already. alert is false for an item that raises no
 // alert but may join a story's "also" list.
 type pendAlert struct {
+	it               *newswatch.Item // as stored under itemID (route queries read it)
 	itemID, revision int64
 	watchIDs         []int64
 	before           map[int64]bool

@@ -50,6 +50,22 @@ var (
 	endAdjF = strings.Fields("ая яя ой ую ою ей")
 	// Plural names: Черновцы, Чернівці, Ромны.
 	endPlural = strings.Fields("ы и і ов ів ам ям ами ями ах ях")
+	// Russian neuter nouns in -ье (Запорожье, Приднестровье, like
+	// ущелье): genitive -ья, dative -ью, instrumental -ьем, prepositional
+	// -ье (T. Wade, A Comprehensive Russian Grammar, the neuter nouns in
+	// -ье; Зализняк, Грамматический словарь, type 6a).
+	endNeuterSoft = strings.Fields("е я ю ем")
+	// The Ukrainian instrumental -ям of neuter nouns in -я after a doubled
+	// consonant or an apostrophe (Запоріжжя — Запоріжжям, Закарпаття,
+	// Придністров'я, like знання — знанням, подвір'я — подвір'ям: second
+	// declension, soft group; Pugh and Press, Ukrainian: A Comprehensive
+	// Grammar, the second declension neuters in -я).
+	endNeuterYa = []string{"ям"}
+	// A Ukrainian feminine adjective in -а before the noun of a name takes
+	// -ої in the genitive and -ій in the dative and locative (Південна
+	// Осетія → Південної Осетії, у Південній Осетії; Біла Церква → Білої
+	// Церкви): Pugh and Press, the hard adjective declension.
+	endAdjFUk = strings.Fields("ої ій")
 )
 
 // caseForms returns the folded nominative Cyrillic word w with its case
@@ -87,14 +103,29 @@ func eachCaseForm(w []rune, k newswatch.Kind, inName bool, emit func(stem []rune
 		add(w[:n-1], endJot)
 	case last == 'ь':
 		add(w[:n-1], endSoft)
+		if strings.ContainsRune("лнтдсзц", prev) {
+			// The Ukrainian instrumental of a feminine noun in -ь doubles
+			// the consonant (Азовсталь → Азовсталлю, like сіль — сіллю;
+			// Український правопис (2019) § 32). A masculine noun never
+			// has such a form, so adding it to every -ь noun costs nothing.
+			add(append(w[:n-1:n-1], prev), []string{"ю"})
+		}
 	case last == 'а':
 		stem := w[:n-1]
 		add(stem, endA)
 		if alt, ok := dativeAlternation(stem); ok {
 			add(alt, []string{"і"}) // Дружківці, Ризі, Золотоносі
 		}
+		if inName {
+			add(stem, endAdjFUk) // Південної (Осетії), Білій (Церкві)
+		}
 	case last == 'я':
 		add(w[:n-1], endYa)
+		if prev == '\'' || prev == w[n-3] && !isVowel(prev) {
+			add(w[:n-1], endNeuterYa) // Запоріжжям, Придністров'ям
+		}
+	case last == 'е' && prev == 'ь':
+		add(w[:n-1], endNeuterSoft) // Запорожья, Приднестровьем
 	case last == 'о' || last == 'е':
 		add(w[:n-1], endNeuter)
 		if alt, ok := dativeAlternation(w[:n-1]); ok {

@@ -34,8 +34,14 @@
 //     -ин -ын -ів -їв also ым им ой ою ої ы и (Лавровым, Аваковим);
 //   - in -ь (Маріуполь, Кремль), in -й after a vowel (Сергей, Сергій), in -а
 //     (Женева, Дружківка), in -я, in -о/-е (Енакиево, Єнакієве, declined as
-//     an adjective in Ukrainian), adjectival names in -ий/-ый/-ой or
+//     an adjective in Ukrainian; Russian neuters in -ье as Запорожье →
+//     Запорожья, Запорожьем), adjectival names in -ий/-ый/-ой or
 //     -ая/-яя (Кривий Ріг, Зеленский), plurals in -ы or -ці (Чернівці);
+//   - Ukrainian neuters in -я after a doubled consonant or an apostrophe
+//     also take -ям (Запоріжжям, Придністров'ям); a feminine word in -а
+//     inside a name of several words also -ої and -ій, the Ukrainian
+//     adjective's (Південної Осетії, у Білій Церкві); a noun in -ь after
+//     л н т д с з ц also the doubled instrumental (Азовсталлю);
 //   - the Ukrainian vowel alternation of a closed final syllable: і in the
 //     nominative is о or е, ї is є, in the other cases (Харків → Харкова,
 //     Київ → Києві, Ріг → Рогу);
@@ -90,7 +96,15 @@
 //     Country if set, else the most populous place of that name), all its
 //     names written wholly in Latin or wholly in Cyrillic letters, less the
 //     machine romanisations (lower-case), codes, notes ("Kiev osh"), case
-//     forms and adjectives that GeoNames lists (Киевом, Донецкой);
+//     forms and adjectives that GeoNames lists (Киевом, Донецкой,
+//     Херсонскую);
+//   - for a watch of any kind found in the gazetteer's supplement
+//     (extra_places.tsv, our own compilation: regions, landmarks and
+//     facilities such as Crimea, Donbas, the Kremlin, Ukraine's oblasts),
+//     all its names, and the names the supplement adds to a GeoNames place
+//     (Одесса); a supplement's name comes before a populated place's of
+//     the same name (Krym is Crimea, not the Russian village), and its
+//     adjectives are not names (Crimean, крымский);
 //   - when a watch has no Cyrillic name and the gazetteer has none, a
 //     Russian and a Ukrainian reading of each Latin name (Arsen Avakov →
 //     Арсен Аваков; Kerry → Керри, Керрі);
@@ -98,11 +112,21 @@
 //     respellings, their Latin spellings under
 //     Ukrainian national 2010 (Serhii), BGN/PCGN Ukrainian (Serhiy,
 //     Slovyansk) and Russian (Sergey, Kiyev), the press's Russian spelling
-//     (Sergei, Kiev), ISO 9 (Sergej, Kiïv), scholarly (Serhij, Kyjiv), and
-//     the press endings -iy/-y/-yy/-i/-ii and -ich/-ych;
+//     (Sergei, Kiev) and its variant with ye at a word's start only
+//     (Yenakievo, Yevgeni), ISO 9 (Sergej, Kiïv), scholarly (Serhij,
+//     Kyjiv), and the press endings -iy/-y/-yy/-i/-ii and -ich/-ych of each word
+//     (Dmitriy, Dmitry, Dmitri); abbreviations (ЗАЭС) are not
+//     transliterated;
 //   - for Cyrillic names given by the admin, the regular Russian ↔
 //     Ukrainian respellings (Сергей ↔ Сергій, Керри ↔ Керрі, Виктор ↔
-//     Віктор, Краматорск ↔ Краматорськ, Харків → Харков);
+//     Віктор, Краматорск ↔ Краматорськ, Харків → Харков), the common
+//     given names that respell irregularly (Дмитрий ↔ Дмитро, Евгений ↔
+//     Євген: givennames.go), and for an actor's Russian surname in -ов
+//     -ев -ин -ын the Ukrainian press's є after a consonant (Песков →
+//     Пєсков, Медведев → Медведєв);
+//   - for a one-word Cyrillic name in -поль that may be Ukrainian, given
+//     or from the gazetteer, the Ukrainian nominative in -піль with its
+//     transliterations (Маріуполь → Маріупіль, Mariupil);
 //   - for an actor, unless SurnameOnly is false, the last word of each
 //     name that reads as a person's — two to four capitalised words, none
 //     with an apostrophe or a word of organisations' names such as

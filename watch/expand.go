@@ -10,8 +10,8 @@ import (
 )
 
 // AddedAlias is a name Expand adds to a watch, with where it comes from:
-// "geonames", "respell:ru-uk", "respell:uk-ru", "translit:<system>" (ua2010,
-// bgn-uk, bgn-ru, press-ru, iso9, scholarly, scholarly-ru, reverse),
+// "geonames", "supplement" (extra_places.tsv), "respell:ru-uk", "respell:uk-ru", "respell:uk", "translit:<system>" (ua2010,
+// bgn-uk, bgn-ru, press-ru, press-ye, iso9, scholarly, scholarly-ru, reverse),
 // "press" (the usual newspaper endings) or "surname".
 type AddedAlias struct {
 	Text   string `json:"text"`
@@ -64,17 +64,22 @@ func Expand(w newswatch.Watch) []AddedAlias {
 		ukr, rus := cyrLanguage(strings.ToLower(c))
 		src = append(src, cyrName{c, ukr, rus})
 	}
-	if w.Kind == newswatch.KindCity {
-		if p, ok := findPlace(w); ok {
-			forms := placeCaseForms(p)
-			for _, n := range append([]string{p.Name}, p.Names...) {
-				if !placeName(n) || forms[normKey(n)] || adjectiveOf(normKey(n), p) {
-					continue
-				}
-				if e.add(n, "geonames") && scriptOf(n) == 'c' && slavic(n) {
-					ukr, rus := cyrLanguage(strings.ToLower(n))
-					src = append(src, cyrName{n, ukr, rus})
-				}
+	placeCyr := false // the place found has a Cyrillic name
+	if p, ok := findPlace(w); ok {
+		forms := placeCaseForms(p)
+		for _, n := range append([]string{p.Name}, p.Names...) {
+			source := "geonames"
+			if fromSupplement(p, n) {
+				source = SourceSupplement // curated: no GeoNames notes, case forms or adjectives
+			} else if !placeName(n) || forms[normKey(n)] || adjectiveOf(normKey(n), p) {
+				continue
+			}
+			if scriptOf(n) == 'c' {
+				placeCyr = true
+			}
+			if e.add(n, source) && scriptOf(n) == 'c' && slavic(n) && !hasAbbreviation(n) {
+				ukr, rus := cyrLanguage(strings.ToLower(n))
+				src = append(src, cyrName{n, ukr, rus})
 			}
 		}
 	}
@@ -97,21 +102,68 @@ func Expand(w newswatch.Watch) []AddedAlias {
 			}
 		}
 	}
+	// Given names that respell irregularly (Дмитрий ↔ Дмитро), and the
+	// Ukrainian є for Russian е in a surname (Песков → Пєсков).
+	for _, c := range cyr {
+		low := strings.ToLower(c)
+		ukr, rus := cyrLanguage(low)
+		if rus {
+			for _, v := range respellGiven(low, givenUk, ruToUk) {
+				if v := restoreCase(v, c); e.add(v, "respell:ru-uk") {
+					src = append(src, cyrName{v, true, false})
+				}
+			}
+		}
+		if ukr {
+			for _, v := range respellGiven(low, givenRu, ukToRu) {
+				if v := restoreCase(v, c); e.add(v, "respell:uk-ru") {
+					src = append(src, cyrName{v, false, true})
+				}
+			}
+		}
+		if rus && w.Kind == newswatch.KindActor {
+			words := strings.Fields(low)
+			heads := []string{strings.Join(words[:len(words)-1], " ")}
+			if len(words) > 1 {
+				for _, g := range givenUk[words[0]] {
+					heads = append(heads, strings.TrimSpace(g+" "+strings.Join(words[1:len(words)-1], " ")))
+				}
+			}
+			for _, ye := range ukrainianYe(words[len(words)-1]) {
+				for _, h := range heads {
+					e.add(restoreCase(strings.TrimSpace(h+" "+ye), c), "respell:ru-uk")
+				}
+			}
+		}
+	}
 	// Cyrillic readings of Latin names when none was given or found. They
 	// are guesses, so they are not transliterated back to Latin: that
 	// would add noise ("Yemmanuyel") rather than spellings the press uses.
-	if len(src) == 0 {
+	if len(src) == 0 && !placeCyr {
 		for _, l := range lat {
 			ru, uk := latinToCyrillic(strings.ToLower(l))
 			e.add(restoreCase(ru, l), "translit:reverse")
 			e.add(restoreCase(uk, l), "translit:reverse")
 		}
 	}
+	// The Ukrainian nominative of a name in -поль closes its last syllable
+	// with і (Тернопіль, Мелітопіль: the о → і alternation of doc.go), so
+	// Маріуполь is also written Маріупіль, and in Latin Mariupil.
+	for _, c := range src {
+		low := strings.ToLower(c.text)
+		if stem, ok := strings.CutSuffix(low, "поль"); ok && c.ukr && stem != "" && !strings.Contains(low, " ") {
+			if v := restoreCase(stem+"піль", c.text); e.add(v, "respell:uk") {
+				src = append(src, cyrName{v, true, false})
+			}
+		}
+	}
 	// Latin spellings of every Cyrillic name under each system that fits
-	// its language.
+	// its language, then their press endings (after all of a name's
+	// systems, so that a system's spelling is credited to it).
 	for _, c := range src {
 		low := strings.ToLower(c.text)
 		ukr, rus := c.ukr, c.rus
+		var latin []string
 		for i := range translitSystems {
 			sys := &translitSystems[i]
 			if (sys.ukr && !ukr) || (!sys.ukr && !rus) {
@@ -119,6 +171,9 @@ func Expand(w newswatch.Watch) []AddedAlias {
 			}
 			t := restoreCase(transliterate(low, sys), c.text)
 			e.add(t, sys.name)
+			latin = append(latin, t)
+		}
+		for _, t := range latin {
 			for _, p := range pressEndings(t) {
 				e.add(p, "press")
 			}
@@ -172,11 +227,17 @@ func personName(words []string) bool {
 	return true
 }
 
-// findPlace returns the gazetteer's place for a city watch: by its name,
-// else by its first alias that the gazetteer knows, in w.Country if set.
+// findPlace returns the gazetteer's place for a watch: by its name, else
+// by its first alias that the gazetteer knows, in w.Country if set. A city
+// resolves among the supplement's places and GeoNames' populated places,
+// any other watch (an actor such as the Kremlin) in the supplement only.
 func findPlace(w newswatch.Watch) (Place, bool) {
+	lookup := lookupSupplement
+	if w.Kind == newswatch.KindCity {
+		lookup = lookupPlace
+	}
 	for _, n := range w.Names() {
-		if p, ok := lookupPlace(n, w.Country); ok {
+		if p, ok := lookup(n, w.Country); ok {
 			return p, true
 		}
 	}
@@ -191,25 +252,59 @@ type cyrName struct {
 
 // placeCaseForms returns the folded case forms (not the nominatives) of a
 // place's Cyrillic names: GeoNames lists some (Киеву, Киевом) as names.
+// Two neuter names that are each a case form of the other are both
+// nominatives (Дебальцево, Дебальцеве: the Russian and the Ukrainian
+// name), so neither is a form; nor is a feminine name (Полтава, Одесса) a
+// form of the bare stem GeoNames also lists (Полтав, Одесс), which is
+// left out itself.
 func placeCaseForms(p Place) map[string]bool {
-	forms := map[string]bool{}
+	of := map[string]map[string]bool{} // folded name → its case forms
+	var stems []string
+	neuter := func(k string) bool { return strings.HasSuffix(k, "о") || strings.HasSuffix(k, "е") }
+	feminine := strings.HasSuffix(p.Name, "a")
+	names := map[string]bool{}
+	for _, n := range p.Names {
+		if scriptOf(n) == 'c' {
+			names[normKey(n)] = true
+		}
+	}
 	for _, n := range p.Names {
 		if scriptOf(n) != 'c' || strings.Contains(n, " ") {
 			continue
 		}
 		k := normKey(n)
 		rs := []rune(k)
+		if feminine && !isVowel(rs[len(rs)-1]) && names[k+"а"] {
+			stems = append(stems, k) // Полтав: a stem, and Полтава is not its genitive
+			continue
+		}
 		if l := len(rs); l > 0 && (rs[l-1] == 'о' || rs[l-1] == 'е') {
 			rs = rs[:l-1]
 		}
 		if l := len(rs); l > 2 && rs[l-1] == 'к' && !isVowel(rs[l-2]) && !strings.ContainsRune("сцьй'", rs[l-2]) {
 			continue // Горловк, Горловко: no nominatives, and Горловка is not their genitive
 		}
+		fs := map[string]bool{}
 		for _, f := range caseForms([]rune(k), newswatch.KindCity, false)[1:] {
 			if s := string(f); s != k {
-				forms[s] = true
+				fs[s] = true
 			}
 		}
+		of[k] = fs
+	}
+	forms := map[string]bool{}
+	for k, fs := range of {
+		for f := range fs {
+			// Of two names each a form of the other, both neuters are
+			// nominatives, else the one that is not neuter (Полтава, not
+			// Полтаве).
+			if !of[f][k] || neuter(f) && !neuter(k) {
+				forms[f] = true
+			}
+		}
+	}
+	for _, k := range stems {
+		forms[k] = true
 	}
 	return forms
 }
@@ -217,6 +312,10 @@ func placeCaseForms(p Place) map[string]bool {
 // adjEndings are the endings of an adjective made from a name closed by a
 // consonant (Донецк → Донецкой, Донецкий).
 var adjEndings = strings.Fields("ий ый ой ая ое ые ого ому ую ых ым ими ій ої ім им их")
+
+// adjEndingsFem are further endings of an adjective in -ск-/-ськ-
+// (Київська, Херсонское), which a name never has after that suffix.
+var adjEndingsFem = strings.Fields("а е і у ою ого")
 
 // adjectiveOf reports whether the folded name k is an adjective made from
 // one of p's other Cyrillic names (GeoNames lists Донецкой for Donetsk).
@@ -227,8 +326,16 @@ func adjectiveOf(k string, p Place) bool {
 			continue
 		}
 		stem := strings.TrimSuffix(ok, "ь")
-		if rest, found := strings.CutPrefix(k, stem); found && slices.Contains(adjEndings, rest) {
-			return true
+		rest, found := strings.CutPrefix(k, stem)
+		if !found {
+			continue
+		}
+		// Донецк → Донецкой; Херсон → Херсонскую, Київ → Київська with the
+		// suffix -ск-/-ськ-/-цьк- that makes an adjective of a name.
+		for _, suf := range []string{"", "ск", "ськ", "цк", "цьк"} {
+			if e, ok := strings.CutPrefix(rest, suf); ok && (slices.Contains(adjEndings, e) || suf != "" && slices.Contains(adjEndingsFem, e)) {
+				return true
+			}
 		}
 	}
 	return false
@@ -283,4 +390,15 @@ func slavic(n string) bool {
 		}
 	}
 	return true
+}
+
+// hasAbbreviation reports whether a word of n is written in capitals only
+// (ЗАЭС, АЕС): an abbreviation, which the press does not transliterate.
+func hasAbbreviation(n string) bool {
+	for _, w := range strings.Fields(n) {
+		if utf8.RuneCountInString(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			return true
+		}
+	}
+	return false
 }

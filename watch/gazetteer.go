@@ -23,33 +23,39 @@ var gazetteerData []byte
 // wherever the gazetteer's names are shown or shipped.
 const Attribution = "Place names: GeoNames (https://www.geonames.org/), CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
 
-// Place is a populated place of the embedded gazetteer.
+// Place is a populated place of the embedded gazetteer, or a region,
+// landmark or facility of its supplement (extra_places.tsv).
 type Place struct {
-	GeonameID  int64
-	Name       string   // GeoNames' main name, in Latin letters
+	GeonameID  int64    // 0 for a place of the supplement
+	Feature    string   // "" for a GeoNames populated place; "region", "landmark" or "facility"
+	Name       string   // the main name, in Latin letters
 	Names      []string // other names, each wholly in Latin or in Cyrillic letters
 	Country    string   // ISO 3166-1 alpha-2
 	Admin1     string   // GeoNames admin1 code within the country
-	Population int
-	Lat, Lon   float64
+	Population int      // rounded for a place of the supplement
+	Lat, Lon   float64  // 0, 0 for a place of the supplement
 }
 
 // gazetteer is the decoded table with an index by folded name.
 type gazetteer struct {
 	places []Place            // most populous first
-	byName map[string][]int32 // normKey of any name → places, most populous first
+	byName map[string][]int32 // normKey of any name → places: the supplement's, then the most populous first
+	// also holds the folded names that the supplement adds to GeoNames
+	// places, by GeonameID.
+	also map[int64]map[string]bool
 }
 
 // loadGazetteer decodes the embedded data once, on first use.
 var loadGazetteer = sync.OnceValue(decodeGazetteer)
 
-// decodeGazetteer decodes the embedded data.
+// decodeGazetteer decodes the embedded data and merges the supplement.
 func decodeGazetteer() *gazetteer {
 	g := &gazetteer{byName: make(map[string][]int32, 200000)}
 	zr, err := gzip.NewReader(bytes.NewReader(gazetteerData))
 	if err != nil {
 		panic("watch: embedded gazetteer: " + err.Error()) // built in; a test reads it
 	}
+	places := make([]Place, 0, 200000)
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
 	for sc.Scan() {
@@ -69,19 +75,58 @@ func decodeGazetteer() *gazetteer {
 		if f[7] != "" {
 			p.Names = strings.Split(f[7], "|")
 		}
-		i := int32(len(g.places))
-		g.places = append(g.places, p)
-		for _, n := range append([]string{p.Name}, p.Names...) {
-			k := normKey(n)
-			if l := g.byName[k]; len(l) == 0 || l[len(l)-1] != i {
-				g.byName[k] = append(l, i)
-			}
-		}
+		places = append(places, p)
 	}
 	if err := sc.Err(); err != nil {
 		panic("watch: embedded gazetteer: " + err.Error())
 	}
+	extra, also := parseSupplement(extraPlacesData)
+	g.also = map[int64]map[string]bool{}
+	for id, names := range also {
+		g.also[id] = map[string]bool{}
+		for _, n := range names {
+			g.also[id][normKey(n)] = true
+		}
+	}
+	// Merge the supplement in by population (both are most populous
+	// first), and add the names of also-lines to their places.
+	g.places = make([]Place, 0, len(places)+len(extra))
+	var first []int32 // the supplement's places, indexed before the others
+	for i, j := 0, 0; i < len(places) || j < len(extra); {
+		if j < len(extra) && (i == len(places) || extra[j].Population > places[i].Population) {
+			first = append(first, int32(len(g.places)))
+			g.places = append(g.places, extra[j])
+			j++
+			continue
+		}
+		p := places[i]
+		if ns := also[p.GeonameID]; len(ns) > 0 {
+			p.Names = append(p.Names[:len(p.Names):len(p.Names)], ns...)
+		}
+		g.places = append(g.places, p)
+		i++
+	}
+	for _, i := range first {
+		g.index(i)
+	}
+	for i := range g.places {
+		if g.places[i].Feature == "" {
+			g.index(int32(i))
+		}
+	}
 	return g
+}
+
+// index adds place i under each of its names.
+func (g *gazetteer) index(i int32) {
+	p := &g.places[i]
+	for _, n := range append([]string{p.Name}, p.Names...) {
+		k := normKey(n)
+		if l := g.byName[k]; len(l) == 0 || l[len(l)-1] != i { // a place's names are indexed together
+
+			g.byName[k] = append(l, i)
+		}
+	}
 }
 
 // normKey folds a name for gazetteer look-ups and for comparing names:
@@ -110,9 +155,10 @@ func normKey(s string) string {
 }
 
 // LookupPlaces returns the gazetteer's places that go by name (in any of
-// their names, compared case-insensitively), most populous first. An
-// autocompletion can show each with its country, region and population;
-// Expand, given no country, takes the first.
+// their names, compared case-insensitively): the supplement's first (Krym
+// is Crimea before the Russian village), then GeoNames' most populous
+// first. An autocompletion can show each with its country, region and
+// population; Expand, given no country, takes the first.
 func LookupPlaces(name string) []Place {
 	g := loadGazetteer()
 	ids := g.byName[normKey(name)]

@@ -82,6 +82,9 @@ var translitSystems = []translitSystem{
 	{name: "translit:press-ru", // Kiev, Sergei, Yenakievo: е is e after a vowel
 		base:    letters(commonLetters + ` гg еe ёyo жzh иi йi хkh цts чch шsh щshch ъ_ ыy ь_ эe юyu яya`),
 		initial: letters(`ёyo`), afterVowel: true},
+	{name: "translit:press-ye", // the BBC's and Reuters' Yenakievo, Yevgeny: ye at the start only
+		base:    letters(commonLetters + ` гg еe ёyo жzh иi йi хkh цts чch шsh щshch ъ_ ыy ь_ эe юyu яya`),
+		initial: letters(`еye`)},
 	{name: "translit:iso9", ukr: true,
 		base: letters(commonLetters + ` гg ґg еe ёë єê жž иi іì їï йj хh цc чč шš щŝ ъ_ ыy ь_ эè юû яâ '_`)},
 	{name: "translit:scholarly", ukr: true,
@@ -131,12 +134,27 @@ func transliterate(s string, sys *translitSystem) string {
 }
 
 // pressEndings returns the usual press spellings of a Latin name's
-// adjectival and patronymic endings (-iy/-y/-yy/-i/-ii, -ich/-ych), for the
-// last word of the name.
+// adjectival and patronymic endings (-iy/-y/-yy/-i/-ii, -ich/-ych), for
+// each word of the name in turn (Dmitriy Peskov → Dmitry Peskov, Dmitri
+// Peskov; Zelenskyi → Zelensky, Zelenskyy).
 func pressEndings(s string) []string {
+	words := strings.Fields(s)
+	var out []string
+	for i, w := range words {
+		for _, v := range pressWordEndings(w) {
+			ws := append([]string(nil), words...)
+			ws[i] = v
+			out = append(out, strings.Join(ws, " "))
+		}
+	}
+	return out
+}
+
+// pressWordEndings returns the press spellings of one word's ending.
+func pressWordEndings(s string) []string {
 	var out []string
 	swap := func(from string, to ...string) {
-		if strings.HasSuffix(s, from) {
+		if strings.HasSuffix(s, from) && len(s) > len(from)+2 {
 			base := strings.TrimSuffix(s, from)
 			for _, t := range to {
 				out = append(out, base+t)
@@ -158,7 +176,7 @@ func pressEndings(s string) []string {
 var (
 	ruUkKeep = strings.NewReplacer("ы", "и", "э", "е", "ъ", "'", "ё", "ьо")
 	ruUkAll  = strings.NewReplacer("и", "і", "ы", "и", "э", "е", "ъ", "'", "ё", "ьо")
-	ruUkEnds = [][2]string{{"ский", "ський"}, {"цкий", "цький"}, {"ей", "ій"}, {"ий", "ій"}, {"ск", "ськ"}, {"цк", "цьк"}}
+	ruUkEnds = [][2]string{{"ський", "ський"}, {"цький", "цький"}, {"ский", "ський"}, {"цкий", "цький"}, {"ей", "ій"}, {"ий", "ій"}, {"ск", "ськ"}, {"цк", "цьк"}}
 	ukRuBase = strings.NewReplacer("і", "и", "ї", "и", "є", "е", "'", "", "’", "", "ьо", "ё")
 	ukRuAlt  = strings.NewReplacer("і", "и", "ї", "и", "є", "е", "'", "")
 )
@@ -173,8 +191,17 @@ func ruToUk(s string) []string {
 	for i, w := range strings.Fields(s) {
 		var next []string
 		for _, v := range variants {
+			// The ending is respelled as a whole (Зеленский → Зеленський,
+			// never Зеленскій), the stem by r.
+			stem, end := w, ""
+			for _, p := range ends {
+				if strings.HasSuffix(w, p[0]) && len([]rune(w)) > len([]rune(p[0]))+1 {
+					stem, end = strings.TrimSuffix(w, p[0]), p[1]
+					break
+				}
+			}
 			for _, r := range []*strings.Replacer{keep, all} {
-				x := respellWordEnds(r.Replace(w), ends)
+				x := r.Replace(stem) + end
 				if i > 0 {
 					x = v + " " + x
 				}

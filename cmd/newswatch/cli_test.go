@@ -184,8 +184,8 @@ func TestPagingAndNDJSONExport(t *testing.T) {
 		}
 		return ids
 	}
-	p1, _, _ := runCLIWith(t, nil, false, "latest", "--json", "--limit", "100", "--config", e.config)
-	p2, _, _ := runCLIWith(t, nil, false, "latest", "--json", "--limit", "100", "--offset", "100", "--config", e.config)
+	p1, _, _ := runCLIWith(t, nil, false, "latest", "--json", "--expand", "--limit", "100", "--config", e.config)
+	p2, _, _ := runCLIWith(t, nil, false, "latest", "--json", "--expand", "--limit", "100", "--offset", "100", "--config", e.config)
 	a, b := ids(p1), ids(p2)
 	if len(a) != 100 || len(b) != n-100 {
 		t.Fatalf("pages of %d and %d items, want 100 and %d", len(a), len(b), n-100)

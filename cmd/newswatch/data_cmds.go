@@ -146,9 +146,10 @@ func writeNDJSON(w io.Writer, v any) error {
 }
 
 func runSearch(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("search", `search [--json] [--limit N] [--offset N | --all] [--feed ID] "QUERY"`, 1, -1)
+	fs := c.dataCmd("search", `search [--json] [--limit N] [--offset N | --all] [--expand] [--feed ID] "QUERY"`, 1, -1)
 	pg := addPageFlags(fs, 10)
 	feed := fs.Int64("feed", 0, "only this feed id")
+	expand := fs.Bool("expand", false, "list every matching item, not one entry per story (--all always does)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -160,28 +161,27 @@ func runSearch(ctx context.Context, c *cli, args []string) error {
 		return usagef("the query is empty")
 	}
 	return withReader(ctx, c, fs.config, func(a *app) error {
-		var page []itemJSON // --json without --all prints one array
+		var page []any // --json without --all prints one array
 		total := 0
 		err := pg.pages(func(limit, offset int) (int, error) {
-			hits, err := a.db.Search(ctx, newswatch.SearchQuery{Query: query, Limit: limit, Offset: offset, FeedID: *feed})
-			if err != nil {
-				return 0, err
-			}
-			total += len(hits)
-			for _, h := range hits {
-				switch {
-				case *pg.all:
-					err = writeNDJSON(c.stdout, toItemJSON(h.Item, h.Snippet))
-				case fs.json:
-					page = append(page, toItemJSON(h.Item, h.Snippet))
-				default:
-					printItem(c, h.Item, h.Snippet)
-				}
+			q := newswatch.SearchQuery{Query: query, Limit: limit, Offset: offset, FeedID: *feed}
+			var hits []newswatch.StoryHit
+			if *expand || *pg.all {
+				items, err := a.db.Search(ctx, q)
 				if err != nil {
 					return 0, err
 				}
+				for _, h := range items {
+					hits = append(hits, newswatch.StoryHit{Item: h.Item, Snippet: h.Snippet})
+				}
+			} else {
+				var err error
+				if hits, err = a.db.SearchStories(ctx, q); err != nil {
+					return 0, err
+				}
 			}
-			return len(hits), nil
+			total += len(hits)
+			return len(hits), emitEntries(c, fs.json, *pg.all, *expand || *pg.all, hits, &page)
 		})
 		switch {
 		case err != nil:
@@ -194,6 +194,49 @@ func runSearch(ctx context.Context, c *cli, args []string) error {
 		}
 		return nil
 	})
+}
+
+// storyEntryJSON is the one entry of a story in search and latest --json:
+// the item's fields as itemJSON has them, plus its story and how many
+// sources carry the story.
+type storyEntryJSON struct {
+	itemJSON
+	StoryID int64 `json:"story_id"` // 0 when the item has no story yet
+	Sources int   `json:"sources"`
+}
+
+// emitEntries prints hits: as NDJSON lines under --all, into page under
+// --json, else as text. items prints them as items (expanded), without
+// their stories.
+func emitEntries(c *cli, asJSON, all, items bool, hits []newswatch.StoryHit, page *[]any) error {
+	for _, h := range hits {
+		var j any = toItemJSON(h.Item, h.Snippet)
+		if !items {
+			j = storyEntryJSON{itemJSON: toItemJSON(h.Item, h.Snippet), StoryID: h.StoryID, Sources: h.SourceCount}
+		}
+		switch {
+		case all:
+			if err := writeNDJSON(c.stdout, j); err != nil {
+				return err
+			}
+		case asJSON:
+			*page = append(*page, j)
+		default:
+			printItem(c, h.Item, h.Snippet)
+			if !items {
+				printStoryNote(c, h.StoryID, h.ItemCount, h.SourceCount)
+			}
+		}
+	}
+	return nil
+}
+
+// printStoryNote prints the story line of an entry, none for an item
+// without a story.
+func printStoryNote(c *cli, id int64, items, sources int) {
+	if id != 0 {
+		fmt.Fprintf(c.stdout, "    story %d: %d sources, %d items (newswatch story %d)\n", id, sources, items, id)
+	}
 }
 
 // nonNilSlice makes a nil slice print as [] rather than null.
@@ -218,9 +261,10 @@ func printItem(c *cli, it newswatch.Item, snippet string) {
 }
 
 func runLatest(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("latest", "latest [--json] [--limit N] [--offset N | --all] [--feed ID]", 0, 0)
+	fs := c.dataCmd("latest", "latest [--json] [--limit N] [--offset N | --all] [--expand] [--feed ID]", 0, 0)
 	pg := addPageFlags(fs, 10)
 	feed := fs.Int64("feed", 0, "only this feed id")
+	expand := fs.Bool("expand", false, "list every item, not one entry per story (--all always does)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -228,26 +272,25 @@ func runLatest(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	return withReader(ctx, c, fs.config, func(a *app) error {
-		var page []itemJSON
+		var page []any
 		err := pg.pages(func(limit, offset int) (int, error) {
-			items, err := a.db.Latest(ctx, newswatch.LatestQuery{Limit: limit, Offset: offset, FeedID: *feed})
-			if err != nil {
-				return 0, err
-			}
-			for _, it := range items {
-				switch {
-				case *pg.all:
-					err = writeNDJSON(c.stdout, toItemJSON(it, ""))
-				case fs.json:
-					page = append(page, toItemJSON(it, ""))
-				default:
-					printItem(c, it, "")
-				}
+			q := newswatch.LatestQuery{Limit: limit, Offset: offset, FeedID: *feed}
+			var hits []newswatch.StoryHit
+			if *expand || *pg.all {
+				items, err := a.db.Latest(ctx, q)
 				if err != nil {
 					return 0, err
 				}
+				for _, it := range items {
+					hits = append(hits, newswatch.StoryHit{Item: it})
+				}
+			} else {
+				var err error
+				if hits, err = a.db.LatestStories(ctx, q); err != nil {
+					return 0, err
+				}
 			}
-			return len(items), nil
+			return len(hits), emitEntries(c, fs.json, *pg.all, *expand || *pg.all, hits, &page)
 		})
 		if err == nil && fs.json && !*pg.all {
 			err = writeJSON(c.stdout, nonNilSlice(page))
@@ -257,14 +300,19 @@ func runLatest(ctx context.Context, c *cli, args []string) error {
 }
 
 func runMentions(ctx context.Context, c *cli, args []string) error {
-	fs := c.dataCmd("mentions", "mentions [--json] [--since 7d|2014-04-01] [--limit N] [--offset N | --all] [NAME]", 0, -1)
+	fs := c.dataCmd("mentions", "mentions [--json] [--since 7d|2014-04-01] [--limit N] [--offset N | --all] [--stories] [NAME]", 0, -1)
 	pg := addPageFlags(fs, 100)
 	since := fs.String("since", "", "only mentions in items since this age (24h, 7d) or date (YYYY-MM-DD)")
+	byStory := fs.Bool("stories", false, "one entry per story (its newest mention) and count distinct stories")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if err := pg.check(); err != nil {
 		return err
+	}
+	if *byStory && *pg.all {
+		// --all exports every mention; one entry per story is for reading.
+		return usagef("--stories and --all do not go together")
 	}
 	sinceT, err := parseSince(*since, time.Now())
 	if err != nil {
@@ -286,19 +334,33 @@ func runMentions(ctx context.Context, c *cli, args []string) error {
 				}
 			}
 		}
-		var page []mentionJSON
+		var page []any
 		total := 0
 		for _, e := range entities {
 			err := pg.pages(func(limit, offset int) (int, error) {
-				hits, err := a.db.Mentions(ctx, newswatch.MentionQuery{Entity: e, Since: sinceT, Limit: limit, Offset: offset})
+				q := newswatch.MentionQuery{Entity: e, Since: sinceT, Limit: limit, Offset: offset}
+				var hits []newswatch.StoryMentionHit
+				var err error
+				if *byStory {
+					hits, err = a.db.MentionStories(ctx, q)
+				} else {
+					var ms []newswatch.MentionHit
+					ms, err = a.db.Mentions(ctx, q)
+					for _, h := range ms {
+						hits = append(hits, newswatch.StoryMentionHit{MentionHit: h})
+					}
+				}
 				if err != nil {
 					return 0, err
 				}
 				total += len(hits)
 				for _, h := range hits {
 					m := h.Mention
-					j := mentionJSON{Entity: m.Entity, Kind: string(m.Kind), Text: m.Text, Start: m.Start,
+					var j any = mentionJSON{Entity: m.Entity, Kind: string(m.Kind), Text: m.Text, Start: m.Start,
 						End: m.End, Item: toItemJSON(h.Item, ""), Snippet: markBold(h.Snippet)}
+					if *byStory {
+						j = storyMentionJSON{mentionJSON: j.(mentionJSON), StoryID: h.StoryID, Sources: h.SourceCount}
+					}
 					switch {
 					case *pg.all:
 						err = writeNDJSON(c.stdout, j)
@@ -307,6 +369,9 @@ func runMentions(ctx context.Context, c *cli, args []string) error {
 					default:
 						fmt.Fprintf(c.stdout, "%s (%s) %q in #%d %s\n    %s\n", m.Entity, m.Kind, m.Text, h.Item.ID,
 							oneLine(h.Item.Title), oneLine(markBold(h.Snippet)))
+						if *byStory {
+							printStoryNote(c, h.StoryID, h.ItemCount, h.SourceCount)
+						}
 					}
 					if err != nil {
 						return 0, err
@@ -316,6 +381,13 @@ func runMentions(ctx context.Context, c *cli, args []string) error {
 			})
 			if err != nil {
 				return err
+			}
+			if *byStory && !fs.json && !*pg.all {
+				t, err := a.db.CountMentions(ctx, newswatch.MentionQuery{Entity: e, Since: sinceT})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "%s: %d mentions in %d items, %d stories\n", e, t.Mentions, t.Items, t.Stories)
 			}
 		}
 		switch {
@@ -327,6 +399,14 @@ func runMentions(ctx context.Context, c *cli, args []string) error {
 		}
 		return nil
 	})
+}
+
+// storyMentionJSON is a mention as mentions --stories --json prints it:
+// mentionJSON plus the item's story and how many sources carry it.
+type storyMentionJSON struct {
+	mentionJSON
+	StoryID int64 `json:"story_id"` // 0 when the item has no story yet
+	Sources int   `json:"sources"`
 }
 
 // parseSince reads an age ("24h", "7d") or a date ("2014-04-01") into the
@@ -368,6 +448,18 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 		if err != nil {
 			return err
 		}
+		ss, err := a.db.StoryStats(ctx, newswatch.GlobalScope)
+		if err != nil {
+			return err
+		}
+		storyCounts, err := a.db.MentionStoryCounts(ctx, newswatch.GlobalScope, until.AddDate(0, 0, -*days), until)
+		if err != nil {
+			return err
+		}
+		storiesOn := map[[2]string]int{}
+		for _, d := range storyCounts {
+			storiesOn[[2]string{d.Entity, d.Day}] = d.Count
+		}
 		if fs.json {
 			top := make([]map[string]any, 0, len(st.TopEntities))
 			for _, e := range st.TopEntities {
@@ -375,12 +467,15 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 			}
 			daily := make([]map[string]any, 0, len(counts))
 			for _, d := range counts {
-				daily = append(daily, map[string]any{"entity": d.Entity, "day": d.Day, "count": d.Count})
+				daily = append(daily, map[string]any{"entity": d.Entity, "day": d.Day, "count": d.Count,
+					"stories": storiesOn[[2]string{d.Entity, d.Day}]})
 			}
+
 			out := map[string]any{
 				"items": st.Items, "feeds": st.Feeds, "failing_feeds": st.FailingFeeds, "watches": st.Watches,
 				"mentions": st.Mentions, "routes": st.Routes, "pending_alerts": st.PendingAlerts,
 				"sent_alerts": st.SentAlerts, "top_entities": top, "daily": daily,
+				"stories": ss.Stories, "multi_source_stories": ss.MultiSource,
 			}
 			// Unknown times are left out, as everywhere in the JSON output.
 			if !st.OldestItem.IsZero() {
@@ -389,8 +484,8 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 			}
 			return writeJSON(c.stdout, out)
 		}
-		fmt.Fprintf(c.stdout, "items %d (%s … %s)\nfeeds %d (%d failing)\nwatches %d\nmentions %d\nroutes %d\nalerts %d sent, %d pending\n",
-			st.Items, textTime(st.OldestItem, "2006-01-02"), textTime(st.NewestItem, "2006-01-02"),
+		fmt.Fprintf(c.stdout, "items %d (%s … %s)\nstories %d (%d from 2+ sources)\nfeeds %d (%d failing)\nwatches %d\nmentions %d\nroutes %d\nalerts %d sent, %d pending\n",
+			st.Items, textTime(st.OldestItem, "2006-01-02"), textTime(st.NewestItem, "2006-01-02"), ss.Stories, ss.MultiSource,
 			st.Feeds, st.FailingFeeds, st.Watches, st.Mentions, st.Routes, st.SentAlerts, st.PendingAlerts)
 		if len(st.TopEntities) > 0 {
 			fmt.Fprintln(c.stdout, "most mentioned:")
@@ -398,6 +493,7 @@ func runStats(ctx context.Context, c *cli, args []string) error {
 				fmt.Fprintf(c.stdout, "  %-24s %-6s %d\n", e.Entity, e.Kind, e.Count)
 			}
 		}
+
 		return nil
 	})
 }

@@ -76,6 +76,11 @@ type signalsTicker struct {
 	// history caches, per scope, the hourly counts of the hours before
 	// the last two (see scopeCounts); only Run's goroutine uses it.
 	history map[string]scopeHistory
+	// judged is the hour the last tick judged. The first tick of an hour
+	// (and the first tick after a start) also judges the hour before on
+	// its final count: items stored after that hour's last tick would
+	// otherwise never be judged with it.
+	judged time.Time
 }
 
 // scopeHistory is the counts of a scope's baseline hours but the last,
@@ -113,7 +118,12 @@ func (t *signalsTicker) tick(ctx context.Context) {
 	}()
 	now := t.now().UTC()
 	stored := false
-	if n, err := t.spikes(ctx, now); err != nil && ctx.Err() == nil {
+	prev := !now.Truncate(time.Hour).Equal(t.judged)
+	n, err := t.spikes(ctx, now, prev)
+	if err == nil {
+		t.judged = now.Truncate(time.Hour)
+	}
+	if err != nil && ctx.Err() == nil {
 		t.log.Error("spike detection", "err", err)
 	} else if n > 0 {
 		stored = true
@@ -128,9 +138,10 @@ func (t *signalsTicker) tick(ctx context.Context) {
 	}
 }
 
-// spikes finds the spikes of the hour holding now and records them,
-// returning how many new episodes it stored messages for (or printed).
-func (t *signalsTicker) spikes(ctx context.Context, now time.Time) (int, error) {
+// spikes finds the spikes of the hour holding now (and, with prev, of the
+// hour before it, on its final count) and records them, returning how many
+// new episodes it stored messages for (or printed).
+func (t *signalsTicker) spikes(ctx context.Context, now time.Time, prev bool) (int, error) {
 	routes, err := t.db.Routes(ctx, "")
 	if err != nil {
 		return 0, err
@@ -159,7 +170,7 @@ func (t *signalsTicker) spikes(ctx context.Context, now time.Time) (int, error) 
 	}
 	n := 0
 	for _, g := range guilds {
-		k, err := t.scopeSpikes(ctx, g, scopes[g], now)
+		k, err := t.scopeSpikes(ctx, g, scopes[g], now, prev)
 		n += k
 		if err != nil {
 			return n, err
@@ -169,12 +180,17 @@ func (t *signalsTicker) spikes(ctx context.Context, now time.Time) (int, error) 
 }
 
 // scopeSpikes handles the spikes of one guild's scope.
-func (t *signalsTicker) scopeSpikes(ctx context.Context, guild string, routes []newswatch.Route, now time.Time) (int, error) {
+func (t *signalsTicker) scopeSpikes(ctx context.Context, guild string, routes []newswatch.Route, now time.Time, prev bool) (int, error) {
 	counts, err := t.scopeCounts(ctx, guild, now)
 	if err != nil {
 		return 0, err
 	}
 	over := t.rule.Over(counts, now)
+	if prev {
+		// The hour before, judged as at its last instant; a spike that
+		// went on into this hour is the same episode (RecordSpike).
+		over = append(t.rule.Over(counts, now.Truncate(time.Hour).Add(-time.Nanosecond)), over...)
+	}
 	if len(over) == 0 {
 		return 0, nil
 	}

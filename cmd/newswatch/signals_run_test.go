@@ -244,6 +244,39 @@ func TestSpikeTickerSurge(t *testing.T) {
 	}
 }
 
+// TestSpikeTickerLateInHour: a surge that arrives after the last tick of
+// its hour is judged on its final count by the first tick of the next
+// hour, once; a ticker that only judged the hour holding now never saw it.
+func TestSpikeTickerLateInHour(t *testing.T) {
+	w := newSignalsWorld(t)
+	w.route(newswatch.Route{GuildID: "g1", ChannelID: "c1", Spikes: true})
+	surge := signalsT0.Add(8 * 24 * time.Hour)
+	w.series(5, signalsT0, 8*24, func(int) float64 { return 5 })
+	var now time.Time
+	tk := w.ticker(&now)
+	now = surge.Add(55 * time.Minute) // the hour's last tick: 2 items so far
+	w.add(surge, 50*time.Minute, 2)
+	tk.tick(w.ctx)
+	if ms := w.pending(); len(ms) != 0 {
+		t.Fatalf("%d alerts before the surge, want none", len(ms))
+	}
+	w.add(surge.Add(56*time.Minute), 3*time.Minute, 48) // after that tick
+	now = surge.Add(time.Hour + 2*time.Minute)          // the next hour's first tick
+	tk.tick(w.ctx)
+	ms := w.pending()
+	if len(ms) != 1 {
+		t.Fatalf("%d alerts after the next hour's first tick, want the late surge's one", len(ms))
+	}
+	if !strings.Contains(string(ms[0].Payload), "Kramatorsk") {
+		t.Errorf("spike alert %s does not name the watch", ms[0].Payload)
+	}
+	now = surge.Add(time.Hour + 7*time.Minute)
+	tk.tick(w.ctx)
+	if ms := w.pending(); len(ms) != 1 {
+		t.Errorf("%d alerts after another tick, want still 1", len(ms))
+	}
+}
+
 // TestConsoleSignals: in console mode spikes and the digest are printed,
 // each once, even across a restart, and nothing is stored to post.
 func TestConsoleSignals(t *testing.T) {
