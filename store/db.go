@@ -99,8 +99,9 @@ func foldSQL(col string) string {
 
 // DB is the newswatch store. Its methods are safe for concurrent use.
 type DB struct {
-	w *sql.DB // the single writer connection
-	r *sql.DB // readers
+	w   *sql.DB    // the single writer connection
+	r   *sql.DB    // readers
+	ins *saveStmts // SaveItems' inserts prepared on w (nil for OpenReader)
 
 	stories atomic.Pointer[storyHook] // see story_alerts.go
 }
@@ -132,8 +133,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if db.ins, err = prepareSaveStmts(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: prepare inserts: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", dsn)
 	if err != nil {
+		db.ins.close()
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -187,6 +193,7 @@ func OpenReader(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.ins.close()
 	if db.w == db.r {
 		return db.r.Close()
 	}
