@@ -33,6 +33,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,13 +48,10 @@ var migrations embed.FS
 // pragmas are set on every pooled connection. synchronous(NORMAL) under WAL is
 // durable against a crash of the process; on power loss at most the last
 // transactions before it may be lost, and the file is never corrupted.
-// wal_autocheckpoint(4000) checkpoints every 4000 pages (about 16 MB of
-// WAL) instead of 1000: pages a save rewrites again and again (index
-// interiors, the full-text index's structure) are copied back once per
-// checkpoint, so batched saves spend less on checkpoints (about 8% less CPU
-// per item in BenchmarkSaveItems), at the cost of a WAL file up to ~16 MB.
+// wal_autocheckpoint(0): no commit runs a checkpoint inline; the
+// checkpointer (checkpoint.go) copies the WAL back on a goroutine of its own.
 const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate"
+	"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 
 // foldFunc is the SQL name of fold, used by the full-text index triggers.
 const foldFunc = "newswatch_fold"
@@ -99,9 +97,11 @@ func foldSQL(col string) string {
 
 // DB is the newswatch store. Its methods are safe for concurrent use.
 type DB struct {
-	w   *sql.DB    // the single writer connection
-	r   *sql.DB    // readers
-	ins *saveStmts // SaveItems' inserts prepared on w (nil for OpenReader)
+	w    *sql.DB       // the single writer connection
+	r    *sql.DB       // readers
+	ins  *saveStmts    // SaveItems' inserts prepared on w (nil for OpenReader)
+	wmu  sync.Mutex    // held by write transactions (db.tx)
+	ckpt *checkpointer // nil for OpenReader
 
 	stories atomic.Pointer[storyHook] // see story_alerts.go
 }
@@ -112,6 +112,11 @@ type DB struct {
 // IMMEDIATE, so a second writer waits for them (busy_timeout) instead of
 // failing. Commands that only read use OpenReader.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, checkpointPages)
+}
+
+// open is Open with the checkpointer's threshold in pages.
+func open(ctx context.Context, path string, ckptEvery int) (*DB, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, newswatch.Errorf(newswatch.EINVALID, "The database path is empty.")
 	}
@@ -147,6 +152,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.r = r
+	db.startCheckpointer(ckptEvery)
 	return db, nil
 }
 
@@ -193,6 +199,7 @@ func OpenReader(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.ckpt.close()
 	db.ins.close()
 	if db.w == db.r {
 		return db.r.Close()
@@ -304,6 +311,8 @@ func (db *DB) migrate(ctx context.Context) error {
 // tx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it when fn
 // returns nil.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -312,7 +321,11 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.ckpt.wrote()
+	return nil
 }
 
 // Backup writes a consistent copy of the database to dst with VACUUM INTO.
