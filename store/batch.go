@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -91,5 +93,119 @@ func (db *DB) SaveItems(ctx context.Context, feedID int64, items []newswatch.Ing
 			}
 		}
 	}
+	return total, nil
+}
+
+// The rows a save writes by the hundred (items, mentions, outbox rows) go
+// in multi-row INSERTs: a statement's fixed cost (the database/sql and
+// driver round trip, binding, opening and closing cursors) is paid once
+// per up to insertSizes[0] rows instead of once per row.
+
+// rowsInsert is an INSERT of rows of cols bound values: head, then row
+// repeated, comma-separated, then tail.
+type rowsInsert struct {
+	head, row, tail string
+	cols            int
+}
+
+func (ri *rowsInsert) sql(rows int) string {
+	return ri.head + ri.row + strings.Repeat(", "+ri.row, rows-1) + ri.tail
+}
+
+var (
+	// insItems writes new items with the ids saver.newID chose.
+	insItems = &rowsInsert{head: `INSERT INTO items (id, feed_id, key, guid, title, link, author, text,
+		categories, image_url, published, updated, fetched_at, ts, content_hash) VALUES `,
+		row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cols: 15}
+	insMentions = &rowsInsert{head: `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id) VALUES `,
+		row: "(?, ?, ?, ?, ?, ?, ?)", cols: 7}
+
+	saveInserts = []*rowsInsert{insItems, insMentions}
+)
+
+// insertSizes are the row counts of the prepared statements of each
+// rowsInsert, largest first; every count is a sum of them. Parsing a
+// statement of a hundred rows costs SQLite more than running it, so they
+// are prepared once, when the database is opened.
+var insertSizes = []int{128, 32, 8, 1}
+
+// saveStmts are the statements of saveInserts prepared on the writer.
+type saveStmts struct {
+	stmts map[*rowsInsert][]*sql.Stmt // by index in insertSizes
+}
+
+// prepareSaveStmts prepares saveInserts on db, the writer; it must not run
+// inside a transaction (the writer has one connection).
+func prepareSaveStmts(ctx context.Context, db *sql.DB) (*saveStmts, error) {
+	c := &saveStmts{stmts: map[*rowsInsert][]*sql.Stmt{}}
+	for _, ri := range saveInserts {
+		for _, k := range insertSizes {
+			st, err := db.PrepareContext(ctx, ri.sql(k))
+			if err != nil {
+				c.close()
+				return nil, err
+			}
+			c.stmts[ri] = append(c.stmts[ri], st)
+		}
+	}
+	return c, nil
+}
+
+func (c *saveStmts) close() {
+	if c == nil {
+		return
+	}
+	for _, l := range c.stmts {
+		for _, st := range l {
+			st.Close()
+		}
+	}
+}
+
+// add queues a row: one value per column, in the statement's order.
+func (b *rowBuf) add(vals ...any) {
+	b.args = append(b.args, vals...)
+	b.rows++
+}
+
+// flushRows writes the waiting rows: items, then mentions. Outbox rows are
+// written one by one once the batch's stories are decided (writeAlerts).
+func (s *saver) flushRows() error {
+	if _, err := s.writeRows(insItems, &s.items); err != nil {
+		return err
+	}
+	_, err := s.writeRows(insMentions, &s.ments)
+	return err
+}
+
+// writeRows inserts b's rows with ri and returns how many rows it wrote.
+func (s *saver) writeRows(ri *rowsInsert, b *rowBuf) (int64, error) {
+	var total int64
+	args := b.args
+	for rows := b.rows; rows > 0; {
+		i := 0
+		for insertSizes[i] > rows {
+			i++
+		}
+		k := insertSizes[i]
+		var res sql.Result
+		var err error
+		if s.ins != nil {
+			res, err = s.tx.StmtContext(s.ctx, s.ins.stmts[ri][i]).ExecContext(s.ctx, args[:k*ri.cols]...)
+		} else {
+			res, err = s.tx.ExecContext(s.ctx, ri.sql(k), args[:k*ri.cols]...)
+		}
+		if err != nil {
+			return total, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, err
+		}
+		total += n
+		args, rows = args[k*ri.cols:], rows-k
+	}
+	clear(b.args)
+	b.args, b.rows = b.args[:0], 0
 	return total, nil
 }

@@ -33,6 +33,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,13 +48,19 @@ var migrations embed.FS
 // pragmas are set on every pooled connection. synchronous(NORMAL) under WAL is
 // durable against a crash of the process; on power loss at most the last
 // transactions before it may be lost, and the file is never corrupted.
-// wal_autocheckpoint(4000) checkpoints every 4000 pages (about 16 MB of
-// WAL) instead of 1000: pages a save rewrites again and again (index
-// interiors, the full-text index's structure) are copied back once per
-// checkpoint, so batched saves spend less on checkpoints (about 8% less CPU
-// per item in BenchmarkSaveItems), at the cost of a WAL file up to ~16 MB.
+// wal_autocheckpoint(0): no commit runs a checkpoint inline; the
+// checkpointer (checkpoint.go) copies the WAL back on a goroutine of its own.
 const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate"
+	"&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+
+// writerPragmas are set on the writer's connection on top of pragmas.
+// temp_store(2) keeps statement journals in memory: a multi-row INSERT
+// (see batch.go) saves the pages it changes there first, in case it must
+// be undone, and a file would cost a write system call per page.
+// cache_size(-32768) gives the writer 32 MB of page cache instead of 2 MB:
+// a save rewrites the newest pages of each index and merges the newest
+// full-text segments, which are then read from memory, not from the WAL.
+const writerPragmas = "&_pragma=temp_store(2)&_pragma=cache_size(-32768)"
 
 // foldFunc is the SQL name of fold, used by the full-text index triggers.
 const foldFunc = "newswatch_fold"
@@ -99,8 +106,11 @@ func foldSQL(col string) string {
 
 // DB is the newswatch store. Its methods are safe for concurrent use.
 type DB struct {
-	w *sql.DB // the single writer connection
-	r *sql.DB // readers
+	w    *sql.DB       // the single writer connection
+	r    *sql.DB       // readers
+	ins  *saveStmts    // SaveItems' inserts prepared on w (nil for OpenReader)
+	wmu  sync.Mutex    // held by write transactions (db.tx)
+	ckpt *checkpointer // nil for OpenReader
 
 	stories atomic.Pointer[storyHook] // see story_alerts.go
 }
@@ -111,6 +121,11 @@ type DB struct {
 // IMMEDIATE, so a second writer waits for them (busy_timeout) instead of
 // failing. Commands that only read use OpenReader.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, checkpointPages)
+}
+
+// open is Open with the checkpointer's threshold in pages.
+func open(ctx context.Context, path string, ckptEvery int) (*DB, error) {
 	if strings.TrimSpace(path) == "" {
 		return nil, newswatch.Errorf(newswatch.EINVALID, "The database path is empty.")
 	}
@@ -120,7 +135,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		}
 	}
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
-	w, err := sql.Open("sqlite", dsn)
+	w, err := sql.Open("sqlite", dsn+writerPragmas)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -132,8 +147,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if db.ins, err = prepareSaveStmts(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: prepare inserts: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", dsn)
 	if err != nil {
+		db.ins.close()
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -141,6 +161,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.r = r
+	db.startCheckpointer(ckptEvery)
 	return db, nil
 }
 
@@ -187,6 +208,8 @@ func OpenReader(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.ckpt.close()
+	db.ins.close()
 	if db.w == db.r {
 		return db.r.Close()
 	}
@@ -297,6 +320,8 @@ func (db *DB) migrate(ctx context.Context) error {
 // tx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it when fn
 // returns nil.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -305,7 +330,11 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.ckpt.wrote()
+	return nil
 }
 
 // Backup writes a consistent copy of the database to dst with VACUUM INTO.

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -20,26 +22,41 @@ type watchInfo struct {
 type saver struct {
 	ctx     context.Context
 	tx      *sql.Tx
+	ins     *saveStmts // nil: statements are parsed per batch
 	feedID  int64
 	now     time.Time
 	routes  []newswatch.Route // enabled routes that may get alerts for this feed
 	watches map[int64]watchInfo
 	res     newswatch.SaveResult
 
-	// Rows are inserted through statements prepared once per transaction,
-	// one row per execution: cheaper than one statement over a JSON list,
-	// which SQLite re-parses for every column of every row, and a one-row
-	// INSERT needs no statement journal.
-	insItem, insMent, insOut *sql.Stmt
+	// New rows wait here and are written with multi-row INSERTs (see
+	// flushRows) before anything reads them: the items first, then their
+	// mentions, whose foreign keys need the items.
+	items, ments rowBuf
+	// nextID is the id of the next new item, 0 until read. The save holds
+	// the write lock, so max(id)+1, the rowid SQLite itself would choose,
+	// stays free until it commits.
+	nextID int64
 
 	// New items wait here and are added to the full-text index in one
-	// statement at the end of the batch (see flushFTS).
-	pendFTS  []int64 // new items to add to the full-text index
+	// statement at the end of the batch (see flushFTS): they have the ids
+	// from ftsFrom up to nextID-1.
+	ftsFrom  int64
 	pendFold []int64 // those of them with text to fold
 
 	story *storyPend  // new items for the story decider (story_alerts.go)
 	pend  []pendAlert // alerts written once stories are decided (story_route.go)
 	rules ruleState   // route rule evaluation (route_rules.go)
+	// insOut writes one outbox row, prepared on first use: the alerts of a
+	// save are written one by one once stories are decided, each needing
+	// its row's id (story_route.go).
+	insOut *sql.Stmt
+}
+
+// rowBuf is the waiting rows of one table, their values in column order.
+type rowBuf struct {
+	args []any
+	rows int
 }
 
 // stored is the state of a key already in the batch's feed.
@@ -68,18 +85,20 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 	}
 	story := db.newStoryPend()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		s := &saver{ctx: ctx, tx: tx, feedID: feedID, now: time.Now(), story: story}
+		s := &saver{ctx: ctx, tx: tx, ins: db.ins, feedID: feedID, now: time.Now(), story: story}
 		if err := s.prepare(); err != nil {
 			return err
 		}
 		defer s.close()
 		keys := make([]string, len(items))
+		hashes := make([]string, len(items))
 		for i := range items {
-			if items[i].Item.Key == "" {
-				it := &items[i].Item
+			it := &items[i].Item
+			if it.Key == "" {
 				it.Key = newswatch.ItemKey(it.GUID, it.Link, it.Title, it.Text)
 			}
-			keys[i] = items[i].Item.Key
+			keys[i] = it.Key
+			hashes[i] = it.ContentHash()
 		}
 		known, tomb, err := s.lookup(keys)
 		if err != nil {
@@ -95,20 +114,23 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 			old, ok := known[in.Item.Key]
 			switch {
 			case !ok:
-				id, err := s.insert(in)
+				id, err := s.insert(in, hashes[i])
 				if err != nil {
 					return err
 				}
-				known[in.Item.Key] = stored{id: id, hash: in.Item.ContentHash(), revision: 1}
+				known[in.Item.Key] = stored{id: id, hash: hashes[i], revision: 1}
 				s.story.add(id, feedID, &in.Item)
-			case old.hash == in.Item.ContentHash():
+			case old.hash == hashes[i]:
 				s.res.Unchanged++
 			default:
-				if err := s.update(old, in); err != nil {
+				if err := s.update(old, in, hashes[i]); err != nil {
 					return err
 				}
-				known[in.Item.Key] = stored{id: old.id, hash: in.Item.ContentHash(), revision: old.revision + 1}
+				known[in.Item.Key] = stored{id: old.id, hash: hashes[i], revision: old.revision + 1}
 			}
+		}
+		if err := s.flushRows(); err != nil {
+			return err
 		}
 		if err := s.story.write(ctx, tx); err != nil {
 			return err
@@ -134,7 +156,7 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 	return res, nil
 }
 
-// prepare loads the feed's targeting state and prepares the statements.
+// prepare loads the feed's targeting state.
 func (s *saver) prepare() error {
 	ctx, tx := s.ctx, s.tx
 	if _, err := feedByID(ctx, tx, s.feedID); err != nil {
@@ -181,23 +203,7 @@ func (s *saver) prepare() error {
 		s.watches[id] = w
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if s.insItem, err = tx.PrepareContext(ctx, `INSERT INTO items (feed_id, key, guid, title, link, author, text,
-		categories, image_url, published, updated, fetched_at, ts, content_hash, revision)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`); err != nil {
-		return err
-	}
-	if s.insMent, err = tx.PrepareContext(ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`); err != nil {
-		return err
-	}
-	if s.insOut, err = tx.PrepareContext(ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at)
-		VALUES ('mention', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`); err != nil {
-		return err
-	}
-	return nil
+	return rows.Err()
 }
 
 // flushFTS adds the waiting new items to the full-text index. Text with ё
@@ -206,28 +212,39 @@ func (s *saver) prepare() error {
 // known in Go (pendFold), so SQLite folds only those and scans no text for
 // ё itself.
 func (s *saver) flushFTS() error {
-	if len(s.pendFTS) == 0 {
+	if s.nextID == 0 || s.ftsFrom == s.nextID {
 		return nil
 	}
 	title, text := "title", "text"
-	args := []any{jsonList(s.pendFTS)}
+	args := []any{s.ftsFrom, s.nextID - 1}
 	if len(s.pendFold) > 0 {
-		title = "CASE WHEN id IN (SELECT value FROM json_each(?2)) THEN " + foldFunc + "(title) ELSE title END"
-		text = "CASE WHEN id IN (SELECT value FROM json_each(?2)) THEN " + foldFunc + "(text) ELSE text END"
+		title = "CASE WHEN id IN (SELECT value FROM json_each(?3)) THEN " + foldFunc + "(title) ELSE title END"
+		text = "CASE WHEN id IN (SELECT value FROM json_each(?3)) THEN " + foldFunc + "(text) ELSE text END"
 		args = append(args, jsonList(s.pendFold))
 	}
 	_, err := s.tx.ExecContext(s.ctx, `INSERT INTO items_fts (rowid, title, text)
-		SELECT id, `+title+`, `+text+` FROM items WHERE id IN (SELECT value FROM json_each(?1))`, args...)
-	s.pendFTS, s.pendFold = s.pendFTS[:0], s.pendFold[:0]
+		SELECT id, `+title+`, `+text+` FROM items WHERE id BETWEEN ?1 AND ?2`, args...)
+	s.ftsFrom, s.pendFold = s.nextID, s.pendFold[:0]
 	return err
 }
 
-func (s *saver) close() {
-	for _, st := range []*sql.Stmt{s.insItem, s.insMent, s.insOut} {
-		if st != nil {
-			st.Close()
+// newID returns the id for the next new item.
+func (s *saver) newID() (int64, error) {
+	if s.nextID == 0 {
+		var max int64
+		if err := s.tx.QueryRowContext(s.ctx, `SELECT coalesce(max(id), 0) FROM items`).Scan(&max); err != nil {
+			return 0, err
 		}
+		if max == math.MaxInt64 {
+			// SQLite would pick a free rowid at random; this never happens
+			// in practice (ids grow by one per item).
+			return 0, errors.New("item ids exhausted")
+		}
+		s.nextID, s.ftsFrom = max+1, max+1
 	}
+	id := s.nextID
+	s.nextID++
+	return id, nil
 }
 
 // lookup returns the stored state and the tombstones of keys.
@@ -259,44 +276,41 @@ func (s *saver) lookup(keys []string) (map[string]stored, map[string]bool, error
 	return known, tomb, rows.Err()
 }
 
-// insert stores a new item with its mentions and alerts and returns its id.
-func (s *saver) insert(in *newswatch.IngestItem) (int64, error) {
+// insert queues a new item with its mentions and alerts and returns its
+// id.
+func (s *saver) insert(in *newswatch.IngestItem, hash string) (int64, error) {
 	it := &in.Item
 	if it.FetchedAt.IsZero() {
 		it.FetchedAt = s.now
 	}
-	res, err := s.insItem.ExecContext(s.ctx, s.feedID, it.Key, it.GUID, it.Title, it.Link, it.Author, it.Text,
+	id, err := s.newID()
+	if err != nil {
+		return 0, err
+	}
+	s.items.add(id, s.feedID, it.Key, it.GUID, it.Title, it.Link, it.Author, it.Text,
 		jsonList(it.Categories), it.ImageURL, ms(it.Published), ms(it.Updated), ms(it.FetchedAt), ms(it.Time()),
-		it.ContentHash())
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
-	}
+		hash)
 	s.res.New++
-	s.pendFTS = append(s.pendFTS, id)
 	if needsFold(it.Title) || needsFold(it.Text) {
 		s.pendFold = append(s.pendFold, id)
 	}
-	watchIDs, err := s.mentions(id, in)
-	if err != nil {
-		return 0, err
-	}
+	watchIDs := s.mentions(id, in)
 	s.queueAlert(pendAlert{it: &in.Item, itemID: id, revision: 1, watchIDs: watchIDs, alert: in.Alert})
 	return id, nil
 }
 
 // update rewrites a changed item, replaces its mentions and alerts the
 // routes that gain a watch.
-func (s *saver) update(old stored, in *newswatch.IngestItem) error {
+func (s *saver) update(old stored, in *newswatch.IngestItem, hash string) error {
 	it := &in.Item
 	if it.FetchedAt.IsZero() {
 		it.FetchedAt = s.now
 	}
-	// The index entry of an earlier copy of this key in the batch must land
-	// before the update trigger replaces it.
+	// The rows and index entry of an earlier copy of this key in the batch
+	// must land before the update trigger replaces it.
+	if err := s.flushRows(); err != nil {
+		return err
+	}
 	if err := s.flushFTS(); err != nil {
 		return err
 	}
@@ -325,42 +339,35 @@ func (s *saver) update(old stored, in *newswatch.IngestItem) error {
 		categories = ?, image_url = ?, published = ?, updated = ?, fetched_at = ?, ts = ?, content_hash = ?,
 		revision = ? WHERE id = ?`,
 		it.GUID, it.Title, it.Link, it.Author, it.Text, jsonList(it.Categories), it.ImageURL,
-		ms(it.Published), ms(it.Updated), ms(it.FetchedAt), ms(it.Time()), it.ContentHash(), rev, old.id); err != nil {
+		ms(it.Published), ms(it.Updated), ms(it.FetchedAt), ms(it.Time()), hash, rev, old.id); err != nil {
 		return err
 	}
 	if _, err := s.tx.ExecContext(s.ctx, `DELETE FROM mentions WHERE item_id = ?`, old.id); err != nil {
 		return err
 	}
 	s.res.Updated++
-	watchIDs, err := s.mentions(old.id, in)
-	if err != nil {
-		return err
-	}
+	watchIDs := s.mentions(old.id, in)
 	if in.Alert {
 		s.queueAlert(pendAlert{it: it, itemID: old.id, revision: rev, watchIDs: watchIDs, before: before, alert: true})
 	}
 	return nil
 }
 
-// mentions stores the mentions of item id whose watch exists and returns
+// mentions queues the mentions of item id whose watch exists and returns
 // the distinct watch ids.
-func (s *saver) mentions(id int64, in *newswatch.IngestItem) ([]int64, error) {
+func (s *saver) mentions(id int64, in *newswatch.IngestItem) []int64 {
 	var ids []int64
-	seen := make(map[int64]bool)
 	ts := ms(in.Item.Time())
 	for _, m := range in.Mentions {
 		if _, ok := s.watches[m.WatchID]; !ok {
 			continue
 		}
-		if _, err := s.insMent.ExecContext(s.ctx, id, m.WatchID, m.Start, m.End, m.Text, ts, s.feedID); err != nil {
-			return nil, err
-		}
-		if !seen[m.WatchID] {
-			seen[m.WatchID] = true
+		s.ments.add(id, m.WatchID, m.Start, m.End, m.Text, ts, s.feedID)
+		if !slices.Contains(ids, m.WatchID) {
 			ids = append(ids, m.WatchID)
 		}
 	}
-	return ids, nil
+	return ids
 }
 
 // wanted returns the watches of p that route r alerts for: the watches
@@ -377,4 +384,11 @@ func (s *saver) wanted(r *newswatch.Route, p *pendAlert) ([]int64, error) {
 		return nil, err
 	}
 	return slices.Clone(w), err // ruleCands reuses its slice; story rows keep theirs
+}
+
+// close closes the statements the save prepared.
+func (s *saver) close() {
+	if s.insOut != nil {
+		s.insOut.Close()
+	}
 }

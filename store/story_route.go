@@ -207,6 +207,14 @@ func (s *saver) alertRow(r *newswatch.Route, itemID, revision int64, w []int64) 
 // outbox writes the outbox row of an item's alert at revision in route
 // routeID and returns its id (that of the row already there, if any).
 func (s *saver) outbox(itemID, revision, routeID int64) (int64, error) {
+	if s.insOut == nil {
+		st, err := s.tx.PrepareContext(s.ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at)
+			VALUES ('mention', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return 0, err
+		}
+		s.insOut = st
+	}
 	res, err := s.insOut.ExecContext(s.ctx, itemID, routeID, revision, nonce("m", itemID, routeID, revision), ms(s.now))
 	if err != nil {
 		return 0, err
