@@ -103,6 +103,7 @@ type DB struct {
 	r *sql.DB // readers
 
 	stories atomic.Pointer[storyHook] // see story_alerts.go
+	rules   atomic.Pointer[rulesCache] // see route_rules.go
 }
 
 // Open opens (creating it and its directory if needed) the database at path

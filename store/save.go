@@ -18,6 +18,7 @@ type watchInfo struct {
 
 // saver holds the state of one SaveItems transaction.
 type saver struct {
+	db      *DB // nil: no rules cache (loadRules)
 	ctx     context.Context
 	tx      *sql.Tx
 	feedID  int64
@@ -68,7 +69,7 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 	}
 	story := db.newStoryPend()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		s := &saver{ctx: ctx, tx: tx, feedID: feedID, now: time.Now(), story: story}
+		s := &saver{db: db, ctx: ctx, tx: tx, feedID: feedID, now: time.Now(), story: story}
 		if err := s.prepare(); err != nil {
 			return err
 		}
@@ -144,44 +145,7 @@ func (s *saver) prepare() error {
 	if err != nil {
 		return err
 	}
-	subscribed := make(map[string]bool, len(subs))
-	for _, g := range subs {
-		subscribed[g] = true
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE r.disabled = 0 ORDER BY r.id`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		r, err := scanRoute(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		if subscribed[newswatch.GlobalScope] || subscribed[r.GuildID] {
-			s.routes = append(s.routes, r)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	s.watches = make(map[int64]watchInfo)
-	rows, err = tx.QueryContext(ctx, `SELECT id, guild_id, kind FROM watches`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var w watchInfo
-		if err := rows.Scan(&id, &w.guild, &w.kind); err != nil {
-			rows.Close()
-			return err
-		}
-		s.watches[id] = w
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := s.loadRules(subs); err != nil {
 		return err
 	}
 	if s.insItem, err = tx.PrepareContext(ctx, `INSERT INTO items (feed_id, key, guid, title, link, author, text,
