@@ -102,7 +102,7 @@ type DB struct {
 	w *sql.DB // the single writer connection
 	r *sql.DB // readers
 
-	stories atomic.Pointer[storyHook] // see story_alerts.go
+	stories atomic.Pointer[storyHook]  // see story_alerts.go
 	rules   atomic.Pointer[rulesCache] // see route_rules.go
 }
 
