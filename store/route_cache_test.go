@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,35 @@ func TestRouteCacheOtherProcess(t *testing.T) {
 	}
 	if got := save("Lviv strike", r, r2); got != "[false true]" {
 		t.Errorf("route disabled and another added elsewhere: %s, want [false true]", got)
+	}
+}
+
+// TestStoryQueryRouteAlso: a save visits only the routes an item may
+// concern (routeCands), and a later copy of a story that a route's query
+// does not match still concerns the route holding the story's alert: it is
+// listed as "also" there, as before, and alerts nowhere.
+func TestStoryQueryRouteAlso(t *testing.T) {
+	w := newStoryWorld(t)
+	ctx := context.Background()
+	rq := must(w.db.SetRoute(ctx, newswatch.Route{GuildID: "g1", ChannelID: "q", Query: "substation shelling"}, 0))(t)
+	first := w.copyOf(t, 0, "a", "Shelling followed at dawn.", w.t0)
+	if got := fmt.Sprint(alertsOf(t, w.db, first)); !strings.Contains(got, fmt.Sprint(rq.ID)) {
+		t.Fatalf("routes alerted for the copy matching the query: %s, want %d among them", got, rq.ID)
+	}
+	later := w.copyOf(t, 1, "b", "", w.t0.Add(time.Minute))
+	if storyOf(t, w.db, later) != storyOf(t, w.db, first) {
+		t.Fatal("the copies are not one story")
+	}
+	if got := alertsOf(t, w.db, later); len(got) != 0 {
+		t.Errorf("later copy alerted routes %v, want none", got)
+	}
+	if _, pending, _, ok := storyAlertRow(t, w.db, first, rq.ID); !ok || pending != fmt.Sprintf("[%d]", later) {
+		t.Errorf("query route: pending_also %s (row %v), want [%d]", pending, ok, later)
+	}
+	// A copy in another story that the query does not match: no row there.
+	other := ingest("c", "Lviv council meets", "The council of Lviv met on Monday to discuss the budget.", w.t0.Add(2*time.Minute), true, w.watches()...)
+	must(w.db.SaveItems(ctx, w.global.ID, []newswatch.IngestItem{other}))(t)
+	if _, _, _, ok := storyAlertRow(t, w.db, itemID(t, w.db, w.global.ID, "c"), rq.ID); ok {
+		t.Error("the query route has a story alert for an item its query does not match")
 	}
 }
