@@ -264,10 +264,10 @@ type rulesCache struct {
 // with what evaluating their rules needs. It is not changed once built.
 type routeSet struct {
 	routes   []newswatch.Route
-	pos      map[int64]int // route id → index in routes
-	plain    []int         // indices of the routes without a query
-	compiled *compiledRules
-	qpos     []int // index in compiled.ids → index in routes
+	pos      map[int64]int  // route id → index in routes
+	plain    []int          // indices of the routes without a query, but quiet ones
+	compiled *compiledRules // the queries of the routes that are not quiet
+	qpos     []int          // index in compiled.ids → index in routes
 
 	allow map[int64][]int64 // route id → the watch ids its filter names
 	// allowDense is allow for the route ids up to maxDenseID, asked for
@@ -380,16 +380,22 @@ func (c *rulesCache) set(ctx context.Context, tx *sql.Tx, subs []string) (*route
 		return set, nil
 	}
 	set := &routeSet{pos: map[int64]int{}, allow: map[int64][]int64{}}
+	var loud []newswatch.Route // not quiet: the routes whose queries count
 	for _, r := range c.routes {
 		if key == "\x00all" || slices.Contains(subs, r.GuildID) {
 			set.pos[r.ID] = len(set.routes)
-			if r.Query == "" {
+			// A quiet route wants no item (ruleCands): it is a candidate
+			// only through a story row it may hold from before.
+			if r.Query == "" && !r.Quiet {
 				set.plain = append(set.plain, len(set.routes))
+			}
+			if !r.Quiet {
+				loud = append(loud, r)
 			}
 			set.routes = append(set.routes, r)
 		}
 	}
-	set.compiled = compileRules(set.routes, func() (map[string]bool, error) { return watchTokens(ctx, tx) })
+	set.compiled = compileRules(loud, func() (map[string]bool, error) { return watchTokens(ctx, tx) })
 	set.qpos = make([]int, len(set.compiled.ids))
 	for i, id := range set.compiled.ids {
 		set.qpos[i] = set.pos[id]
