@@ -112,7 +112,8 @@ type DB struct {
 	wmu  sync.Mutex    // held by write transactions (db.tx)
 	ckpt *checkpointer // nil for OpenReader
 
-	stories atomic.Pointer[storyHook] // see story_alerts.go
+	stories atomic.Pointer[storyHook]  // see story_alerts.go
+	rules   atomic.Pointer[rulesCache] // see route_rules.go
 }
 
 // Open opens (creating it and its directory if needed) the database at path

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,12 +31,22 @@ import (
 //     for every route, and there is no full-text round trip.
 //   - CapPerHour: at most that many alerts per watch and UTC hour (capAdmit).
 //
-// The query.Set of a save's routes is cached (ruleCache) under the list of
-// their ids and query texts: SetRoute changing a query changes the key, so
-// no version needs bumping, and a save with the same routes compiles
-// nothing. Mutes and the watch names of filters are read once per save,
-// only when a route needs them (small tables, one indexed read each), so a
-// mute, unmute or watch change applies to the next save.
+// A save reads none of this from the tables when nothing changed: the
+// enabled routes, the watch infos, the watch ids of route filters, the
+// mutes and the compiled queries are kept in the DB (rulesCache) under
+// rules_version, a counter that triggers bump on every change to routes,
+// watches or watch_mutes (migration 0015), whichever process makes it. A
+// save reads that one row and reloads only when it moved, so a change
+// applies to the next save of every process. The routes a feed's
+// subscribers see, and their compiled queries, are kept per set of
+// subscribers (routeSet).
+//
+// Each item visits only the routes it may concern (saver.routeCands): the
+// routes without a query, those whose query the item matches (one
+// query.Set match for all the routes), and those holding a story_alerts
+// row of its story, in route id order. A route whose query does not match
+// wants nothing of the item, so skipping it changes nothing, and with 1,000
+// routes with queries an item costs what its matches cost.
 //
 // Caps are crash-safe through the outbox itself. route_caps counts, per
 // route, watch and hour, the alerts written one by one; an item whose
@@ -54,12 +66,9 @@ const capGrace = time.Minute
 // ruleState is the per-save state of rule evaluation; the zero value is
 // ready, and everything is loaded on first use.
 type ruleState struct {
+	set      *routeSet // the save's routes (loadRules)
 	compiled *compiledRules
-	allow    map[int64][]int64 // route id → the watch ids its filter names
-	// allowDense is allow for the route ids up to maxDenseID, asked for
-	// every route and watch of an item: a slice is cheaper than a map.
-	allowDense [][]int64
-	muted      map[muteKey]bool
+	mutes    map[muteKey]int64 // until, ms (rulesCache.mutes)
 
 	// The item of the last call, and what is known of it: saver.alert
 	// asks about one item for every route in turn. it is the item as
@@ -73,6 +82,7 @@ type ruleState struct {
 	matchedOK bool
 	hits      []int
 	cand      []int64
+	visit     []int // routeCands
 
 	caps   map[int64]*capHour // by route id, for the save's hour
 	pruned bool
@@ -109,13 +119,7 @@ func (s *saver) ruleCands(r *newswatch.Route, it *newswatch.Item, itemID, revisi
 		return nil, nil
 	}
 	rs := &s.rules
-	if rs.item != itemID || rs.rev != revision || rs.it != it {
-		rs.item, rs.rev, rs.it, rs.matchedOK = itemID, revision, it, false
-		rs.watches = rs.watches[:0]
-		for _, wid := range watchIDs {
-			rs.watches = append(rs.watches, itemWatch{id: wid, info: s.watches[wid], before: before[wid]})
-		}
-	}
+	s.setItem(it, itemID, revision, watchIDs, before)
 	// The query first: its answer is known after the first route that
 	// asks (one Set.Match for all the routes), and it turns most routes
 	// away before the per-watch checks.
@@ -130,23 +134,11 @@ func (s *saver) ruleCands(r *newswatch.Route, it *newswatch.Item, itemID, revisi
 		if w.before || (w.info.guild != newswatch.GlobalScope && w.info.guild != r.GuildID) || (r.Kind != "" && r.Kind != w.info.kind) {
 			continue
 		}
-		if len(r.Watches) > 0 {
-			ok, err := s.inWatchFilter(r, w.id)
-			if err != nil || !ok {
-				if err != nil {
-					return nil, err
-				}
-				continue
-			}
+		if len(r.Watches) > 0 && !rs.set.inWatchFilter(r, w.id) {
+			continue
 		}
-		if rs.muted == nil || len(rs.muted) > 0 { // no call when nothing is muted
-			muted, err := s.isMuted(r.GuildID, w.id)
-			if err != nil {
-				return nil, err
-			}
-			if muted {
-				continue
-			}
+		if len(rs.mutes) > 0 && s.isMuted(r.GuildID, w.id) {
+			continue
 		}
 		cand = append(cand, w.id)
 	}
@@ -164,84 +156,25 @@ func (s *saver) admit(r *newswatch.Route, itemID, revision int64, cand []int64) 
 	return s.capAdmit(r, itemID, revision, cand)
 }
 
-// inWatchFilter reports whether watch wid is one of r.Watches. The names
-// of every route's filter are resolved to watch ids once per save.
-func (s *saver) inWatchFilter(r *newswatch.Route, wid int64) (bool, error) {
+// setItem makes item it, stored as itemID at revision, mentioning
+// watchIDs, the current item of ruleCands and queryMatches, unless it is
+// already.
+func (s *saver) setItem(it *newswatch.Item, itemID, revision int64, watchIDs []int64, before map[int64]bool) {
 	rs := &s.rules
-	if rs.allow == nil {
-		var keys []string
-		for _, x := range s.routes {
-			for _, n := range x.Watches {
-				keys = append(keys, nameKey(n))
-			}
-		}
-		ids := map[string][]int64{}
-		rows, err := s.tx.QueryContext(s.ctx, `SELECT id, name_key FROM watches WHERE name_key IN (SELECT value FROM json_each(?))`,
-			jsonList(keys))
-		if err != nil {
-			return false, err
-		}
-		for rows.Next() {
-			var id int64
-			var key string
-			if err := rows.Scan(&id, &key); err != nil {
-				rows.Close()
-				return false, err
-			}
-			ids[key] = append(ids[key], id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return false, err
-		}
-		rs.allow = map[int64][]int64{}
-		for _, x := range s.routes {
-			if len(x.Watches) == 0 {
-				continue
-			}
-			allow := []int64{}
-			for _, n := range x.Watches {
-				allow = append(allow, ids[nameKey(n)]...)
-			}
-			if x.ID >= 0 && x.ID <= maxDenseID {
-				for int64(len(rs.allowDense)) <= x.ID {
-					rs.allowDense = append(rs.allowDense, nil)
-				}
-				rs.allowDense[x.ID] = allow
-			} else {
-				rs.allow[x.ID] = allow
-			}
-		}
+	if rs.item == itemID && rs.rev == revision && rs.it == it {
+		return
 	}
-	if r.ID >= 0 && r.ID < int64(len(rs.allowDense)) {
-		return slices.Contains(rs.allowDense[r.ID], wid), nil
+	rs.item, rs.rev, rs.it, rs.matchedOK = itemID, revision, it, false
+	rs.watches = rs.watches[:0]
+	for _, wid := range watchIDs {
+		rs.watches = append(rs.watches, itemWatch{id: wid, info: s.watches[wid], before: before[wid]})
 	}
-	return slices.Contains(rs.allow[r.ID], wid), nil
 }
 
 // isMuted reports whether watch wid is muted in guild at the save's time.
-func (s *saver) isMuted(guild string, wid int64) (bool, error) {
-	rs := &s.rules
-	if rs.muted == nil {
-		rs.muted = make(map[muteKey]bool)
-		rows, err := s.tx.QueryContext(s.ctx, `SELECT guild_id, watch_id FROM watch_mutes WHERE until > ?`, ms(s.now))
-		if err != nil {
-			return false, err
-		}
-		for rows.Next() {
-			var k muteKey
-			if err := rows.Scan(&k.guild, &k.watch); err != nil {
-				rows.Close()
-				return false, err
-			}
-			rs.muted[k] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return false, err
-		}
-	}
-	return len(rs.muted) > 0 && rs.muted[muteKey{guild, wid}], nil
+func (s *saver) isMuted(guild string, wid int64) bool {
+	until, ok := s.rules.mutes[muteKey{guild, wid}]
+	return ok && until > ms(s.now)
 }
 
 // queryMatches reports whether the current item (see ruleCands) matches
@@ -249,26 +182,254 @@ func (s *saver) isMuted(guild string, wid int64) (bool, error) {
 // once, on the first route that asks.
 func (s *saver) queryMatches(r *newswatch.Route) bool {
 	rs := &s.rules
-	if rs.compiled == nil {
-		rs.compiled = compileRules(s.routes, func() (map[string]bool, error) { return watchTokens(s.ctx, s.tx) })
-	}
 	c := rs.compiled
 	i := c.index(r.ID)
 	if i < 0 || c.broken[i] {
 		return false // a query SetRoute would refuse matches nothing
 	}
-	if !rs.matchedOK {
-		if len(rs.matched) != len(c.ids) {
-			rs.matched = make([]bool, len(c.ids))
-		}
-		clear(rs.matched)
-		rs.hits = c.set.Match(rs.hits[:0], rs.it.Title, rs.it.Text)
-		for _, h := range rs.hits {
-			rs.matched[h] = true
-		}
-		rs.matchedOK = true
-	}
+	s.matchItem()
 	return rs.matched[i]
+}
+
+// matchItem matches the current item against every query of the save's
+// routes, once per item.
+func (s *saver) matchItem() {
+	rs := &s.rules
+	if rs.matchedOK {
+		return
+	}
+	c := rs.compiled
+	if len(rs.matched) != len(c.ids) {
+		rs.matched = make([]bool, len(c.ids))
+	}
+	clear(rs.matched)
+	rs.hits = rs.hits[:0]
+	if len(c.ids) > 0 {
+		rs.hits = c.set.Match(rs.hits, rs.it.Title, rs.it.Text)
+	}
+	for _, h := range rs.hits {
+		rs.matched[h] = true
+	}
+	rs.matchedOK = true
+}
+
+// routeCands returns the indices in s.routes of the routes that queued
+// item p may concern, in order: if it may alert, the routes without a
+// query and those whose query it matches; and the routes of storyRoutes
+// (those with a story_alerts row of its story, which an item may join
+// without alerting). The others want nothing of it (ruleCands), and have
+// no story row to add it to. The result is valid until the next call.
+func (s *saver) routeCands(p *pendAlert, storyRoutes []int64) []int {
+	rs := &s.rules
+	set := rs.set
+	out := rs.visit[:0]
+	if p.alert && len(p.watchIDs) > 0 {
+		out = append(out, set.plain...)
+		if len(rs.compiled.ids) > 0 {
+			s.setItem(p.it, p.itemID, p.revision, p.watchIDs, p.before)
+			s.matchItem()
+			for _, h := range rs.hits {
+				if !rs.compiled.broken[h] {
+					out = append(out, set.qpos[h])
+				}
+			}
+		}
+	}
+	for _, id := range storyRoutes {
+		if i, ok := set.pos[id]; ok {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	rs.visit = out
+	return out
+}
+
+// rulesCache is what saves read of routes, watches and mutes, valid while
+// rules_version.version is version (see the top of this file). It is not
+// changed once stored in DB.rules, but for sets.
+type rulesCache struct {
+	version int64
+	routes  []newswatch.Route // enabled, by id
+	watches map[int64]watchInfo
+	keys    map[string][]int64 // watch name_key → ids
+	mutes   map[muteKey]int64  // until, ms
+
+	mu   sync.Mutex
+	sets map[string]*routeSet // by subscribers (setKey)
+}
+
+// routeSet is the routes of a rulesCache that a set of subscribers sees,
+// with what evaluating their rules needs. It is not changed once built.
+type routeSet struct {
+	routes   []newswatch.Route
+	pos      map[int64]int  // route id → index in routes
+	plain    []int          // indices of the routes without a query, but quiet ones
+	compiled *compiledRules // the queries of the routes that are not quiet
+	qpos     []int          // index in compiled.ids → index in routes
+
+	allow map[int64][]int64 // route id → the watch ids its filter names
+	// allowDense is allow for the route ids up to maxDenseID, asked for
+	// every route and watch of an item: a slice is cheaper than a map.
+	allowDense [][]int64
+}
+
+// maxRouteSets bounds rulesCache.sets: one per distinct set of feed
+// subscribers.
+const maxRouteSets = 256
+
+// loadRules sets the save's routes (those the feed's subscribers subs
+// see), watches, mutes and compiled queries, from s.db's cache when
+// rules_version has not moved since it was loaded.
+func (s *saver) loadRules(subs []string) error {
+	var v int64
+	if err := s.tx.QueryRowContext(s.ctx, `SELECT version FROM rules_version WHERE id = 1`).Scan(&v); err != nil {
+		return err
+	}
+	var c *rulesCache
+	if s.db != nil {
+		c = s.db.rules.Load()
+	}
+	if c == nil || c.version != v {
+		var err error
+		if c, err = loadRulesCache(s.ctx, s.tx, v); err != nil {
+			return err
+		}
+		if s.db != nil {
+			s.db.rules.Store(c)
+		}
+	}
+	set, err := c.set(s.ctx, s.tx, subs)
+	if err != nil {
+		return err
+	}
+	s.routes, s.watches = set.routes, c.watches
+	s.rules.set, s.rules.compiled, s.rules.mutes = set, set.compiled, c.mutes
+	return nil
+}
+
+// loadRulesCache reads the rules' tables at rules_version version.
+func loadRulesCache(ctx context.Context, tx *sql.Tx, version int64) (*rulesCache, error) {
+	c := &rulesCache{version: version, watches: map[int64]watchInfo{}, keys: map[string][]int64{},
+		mutes: map[muteKey]int64{}, sets: map[string]*routeSet{}}
+	rows, err := tx.QueryContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE r.disabled = 0 ORDER BY r.id`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		r, err := scanRoute(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.routes = append(c.routes, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT id, guild_id, kind, name_key FROM watches`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var w watchInfo
+		var key string
+		if err := rows.Scan(&id, &w.guild, &w.kind, &key); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.watches[id] = w
+		c.keys[key] = append(c.keys[key], id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Every mute, expired or not: isMuted compares until with the time of
+	// each save.
+	rows, err = tx.QueryContext(ctx, `SELECT guild_id, watch_id, until FROM watch_mutes`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k muteKey
+		var until int64
+		if err := rows.Scan(&k.guild, &k.watch, &until); err != nil {
+			return nil, err
+		}
+		c.mutes[k] = until
+	}
+	return c, rows.Err()
+}
+
+// set returns the routes subscribers subs (sorted, as subscribers returns
+// them) see, building them on first use; tx is read for the tokens of the
+// watches' names when compiling queries.
+func (c *rulesCache) set(ctx context.Context, tx *sql.Tx, subs []string) (*routeSet, error) {
+	key := strings.Join(subs, "\x00")
+	if slices.Contains(subs, newswatch.GlobalScope) {
+		key = "\x00all" // every route
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if set := c.sets[key]; set != nil {
+		return set, nil
+	}
+	set := &routeSet{pos: map[int64]int{}, allow: map[int64][]int64{}}
+	var loud []newswatch.Route // not quiet: the routes whose queries count
+	for _, r := range c.routes {
+		if key == "\x00all" || slices.Contains(subs, r.GuildID) {
+			set.pos[r.ID] = len(set.routes)
+			// A quiet route wants no item (ruleCands): it is a candidate
+			// only through a story row it may hold from before.
+			if r.Query == "" && !r.Quiet {
+				set.plain = append(set.plain, len(set.routes))
+			}
+			if !r.Quiet {
+				loud = append(loud, r)
+			}
+			set.routes = append(set.routes, r)
+		}
+	}
+	set.compiled = compileRules(loud, func() (map[string]bool, error) { return watchTokens(ctx, tx) })
+	set.qpos = make([]int, len(set.compiled.ids))
+	for i, id := range set.compiled.ids {
+		set.qpos[i] = set.pos[id]
+	}
+	for _, x := range set.routes {
+		if len(x.Watches) == 0 {
+			continue
+		}
+		allow := []int64{}
+		for _, n := range x.Watches {
+			allow = append(allow, c.keys[nameKey(n)]...)
+		}
+		if x.ID >= 0 && x.ID <= maxDenseID {
+			for int64(len(set.allowDense)) <= x.ID {
+				set.allowDense = append(set.allowDense, nil)
+			}
+			set.allowDense[x.ID] = allow
+		} else {
+			set.allow[x.ID] = allow
+		}
+	}
+	if len(c.sets) >= maxRouteSets {
+		clear(c.sets)
+	}
+	c.sets[key] = set
+	return set, nil
+}
+
+// inWatchFilter reports whether watch wid is one of r.Watches.
+func (set *routeSet) inWatchFilter(r *newswatch.Route, wid int64) bool {
+	if r.ID >= 0 && r.ID < int64(len(set.allowDense)) {
+		return slices.Contains(set.allowDense[r.ID], wid)
+	}
+	return slices.Contains(set.allow[r.ID], wid)
 }
 
 // compiledRules are the queries of a list of routes, compiled into one set.

@@ -20,6 +20,7 @@ type watchInfo struct {
 
 // saver holds the state of one SaveItems transaction.
 type saver struct {
+	db      *DB // nil: no rules cache (loadRules)
 	ctx     context.Context
 	tx      *sql.Tx
 	ins     *saveStmts // nil: statements are parsed per batch
@@ -85,7 +86,7 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 	}
 	story := db.newStoryPend()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		s := &saver{ctx: ctx, tx: tx, ins: db.ins, feedID: feedID, now: time.Now(), story: story}
+		s := &saver{db: db, ctx: ctx, tx: tx, ins: db.ins, feedID: feedID, now: time.Now(), story: story}
 		if err := s.prepare(); err != nil {
 			return err
 		}
@@ -166,44 +167,7 @@ func (s *saver) prepare() error {
 	if err != nil {
 		return err
 	}
-	subscribed := make(map[string]bool, len(subs))
-	for _, g := range subs {
-		subscribed[g] = true
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE r.disabled = 0 ORDER BY r.id`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		r, err := scanRoute(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		if subscribed[newswatch.GlobalScope] || subscribed[r.GuildID] {
-			s.routes = append(s.routes, r)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	s.watches = make(map[int64]watchInfo)
-	rows, err = tx.QueryContext(ctx, `SELECT id, guild_id, kind FROM watches`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var w watchInfo
-		if err := rows.Scan(&id, &w.guild, &w.kind); err != nil {
-			rows.Close()
-			return err
-		}
-		s.watches[id] = w
-	}
-	rows.Close()
-	return rows.Err()
+	return s.loadRules(subs)
 }
 
 // flushFTS adds the waiting new items to the full-text index. Text with ё

@@ -70,7 +70,14 @@ func (a *storyAlert) has(item int64) bool {
 // storyRoutes is a save's view of its stories' alerts.
 type storyRoutes struct {
 	rows    map[[2]int64]*storyAlert
-	sources map[int64]int // distinct feeds per story, read on demand
+	byStory map[int64][]int64 // story → the routes of its rows
+	sources map[int64]int     // distinct feeds per story, read on demand
+}
+
+// put adds row a.
+func (sr *storyRoutes) put(a *storyAlert) {
+	sr.rows[[2]int64{a.story, a.route}] = a
+	sr.byStory[a.story] = append(sr.byStory[a.story], a.route)
 }
 
 // writeAlerts writes the queued alerts, per story where the route wants
@@ -95,7 +102,13 @@ func (s *saver) writeAlerts() error {
 	for i := range s.pend {
 		p := &s.pend[i]
 		story := storyOf[p.itemID]
-		for j := range s.routes {
+		var rows []int64
+		if story != 0 {
+			rows = sr.byStory[story]
+		}
+		// Only the routes the item may concern: the others want none of
+		// its watches and have no row of its story (routeCands).
+		for _, j := range s.routeCands(p, rows) {
 			r := &s.routes[j] // not a copy per route and item
 			w, err := s.wanted(r, p)
 			if err != nil {
@@ -127,7 +140,7 @@ func (s *saver) storyAlert(sr *storyRoutes, story int64, r *newswatch.Route, p *
 			return nil // the route has no alert for this story to add to
 		}
 		a = &storyAlert{story: story, route: r.ID, watches: w, dirty: true}
-		sr.rows[key] = a
+		sr.put(a)
 		earlier, err := s.storyItems(story, p.itemID, r.GuildID)
 		if err != nil {
 			return err
@@ -270,7 +283,7 @@ func (s *saver) storiesOf() (map[int64]int64, error) {
 // loadStoryAlerts reads the story_alerts rows of the queued items'
 // stories.
 func (s *saver) loadStoryAlerts(storyOf map[int64]int64) (*storyRoutes, error) {
-	sr := &storyRoutes{rows: map[[2]int64]*storyAlert{}, sources: map[int64]int{}}
+	sr := &storyRoutes{rows: map[[2]int64]*storyAlert{}, byStory: map[int64][]int64{}, sources: map[int64]int{}}
 	var ids []int64
 	seen := map[int64]bool{}
 	for _, p := range s.pend {
@@ -298,7 +311,7 @@ func (s *saver) loadStoryAlerts(storyOf map[int64]int64) (*storyRoutes, error) {
 		_ = json.Unmarshal([]byte(pending), &a.pending)
 		_ = json.Unmarshal([]byte(shown), &a.shown)
 		_ = json.Unmarshal([]byte(watches), &a.watches)
-		sr.rows[[2]int64{a.story, a.route}] = a
+		sr.put(a)
 	}
 	return sr, rows.Err()
 }
