@@ -63,8 +63,7 @@ func TestRunPostsSpikeAndDigest(t *testing.T) {
 	done := make(chan int, 1)
 	go func() { done <- c.main(ctx, []string{"run", "--config", e.config}) }()
 	var spike, dig *discordtest.Message
-	deadline := time.Now().Add(30 * time.Second)
-	for (spike == nil || dig == nil) && time.Now().Before(deadline) {
+	eventually(30*time.Second, func() bool {
 		for _, m := range fake.Messages(testChan) {
 			if len(m.Embeds) == 0 {
 				continue
@@ -76,8 +75,8 @@ func TestRunPostsSpikeAndDigest(t *testing.T) {
 				dig = &m
 			}
 		}
-		time.Sleep(20 * time.Millisecond) // the polling interval of a condition with a deadline
-	}
+		return spike != nil && dig != nil
+	})
 	if spike == nil || dig == nil {
 		t.Fatalf("spike %v, digest %v posted; stderr:\n%s", spike != nil, dig != nil, errOut.String())
 	}
