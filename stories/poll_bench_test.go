@@ -36,25 +36,13 @@ func benchPoll(b *testing.B, withStories bool) {
 	base := time.Now().Add(-time.Hour)
 	docs := make([]string, nFeeds)
 	for f := range docs {
-		var sb strings.Builder
-		sb.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ` + strconv.Itoa(f) + `</title>`)
+		var items []newswatch.Item
 		for i := 0; i < perFeed; i++ {
-			it := g.item(fmt.Sprintf("f%d-%d", f, i), base.Add(time.Duration(f*perFeed+i)*time.Second))
-			fmt.Fprintf(&sb, `<item><title>%s</title><link>https://news%d.example/%s</link><guid>%s</guid><pubDate>%s</pubDate><description>%s</description></item>`,
-				html.EscapeString(it.Title), f, it.Key, it.Key, it.Published.Format(time.RFC1123Z), html.EscapeString(it.Text))
+			items = append(items, g.item(fmt.Sprintf("f%d-%d", f, i), base.Add(time.Duration(f*perFeed+i)*time.Second)))
 		}
-		sb.WriteString(`</channel></rss>`)
-		docs[f] = sb.String()
+		docs[f] = rssDoc(f, items)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/f/"))
-		if err != nil || n < 0 || n >= nFeeds {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/rss+xml")
-		w.Write([]byte(docs[n]))
-	}))
+	srv := feedServer(nFeeds, func(n int) string { return docs[n] })
 	defer srv.Close()
 	ctx := context.Background()
 	var elapsed, cpu time.Duration
@@ -73,15 +61,6 @@ func benchPoll(b *testing.B, withStories bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		live := &watch.Live{}
-		live.Store(m)
-		cfg := feeds.DefaultConfig()
-		cfg.AllowPrivateNetworks = true
-		cfg.Concurrency, cfg.PerHost = 16, 16
-		f, err := feeds.NewFetcher(cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
 		if withStories {
 			as := stories.NewAssigner(db, 0)
 			if err := as.Load(ctx); err != nil {
@@ -89,7 +68,7 @@ func benchPoll(b *testing.B, withStories bool) {
 			}
 			db.SetStoryDecider(as)
 		}
-		p := feeds.NewPoller(cfg, db, live, f, nil)
+		p := benchPoller(b, db, m)
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime(b)
 		cs, err := p.Cycle(ctx, true)
@@ -103,4 +82,45 @@ func benchPoll(b *testing.B, withStories bool) {
 	}
 	b.ReportMetric(float64(nFeeds*perFeed*b.N)/elapsed.Seconds(), "items/s")
 	b.ReportMetric(float64(nFeeds*perFeed*b.N)/cpu.Seconds(), "items/cpu_s")
+}
+
+// rssDoc is the RSS document of local feed f with items.
+func rssDoc(f int, items []newswatch.Item) string {
+	var sb strings.Builder
+	sb.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ` + strconv.Itoa(f) + `</title>`)
+	for _, it := range items {
+		fmt.Fprintf(&sb, `<item><title>%s</title><link>https://news%d.example/%s</link><guid>%s</guid><pubDate>%s</pubDate><description>%s</description></item>`,
+			html.EscapeString(it.Title), f, it.Key, it.Key, it.Published.Format(time.RFC1123Z), html.EscapeString(it.Text))
+	}
+	sb.WriteString(`</channel></rss>`)
+	return sb.String()
+}
+
+// feedServer serves doc(n) at /f/n for n below nFeeds; the caller closes
+// it.
+func feedServer(nFeeds int, doc func(n int) string) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/f/"))
+		if err != nil || n < 0 || n >= nFeeds {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write([]byte(doc(n)))
+	}))
+}
+
+// benchPoller is a poller of db's feeds on loopback matching with m, 16
+// fetches at a time.
+func benchPoller(b *testing.B, db *store.DB, m *watch.Matcher) *feeds.Poller {
+	live := &watch.Live{}
+	live.Store(m)
+	cfg := feeds.DefaultConfig()
+	cfg.AllowPrivateNetworks = true
+	cfg.Concurrency, cfg.PerHost = 16, 16
+	f, err := feeds.NewFetcher(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return feeds.NewPoller(cfg, db, live, f, nil)
 }

@@ -3,18 +3,12 @@ package stories_test
 import (
 	"context"
 	"fmt"
-	"html"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/newswatch/newswatch"
-	"github.com/newswatch/newswatch/feeds"
 	"github.com/newswatch/newswatch/store"
 	"github.com/newswatch/newswatch/stories"
 	"github.com/newswatch/newswatch/watch"
@@ -68,23 +62,13 @@ func pollRulesCycle(b *testing.B, routes int) pollRun {
 	const nFeeds, perFeed, fresh = 500, 20, 4
 	g := newGen(5)
 	base := time.Now().Add(-time.Hour)
-	rss := func(f int, items []newswatch.Item) string {
-		var sb strings.Builder
-		sb.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ` + strconv.Itoa(f) + `</title>`)
-		for _, it := range items {
-			fmt.Fprintf(&sb, `<item><title>%s</title><link>https://news%d.example/%s</link><guid>%s</guid><pubDate>%s</pubDate><description>%s</description></item>`,
-				html.EscapeString(it.Title), f, it.Key, it.Key, it.Published.Format(time.RFC1123Z), html.EscapeString(it.Text))
-		}
-		sb.WriteString(`</channel></rss>`)
-		return sb.String()
-	}
 	first, second := make([]string, nFeeds), make([]string, nFeeds)
 	for f := range nFeeds {
 		var items []newswatch.Item
 		for i := range perFeed {
 			items = append(items, g.item(fmt.Sprintf("f%d-%d", f, i), base.Add(time.Duration(f*perFeed+i)*time.Second)))
 		}
-		first[f] = rss(f, items)
+		first[f] = rssDoc(f, items)
 		var news []newswatch.Item
 		for i := range fresh {
 			it := g.item(fmt.Sprintf("f%d-new%d", f, i), base.Add(30*time.Minute+time.Duration(f*fresh+i)*time.Second))
@@ -93,22 +77,15 @@ func pollRulesCycle(b *testing.B, routes int) pollRun {
 		}
 		// Only the new items: the timed cycle's work is theirs (a feed that
 		// repeats its old items costs the same with or without routes).
-		second[f] = rss(f, news)
+		second[f] = rssDoc(f, news)
 	}
 	var phase atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/f/"))
-		if err != nil || n < 0 || n >= nFeeds {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/rss+xml")
+	srv := feedServer(nFeeds, func(n int) string {
 		if phase.Load() == 0 {
-			w.Write([]byte(first[n]))
-		} else {
-			w.Write([]byte(second[n]))
+			return first[n]
 		}
-	}))
+		return second[n]
+	})
 	defer srv.Close()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "db.sqlite"))
@@ -157,21 +134,12 @@ func pollRulesCycle(b *testing.B, routes int) pollRun {
 	if err != nil {
 		b.Fatal(err)
 	}
-	live := &watch.Live{}
-	live.Store(m)
-	cfg := feeds.DefaultConfig()
-	cfg.AllowPrivateNetworks = true
-	cfg.Concurrency, cfg.PerHost = 16, 16
-	f, err := feeds.NewFetcher(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
 	as := stories.NewAssigner(db, 0)
 	if err := as.Load(ctx); err != nil {
 		b.Fatal(err)
 	}
 	db.SetStoryDecider(as)
-	p := feeds.NewPoller(cfg, db, live, f, nil)
+	p := benchPoller(b, db, m)
 	if cs, err := p.Cycle(ctx, true); err != nil || cs.New != nFeeds*perFeed {
 		b.Fatalf("first cycle: %+v, %v; want %d new", cs, err, nFeeds*perFeed)
 	}
