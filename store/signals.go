@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -34,21 +35,28 @@ func (db *DB) MentionBuckets(ctx context.Context, guildID string, names []string
 	if err != nil {
 		return nil, fmt.Errorf("store: mention buckets: %w", formatError(err))
 	}
+	out, err := scanBuckets(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: mention buckets: %w", formatError(err))
+	}
+	return out, nil
+}
+
+// scanBuckets reads rows of (watch id, name, bucket start in ms, count)
+// and closes them.
+func scanBuckets(rows *sql.Rows) ([]newswatch.BucketCount, error) {
 	defer rows.Close()
 	var out []newswatch.BucketCount
 	for rows.Next() {
 		var c newswatch.BucketCount
 		var start int64
 		if err := rows.Scan(&c.WatchID, &c.Entity, &start, &c.Count); err != nil {
-			return nil, fmt.Errorf("store: mention buckets: %w", err)
+			return nil, err
 		}
 		c.Start = time.UnixMilli(start).UTC()
 		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: mention buckets: %w", formatError(err))
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // foldNames returns the name keys of names, as watches.name_key has them.

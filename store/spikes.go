@@ -29,18 +29,8 @@ func (db *DB) SpikeBuckets(ctx context.Context, guildID string, since, until tim
 	if err != nil {
 		return nil, fmt.Errorf("store: spike buckets: %w", formatError(err))
 	}
-	defer rows.Close()
-	var out []newswatch.BucketCount
-	for rows.Next() {
-		var c newswatch.BucketCount
-		var start int64
-		if err := rows.Scan(&c.WatchID, &c.Entity, &start, &c.Count); err != nil {
-			return nil, fmt.Errorf("store: spike buckets: %w", err)
-		}
-		c.Start = time.UnixMilli(start).UTC()
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanBuckets(rows)
+	if err != nil {
 		return nil, fmt.Errorf("store: spike buckets: %w", formatError(err))
 	}
 	return out, nil
