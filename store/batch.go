@@ -120,7 +120,12 @@ var (
 	insMentions = &rowsInsert{head: `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id) VALUES `,
 		row: "(?, ?, ?, ?, ?, ?, ?)", cols: 7}
 
-	saveInserts = []*rowsInsert{insItems, insMentions}
+	// insOutbox writes the alert rows of new items with the ids
+	// saver.newOutID chose.
+	insOutbox = &rowsInsert{head: `INSERT INTO outbox (id, kind, item_id, route_id, revision, nonce, created_at) VALUES `,
+		row: "(?, 'mention', ?, ?, ?, ?, ?)", cols: 6}
+
+	saveInserts = []*rowsInsert{insItems, insMentions, insOutbox}
 )
 
 // insertSizes are the row counts of the prepared statements of each
@@ -168,8 +173,8 @@ func (b *rowBuf) add(vals ...any) {
 	b.rows++
 }
 
-// flushRows writes the waiting rows: items, then mentions. Outbox rows are
-// written one by one once the batch's stories are decided (writeAlerts).
+// flushRows writes the waiting rows: items, then mentions. Outbox rows
+// wait until the batch's stories are decided (writeAlerts, flushOutbox).
 func (s *saver) flushRows() error {
 	if _, err := s.writeRows(insItems, &s.items); err != nil {
 		return err

@@ -557,19 +557,20 @@ func (s *saver) capAdmit(r *newswatch.Route, itemID, revision int64, cand []int6
 			WHERE route_id = ? AND watch_id = ? AND hour = ?`, newswatch.MaxHeldShown, itemID, r.ID, w, ms(hour))
 		return false, err
 	}
-	res, err := s.tx.ExecContext(s.ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at, not_before)
-		VALUES ('mention', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		itemID, r.ID, revision, nonce("cap", itemID, r.ID, ms(hour)), ms(s.now), ms(hour.Add(time.Hour+capGrace)))
+	id, err := s.newOutID() // not SQLite's choice: a queued row may have it
+	if err != nil {
+		return false, err
+	}
+	res, err := s.tx.ExecContext(s.ctx, `INSERT INTO outbox (id, kind, item_id, route_id, revision, nonce, created_at, not_before)
+		VALUES (?, 'mention', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		id, itemID, r.ID, revision, nonce("cap", itemID, r.ID, ms(hour)), ms(s.now), ms(hour.Add(time.Hour+capGrace)))
 	if err != nil {
 		return false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err // the item already has its alert in r at this revision
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return false, err
-	}
+	s.queuedKey(itemID, r.ID, revision, id)
 	if _, err := s.tx.ExecContext(s.ctx, `INSERT INTO route_caps (route_id, watch_id, hour, held_count, held, summary_id)
 		VALUES (?1, ?2, ?3, 1, json_array(?4), ?5)
 		ON CONFLICT DO UPDATE SET held_count = 1, held = json_array(?4), summary_id = ?5`, r.ID, w, ms(hour), itemID, id); err != nil {

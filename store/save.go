@@ -48,9 +48,18 @@ type saver struct {
 	story *storyPend  // new items for the story decider (story_alerts.go)
 	pend  []pendAlert // alerts written once stories are decided (story_route.go)
 	rules ruleState   // route rule evaluation (route_rules.go)
-	// insOut writes one outbox row, prepared on first use: the alerts of a
-	// save are written one by one once stories are decided, each needing
-	// its row's id (story_route.go).
+	// The alert rows of new items wait in outs and are written with
+	// multi-row INSERTs at the end of writeAlerts (flushOutbox): no row of
+	// an item new in this save can be in the outbox yet, so their ids can
+	// be chosen in Go (newOutID, from nextOut, 0 until read), like the
+	// items'. outKeys finds a row already queued for the same item, route
+	// and revision. firstNew is the id of the save's first new item.
+	outs     rowBuf
+	nextOut  int64
+	outKeys  map[[3]int64]int64
+	firstNew int64
+	// insOut writes one outbox row of an updated item, prepared on first
+	// use.
 	insOut *sql.Stmt
 }
 
@@ -204,7 +213,7 @@ func (s *saver) newID() (int64, error) {
 			// in practice (ids grow by one per item).
 			return 0, errors.New("item ids exhausted")
 		}
-		s.nextID, s.ftsFrom = max+1, max+1
+		s.nextID, s.ftsFrom, s.firstNew = max+1, max+1, max+1
 	}
 	id := s.nextID
 	s.nextID++

@@ -3,6 +3,8 @@ package store
 import (
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"math"
 	"slices"
 
 	"github.com/newswatch/newswatch"
@@ -127,6 +129,9 @@ func (s *saver) writeAlerts() error {
 			}
 		}
 	}
+	if err := s.flushOutbox(); err != nil {
+		return err
+	}
 	return s.saveStoryAlerts(sr)
 }
 
@@ -220,15 +225,23 @@ func (s *saver) alertRow(r *newswatch.Route, itemID, revision int64, w []int64) 
 // outbox writes the outbox row of an item's alert at revision in route
 // routeID and returns its id (that of the row already there, if any).
 func (s *saver) outbox(itemID, revision, routeID int64) (int64, error) {
+	if s.firstNew != 0 && itemID >= s.firstNew {
+		return s.queueOutbox(itemID, revision, routeID)
+	}
 	if s.insOut == nil {
-		st, err := s.tx.PrepareContext(s.ctx, `INSERT INTO outbox (kind, item_id, route_id, revision, nonce, created_at)
-			VALUES ('mention', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+		st, err := s.tx.PrepareContext(s.ctx, `INSERT INTO outbox (id, kind, item_id, route_id, revision, nonce, created_at)
+			VALUES (?, 'mention', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return 0, err
 		}
 		s.insOut = st
 	}
-	res, err := s.insOut.ExecContext(s.ctx, itemID, routeID, revision, nonce("m", itemID, routeID, revision), ms(s.now))
+	// An explicit id: SQLite's own choice could be one a queued row has.
+	id, err := s.newOutID()
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.insOut.ExecContext(s.ctx, id, itemID, routeID, revision, nonce("m", itemID, routeID, revision), ms(s.now))
 	if err != nil {
 		return 0, err
 	}
@@ -238,12 +251,63 @@ func (s *saver) outbox(itemID, revision, routeID int64) (int64, error) {
 	}
 	if n == 1 {
 		s.res.Alerts++
-		return res.LastInsertId()
+		return id, nil
 	}
-	var id int64
 	err = s.tx.QueryRowContext(s.ctx, `SELECT id FROM outbox WHERE item_id = ? AND route_id = ? AND revision = ?`,
 		itemID, routeID, revision).Scan(&id)
 	return id, err
+}
+
+// queueOutbox queues the outbox row of the alert of an item new in this
+// save and returns the id it will have.
+func (s *saver) queueOutbox(itemID, revision, routeID int64) (int64, error) {
+	key := [3]int64{itemID, routeID, revision}
+	if id, ok := s.outKeys[key]; ok {
+		return id, nil // ON CONFLICT DO NOTHING, as for an updated item
+	}
+	id, err := s.newOutID()
+	if err != nil {
+		return 0, err
+	}
+	s.queuedKey(itemID, routeID, revision, id)
+	s.outs.add(id, itemID, routeID, revision, nonce("m", itemID, routeID, revision), ms(s.now))
+	s.res.Alerts++
+	return id, nil
+}
+
+// queuedKey records that the save wrote or queued row id for item, route
+// and revision: the outbox holds one row per key (outbox_mention_once).
+func (s *saver) queuedKey(itemID, routeID, revision, id int64) {
+	if s.outKeys == nil {
+		s.outKeys = make(map[[3]int64]int64)
+	}
+	s.outKeys[[3]int64{itemID, routeID, revision}] = id
+}
+
+// newOutID returns the id of the next outbox row the save writes. The
+// save holds the write lock, so max(id)+1 stays free until it commits;
+// every row the save writes, queued or not, takes its id from here.
+func (s *saver) newOutID() (int64, error) {
+	if s.nextOut == 0 {
+		var max int64
+		if err := s.tx.QueryRowContext(s.ctx, `SELECT coalesce(max(id), 0) FROM outbox`).Scan(&max); err != nil {
+			return 0, err
+		}
+		if max == math.MaxInt64 {
+			return 0, errors.New("outbox ids exhausted")
+		}
+		s.nextOut = max + 1
+	}
+	id := s.nextOut
+	s.nextOut++
+	return id, nil
+}
+
+// flushOutbox writes the queued outbox rows.
+func (s *saver) flushOutbox() error {
+	_, err := s.writeRows(insOutbox, &s.outs)
+	clear(s.outKeys)
+	return err
 }
 
 // storiesOf returns the story of each queued item that has one: the new
