@@ -30,7 +30,7 @@ func (b *Bot) watchAdd(ctx context.Context, v *invocation) (*reply, error) {
 		CaseSensitive: v.boolean("case_sensitive"), Country: strings.ToUpper(v.str("country")), Fuzzy: v.boolean("fuzzy"),
 	}
 	// A name chosen from the autocompletion carries its country.
-	if n, c, ok := splitPlaceValue(w.Name); ok && (w.Country == "" || w.Country == c) {
+	if n, c, ok := splitPlaceValue(v.places, w.Name); ok && (w.Country == "" || w.Country == c) {
 		w.Name, w.Country = n, c
 	}
 	if v.opts["surname_only"] != nil {
@@ -39,7 +39,7 @@ func (b *Bot) watchAdd(ctx context.Context, v *invocation) (*reply, error) {
 	}
 	w.AutoAliases = v.boolean("auto_aliases")
 	if v.opts["auto_aliases"] == nil {
-		w.AutoAliases = w.Kind == newswatch.KindCity && knownCity(w.Name, w.Country)
+		w.AutoAliases = w.Kind == newswatch.KindCity && knownCity(v.places, w.Name, w.Country)
 	}
 	if err := w.Validate(); err != nil {
 		return nil, err

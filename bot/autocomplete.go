@@ -57,6 +57,7 @@ func (b *Bot) choices(ctx context.Context, i *discordgo.Interaction) (out []*dis
 		return nil
 	}
 	v := parse(i)
+	v.places = b.deps.Places
 	var focused string
 	var typed string
 	for name, o := range v.opts {

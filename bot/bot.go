@@ -46,11 +46,35 @@ type Deps struct {
 	// FeedAdded is called after a feed subscription is added and after
 	// /feed retry (the poller polls the feed soon).
 	FeedAdded func(feedID int64)
+	// Places is the gazetteer and the auto aliases of a watch (package
+	// watch's Gazetteer); nil: no place autocompletion and no added
+	// aliases shown.
+	Places Places
 	// Logger receives the bot's logs; nil discards them.
 	Logger *slog.Logger
 	// Observer receives measurements for metrics (observe.go); nil: none.
 	Observer Observer
 }
+
+// Places is what the bot asks of the gazetteer and of alias expansion:
+// /watch add autocompletes place names and defaults a known city to auto
+// aliases, /watch show and /watch edit list and drop the added aliases.
+type Places interface {
+	Lookup(name string) []newswatch.Place // the places called name
+	Search(prefix string, n int) []newswatch.Place
+	RegionName(country, admin1 string) string // "" when unknown
+	Countries() []string                      // the countries places are in
+	Expand(w newswatch.Watch) []newswatch.AddedAlias
+}
+
+// noPlaces is Places when none is given.
+type noPlaces struct{}
+
+func (noPlaces) Lookup(string) []newswatch.Place               { return nil }
+func (noPlaces) Search(string, int) []newswatch.Place          { return nil }
+func (noPlaces) RegionName(string, string) string              { return "" }
+func (noPlaces) Countries() []string                           { return nil }
+func (noPlaces) Expand(newswatch.Watch) []newswatch.AddedAlias { return nil }
 
 // Bot is the Discord side of newswatch. Create it with New and run it with Run.
 type Bot struct {
@@ -119,6 +143,9 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Places == nil {
+		deps.Places = noPlaces{}
 	}
 	tok := strings.TrimSpace(strings.TrimPrefix(cfg.Token, "Bot "))
 	s, err := discordgo.New("Bot " + tok)

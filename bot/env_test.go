@@ -106,7 +106,8 @@ func newEnv(t testing.TB, tweak ...func(*env)) *env {
 		Gateway: fastGateway,
 	}
 	e.deps = bot.Deps{
-		Store: db,
+		Places: watch.Gazetteer{},
+		Store:  db,
 		ValidateWatches: func(ws []newswatch.Watch) error {
 			_, err := watch.Compile(ws)
 			return err

@@ -33,6 +33,7 @@ type invocation struct {
 	resolved  *discordgo.ApplicationCommandInteractionDataResolved // the objects of the options, nil when none came
 	page      int                                                  // 1-based
 	pageKey   string                                               // the paging state of this list, "" until it has one
+	places    Places                                               // Deps.Places
 }
 
 func (v *invocation) str(name string) string {
@@ -137,6 +138,7 @@ func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) (*reply, er
 		return nil, newswatch.Errorf(newswatch.EFORBIDDEN, "%s", l.t("err.dm"))
 	}
 	v := parse(i)
+	v.places = b.deps.Places
 	h := b.handlers()[v.name]
 	if h == nil {
 		return nil, v.errorf(newswatch.EINVALID, "err.unknown_command", v.name)

@@ -9,28 +9,27 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/newswatch/newswatch"
-	"github.com/newswatch/newswatch/watch"
 )
 
-// The added aliases of a watch (watch.Expand) are computed, not stored: a
+// The added aliases of a watch (Places.Expand) are computed, not stored: a
 // watch keeps only AutoAliases, Country, SurnameOnly, Fuzzy and the
 // DropAliases an admin left out. The bot reads the gazetteer through
-// package watch directly, as cmd/newswatch does, since both are pure
-// functions of the watch with no I/O.
+// Deps.Places (package watch's Gazetteer, passed in by cmd/newswatch),
+// which each invocation carries.
 
 // placeValue is the value of a /watch add name choice: the gazetteer's
 // name and the country, so that the choice resolves an ambiguous name.
-func placeValue(p watch.Place) string { return p.Name + ", " + p.Country }
+func placeValue(p newswatch.Place) string { return p.Name + ", " + p.Country }
 
 // splitPlaceValue undoes placeValue: "Sloviansk, UA" is Sloviansk in UA
 // when the gazetteer has a Sloviansk there; any other name is itself.
-func splitPlaceValue(s string) (name, country string, ok bool) {
+func splitPlaceValue(pl Places, s string) (name, country string, ok bool) {
 	i := strings.LastIndex(s, ", ")
 	if i <= 0 || len(s)-i != 4 {
 		return s, "", false
 	}
 	name, country = strings.TrimSpace(s[:i]), strings.ToUpper(s[i+2:])
-	for _, p := range watch.LookupPlaces(name) {
+	for _, p := range pl.Lookup(name) {
 		if p.Country == country {
 			return name, country, true
 		}
@@ -40,8 +39,8 @@ func splitPlaceValue(s string) (name, country string, ok bool) {
 
 // knownCity reports whether the gazetteer has a place called name (in
 // country, when given): /watch add then defaults to auto aliases.
-func knownCity(name, country string) bool {
-	for _, p := range watch.LookupPlaces(name) {
+func knownCity(pl Places, name, country string) bool {
+	for _, p := range pl.Lookup(name) {
 		if country == "" || strings.EqualFold(p.Country, country) {
 			return true
 		}
@@ -50,7 +49,7 @@ func knownCity(name, country string) bool {
 }
 
 // placeLabel is "Sloviansk — UA, Donetsk Oblast, 106,972".
-func placeLabel(p watch.Place, typed string) string {
+func placeLabel(pl Places, p newswatch.Place, typed string) string {
 	name := p.Name
 	if typed != "" && !strings.HasPrefix(strings.ToLower(p.Name), typed) {
 		for _, n := range p.Names {
@@ -61,7 +60,7 @@ func placeLabel(p watch.Place, typed string) string {
 		}
 	}
 	parts := []string{p.Country}
-	if r := watch.RegionName(p.Country, p.Admin1); r != "" {
+	if r := pl.RegionName(p.Country, p.Admin1); r != "" {
 		parts = append(parts, r)
 	}
 	parts = append(parts, thousands(p.Population))
@@ -85,13 +84,13 @@ func placeChoices(v *invocation, typed string) []*discordgo.ApplicationCommandOp
 	}
 	var out []*discordgo.ApplicationCommandOptionChoice
 	seen := map[string]bool{}
-	for _, p := range watch.SearchPlaces(typed, 100) {
+	for _, p := range v.places.Search(typed, 100) {
 		val := placeValue(p)
 		if seen[val] || len(val) > maxChoice || len(p.Name) > maxNameLen {
 			continue
 		}
 		seen[val] = true
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: cut(placeLabel(p, typed), maxChoice), Value: val})
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: cut(placeLabel(v.places, p, typed), maxChoice), Value: val})
 		if len(out) == 25 {
 			break
 		}
@@ -105,15 +104,15 @@ func countryChoices(v *invocation, typed string) []*discordgo.ApplicationCommand
 	var out []*discordgo.ApplicationCommandOptionChoice
 	seen := map[string]bool{}
 	name := v.str("name")
-	if n, _, ok := splitPlaceValue(name); ok {
+	if n, _, ok := splitPlaceValue(v.places, name); ok {
 		name = n
 	}
-	for _, p := range watch.LookupPlaces(name) {
+	for _, p := range v.places.Lookup(name) {
 		if seen[p.Country] || !strings.HasPrefix(strings.ToLower(p.Country), typed) {
 			continue
 		}
 		seen[p.Country] = true
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: cut(p.Country+": "+placeLabel(p, ""), maxChoice), Value: p.Country})
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: cut(p.Country+": "+placeLabel(v.places, p, ""), maxChoice), Value: p.Country})
 		if len(out) == 25 {
 			return out
 		}
@@ -121,7 +120,7 @@ func countryChoices(v *invocation, typed string) []*discordgo.ApplicationCommand
 	if len(out) > 0 {
 		return out
 	}
-	for _, c := range watch.PlaceCountries() {
+	for _, c := range v.places.Countries() {
 		if strings.HasPrefix(strings.ToLower(c), typed) {
 			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: c, Value: c})
 			if len(out) == 25 {
@@ -155,7 +154,7 @@ func (b *Bot) aliasChoices(ctx context.Context, v *invocation, typed string, res
 		}
 		return out, nil
 	}
-	for _, a := range watch.Expand(w) {
+	for _, a := range v.places.Expand(w) {
 		if !add(a.Text+" ("+sourceLabel(v, a.Source)+")", a.Text) {
 			break
 		}
@@ -206,7 +205,7 @@ func addedFields(v *invocation, w newswatch.Watch) []*discordgo.MessageEmbedFiel
 	if !w.AutoAliases {
 		return fs
 	}
-	added := watch.Expand(w)
+	added := v.places.Expand(w)
 	var groups []string // sources in first-seen order
 	bySource := map[string][]string{}
 	for _, a := range added {
@@ -299,8 +298,8 @@ func (b *Bot) watchEdit(ctx context.Context, v *invocation) (*reply, error) {
 	}
 	msg, arg := "", ""
 	if drop != "" {
-		added := watch.Expand(w)
-		i := slices.IndexFunc(added, func(a watch.AddedAlias) bool { return strings.EqualFold(a.Text, drop) })
+		added := v.places.Expand(w)
+		i := slices.IndexFunc(added, func(a newswatch.AddedAlias) bool { return strings.EqualFold(a.Text, drop) })
 		if i < 0 {
 			return nil, v.errorf(newswatch.EINVALID, "err.not_added", drop, w.Name)
 		}

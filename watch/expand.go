@@ -9,14 +9,9 @@ import (
 	"github.com/newswatch/newswatch"
 )
 
-// AddedAlias is a name Expand adds to a watch, with where it comes from:
-// "geonames", "supplement" (extra_places.tsv), "respell:ru-uk", "respell:uk-ru", "respell:uk", "translit:<system>" (ua2010,
-// bgn-uk, bgn-ru, press-ru, press-ye, iso9, scholarly, scholarly-ru, reverse),
-// "press" (the usual newspaper endings) or "surname".
-type AddedAlias struct {
-	Text   string `json:"text"`
-	Source string `json:"source"`
-}
+// AddedAlias is a name Expand adds to a watch, with where it comes from
+// (see newswatch.AddedAlias).
+type AddedAlias = newswatch.AddedAlias
 
 // Bounds on what Expand adds.
 const (

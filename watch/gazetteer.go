@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/newswatch/newswatch"
 )
 
 //go:generate go run ./internal/gazgen -out gazetteer.tsv.gz
@@ -25,16 +27,7 @@ const Attribution = "Place names: GeoNames (https://www.geonames.org/), CC BY 4.
 
 // Place is a populated place of the embedded gazetteer, or a region,
 // landmark or facility of its supplement (extra_places.tsv).
-type Place struct {
-	GeonameID  int64    // 0 for a place of the supplement
-	Feature    string   // "" for a GeoNames populated place; "region", "landmark" or "facility"
-	Name       string   // the main name, in Latin letters
-	Names      []string // other names, each wholly in Latin or in Cyrillic letters
-	Country    string   // ISO 3166-1 alpha-2
-	Admin1     string   // GeoNames admin1 code within the country
-	Population int      // rounded for a place of the supplement
-	Lat, Lon   float64  // 0, 0 for a place of the supplement
-}
+type Place = newswatch.Place
 
 // gazetteer is the decoded table with an index by folded name.
 type gazetteer struct {

@@ -16,6 +16,7 @@ import (
 	"github.com/newswatch/newswatch/bot"
 	"github.com/newswatch/newswatch/feeds"
 	"github.com/newswatch/newswatch/store"
+	"github.com/newswatch/newswatch/watch"
 )
 
 // Compile-time checks that the store satisfies what the other parts need.
@@ -248,6 +249,7 @@ func (a *app) newBot(fetcher *feeds.Fetcher, poller *feeds.Poller, rq *rescanQue
 	deps := bot.Deps{
 		Store:           deliveryStore{a.db, a.metrics},
 		ValidateWatches: validateWatches,
+		Places:          watch.Gazetteer{},
 		WatchesChanged: func(w *newswatch.Watch) {
 			if err := a.recompile(context.Background()); err != nil {
 				a.log.Error("recompile watchlist", "err", err)
