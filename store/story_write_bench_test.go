@@ -68,8 +68,10 @@ func threadCPU() time.Duration {
 // BenchmarkStoryWrites saves 20,000 items of about 1 KB in batches of 500
 // (or 20, as a poll saves them) over 20 feeds into a fresh database, with no story decider ("off") and
 // with writeDecider ("on"), and reports the CPU time per item of the
-// saving thread (thread_us/item: the save's own work, steady on a shared
-// machine, where the whole process's time is not) and, for "on", of the
+// saving thread (thread_us/item: the save's own work, without the other
+// goroutines' and the collector's; still a few tens of percent apart from
+// run to run on a loaded machine, so compare the least of several runs)
+// and, for "on", of the
 // story look-up and writes alone (story_us/item). The difference of the two
 // thread_us/item figures is what storing stories costs a save.
 func BenchmarkStoryWrites(b *testing.B) {
