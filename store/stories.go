@@ -239,9 +239,16 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 }
 
 // ResetStories forgets every story, for a backfill that starts over (after
-// the line or the canonical URL rules changed).
+// the line or the canonical URL rules changed). The stories that follow get
+// new ids: messages already posted name the old ones.
 func (db *DB) ResetStories(ctx context.Context) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// Raising the floor at once spares the delete trigger a write per
+		// story.
+		if _, err := tx.ExecContext(ctx, `UPDATE story_id_floor
+			SET id = max(id, coalesce((SELECT max(id) FROM stories), 0))`); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM story_items`); err != nil {
 			return err
 		}
@@ -300,7 +307,10 @@ var cachedRows = []int{256, 128, 64, 32, 16, 8, 4, 2, 1}
 
 // The other statements of the save path's story writes.
 const (
-	selNextStory = `SELECT coalesce(max(id), 0) + 1 FROM stories`
+	// selNextStory is the id of the next new story: above every story's
+	// and every deleted story's (story_id_floor).
+	selNextStory = `SELECT max(coalesce((SELECT max(id) FROM stories), 0),
+		coalesce((SELECT max(id) FROM story_id_floor), 0)) + 1`
 	// updJoined brings the counts and last_seen of the stories in a JSON
 	// list up to date.
 	// One pass over each story's items gives the three.

@@ -31,6 +31,10 @@ import (
 //     distinct feeds: until then the row waits (outbox_id 0) and
 //     pending_also collects the story's items; the alert names the first
 //     of them the route wanted, and the others follow as "also".
+//   - When the route's hourly cap holds the story's alert back, the story
+//     is in the hour's summary once: the row keeps outbox_id heldByCap, and
+//     later copies neither alert nor join the summary again (a watched name
+//     the story had not named still alerts, under the cap as ever).
 //
 // A route with PerItem, and an item without a story (no decider, or the
 // decider skipped it), alert per item as they always did.
@@ -55,10 +59,16 @@ func (s *saver) queueAlert(p pendAlert) {
 	s.pend = append(s.pend, p)
 }
 
+// heldByCap is the outbox_id of a story_alerts row whose alert the route's
+// hourly cap held back for the hour's summary: no message to edit, and
+// nothing more to post for the story's copies. DueStoryAlso finds no
+// outbox row for it.
+const heldByCap = -1
+
 // storyAlert is a story_alerts row as a save changes it.
 type storyAlert struct {
 	story, route int64
-	outbox       int64   // 0: waiting for min_sources
+	outbox       int64   // 0: waiting for min_sources; heldByCap: in a cap summary
 	pending      []int64 // items to add to the alert
 	shown        []int64 // items the alert shows (read only here)
 	watches      []int64 // watches the story's alerts in the route named
@@ -153,6 +163,9 @@ func (s *saver) storyAlert(sr *storyRoutes, story int64, r *newswatch.Route, p *
 		a.pending = earlier
 		if r.MinSources <= 1 {
 			a.outbox, err = s.alertRow(r, p.itemID, p.revision, w)
+			if err == nil && a.outbox == 0 {
+				a.outbox, a.pending = heldByCap, nil
+			}
 			return err
 		}
 		a.pending = append([]int64{p.itemID}, earlier...)
@@ -176,6 +189,9 @@ func (s *saver) storyAlert(sr *storyRoutes, story int64, r *newswatch.Route, p *
 	if fresh {
 		_, err := s.alertRow(r, p.itemID, p.revision, w)
 		return err
+	}
+	if a.outbox == heldByCap {
+		return nil // the summary has the story already
 	}
 	// An update is the same source again, already listed or alerted.
 	if p.revision == 1 && !a.has(p.itemID) {
@@ -206,14 +222,18 @@ func (s *saver) storyReady(sr *storyRoutes, a *storyAlert, r *newswatch.Route) e
 	if err != nil {
 		return err
 	}
+	if id == 0 {
+		a.outbox, a.pending, a.dirty = heldByCap, nil, true
+		return nil
+	}
 	a.outbox, a.pending, a.dirty = id, a.pending[1:], true
 	return nil
 }
 
 // alertRow writes the outbox row of an item's alert at revision in route
 // r for watches w, unless r's hourly cap holds it back for the hour's
-// summary (admit): then it returns 0, and a story's alert waits as with
-// min_sources.
+// summary (admit): then it returns 0, and a story's row is marked
+// heldByCap.
 func (s *saver) alertRow(r *newswatch.Route, itemID, revision int64, w []int64) (int64, error) {
 	ok, err := s.admit(r, itemID, revision, w)
 	if err != nil || !ok {

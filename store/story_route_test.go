@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -340,5 +341,50 @@ func TestPruneStories(t *testing.T) {
 	}
 	if stories != 1 || alerts != 0 {
 		t.Errorf("%d stories and %d story alerts left, want 1 and 0", stories, alerts)
+	}
+}
+
+// TestStoryCappedOnce: a story whose alert the route's hourly cap holds
+// back is counted once in the hour's summary, however many copies of it
+// arrive, and its later copies write no alert of their own.
+func TestStoryCappedOnce(t *testing.T) {
+	ctx := context.Background()
+	for attempt := 0; ; attempt++ {
+		w := newStoryWorld(t)
+		capped := must(w.db.SetRoute(ctx, newswatch.Route{GuildID: "g1", ChannelID: "capped", CapPerHour: 1}, 0))(t)
+		start := time.Now()
+		// The hour's one alert goes to another Kyiv item.
+		other := ingest("k0", "Kyiv council meets", "The Kyiv city council met to discuss the budget for schools.",
+			w.t0, true, w.watches()...)
+		must(w.db.SaveItems(ctx, w.global.ID, []newswatch.IngestItem{other}))(t)
+		var copies []int64
+		for n := 0; n < 3; n++ {
+			copies = append(copies, w.copyOf(t, n, fmt.Sprintf("w%d", n), "", w.t0.Add(time.Duration(n+1)*time.Minute)))
+		}
+		if start.Truncate(time.Hour) != time.Now().Truncate(time.Hour) {
+			if attempt > 0 {
+				t.Fatal("two runs in a row crossed an hour's end")
+			}
+			continue // the cap counts per hour of the clock
+		}
+		if s := storyOf(t, w.db, copies[0]); storyOf(t, w.db, copies[1]) != s || storyOf(t, w.db, copies[2]) != s {
+			t.Fatal("the copies are not one story")
+		}
+		var count int
+		var held string
+		if err := w.db.r.QueryRow(`SELECT held_count, held FROM route_caps WHERE route_id = ? AND watch_id = ?`,
+			capped.ID, w.kyiv.ID).Scan(&count, &held); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("[%d]", copies[0]); count != 1 || held != want {
+			t.Errorf("summary holds %d items %s, want 1: %s", count, held, want)
+		}
+		// The summary is the first copy's row; no copy has one of its own.
+		for i, id := range copies[1:] {
+			if got := alertsOf(t, w.db, id); slices.Contains(got, capped.ID) {
+				t.Errorf("copy %d has an alert in the capped route", i+1)
+			}
+		}
+		return
 	}
 }
