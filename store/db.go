@@ -114,6 +114,11 @@ type DB struct {
 
 	stories atomic.Pointer[storyHook]  // see story_alerts.go
 	rules   atomic.Pointer[rulesCache] // see route_rules.go
+
+	// noIndex leaves new items out of the full-text index: set only by
+	// BenchmarkSaveItems' "alerts-no-index", which measures how fast a
+	// save could be at most without the index.
+	noIndex bool
 }
 
 // Open opens (creating it and its directory if needed) the database at path

@@ -185,7 +185,7 @@ func (s *saver) prepare() error {
 // known in Go (pendFold), so SQLite folds only those and scans no text for
 // ё itself.
 func (s *saver) flushFTS() error {
-	if s.nextID == 0 || s.ftsFrom == s.nextID {
+	if s.nextID == 0 || s.ftsFrom == s.nextID || s.db != nil && s.db.noIndex {
 		return nil
 	}
 	title, text := "title", "text"
