@@ -199,6 +199,7 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 		}
 		a.alertsQueued = b.Notify
 		sig.spikePayload, sig.digestPayload, sig.notify = bot.SpikePayload, bot.DigestPayload, b.Notify
+		sig.translate = bot.Translator
 		a.ready.gateway = func() bool { up, _ := b.GatewayState(); return up }
 		a.metrics.watchDiscord(b.GatewayState)
 	}
