@@ -42,3 +42,45 @@ func TestConfigRouteReadOnly(t *testing.T) {
 		t.Errorf("/alerts list %q does not say the route is the configuration's", r.Text())
 	}
 }
+
+// TestWatchMuteDropsQueuedSummary: an hourly cap summary waits in the
+// outbox until its hour is over; /watch mute of its watch drops it there
+// and then, so the summary of a watch the admin has just silenced is
+// never posted. The alert already posted stays.
+func TestWatchMuteDropsQueuedSummary(t *testing.T) {
+	e := newEnv(t)
+	e.watch(guildA, "Kyiv", newswatch.KindCity)
+	r, err := e.db.SetRoute(e.ctx, newswatch.Route{GuildID: guildA, ChannelID: chanA, CapPerHour: 1}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := e.feed(guildA, "https://news.test/mute.xml")
+	e.start()
+	e.items(f.ID, guildA, "Kyiv one", "Kyiv two", "Kyiv three")
+	if msgs := e.fake.WaitMessages(chanA, 1, wait); len(msgs) != 1 {
+		t.Fatalf("%d messages, want the first alert", len(msgs))
+	}
+	queued := func() int {
+		n := 0
+		for _, a := range e.pending() {
+			if a.Route.ID == r.ID {
+				n++
+			}
+		}
+		return n
+	}
+	// The first alert is marked sent once Discord confirmed it; the
+	// summary waits for the hour's end.
+	if !eventually(wait, func() bool { return queued() == 1 }) {
+		t.Fatalf("%d alerts queued, want the summary alone", queued())
+	}
+	if rep := e.do(guildA, admin, discordtest.Command("watch mute", discordtest.Str("name", "Kyiv"), discordtest.Str("duration", "2h"))); rep.Ephemeral {
+		t.Fatalf("mute refused: %q", rep.Text())
+	}
+	if n := queued(); n != 0 {
+		t.Errorf("%d alerts of the muted watch still queued", n)
+	}
+	if n := len(e.fake.Messages(chanA)); n != 1 {
+		t.Errorf("%d messages in the channel, want the first alert alone", n)
+	}
+}

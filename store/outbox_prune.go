@@ -22,7 +22,10 @@ import (
 //
 // A rule that becomes wider changes nothing queued: the rows that are
 // there stay, and items saved before the change raise no new alerts (as
-// with a new watch, past items raise none).
+// with a new watch, past items raise none). Changes of min_sources,
+// stories, the cap or the role are not judged here either: they shape how
+// later items alert, not whether a queued item concerns the route.
+// Removing a route (/alerts off, RemoveRoute) deletes its rows with it.
 //
 // A deleted row that was a story's alert in the route also loses its
 // story_alerts row, so that a later item of the story is judged afresh

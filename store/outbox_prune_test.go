@@ -122,6 +122,13 @@ func TestQueuedAlertsFollowRuleChanges(t *testing.T) {
 	if got, want := queuedIn(t, db, f.console.ID), []string{"a", "b", "c", "e", "m"}; !slices.Equal(got, want) {
 		t.Errorf("the console's alerts changed: %v", got)
 	}
+	// Off: the route goes with every row it had.
+	if err := db.RemoveRoute(ctx, "g1", "q"); err != nil {
+		t.Fatal(err)
+	}
+	if got := queuedIn(t, db, q.ID); len(got) != 0 {
+		t.Errorf("alerts off leaves rows %v", got)
+	}
 }
 
 // TestQueuedStoryAlertDropped: when a story's queued alert is dropped by
