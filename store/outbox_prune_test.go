@@ -175,3 +175,24 @@ func TestQueuedStoryAlertDropped(t *testing.T) {
 		t.Errorf("sent story alert's row (outbox %d, pending %s, ok %v), want outbox %d with [%d,%d] pending", out2, pending2, ok, out, first, third)
 	}
 }
+
+// TestUndeliverableStoryAlertDropped: a story's queued alert that a kind
+// change leaves with nothing for the route (dropUndeliverable) loses its
+// story row too, as one a narrower rule drops.
+func TestUndeliverableStoryAlertDropped(t *testing.T) {
+	ctx := context.Background()
+	w := newStoryWorld(t)
+	db := w.db
+	r := must(db.SetRoute(ctx, newswatch.Route{GuildID: "g1", ChannelID: "s"}, 0))(t)
+	first := w.copyOf(t, 0, "w0", "", w.t0)
+	if _, _, _, ok := storyAlertRow(t, db, first, r.ID); !ok {
+		t.Fatal("no story row for the first copy")
+	}
+	must(db.SetRoute(ctx, newswatch.Route{GuildID: "g1", ChannelID: "s", Kind: newswatch.KindActor}, 0))(t)
+	if got := alertsOf(t, db, first); slices.Contains(got, r.ID) {
+		t.Errorf("the city story's alert is still queued in an actors route")
+	}
+	if _, _, _, ok := storyAlertRow(t, db, first, r.ID); ok {
+		t.Errorf("the story row of a dropped alert is left behind")
+	}
+}
