@@ -25,12 +25,15 @@ func TestSpikeAndDigestInGuildLanguage(t *testing.T) {
 	day := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
 	posted := 0
 	for i, tt := range []struct {
-		guildLocale                       string
-		title, desc, top, sources, dTitle string
+		guildLocale                              string
+		title, desc, top, sources, dTitle, dDesc string
 	}{
-		{"uk", "📈 Сплеск: Kramatorsk0", "сюжетів згадали **Kramatorsk0** за годину з", "Головні сюжети", "джерел: 4", "Щоденне зведення, 09.03.2026 (UTC)"},
-		{"ru", "📈 Всплеск: Kramatorsk1", "сюжетов упомянули **Kramatorsk1** за час с", "Главные сюжеты", "источников: 4", "Ежедневная сводка, 09.03.2026 (UTC)"},
-		{"de", "📈 Spike: Kramatorsk2", "stories mentioned **Kramatorsk2** in the hour from", "Top stories", "4 sources", "Daily digest, Monday 9 March 2026 (UTC)"},
+		{"uk", "📈 Сплеск: Kramatorsk0", "сюжетів згадали **Kramatorsk0** за годину з", "Головні сюжети", "джерел: 4",
+			"Щоденне зведення, 09.03.2026 (UTC)", "**Kramatorsk0** 12 (нове; тиждень тому не було)"},
+		{"ru", "📈 Всплеск: Kramatorsk1", "сюжетов упомянули **Kramatorsk1** за час с", "Главные сюжеты", "источников: 4",
+			"Ежедневная сводка, 09.03.2026 (UTC)", "**Kramatorsk1** 12 (новое; неделю назад не было)"},
+		{"de", "📈 Spike: Kramatorsk2", "stories mentioned **Kramatorsk2** in the hour from", "Top stories", "4 sources",
+			"Daily digest, Monday 9 March 2026 (UTC)", "**Kramatorsk2** 12 (new; none a week ago)"},
 	} {
 		w := e.watch(guildA, "Kramatorsk"+string(rune('0'+i)), newswatch.KindCity)
 		// The admin's client is English: the guild's locale decides.
@@ -87,8 +90,8 @@ func TestSpikeAndDigestInGuildLanguage(t *testing.T) {
 			se.Fields[0].Name != tt.top || !strings.Contains(se.Fields[0].Value, tt.sources) {
 			t.Errorf("%s: spike %q %q %+v", tt.guildLocale, se.Title, se.Description, se.Fields)
 		}
-		if de.Title != tt.dTitle {
-			t.Errorf("%s: digest title %q, want %q", tt.guildLocale, de.Title, tt.dTitle)
+		if de.Title != tt.dTitle || de.Description != tt.dDesc {
+			t.Errorf("%s: digest %q %q, want %q %q", tt.guildLocale, de.Title, de.Description, tt.dTitle, tt.dDesc)
 		}
 	}
 }
