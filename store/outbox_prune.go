@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -32,6 +33,15 @@ import (
 // instead of being added as "also" to an alert that will never be posted;
 // a deleted hourly cap summary is forgotten by its route_caps row, so a
 // later item over the cap starts a new summary.
+
+// mayNarrow reports whether a route whose rule was before and is now
+// after may turn away an alert it had queued: its query, watches or kind
+// changed, or it turned quiet. Other changes (the role, the digest, the
+// cap, min_sources) leave the queue alone without reading it.
+func mayNarrow(before, after newswatch.Route) bool {
+	return before.Query != after.Query || before.Kind != after.Kind || (after.Quiet && !before.Quiet) ||
+		!slices.Equal(before.Watches, after.Watches)
+}
 
 // pruneQueued deletes route routeID's queued mention alerts that its rule
 // no longer lets through at now, and returns how many.

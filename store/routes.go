@@ -84,6 +84,14 @@ func (db *DB) setRoute(ctx context.Context, r newswatch.Route, maxPerGuild int, 
 		if fromConfig && !config {
 			return configRouteError(r.ChannelID)
 		}
+		var before newswatch.Route
+		if exists {
+			var err error
+			if before, err = scanRoute(tx.QueryRowContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE guild_id = ? AND channel_id = ?`,
+				r.GuildID, r.ChannelID)); err != nil {
+				return err
+			}
+		}
 		if !exists && maxPerGuild > 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM routes WHERE guild_id = ?`, r.GuildID).Scan(&n); err != nil {
@@ -118,6 +126,9 @@ func (db *DB) setRoute(ctx context.Context, r newswatch.Route, maxPerGuild int, 
 		}
 		if err := dropUndeliverable(ctx, tx); err != nil {
 			return err
+		}
+		if !exists || !mayNarrow(before, out) {
+			return nil // a new route has nothing queued; see mayNarrow
 		}
 		_, err = pruneQueued(ctx, tx, out.ID, time.Now())
 		return err
