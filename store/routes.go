@@ -76,21 +76,14 @@ func (db *DB) setRoute(ctx context.Context, r newswatch.Route, maxPerGuild int, 
 				return err
 			}
 		}
-		var exists, fromConfig bool
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(max(source = 'config'), 0) FROM routes
-			WHERE guild_id = ? AND channel_id = ?`, r.GuildID, r.ChannelID).Scan(&exists, &fromConfig); err != nil {
+		before, err := scanRoute(tx.QueryRowContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE guild_id = ? AND channel_id = ?`,
+			r.GuildID, r.ChannelID))
+		exists := err == nil
+		if err != nil && !errNoRows(err) {
 			return err
 		}
-		if fromConfig && !config {
+		if before.Config && !config {
 			return configRouteError(r.ChannelID)
-		}
-		var before newswatch.Route
-		if exists {
-			var err error
-			if before, err = scanRoute(tx.QueryRowContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE guild_id = ? AND channel_id = ?`,
-				r.GuildID, r.ChannelID)); err != nil {
-				return err
-			}
 		}
 		if !exists && maxPerGuild > 0 {
 			var n int
@@ -105,7 +98,7 @@ func (db *DB) setRoute(ctx context.Context, r newswatch.Route, maxPerGuild int, 
 		if config {
 			source = "config"
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO routes (guild_id, channel_id, kind, role_id, created_at,
+		_, err = tx.ExecContext(ctx, `INSERT INTO routes (guild_id, channel_id, kind, role_id, created_at,
 			watches, query, min_sources, stories, quiet, spikes, cap_per_hour, digest_hour, source, locale)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET
 			kind = excluded.kind, role_id = excluded.role_id, disabled = 0, disabled_reason = '',
