@@ -5,7 +5,10 @@
 -- file's: one that left the file is deleted, as config watches are), and
 -- '' for one made from Discord or the CLI, which the configuration never
 -- touches. SetRoute and RemoveRoute refuse to change a 'config' route: the
--- next start would put it back.
+-- next start would put it back. Routes stored before this migration are ''
+-- until the first start after it marks those the file still declares; one
+-- removed from the file before the upgrade cannot be told from a CLI route
+-- and stays (`alerts off` removes it).
 --
 -- locale is the Discord locale of the guild (the interaction's
 -- guild_locale, else the user's locale) when the route was last set from
