@@ -39,6 +39,15 @@ type Route struct {
 	CapPerHour int      // at most this many alerts per watch per hour, then one summary (0: no cap)
 	Digest     bool     // a daily digest is posted here at DigestHour UTC
 	DigestHour int      // 0-23, with Digest
+
+	// Config reports a route a [[route]] table of the configuration
+	// declares: it is changed only there (the store refuses edits from
+	// Discord and the CLI), and removed when it leaves the file.
+	Config bool
+	// Locale is the Discord locale of the route's guild (e.g. "uk",
+	// "en-US") recorded when it was last set from Discord; "" when unknown.
+	// Spike alerts and digests are written in its language.
+	Locale string
 }
 
 // AlertKind tells what an outbox row announces.

@@ -358,12 +358,16 @@ func (b *Bot) alertsSet(ctx context.Context, v *invocation) (*reply, error) {
 	if ok {
 		r.Digest, r.DigestHour = old.Digest, old.DigestHour
 	}
+	if ok && old.Config {
+		return nil, v.errorf(newswatch.EFORBIDDEN, "err.config_route", ch)
+	}
 	if err := b.checkRouteTarget(ctx, v, ch, role); err != nil {
 		return nil, err
 	}
+	r.Locale = string(v.guildLocale)
 	r, err = b.deps.Store.SetRoute(ctx, r, b.cfg.MaxRoutesPerGuild)
 	if err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.EFORBIDDEN, "err.config_route", ch)
 	}
 	return &reply{content: v.t("alerts.set", routeText(v, r)) + ruleText(v, r)}, nil
 }
@@ -404,6 +408,9 @@ func (b *Bot) alertsOff(ctx context.Context, v *invocation) (*reply, error) {
 		return nil, v.errorf(newswatch.EINVALID, "err.pick_channel")
 	}
 	if err := b.deps.Store.RemoveRoute(ctx, v.guildID, ch); err != nil {
+		if newswatch.ErrorCode(err) == newswatch.EFORBIDDEN {
+			return nil, v.errorf(newswatch.EFORBIDDEN, "err.config_route", ch)
+		}
 		return nil, v.localize(err, newswatch.ENOTFOUND, "err.no_route", ch)
 	}
 	return &reply{content: v.t("alerts.off", ch)}, nil
@@ -426,6 +433,9 @@ func (b *Bot) alertsList(ctx context.Context, v *invocation) (*reply, error) {
 				reason = v.t("alerts.no_reason")
 			}
 			line += "\n  " + v.t("alerts.disabled", cut(plain(reason), 300))
+		}
+		if r.Config {
+			line += "\n  " + v.t("alerts.config_tag")
 		}
 		lines = append(lines, line)
 	}

@@ -99,13 +99,17 @@ func (b *Bot) alertsDigest(ctx context.Context, v *invocation) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ok && r.Config {
+		return nil, v.errorf(newswatch.EFORBIDDEN, "err.config_route", ch)
+	}
 	if off {
 		if !ok || !r.Digest {
 			return nil, v.errorf(newswatch.ENOTFOUND, "err.no_digest", ch)
 		}
 		r.Digest, r.DigestHour = false, 0
+		r.Locale = string(v.guildLocale)
 		if _, err := b.deps.Store.SetRoute(ctx, r, b.cfg.MaxRoutesPerGuild); err != nil {
-			return nil, err
+			return nil, v.localize(err, newswatch.EFORBIDDEN, "err.config_route", ch)
 		}
 		return &reply{content: v.t("alerts.digest_off", ch)}, nil
 	}
@@ -116,9 +120,10 @@ func (b *Bot) alertsDigest(ctx context.Context, v *invocation) (*reply, error) {
 		r = newswatch.Route{GuildID: v.guildID, ChannelID: ch, Quiet: true}
 	}
 	r.Digest, r.DigestHour = true, v.integer("hour", 0, 0, 23)
+	r.Locale = string(v.guildLocale)
 	saved, err := b.deps.Store.SetRoute(ctx, r, b.cfg.MaxRoutesPerGuild)
 	if err != nil {
-		return nil, err
+		return nil, v.localize(err, newswatch.EFORBIDDEN, "err.config_route", ch)
 	}
 	return &reply{content: v.t("alerts.set", routeText(v, saved)) + ruleText(v, saved)}, nil
 }

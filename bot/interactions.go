@@ -28,12 +28,16 @@ type invocation struct {
 	channelID string // where the command was used
 	appPerms  int64  // the bot's permissions in channelID, from the interaction
 	lang      lang   // the language of the user's Discord client
-	name      string // "search", "watch add", ...
-	opts      map[string]*discordgo.ApplicationCommandInteractionDataOption
-	resolved  *discordgo.ApplicationCommandInteractionDataResolved // the objects of the options, nil when none came
-	page      int                                                  // 1-based
-	pageKey   string                                               // the paging state of this list, "" until it has one
-	places    Places                                               // Deps.Places
+	// guildLocale is the guild's preferred locale (guild_locale), else the
+	// user's: routes set by the command record it for their spike alerts
+	// and digests.
+	guildLocale discordgo.Locale
+	name        string // "search", "watch add", ...
+	opts        map[string]*discordgo.ApplicationCommandInteractionDataOption
+	resolved    *discordgo.ApplicationCommandInteractionDataResolved // the objects of the options, nil when none came
+	page        int                                                  // 1-based
+	pageKey     string                                               // the paging state of this list, "" until it has one
+	places      Places                                               // Deps.Places
 }
 
 func (v *invocation) str(name string) string {
@@ -128,6 +132,10 @@ func parse(i *discordgo.Interaction) *invocation {
 		}
 	}
 	v.page = v.integer("page", 1, 1, 1000)
+	v.guildLocale = i.Locale
+	if i.GuildLocale != nil && *i.GuildLocale != "" {
+		v.guildLocale = *i.GuildLocale
+	}
 	return v
 }
 

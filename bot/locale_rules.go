@@ -39,6 +39,8 @@ var rulesCatalogue = map[string][3]string{
 	"rule.spikes":        {"Spike alerts too.", "Также оповещения о всплесках.", "Також сповіщення про сплески."},
 	"rule.digest":        {"Daily digest at %02d:00 UTC.", "Ежедневная сводка в %02d:00 UTC.", "Щоденне зведення о %02d:00 UTC."},
 	"watch.muted":        {"Muted **%s** in this server's alerts until <t:%d:f> (<t:%d:R>).", "Оповещения о **%s** на этом сервере заглушены до <t:%d:f> (<t:%d:R>).", "Сповіщення про **%s** на цьому сервері заглушено до <t:%d:f> (<t:%d:R>)."},
+	"err.config_route":   {"The alerts in <#%s> are declared in the bot's configuration file and can only be changed there.", "Оповещения в <#%s> заданы в файле настроек бота; изменить их можно только там.", "Сповіщення в <#%s> задано у файлі налаштувань бота; змінити їх можна лише там."},
+	"alerts.config_tag":  {"⚙️ from the bot's configuration file (read-only here)", "⚙️ из файла настроек бота (здесь только для чтения)", "⚙️ з файлу налаштувань бота (тут лише для читання)"},
 	"watch.unmuted":      {"**%s** alerts again in this server.", "Оповещения о **%s** на этом сервере снова включены.", "Сповіщення про **%s** на цьому сервері знову увімкнено."},
 }
 

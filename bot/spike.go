@@ -16,19 +16,20 @@ const colorSpike = 0xE4572E
 // SpikePayload renders the alert of spike episode s for route r as the
 // stored body of an AlertMessage (see store.RecordSpike): the watch, the
 // hour's count against its usual count, how unlikely that is, and the top
-// stories behind it. The deliverer posts it like any alert message, with
-// its nonce and marker.
+// stories behind it, in the language of the route's guild (Route.Locale).
+// The deliverer posts it like any alert message, with its nonce and
+// marker.
 func SpikePayload(r newswatch.Route, s newswatch.SpikeAlert) ([]byte, error) {
-	desc := fmt.Sprintf("**%d** stories mentioned **%s** in the hour from %s, against a usual **%.1f** for that hour (Poisson p = %.1e).",
-		s.Count, plain(s.Entity), discordTime(s.Hour), s.Baseline, s.P)
+	l := routeLang(r)
+	desc := l.t("spike.desc", s.Count, plain(s.Entity), discordTime(s.Hour), s.Baseline, s.P)
 	e := &discordgo.MessageEmbed{
-		Title:       cut("📈 Spike: "+plain(s.Entity), 256),
+		Title:       cut(l.t("spike.title", plain(s.Entity)), 256),
 		Description: desc,
 		Color:       colorSpike,
 		Timestamp:   s.Hour.UTC().Format("2006-01-02T15:04:05Z"),
 	}
-	if v := storyLines(s.Stories); v != "" {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Top stories", Value: v})
+	if v := storyLines(l, s.Stories); v != "" {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: l.t("spike.top_stories"), Value: v})
 	}
 	m := &outMessage{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, AllowedMentions: noMentions(r.RoleID)}
 	if r.RoleID != "" {
@@ -42,25 +43,25 @@ func SpikePayload(r newswatch.Route, s newswatch.SpikeAlert) ([]byte, error) {
 }
 
 // storyLines lists stories as linked titles with their source counts, as
-// many as fit an embed field.
-func storyLines(ss []newswatch.Story) string {
+// many as fit an embed field, in language l.
+func storyLines(l lang, ss []newswatch.Story) string {
 	var b strings.Builder
 	for _, s := range ss {
 		title := s.Title
 		if title == "" {
-			title = "(untitled item)"
+			title = l.t("item.untitled")
 		}
 		url := ""
 		if len(s.Items) > 0 {
 			url = s.Items[0].Link
 		}
-		src := "source"
+		src := l.t("spike.source", s.SourceCount)
 		if s.SourceCount != 1 {
-			src = "sources"
+			src = l.t("spike.sources", s.SourceCount)
 		}
-		line := "• " + link(cut(plain(title), 150), url) + fmt.Sprintf(" · %d %s", s.SourceCount, src)
+		line := "• " + link(cut(plain(title), 150), url) + " · " + src
 		if len([]rune(line)) > 1000 { // a very long link: the title alone
-			line = "• " + cut(plain(title), 150) + fmt.Sprintf(" · %d %s", s.SourceCount, src)
+			line = "• " + cut(plain(title), 150) + " · " + src
 		}
 		if b.Len() > 0 && len([]rune(b.String()))+len([]rune(line))+1 > 1000 {
 			break

@@ -10,6 +10,7 @@ package chart
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"image/color"
 	"image/png"
@@ -51,6 +52,11 @@ type Options struct {
 	Title         string
 	Bucket        time.Duration // time.Hour or 24 * time.Hour; labels the y axis
 	Width, Height int           // px; 0 for the defaults
+	// The words of the axes, for a chart in another language; "" for
+	// the English defaults ("Date (UTC)", "Mentions per day" or "per
+	// hour", dates as "Jan 2").
+	XLabel, YLabel string
+	DayLayout      string // time layout of a date under a tick, e.g. "02.01"
 }
 
 // Palette is the colours of the series, in order (dark enough on white,
@@ -122,16 +128,18 @@ func build(series []Series, opts Options) (*plot.Plot, error) {
 	style(&p.Y.Tick.Label.Font, 11)
 	style(&p.Legend.TextStyle.Font, 13)
 	p.Title.Text = opts.Title
-	p.X.Label.Text = "Date (UTC)"
-	format := "Jan 2"
+	p.X.Label.Text = cmp.Or(opts.XLabel, "Date (UTC)")
+	day := cmp.Or(opts.DayLayout, "Jan 2")
+	format := day
 	if opts.Bucket < 24*time.Hour {
-		format = "Jan 2\n15:04"
+		format = day + "\n15:04"
 	}
-	p.X.Tick.Marker = utcTicks{format: format}
+	p.X.Tick.Marker = utcTicks{format: format, day: day}
 	p.Y.Label.Text = "Mentions per day"
 	if opts.Bucket > 0 && opts.Bucket < 24*time.Hour {
 		p.Y.Label.Text = "Mentions per hour"
 	}
+	p.Y.Label.Text = cmp.Or(opts.YLabel, p.Y.Label.Text)
 	p.Y.Min = 0
 	p.Y.Tick.Marker = countTicks{}
 	p.Legend.Top, p.Legend.Left = true, true
@@ -177,7 +185,7 @@ func build(series []Series, opts Options) (*plot.Plot, error) {
 // every 1, 2, 7, 14 or 30 days, or every 1 to 12 hours for short ranges,
 // so that at most maxLabels are labelled, with a minor tick at each step
 // between.
-type utcTicks struct{ format string }
+type utcTicks struct{ format, day string }
 
 const maxLabels = 8
 
@@ -202,7 +210,7 @@ func (u utcTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	format := u.format
 	if step >= 24*time.Hour {
-		format = "Jan 2" // midnights: the time adds nothing
+		format = cmp.Or(u.day, "Jan 2") // midnights: the time adds nothing
 	}
 	start := time.Unix(int64(lo), 0).UTC().Truncate(minor)
 	var out []plot.Tick

@@ -46,6 +46,42 @@ type Input struct {
 	Trend    []chart.Series // the series of the chart; none for no chart
 	// TopWatches and TopStories bound the lists; 0 for the defaults.
 	TopWatches, TopStories int
+	// Text gives the words of the message ids of Messages in the reader's
+	// language (the bot's catalogue: bot.Translator of the route's
+	// locale); nil for English.
+	Text func(id string, args ...any) string
+}
+
+// Messages are the ids of the digest's words with their English formats:
+// the bot's catalogue holds them with their Russian and Ukrainian
+// translations (see Input.Text). The chart's are those of chart.Options.
+var Messages = map[string]string{
+	"digest.title":       "Daily digest, %s (UTC)",
+	"digest.date":        "Monday 2 January 2006", // a time layout
+	"digest.none":        "No mentions of any watch on this day.",
+	"digest.more":        "… and %d more",
+	"digest.new":         "(new; none a week ago)",
+	"digest.same":        "(= %d a week ago)",
+	"digest.change":      "(%s %+.0f%% from %d a week ago)",
+	"digest.top_stories": "Top stories",
+	"digest.source":      "%d source",
+	"digest.sources":     "%d sources",
+	"digest.chart_title": "Mentions per day (UTC)",
+	"chart.x_label":      "Date (UTC)",
+	"chart.y_day":        "Mentions per day",
+	"chart.day":          "Jan 2", // a time layout
+}
+
+// english is the Text of Messages.
+func english(id string, args ...any) string {
+	m, ok := Messages[id]
+	if !ok {
+		return id
+	}
+	if len(args) == 0 {
+		return m
+	}
+	return fmt.Sprintf(m, args...)
 }
 
 // Field is a titled block of an embed.
@@ -66,8 +102,12 @@ type Digest struct {
 
 // Build makes the digest of in.Day.
 func Build(in Input) (Digest, error) {
+	t := in.Text
+	if t == nil {
+		t = english
+	}
 	day := in.Day.UTC().Truncate(24 * time.Hour)
-	d := Digest{Title: "Daily digest, " + day.Format("Monday 2 January 2006") + " (UTC)"}
+	d := Digest{Title: t("digest.title", day.Format(t("digest.date")))}
 	topW := cmp.Or(in.TopWatches, DefaultTopWatches)
 	topS := cmp.Or(in.TopStories, DefaultTopStories)
 
@@ -79,25 +119,26 @@ func Build(in Input) (Digest, error) {
 	}
 	if len(names) == 0 {
 		d.Empty = true
-		d.Description = "No mentions of any watch on this day."
+		d.Description = t("digest.none")
 	} else {
 		slices.SortFunc(names, func(a, b string) int {
 			return cmp.Or(cmp.Compare(in.Counts[b], in.Counts[a]), cmp.Compare(a, b))
 		})
 		var lines []string
 		for _, n := range names[:min(len(names), topW)] {
-			lines = append(lines, fmt.Sprintf("**%s** %d %s", escape(n), in.Counts[n], change(in.Counts[n], in.LastWeek[n])))
+			lines = append(lines, fmt.Sprintf("**%s** %d %s", escape(n), in.Counts[n], change(t, in.Counts[n], in.LastWeek[n])))
 		}
 		if more := len(names) - topW; more > 0 {
-			lines = append(lines, fmt.Sprintf("… and %d more", more))
+			lines = append(lines, t("digest.more", more))
 		}
 		d.Description = join(lines, maxDescription)
 	}
-	if s := stories(in.Stories, topS); s != "" {
-		d.Fields = append(d.Fields, Field{Name: "Top stories", Value: s})
+	if s := stories(t, in.Stories, topS); s != "" {
+		d.Fields = append(d.Fields, Field{Name: t("digest.top_stories"), Value: s})
 	}
 	if len(in.Trend) > 0 {
-		png, err := chart.Trend(in.Trend, chart.Options{Title: "Mentions per day (UTC)", Bucket: 24 * time.Hour})
+		png, err := chart.Trend(in.Trend, chart.Options{Title: t("digest.chart_title"), Bucket: 24 * time.Hour,
+			XLabel: t("chart.x_label"), YLabel: t("chart.y_day"), DayLayout: t("chart.day")})
 		var de *newswatch.Error
 		switch {
 		case errors.As(err, &de) && de.Code == newswatch.ENOTFOUND:
@@ -112,23 +153,23 @@ func Build(in Input) (Digest, error) {
 }
 
 // change describes today's count against last week's.
-func change(today, lastWeek int) string {
+func change(t func(string, ...any) string, today, lastWeek int) string {
 	switch {
 	case lastWeek == 0:
-		return "(new; none a week ago)"
+		return t("digest.new")
 	case today == lastWeek:
-		return fmt.Sprintf("(= %d a week ago)", lastWeek)
+		return t("digest.same", lastWeek)
 	}
 	pct := 100 * float64(today-lastWeek) / float64(lastWeek)
 	arrow := "▲"
 	if pct < 0 {
 		arrow = "▼"
 	}
-	return fmt.Sprintf("(%s %+.0f%% from %d a week ago)", arrow, pct, lastWeek)
+	return t("digest.change", arrow, pct, lastWeek)
 }
 
 // stories lists the top stories by sources, then the earliest first.
-func stories(ss []Story, top int) string {
+func stories(t func(string, ...any) string, ss []Story, top int) string {
 	ss = slices.Clone(ss)
 	slices.SortStableFunc(ss, func(a, b Story) int {
 		return cmp.Or(cmp.Compare(b.Sources, a.Sources), a.FirstSeen.Compare(b.FirstSeen))
@@ -136,16 +177,16 @@ func stories(ss []Story, top int) string {
 	var lines []string
 	for _, s := range ss[:min(len(ss), top)] {
 		title := escape(truncate(oneLine(s.Title), maxStoryTitleRunes))
-		src := "source"
+		src := t("digest.source", s.Sources)
 		if s.Sources != 1 {
-			src = "sources"
+			src = t("digest.sources", s.Sources)
 		}
 		if u, err := url.Parse(s.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
 			// parentheses and spaces would end the Markdown link early
 			link := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20").Replace(u.String())
-			lines = append(lines, fmt.Sprintf("[%s](%s) · %d %s", title, link, s.Sources, src))
+			lines = append(lines, fmt.Sprintf("[%s](%s) · %s", title, link, src))
 		} else {
-			lines = append(lines, fmt.Sprintf("%s · %d %s", title, s.Sources, src))
+			lines = append(lines, fmt.Sprintf("%s · %s", title, src))
 		}
 	}
 	return join(lines, maxFieldValue)

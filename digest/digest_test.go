@@ -125,3 +125,53 @@ func TestEscape(t *testing.T) {
 		t.Errorf("escape = %q, want %q", got, want)
 	}
 }
+
+// TestBuildText: every word of a digest comes through Input.Text, by an id
+// of Messages (which the bot's catalogue translates), and the chart is
+// drawn with it too.
+func TestBuildText(t *testing.T) {
+	used := map[string]bool{}
+	text := func(id string, args ...any) string {
+		if _, ok := Messages[id]; !ok {
+			t.Errorf("id %q is not in Messages", id)
+		}
+		used[id] = true
+		if id == "digest.date" || id == "chart.day" {
+			return "02.01.2006"
+		}
+		return "<" + id + fmt.Sprint(args...) + ">"
+	}
+	in := Input{Day: day, Counts: map[string]int{"Kramatorsk": 42, "Sloviansk": 10, "Odesa": 3}, LastWeek: map[string]int{"Kramatorsk": 12, "Odesa": 3},
+		Stories: []Story{{Title: "A", URL: "https://a.example/", Sources: 1}, {Title: "B", Sources: 2}},
+		Trend:   trend(), TopWatches: 2, Text: text}
+	d, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "<digest.title09.03.2026>"; d.Title != want {
+		t.Errorf("title %q, want %q", d.Title, want)
+	}
+	if !strings.Contains(d.Description, "**Kramatorsk** 42 <digest.change▲") || !strings.Contains(d.Description, "**Sloviansk** 10 <digest.new>") ||
+		!strings.HasSuffix(d.Description, "<digest.more1>") {
+		t.Errorf("description %q", d.Description)
+	}
+	if len(d.Fields) != 1 || d.Fields[0].Name != "<digest.top_stories>" || !strings.Contains(d.Fields[0].Value, "<digest.source1>") ||
+		!strings.Contains(d.Fields[0].Value, "<digest.sources2>") {
+		t.Errorf("fields %q", d.Fields)
+	}
+	for _, id := range []string{"digest.more", "digest.new", "digest.chart_title", "chart.x_label", "chart.y_day", "chart.day"} {
+		if !used[id] {
+			t.Errorf("%s not asked for", id)
+		}
+	}
+	if d.Chart == nil {
+		t.Error("no chart")
+	}
+	english, err := Build(Input{Day: day, Counts: in.Counts, LastWeek: in.LastWeek, Stories: in.Stories, Trend: in.Trend, TopWatches: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(english.Chart, d.Chart) {
+		t.Error("the chart's words did not change with Text")
+	}
+}

@@ -42,11 +42,35 @@ const deliverableCond = `(CASE o.kind
 // forever nor come back when the guild follows the feed again. The changes
 // that can cause this (unfollowing a feed, removing a watch, changing a
 // route) call it in their transaction. Rows an AlertMessage carries stay:
-// that message's body is fixed and may already be in the channel.
+// that message's body is fixed and may already be in the channel. A
+// dropped row's story_alerts and route_caps references go with it
+// (dropQueued), so that a story whose alert was never posted is judged
+// afresh by its next item.
 func dropUndeliverable(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (SELECT o.id FROM outbox o
-		JOIN routes r ON r.id = o.route_id WHERE o.sent_at IS NULL AND o.message_row IS NULL AND NOT `+deliverableCond+`)`)
-	return err
+	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.route_id FROM outbox o
+		JOIN routes r ON r.id = o.route_id WHERE o.sent_at IS NULL AND o.message_row IS NULL AND NOT `+deliverableCond)
+	if err != nil {
+		return err
+	}
+	var drop [][2]int64
+	for rows.Next() {
+		var d [2]int64
+		if err := rows.Scan(&d[0], &d[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		drop = append(drop, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, d := range drop {
+		if err := dropQueued(ctx, tx, d[1], d[0]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PendingAlerts returns up to limit (<= 0: 100) unsent alerts whose route is

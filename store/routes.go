@@ -16,7 +16,8 @@ import (
 // routeCols are the columns of a route, in the order routeRow.dest scans
 // them.
 const routeCols = `r.id, r.guild_id, r.channel_id, r.kind, r.role_id, r.disabled, r.disabled_reason, r.created_at,
-	r.watches, r.query, r.min_sources, r.stories, r.quiet, r.spikes, r.cap_per_hour, r.digest_hour`
+	r.watches, r.query, r.min_sources, r.stories, r.quiet, r.spikes, r.cap_per_hour, r.digest_hour,
+	r.source = 'config', r.locale`
 
 func scanRoute(row scanner) (newswatch.Route, error) {
 	var rt routeRow
@@ -32,8 +33,31 @@ func scanRoute(row scanner) (newswatch.Route, error) {
 // routes (0: no cap) fails with EINVALID, and so does a bad rule: a query
 // that does not parse (the message gives the position), a watch name the
 // guild does not see, or a number out of range. Watch names are stored as
-// the watches' canonical names.
+// the watches' canonical names. r.Locale replaces the stored locale unless
+// it is "". A route the configuration declares (Route.Config) is refused
+// with EFORBIDDEN: edit it in the file (SetConfigRoute).
+//
+// Alerts of the route still queued (not sent, not in a message) that the
+// new rule would not raise are dropped in the same transaction
+// (pruneQueued); a wider rule leaves the queue as it is.
 func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) (newswatch.Route, error) {
+	return db.setRoute(ctx, r, maxPerGuild, false)
+}
+
+// SetConfigRoute is SetRoute for a route of the configuration: it marks
+// the route as the configuration's (taking over one made from Discord or
+// the CLI for the same channel), and has no cap.
+func (db *DB) SetConfigRoute(ctx context.Context, r newswatch.Route) (newswatch.Route, error) {
+	return db.setRoute(ctx, r, 0, true)
+}
+
+// configRouteError is the refusal to change a route of the configuration.
+func configRouteError(channelID string) error {
+	return newswatch.Errorf(newswatch.EFORBIDDEN,
+		"The alerts of channel %s are declared in the bot's configuration file (a [[route]] table); change them there.", channelID)
+}
+
+func (db *DB) setRoute(ctx context.Context, r newswatch.Route, maxPerGuild int, config bool) (newswatch.Route, error) {
 	r.ChannelID = strings.TrimSpace(r.ChannelID)
 	if r.ChannelID == "" {
 		return r, newswatch.Errorf(newswatch.EINVALID, "An alert route needs a channel.")
@@ -52,10 +76,14 @@ func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) 
 				return err
 			}
 		}
-		var exists bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM routes WHERE guild_id = ? AND channel_id = ?)`,
-			r.GuildID, r.ChannelID).Scan(&exists); err != nil {
+		before, err := scanRoute(tx.QueryRowContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE guild_id = ? AND channel_id = ?`,
+			r.GuildID, r.ChannelID))
+		exists := err == nil
+		if err != nil && !errNoRows(err) {
 			return err
+		}
+		if before.Config && !config {
+			return configRouteError(r.ChannelID)
 		}
 		if !exists && maxPerGuild > 0 {
 			var n int
@@ -66,14 +94,21 @@ func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) 
 				return newswatch.Errorf(newswatch.EINVALID, "This server already has %d alert channels, the most it may; remove one first.", n)
 			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO routes (guild_id, channel_id, kind, role_id, created_at,
-			watches, query, min_sources, stories, quiet, spikes, cap_per_hour, digest_hour)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET
+		source := ""
+		if config {
+			source = "config"
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO routes (guild_id, channel_id, kind, role_id, created_at,
+			watches, query, min_sources, stories, quiet, spikes, cap_per_hour, digest_hour, source, locale)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET
 			kind = excluded.kind, role_id = excluded.role_id, disabled = 0, disabled_reason = '',
 			watches = excluded.watches, query = excluded.query, min_sources = excluded.min_sources,
 			stories = excluded.stories, quiet = excluded.quiet, spikes = excluded.spikes,
-			cap_per_hour = excluded.cap_per_hour, digest_hour = excluded.digest_hour`,
-			append([]any{r.GuildID, r.ChannelID, string(r.Kind), r.RoleID, ms(time.Now())}, ruleArgs(r)...)...)
+			cap_per_hour = excluded.cap_per_hour, digest_hour = excluded.digest_hour,
+			source = CASE WHEN excluded.source = 'config' THEN 'config' ELSE routes.source END,
+			locale = CASE WHEN excluded.locale <> '' THEN excluded.locale ELSE routes.locale END`,
+			append(append([]any{r.GuildID, r.ChannelID, string(r.Kind), r.RoleID, ms(time.Now())}, ruleArgs(r)...),
+				source, r.Locale)...)
 		if err != nil {
 			return err
 		}
@@ -82,7 +117,14 @@ func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) 
 		if err != nil {
 			return err
 		}
-		return dropUndeliverable(ctx, tx)
+		if err := dropUndeliverable(ctx, tx); err != nil {
+			return err
+		}
+		if !exists || !mayNarrow(before, out) {
+			return nil // a new route has nothing queued; see mayNarrow
+		}
+		_, err = pruneQueued(ctx, tx, out.ID, time.Now())
+		return err
 	})
 	if err != nil {
 		return out, fmt.Errorf("store: set route: %w", formatError(err))
@@ -91,16 +133,66 @@ func (db *DB) SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) 
 }
 
 // RemoveRoute deletes the route of (guildID, channelID) with its unsent
-// alerts, or fails with ENOTFOUND.
+// alerts, or fails with ENOTFOUND; a route the configuration declares is
+// refused with EFORBIDDEN (remove its [[route]] table instead).
 func (db *DB) RemoveRoute(ctx context.Context, guildID, channelID string) error {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM routes WHERE guild_id = ? AND channel_id = ?`, guildID, channelID)
+	res, err := db.w.ExecContext(ctx, `DELETE FROM routes WHERE guild_id = ? AND channel_id = ? AND source <> 'config'`,
+		guildID, channelID)
 	if err != nil {
 		return fmt.Errorf("store: remove route: %w", formatError(err))
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return newswatch.Errorf(newswatch.ENOTFOUND, "Alerts are not sent to channel %s.", channelID)
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
 	}
-	return nil
+	var fromConfig bool
+	if err := db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM routes WHERE guild_id = ? AND channel_id = ? AND source = 'config')`,
+		guildID, channelID).Scan(&fromConfig); err != nil {
+		return fmt.Errorf("store: remove route: %w", formatError(err))
+	}
+	if fromConfig {
+		return configRouteError(channelID)
+	}
+	return newswatch.Errorf(newswatch.ENOTFOUND, "Alerts are not sent to channel %s.", channelID)
+}
+
+// PruneConfigRoutes deletes, with their unsent alerts, the routes marked
+// as the configuration's (SetConfigRoute) that keep does not name (by
+// guild and channel), and returns them: a [[route]] removed from the file
+// is removed at the next start, as a config watch is. Routes made from
+// Discord or the CLI are never touched. A removed console route comes back
+// with the defaults at EnsureConsoleRoute.
+func (db *DB) PruneConfigRoutes(ctx context.Context, keep []newswatch.Route) ([]newswatch.Route, error) {
+	var removed []newswatch.Route
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+routeCols+` FROM routes r WHERE r.source = 'config' ORDER BY r.id`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			r, err := scanRoute(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if !slices.ContainsFunc(keep, func(k newswatch.Route) bool { return k.GuildID == r.GuildID && k.ChannelID == r.ChannelID }) {
+				removed = append(removed, r)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range removed {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM routes WHERE id = ?`, r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: prune config routes: %w", formatError(err))
+	}
+	return removed, nil
 }
 
 // Routes returns guildID's routes by id; "" returns every route.
@@ -167,7 +259,8 @@ type routeRow struct {
 // dest returns the scan destinations of routeCols.
 func (r *routeRow) dest() []any {
 	return []any{&r.ID, &r.GuildID, &r.ChannelID, &r.kind, &r.RoleID, &r.Disabled, &r.DisabledReason, &r.created,
-		&r.watches, &r.Query, &r.MinSources, &r.stories, &r.Quiet, &r.Spikes, &r.CapPerHour, &r.digestHour}
+		&r.watches, &r.Query, &r.MinSources, &r.stories, &r.Quiet, &r.Spikes, &r.CapPerHour, &r.digestHour,
+		&r.Config, &r.Locale}
 }
 
 func (r routeRow) route() newswatch.Route {

@@ -327,6 +327,8 @@ const MaxMute = 30 * 24 * time.Hour
 // WatchByName finds it) in guildID's alert routes until until, replacing an
 // earlier mute, and returns the watch. until must be after now and at most
 // MaxMute later (EINVALID); ENOTFOUND when guildID sees no such watch.
+// The guild's queued alerts that only the muted watch let through are
+// dropped.
 func (db *DB) MuteWatch(ctx context.Context, guildID, name string, until, now time.Time) (newswatch.Watch, error) {
 	if !until.After(now) || until.Sub(now) > MaxMute+time.Minute {
 		return newswatch.Watch{}, newswatch.Errorf(newswatch.EINVALID, "A mute lasts from a minute up to 30 days.")
@@ -337,9 +339,13 @@ func (db *DB) MuteWatch(ctx context.Context, guildID, name string, until, now ti
 		if w, err = watchInView(ctx, tx, guildID, name); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO watch_mutes (guild_id, watch_id, until) VALUES (?, ?, ?)
-			ON CONFLICT DO UPDATE SET until = excluded.until`, guildID, w.ID, ms(until))
-		return err
+		if _, err = tx.ExecContext(ctx, `INSERT INTO watch_mutes (guild_id, watch_id, until) VALUES (?, ?, ?)
+			ON CONFLICT DO UPDATE SET until = excluded.until`, guildID, w.ID, ms(until)); err != nil {
+			return err
+		}
+		// Alerts of the watch already queued in the guild's routes are
+		// not posted either (outbox_prune.go).
+		return pruneGuildQueued(ctx, tx, guildID, now)
 	})
 	if err != nil {
 		return w, fmt.Errorf("store: mute watch %q: %w", name, formatError(err))

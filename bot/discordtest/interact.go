@@ -1,6 +1,7 @@
 package discordtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -22,6 +23,9 @@ type Interaction struct {
 	Data        any    // command data (see Command) or component data (see Component)
 	MessageID   string // for a component interaction: the message clicked
 	Locale      string // the user's client language, e.g. "ru"; defaults to "en-US"
+	// GuildLocale is the guild's preferred locale (guild_locale, sent only
+	// for an interaction in a guild, as Discord does); defaults to "en-US".
+	GuildLocale string
 	// Forged sends the interaction even when Discord's client would not
 	// (a string option longer than its registered max_length), as a
 	// crafted request could.
@@ -321,10 +325,13 @@ func (f *Fake) interactionJSON(in Interaction, id, token string) (json.RawMessag
 	m := map[string]any{
 		"id": id, "application_id": f.AppID, "type": in.Type, "data": f.withResolved(in),
 		"channel_id": in.ChannelID, "token": token, "version": 1,
-		"app_permissions": "2147483647", "locale": in.Locale, "guild_locale": "en-US",
+		"app_permissions": "2147483647", "locale": in.Locale,
 	}
 	if in.Locale == "" {
 		m["locale"] = "en-US"
+	}
+	if in.GuildID != "" {
+		m["guild_locale"] = cmp.Or(in.GuildLocale, "en-US")
 	}
 	if _, ok := f.channels[in.ChannelID]; ok && in.GuildID != "" {
 		// Discord computes the bot's permissions in the channel.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -14,8 +15,10 @@ import (
 // RouteEntry is one [[route]] table: an alert route with its rule, the
 // same keys as `alerts list --json`. Config routes are applied when run or
 // ingest starts: created, or updated where they differ from the stored
-// route. Removing one from the file leaves the stored route (`alerts off`
-// removes it).
+// route. Removing one from the file removes the stored route at the next
+// start, with its queued alerts (as a removed [[watch]] is removed); routes
+// made from Discord or the CLI are never touched, and a config route cannot
+// be changed from them.
 type RouteEntry struct {
 	GuildID    string   `toml:"guild_id"`   // "" with channel_id = "console": the console route
 	ChannelID  string   `toml:"channel_id"` // a Discord channel id, or "console"
@@ -72,30 +75,68 @@ func (r RouteEntry) validate() error {
 // routeSetter is what applying config routes needs of the store.
 type routeSetter interface {
 	Routes(ctx context.Context, guildID string) ([]newswatch.Route, error)
-	SetRoute(ctx context.Context, r newswatch.Route, maxPerGuild int) (newswatch.Route, error)
+	SetConfigRoute(ctx context.Context, r newswatch.Route) (newswatch.Route, error)
+	PruneConfigRoutes(ctx context.Context, keep []newswatch.Route) ([]newswatch.Route, error)
 }
 
-// applyConfigRoutes stores the config's routes that are missing or differ
-// from the stored ones; an error names the route (e.g. a watch name the
+// applyConfigRoutes makes the stored config routes the config's, as
+// config watches are made (store.SyncConfigWatches): it stores the entries
+// that are missing or differ from the stored routes, marked as the
+// config's (a route made from Discord or the CLI for the same channel
+// becomes a config one), and deletes the config routes no longer in the
+// file, with their queued alerts. Routes made from Discord or the CLI
+// are never touched. An error names the route (e.g. a watch name the
 // guild does not see).
-func applyConfigRoutes(ctx context.Context, db routeSetter, entries []RouteEntry) error {
-	if len(entries) == 0 {
-		return nil
-	}
+func applyConfigRoutes(ctx context.Context, db routeSetter, entries []RouteEntry, log *slog.Logger) error {
 	stored, err := db.Routes(ctx, newswatch.GlobalScope)
 	if err != nil {
 		return err
 	}
+	keep := make([]newswatch.Route, 0, len(entries))
 	for i, e := range entries {
 		want := e.Route()
+		keep = append(keep, want)
 		if j := slices.IndexFunc(stored, func(r newswatch.Route) bool {
 			return r.GuildID == want.GuildID && r.ChannelID == want.ChannelID
-		}); j >= 0 && sameRule(stored[j], want) {
+		}); j >= 0 && stored[j].Config && sameRule(stored[j], want) {
 			continue
 		}
-		if _, err := db.SetRoute(ctx, want, 0); err != nil {
+		if _, err := db.SetConfigRoute(ctx, want); err != nil {
 			return fmt.Errorf("config route[%d] (%s): %s", i, e.name(), newswatch.ErrorMessage(err))
 		}
+	}
+	removed, err := db.PruneConfigRoutes(ctx, keep)
+	if err != nil {
+		return err
+	}
+	for _, r := range removed {
+		if log != nil {
+			log.Info("config route removed: it is no longer in the config file", "guild", r.GuildID, "channel", r.ChannelID)
+		}
+	}
+	return nil
+}
+
+// configRoute returns the config's entry for the route of (guild,
+// channel), if it declares one.
+func (c *Config) configRoute(guild, channel string) (RouteEntry, bool) {
+	for _, e := range c.Route {
+		if e.GuildID == guild && e.ChannelID == channel {
+			return e, true
+		}
+	}
+	return RouteEntry{}, false
+}
+
+// routeEditable refuses to change, from the CLI, a route the config
+// declares: the next start would put it back as the file says. The message
+// names the file. (The store refuses too, for a route the file declared at
+// the last start.)
+func (a *app) routeEditable(guild, channel string) error {
+	if _, ok := a.cfg.configRoute(guild, channel); ok {
+		return newswatch.Errorf(newswatch.EFORBIDDEN,
+			"The alert route of guild %s channel %s comes from the config file %s ([[route]]); edit it there.",
+			guild, channel, a.cfgFileName())
 	}
 	return nil
 }

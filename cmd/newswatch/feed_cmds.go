@@ -278,6 +278,9 @@ func runAlertsOff(ctx context.Context, c *cli, args []string) error {
 		return usagef("--guild and --channel are required Discord ids (digits)")
 	}
 	return withApp(ctx, c, fs.config, func(a *app) error {
+		if err := a.routeEditable(*guild, *channel); err != nil {
+			return err
+		}
 		if err := a.db.RemoveRoute(ctx, *guild, *channel); err != nil {
 			return err
 		}

@@ -29,12 +29,13 @@ type routeJSON struct {
 	DigestHour     *int     `json:"digest_hour"` // null: no digest
 	Disabled       bool     `json:"disabled"`
 	DisabledReason string   `json:"disabled_reason"`
+	Config         bool     `json:"config"` // declared by a [[route]] of the config file: edit it there
 }
 
 func toRouteJSON(r newswatch.Route) routeJSON {
 	out := routeJSON{ID: r.ID, GuildID: r.GuildID, ChannelID: r.ChannelID, Watches: nonNil(r.Watches), Query: r.Query,
 		Kind: string(r.Kind), RoleID: r.RoleID, MinSources: r.MinSources, Stories: !r.PerItem, Quiet: r.Quiet,
-		Spikes: r.Spikes, CapPerHour: r.CapPerHour, Disabled: r.Disabled, DisabledReason: r.DisabledReason}
+		Spikes: r.Spikes, CapPerHour: r.CapPerHour, Disabled: r.Disabled, DisabledReason: r.DisabledReason, Config: r.Config}
 	if r.Digest {
 		h := r.DigestHour
 		out.DigestHour = &h
@@ -101,6 +102,9 @@ func runAlertsList(ctx context.Context, c *cli, args []string) error {
 			if r.Disabled {
 				state = "DISABLED: " + r.DisabledReason
 			}
+			if r.Config {
+				state += " (from the config file)"
+			}
 			fmt.Fprintf(c.stdout, "guild %s channel %s: %s; %s\n", r.GuildID, r.ChannelID, ruleWords(r), state)
 		}
 		return nil
@@ -139,6 +143,9 @@ func runAlertsSet(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	return withApp(ctx, c, fs.config, func(a *app) error {
+		if err := a.routeEditable(*guild, *channel); err != nil {
+			return err
+		}
 		old, ok, err := findRoute(ctx, a.db, *guild, *channel)
 		if err != nil {
 			return err
@@ -187,6 +194,9 @@ func runAlertsDigest(ctx context.Context, c *cli, args []string) error {
 		return usagef("give either --hour 0-23 (UTC) or --off")
 	}
 	return withApp(ctx, c, fs.config, func(a *app) error {
+		if err := a.routeEditable(*guild, *channel); err != nil {
+			return err
+		}
 		r, ok, err := findRoute(ctx, a.db, *guild, *channel)
 		if err != nil {
 			return err

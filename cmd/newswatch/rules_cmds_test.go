@@ -52,7 +52,7 @@ func TestAlertsSetRuleCLI(t *testing.T) {
 	got := listRoutes(t, e.config)["22"]
 	want := map[string]any{"guild_id": "11", "channel_id": "22", "watches": []any{"Kramatorsk", "Sloviansk"},
 		"query": "(shelling OR strike) -exercise", "kind": "city", "role_id": "33", "min_sources": 2.0, "stories": false,
-		"quiet": false, "spikes": true, "cap_per_hour": 4.0, "digest_hour": nil, "disabled": false, "disabled_reason": ""}
+		"quiet": false, "spikes": true, "cap_per_hour": 4.0, "digest_hour": nil, "disabled": false, "disabled_reason": "", "config": false}
 	delete(got, "id")
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("alerts list --json (-want +got):\n%s", diff)

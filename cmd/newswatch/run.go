@@ -92,7 +92,7 @@ func runIngest(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if err := applyConfigRoutes(ctx, a.db, a.cfg.Route); err != nil {
+	if err := applyConfigRoutes(ctx, a.db, a.cfg.Route, a.log); err != nil {
 		return err
 	}
 	if err := a.db.EnsureConsoleRoute(ctx, a.cfg.Token == ""); err != nil {
@@ -164,7 +164,7 @@ func (a *app) newPoller() (*feeds.Poller, *feeds.Fetcher, error) {
 // when not nil, serves /healthz, /readyz and /metrics.
 func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listener net.Listener) error {
 	console := a.cfg.Token == ""
-	if err := applyConfigRoutes(ctx, a.db, a.cfg.Route); err != nil {
+	if err := applyConfigRoutes(ctx, a.db, a.cfg.Route, a.log); err != nil {
 		return err
 	}
 	if err := a.db.EnsureConsoleRoute(ctx, console); err != nil {
@@ -200,6 +200,7 @@ func (a *app) run(ctx context.Context, c *cli, changed []newswatch.Watch, listen
 		}
 		a.alertsQueued = b.Notify
 		sig.spikePayload, sig.digestPayload, sig.notify = bot.SpikePayload, bot.DigestPayload, b.Notify
+		sig.translate = bot.Translator
 		a.ready.gateway = func() bool { up, _ := b.GatewayState(); return up }
 		a.metrics.watchDiscord(b.GatewayState)
 	}

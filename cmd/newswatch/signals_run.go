@@ -72,6 +72,10 @@ type signalsTicker struct {
 	digestPayload func(newswatch.Route, digest.Digest) ([]byte, error)
 	out           io.Writer
 	notify        func() // messages were stored (the bot's Notify)
+	// translate gives the words of a digest in a route's language
+	// (bot.Translator of Route.Locale); nil in console mode, which stays
+	// English.
+	translate func(locale string) func(id string, args ...any) string
 
 	// history caches, per scope, the hourly counts of the hours before
 	// the last two (see scopeCounts); only Run's goroutine uses it.
@@ -368,6 +372,9 @@ func (t *signalsTicker) buildDigest(ctx context.Context, r newswatch.Route, day 
 		}
 	}
 	in := digest.Input{Day: day, Counts: map[string]int{}, LastWeek: map[string]int{}}
+	if t.translate != nil && !t.console() {
+		in.Text = t.translate(r.Locale)
+	}
 	if len(ids) == 0 {
 		return digest.Build(in)
 	}

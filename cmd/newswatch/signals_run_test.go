@@ -112,7 +112,7 @@ func (w *signalsWorld) series(seed uint64, start time.Time, hours int, lambda fu
 func (w *signalsWorld) ticker(now *time.Time) *signalsTicker {
 	return &signalsTicker{db: w.db, interval: time.Minute, now: func() time.Time { return *now },
 		log: slog.New(slog.DiscardHandler), out: w.out,
-		spikePayload: bot.SpikePayload, digestPayload: bot.DigestPayload}
+		spikePayload: bot.SpikePayload, digestPayload: bot.DigestPayload, translate: bot.Translator}
 }
 
 func (w *signalsWorld) route(r newswatch.Route) newswatch.Route {
@@ -391,6 +391,43 @@ func checkCached(t *testing.T, w *signalsWorld, tk *signalsTicker, now time.Time
 	for h, n := range wa {
 		if g[h] != n {
 			t.Errorf("hour %v: cached %d, full read %d", h, g[h], n)
+		}
+	}
+}
+
+// TestDigestTickerLocale: the digest of a route whose guild speaks
+// Ukrainian (Route.Locale, recorded by /alerts set) is written in
+// Ukrainian, one in German in English; the console stays English
+// (TestConsoleSignals).
+func TestDigestTickerLocale(t *testing.T) {
+	w := newSignalsWorld(t)
+	uk := w.route(newswatch.Route{GuildID: "g1", ChannelID: "c1", Digest: true, DigestHour: 6, Locale: "uk"})
+	w.route(newswatch.Route{GuildID: "g1", ChannelID: "c2", Digest: true, DigestHour: 6, Locale: "de"})
+	day := signalsT0.Add(8 * 24 * time.Hour)
+	w.series(6, signalsT0, 9*24, func(int) float64 { return 1 })
+	now := day.Add(24*time.Hour + 6*time.Hour + time.Minute)
+	w.ticker(&now).tick(w.ctx)
+	ms := w.pending()
+	if len(ms) != 2 {
+		t.Fatalf("%d digests stored, want 2", len(ms))
+	}
+	for _, m := range ms {
+		var body struct {
+			Embeds []struct {
+				Title  string `json:"title"`
+				Fields []struct{ Name, Value string }
+			} `json:"embeds"`
+		}
+		if err := json.Unmarshal(m.Payload, &body); err != nil || len(body.Embeds) != 1 {
+			t.Fatalf("payload: %v", err)
+		}
+		want, top := "Daily digest, Monday 9 March 2026 (UTC)", "Top stories"
+		if m.Route.ID == uk.ID {
+			want, top = "Щоденне зведення, 09.03.2026 (UTC)", "Головні сюжети"
+		}
+		e := body.Embeds[0]
+		if e.Title != want || len(e.Fields) == 0 || e.Fields[0].Name != top {
+			t.Errorf("route %s (%s): digest %q %+v, want %q with %q", m.Route.ChannelID, m.Route.Locale, e.Title, e.Fields, want, top)
 		}
 	}
 }
