@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -152,4 +153,35 @@ func TestReviewMinSourcesFirstItemUnfollowed(t *testing.T) {
 		}
 	}
 	t.Errorf("g1's route has no deliverable alert for a story two feeds it follows carry")
+}
+
+// TestReviewMinSourcesAfterMuteOrQuiet: a story waiting for min_sources in
+// a route must not alert a watch the guild has muted since, nor a route
+// made quiet since.
+func TestReviewMinSourcesAfterMuteOrQuiet(t *testing.T) {
+	for _, mode := range []string{"mute", "quiet"} {
+		t.Run(mode, func(t *testing.T) {
+			w := newStoryWorld(t)
+			ctx := context.Background()
+			r2 := w.r2
+			r2.MinSources = 2
+			r2 = must(w.db.SetRoute(ctx, r2, 0))(t)
+			a := w.copyOf(t, 0, "a", "", w.t0)
+			if ob, _, _, ok := storyAlertRow(t, w.db, a, r2.ID); !ok || ob != 0 {
+				t.Fatalf("no waiting row: ok %v outbox %d", ok, ob)
+			}
+			now := time.Now()
+			switch mode {
+			case "mute":
+				must(w.db.MuteWatch(ctx, "g2", "Kyiv", now.Add(time.Hour), now))(t)
+			case "quiet":
+				r2.Quiet = true
+				must(w.db.SetRoute(ctx, r2, 0))(t)
+			}
+			w.copyOf(t, 1, "b", "", w.t0.Add(time.Minute))
+			if got := alertsOf(t, w.db, a); slices.Contains(got, r2.ID) {
+				t.Errorf("after the %s, the story alerted g2's route (routes %v)", mode, got)
+			}
+		})
+	}
 }

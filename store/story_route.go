@@ -216,6 +216,13 @@ func (s *saver) storyReady(sr *storyRoutes, a *storyAlert, r *newswatch.Route) e
 	if n < r.MinSources || len(a.pending) == 0 {
 		return nil
 	}
+	// The rule may have changed since the story began to wait: a quiet
+	// route, or watches now muted or out of the route's filter, alert
+	// nothing.
+	ws := s.stillWanted(r, a.watches)
+	if len(ws) == 0 {
+		return nil
+	}
 	rev := map[int64]int64{}
 	rows, err := s.tx.QueryContext(s.ctx, `SELECT i.id, i.revision FROM items i WHERE i.id IN (SELECT value FROM json_each(?))
 		AND EXISTS (SELECT 1 FROM feed_subscriptions fs WHERE fs.feed_id = i.feed_id AND fs.guild_id IN ('', ?))`,
@@ -242,7 +249,7 @@ func (s *saver) storyReady(sr *storyRoutes, a *storyAlert, r *newswatch.Route) e
 		return nil
 	}
 	first := a.pending[0]
-	id, err := s.alertRow(r, first, rev[first], a.watches)
+	id, err := s.alertRow(r, first, rev[first], ws)
 	if err != nil {
 		return err
 	}
@@ -252,6 +259,24 @@ func (s *saver) storyReady(sr *storyRoutes, a *storyAlert, r *newswatch.Route) e
 	}
 	a.outbox, a.pending = id, a.pending[1:]
 	return nil
+}
+
+// stillWanted returns those of watches that route r's rule lets through
+// now (ruleCands without the query, which needs the item's text).
+func (s *saver) stillWanted(r *newswatch.Route, watches []int64) []int64 {
+	if r.Quiet {
+		return nil
+	}
+	var out []int64
+	for _, w := range watches {
+		info, ok := s.watches[w]
+		if !ok || (info.guild != newswatch.GlobalScope && info.guild != r.GuildID) || (r.Kind != "" && r.Kind != info.kind) ||
+			(len(r.Watches) > 0 && !s.rules.set.inWatchFilter(r, w)) || s.isMuted(r.GuildID, w) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // sourcesKey is a story as a guild sees it.
