@@ -205,7 +205,7 @@ func (s *saver) flushFTS() error {
 func (s *saver) newID() (int64, error) {
 	if s.nextID == 0 {
 		var max int64
-		if err := s.tx.QueryRowContext(s.ctx, `SELECT coalesce(max(id), 0) FROM items`).Scan(&max); err != nil {
+		if err := s.tx.QueryRowContext(s.ctx, `SELECT max(coalesce((SELECT max(id) FROM items), 0), (SELECT id FROM id_floors WHERE name = 'items'))`).Scan(&max); err != nil {
 			return 0, err
 		}
 		if max == math.MaxInt64 {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"math"
@@ -82,8 +81,8 @@ func (a *storyAlert) has(item int64) bool {
 // storyRoutes is a save's view of its stories' alerts.
 type storyRoutes struct {
 	rows    map[[2]int64]*storyAlert
-	byStory map[int64][]int64 // story → the routes of its rows
-	sources map[int64]int     // distinct feeds per story, read on demand
+	byStory map[int64][]int64  // story → the routes of its rows
+	sources map[sourcesKey]int // distinct feeds per story that a guild sees, read on demand
 }
 
 // put adds row a.
@@ -101,7 +100,7 @@ func (s *saver) writeAlerts() error {
 	// Stories matter only to a route with stories on; when every route
 	// alerts per item, no story is read.
 	storyOf := map[int64]int64{}
-	sr := &storyRoutes{rows: map[[2]int64]*storyAlert{}, sources: map[int64]int{}}
+	sr := &storyRoutes{rows: map[[2]int64]*storyAlert{}, sources: map[sourcesKey]int{}}
 	if slices.ContainsFunc(s.routes, func(r newswatch.Route) bool { return !r.PerItem }) {
 		var err error
 		if storyOf, err = s.storiesOf(); err != nil {
@@ -200,34 +199,90 @@ func (s *saver) storyAlert(sr *storyRoutes, story int64, r *newswatch.Route, p *
 	return nil
 }
 
-// storyReady alerts a waiting story once it has r.MinSources feeds: the
-// first pending item is the alert, the rest become "also".
+// storyReady alerts a waiting story once it has r.MinSources feeds that
+// r's guild sees: the first pending item that still exists and that the
+// guild sees is the alert, the rest become "also".
 func (s *saver) storyReady(sr *storyRoutes, a *storyAlert, r *newswatch.Route) error {
-	n, ok := sr.sources[a.story]
+	key := sourcesKey{a.story, r.GuildID}
+	n, ok := sr.sources[key]
 	if !ok {
-		if err := s.tx.QueryRowContext(s.ctx, `SELECT source_count FROM stories WHERE id = ?`, a.story).Scan(&n); err != nil && err != sql.ErrNoRows {
+		if err := s.tx.QueryRowContext(s.ctx, `SELECT count(DISTINCT si.feed_id) FROM story_items si WHERE si.story_id = ?
+			AND EXISTS (SELECT 1 FROM feed_subscriptions fs WHERE fs.feed_id = si.feed_id AND fs.guild_id IN ('', ?))`,
+			a.story, r.GuildID).Scan(&n); err != nil {
 			return err
 		}
-		sr.sources[a.story] = n
+		sr.sources[key] = n
 	}
 	if n < r.MinSources || len(a.pending) == 0 {
 		return nil
 	}
-	first := a.pending[0]
-	var rev int64
-	if err := s.tx.QueryRowContext(s.ctx, `SELECT revision FROM items WHERE id = ?`, first).Scan(&rev); err != nil {
+	// The rule may have changed since the story began to wait: a quiet
+	// route, or watches now muted or out of the route's filter, alert
+	// nothing.
+	ws := s.stillWanted(r, a.watches)
+	if len(ws) == 0 {
+		return nil
+	}
+	rev := map[int64]int64{}
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT i.id, i.revision FROM items i WHERE i.id IN (SELECT value FROM json_each(?))
+		AND EXISTS (SELECT 1 FROM feed_subscriptions fs WHERE fs.feed_id = i.feed_id AND fs.guild_id IN ('', ?))`,
+		jsonList(a.pending), r.GuildID)
+	if err != nil {
 		return err
 	}
-	id, err := s.alertRow(r, first, rev, a.watches)
+	for rows.Next() {
+		var id, v int64
+		if err := rows.Scan(&id, &v); err != nil {
+			rows.Close()
+			return err
+		}
+		rev[id] = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Items deleted or in feeds the guild no longer follows drop out.
+	a.pending = slices.DeleteFunc(a.pending, func(id int64) bool { _, ok := rev[id]; return !ok })
+	a.dirty = true
+	if len(a.pending) == 0 {
+		return nil
+	}
+	first := a.pending[0]
+	id, err := s.alertRow(r, first, rev[first], ws)
 	if err != nil {
 		return err
 	}
 	if id == 0 {
-		a.outbox, a.pending, a.dirty = heldByCap, nil, true
+		a.outbox, a.pending = heldByCap, nil
 		return nil
 	}
-	a.outbox, a.pending, a.dirty = id, a.pending[1:], true
+	a.outbox, a.pending = id, a.pending[1:]
 	return nil
+}
+
+// stillWanted returns those of watches that route r's rule lets through
+// now (ruleCands without the query, which needs the item's text).
+func (s *saver) stillWanted(r *newswatch.Route, watches []int64) []int64 {
+	if r.Quiet {
+		return nil
+	}
+	var out []int64
+	for _, w := range watches {
+		info, ok := s.watches[w]
+		if !ok || (info.guild != newswatch.GlobalScope && info.guild != r.GuildID) || (r.Kind != "" && r.Kind != info.kind) ||
+			(len(r.Watches) > 0 && !s.rules.set.inWatchFilter(r, w)) || s.isMuted(r.GuildID, w) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// sourcesKey is a story as a guild sees it.
+type sourcesKey struct {
+	story int64
+	guild string
 }
 
 // alertRow writes the outbox row of an item's alert at revision in route
@@ -310,7 +365,7 @@ func (s *saver) queuedKey(itemID, routeID, revision, id int64) {
 func (s *saver) newOutID() (int64, error) {
 	if s.nextOut == 0 {
 		var max int64
-		if err := s.tx.QueryRowContext(s.ctx, `SELECT coalesce(max(id), 0) FROM outbox`).Scan(&max); err != nil {
+		if err := s.tx.QueryRowContext(s.ctx, `SELECT max(coalesce((SELECT max(id) FROM outbox), 0), (SELECT id FROM id_floors WHERE name = 'outbox'))`).Scan(&max); err != nil {
 			return 0, err
 		}
 		if max == math.MaxInt64 {
@@ -367,7 +422,7 @@ func (s *saver) storiesOf() (map[int64]int64, error) {
 // loadStoryAlerts reads the story_alerts rows of the queued items'
 // stories.
 func (s *saver) loadStoryAlerts(storyOf map[int64]int64) (*storyRoutes, error) {
-	sr := &storyRoutes{rows: map[[2]int64]*storyAlert{}, byStory: map[int64][]int64{}, sources: map[int64]int{}}
+	sr := &storyRoutes{rows: map[[2]int64]*storyAlert{}, byStory: map[int64][]int64{}, sources: map[sourcesKey]int{}}
 	var ids []int64
 	seen := map[int64]bool{}
 	for _, p := range s.pend {
