@@ -80,3 +80,44 @@ func TestRecordFetchWarnings(t *testing.T) {
 		t.Errorf("after a clean success: %q", got.LastWarning)
 	}
 }
+
+// A feed-failing warning never takes the id of a deleted outbox row: ids
+// name rows elsewhere (story_alerts.outbox_id, route_caps.summary_id).
+func TestFeedFailingIDNotReused(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if err := db.EnsureConsoleRoute(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	f := must(db.EnsureFeed(ctx, "https://flaky.example/rss", newswatch.GlobalScope, "config", 0))(t)
+	t0 := time.Now().Add(-time.Hour)
+	record := func(i, status int) {
+		t.Helper()
+		at := t0.Add(time.Duration(i) * time.Minute)
+		res := newswatch.FetchResult{At: at, Status: status, NextPollAt: at}
+		if status >= 400 {
+			res.Err = "err"
+		}
+		must(db.RecordFetch(ctx, f.ID, res, 1))(t)
+	}
+	maxID := func() (id int64) {
+		t.Helper()
+		if err := db.r.QueryRow(`SELECT coalesce(max(id), 0) FROM outbox`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	record(0, 503) // the first episode warns
+	first := maxID()
+	if first == 0 {
+		t.Fatal("no warning for the first failing episode")
+	}
+	if _, err := db.w.Exec(`DELETE FROM outbox WHERE id = ?`, first); err != nil {
+		t.Fatal(err)
+	}
+	record(1, 200)
+	record(2, 503) // a new episode warns again
+	if second := maxID(); second <= first {
+		t.Errorf("the second warning has id %d, the deleted first one had %d", second, first)
+	}
+}

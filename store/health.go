@@ -140,8 +140,8 @@ func warnFailing(ctx context.Context, tx *sql.Tx, feedID, failingSince int64, no
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO outbox (kind, feed_id, route_id, failing_since, nonce, created_at)
-			VALUES ('feed_failing', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO outbox (id, kind, feed_id, route_id, failing_since, nonce, created_at)
+			VALUES ((SELECT `+maxOutboxID+` + 1), 'feed_failing', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			feedID, routeID, failingSince, nonce("f", feedID, routeID, failingSince), ms(now))
 		if err != nil {
 			return err

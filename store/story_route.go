@@ -365,7 +365,7 @@ func (s *saver) queuedKey(itemID, routeID, revision, id int64) {
 func (s *saver) newOutID() (int64, error) {
 	if s.nextOut == 0 {
 		var max int64
-		if err := s.tx.QueryRowContext(s.ctx, `SELECT max(coalesce((SELECT max(id) FROM outbox), 0), (SELECT id FROM id_floors WHERE name = 'outbox'))`).Scan(&max); err != nil {
+		if err := s.tx.QueryRowContext(s.ctx, `SELECT `+maxOutboxID).Scan(&max); err != nil {
 			return 0, err
 		}
 		if max == math.MaxInt64 {
@@ -377,6 +377,11 @@ func (s *saver) newOutID() (int64, error) {
 	s.nextOut++
 	return id, nil
 }
+
+// maxOutboxID is an SQL expression: the highest outbox id ever given,
+// deleted rows' included (id_floors), so that no id names two rows. Every
+// insert into outbox takes its id above it.
+const maxOutboxID = `max(coalesce((SELECT max(id) FROM outbox), 0), (SELECT id FROM id_floors WHERE name = 'outbox'))`
 
 // flushOutbox writes the queued outbox rows.
 func (s *saver) flushOutbox() error {
