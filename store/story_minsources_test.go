@@ -10,11 +10,11 @@ import (
 	"github.com/newswatch/newswatch"
 )
 
-// TestReviewMinSourcesFirstItemGone: a route waiting for min_sources holds
+// TestMinSourcesFirstItemGone: a route waiting for min_sources holds
 // the story's first item in pending_also; once that item is deleted (its
 // feed removed by the guild, or pruned), the save that brings the story to
 // min_sources must still succeed.
-func TestReviewMinSourcesFirstItemGone(t *testing.T) {
+func TestMinSourcesFirstItemGone(t *testing.T) {
 	w := newStoryWorld(t)
 	ctx := context.Background()
 	r2 := w.r2
@@ -50,10 +50,10 @@ func TestReviewMinSourcesFirstItemGone(t *testing.T) {
 	t.Logf("story_alerts: %s; story_items: %s; outbox %v", rows, sis, outbox(t, w.db))
 }
 
-// TestReviewMinSourcesOtherGuildFeed: min_sources counts the sources the
+// TestMinSourcesOtherGuildFeed: min_sources counts the sources the
 // route's guild sees; a copy in another guild's private feed is not one of
 // them.
-func TestReviewMinSourcesOtherGuildFeed(t *testing.T) {
+func TestMinSourcesOtherGuildFeed(t *testing.T) {
 	w := newStoryWorld(t)
 	ctx := context.Background()
 	r1 := w.r1
@@ -75,10 +75,10 @@ func TestReviewMinSourcesOtherGuildFeed(t *testing.T) {
 	}
 }
 
-// TestReviewStoryAlsoReusedOutboxID: the outbox id a story alert recorded
+// TestStoryAlsoReusedOutboxID: the outbox id a story alert recorded
 // is given to another alert after the row is deleted (its feed dropped);
 // the story's "also" must not be attached to that other alert.
-func TestReviewStoryAlsoReusedOutboxID(t *testing.T) {
+func TestStoryAlsoReusedOutboxID(t *testing.T) {
 	w := newStoryWorld(t)
 	ctx := context.Background()
 	x := must(w.db.EnsureFeed(ctx, "https://x.example/rss", "", "config", 0))(t)
@@ -125,11 +125,11 @@ func TestReviewStoryAlsoReusedOutboxID(t *testing.T) {
 	}
 }
 
-// TestReviewMinSourcesFirstItemUnfollowed: the first pending item of a
+// TestMinSourcesFirstItemUnfollowed: the first pending item of a
 // waiting story alert is in a feed the route's guild has since unfollowed;
 // when the story reaches min_sources the guild must get a deliverable
 // alert (of an item it sees), not one for the unfollowed feed's item.
-func TestReviewMinSourcesFirstItemUnfollowed(t *testing.T) {
+func TestMinSourcesFirstItemUnfollowed(t *testing.T) {
 	w := newStoryWorld(t)
 	ctx := context.Background()
 	r1 := w.r1
@@ -155,10 +155,10 @@ func TestReviewMinSourcesFirstItemUnfollowed(t *testing.T) {
 	t.Errorf("g1's route has no deliverable alert for a story two feeds it follows carry")
 }
 
-// TestReviewMinSourcesAfterMuteOrQuiet: a story waiting for min_sources in
+// TestMinSourcesAfterMuteOrQuiet: a story waiting for min_sources in
 // a route must not alert a watch the guild has muted since, nor a route
 // made quiet since.
-func TestReviewMinSourcesAfterMuteOrQuiet(t *testing.T) {
+func TestMinSourcesAfterMuteOrQuiet(t *testing.T) {
 	for _, mode := range []string{"mute", "quiet"} {
 		t.Run(mode, func(t *testing.T) {
 			w := newStoryWorld(t)
