@@ -30,6 +30,7 @@ type Matcher struct {
 	patterns      []pattern
 	edges         table   // edgeKey(node, word hash, gap hash) → child nodes
 	roots         bloom   // the keys of the edges from the root: a name's first word
+	shortRoots    bloom   // the short keys of those first words that have one, see shortword.go
 	nodes         []node  // node 0 is the root
 	outs          []int32 // patterns ending at a node, see node
 }
@@ -211,6 +212,7 @@ func (m *Matcher) buildTrie() {
 	// same gap. Identity rests on a 64-bit hash, as for words.
 	child := make(map[uint64]int32, nwords)
 	edges := make([]edge, 0, nkeys)
+	var shorts []uint64
 	m.nodes = slices.Grow(m.nodes, nwords)
 	ends := make([]int32, len(m.patterns)) // the node each pattern ends at
 	for pi := range m.patterns {
@@ -231,6 +233,11 @@ func (m *Matcher) buildTrie() {
 				g := gapHash(w.gap)
 				for _, k := range w.keys {
 					edges = append(edges, edge{key: edgeKey(cur, k, g), id: c, root: cur == 0})
+				}
+				if cur == 0 {
+					if k, ok := rootShortKey(w); ok {
+						shorts = append(shorts, k)
+					}
 				}
 			}
 			cur = c
@@ -264,7 +271,37 @@ func (m *Matcher) buildTrie() {
 		}
 	}
 	m.roots = newBloom(roots)
+	m.shortRoots = newBloom(shorts)
 	m.edges = buildTable(edges, m.summary)
+}
+
+// rootShortKey returns the short key of a pattern's first word w, and
+// false if it has none. Its key is the hash of the folded word less the
+// characters that texts skip inside a word (soft hyphens, joiners).
+func rootShortKey(w *patWord) (uint64, bool) {
+	if len(w.keys) != 1 {
+		return 0, false
+	}
+	s := strings.Map(func(r rune) rune {
+		if isIgnorable(r) {
+			return -1
+		}
+		return r
+	}, w.norm)
+	k, ok := shortKeyOf(s)
+	if !ok || hashString(s) != w.keys[0] {
+		return 0, false
+	}
+	return k, true
+}
+
+// hashString returns the FNV-1a hash of the runes of s.
+func hashString(s string) uint64 {
+	h := uint64(fnvOffset)
+	for _, r := range s {
+		h = (h ^ uint64(r)) * fnvPrime
+	}
+	return h
 }
 
 // A node's summary, kept in the slots of the edges to it, tells all that

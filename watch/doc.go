@@ -160,8 +160,9 @@
 // # Implementation
 //
 // Each word is folded and hashed (FNV-1a, 64 bits) in the one pass that
-// finds its end: Match reads a word of ASCII letters and digits itself, and
-// scanWord reads the letters U+0400–U+045F of Russian and Ukrainian from
+// finds its end: Match reads a word of ASCII letters and digits itself (one
+// of at most 15 bytes eight bytes at a time, asking a filter of such first
+// words by its folded bytes before hashing it), and scanWord reads the letters U+0400–U+045F of Russian and Ukrainian from
 // their two UTF-8 bytes with a fold table; any other word is decoded rune
 // by rune. The hash is first asked of a filter of the first words of all
 // patterns (two bits of one 64-bit word per key), so that a word that

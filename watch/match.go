@@ -2,6 +2,7 @@ package watch
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -73,10 +74,14 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 // scan reads the text word by word and tries the words that may start a
 // name. The common case is read here without a call: a separator, or a
 // word of ASCII letters and digits ended by an ASCII separator that starts
-// no name; st.word reads the others.
+// no name; st.word reads the others. A word of at most maxShort bytes is
+// read eight bytes at a time and asked of the filter by its short key (see
+// shortword.go); a longer one, or one near the end of the text, byte by
+// byte, hashing as it goes.
 func (st *matchState) scan() {
 	text := st.text
 	filter, shift := st.m.roots.words, st.m.roots.shift&63
+	short, sshift := st.m.shortRoots.words, st.m.shortRoots.shift&63
 	for i := 0; i < len(text); {
 		b := wordByte[text[i]]
 		if b == 0 {
@@ -84,6 +89,43 @@ func (st *matchState) scan() {
 			continue
 		}
 		if b != 0xff {
+			if i+16 <= len(text) {
+				// The word's bytes are ASCII letters and digits up to the
+				// first that is not, at n.
+				word, lo := asciiWord(load64(text, i))
+				var hi uint64
+				n := 8
+				if stop := ^word & highBits; stop != 0 {
+					n = bits.TrailingZeros64(stop) >> 3
+					lo &= 1<<(8*n) - 1
+				} else {
+					word, hi = asciiWord(load64(text, i+8))
+					stop := ^word & highBits
+					if stop == 0 {
+						goto long // more than maxShort bytes
+					}
+					m := bits.TrailingZeros64(stop) >> 3
+					hi &= 1<<(8*m) - 1
+					n += m
+				}
+				if wordByte[text[i+n]] == 0xff {
+					i = st.word(i) // an apostrophe or a non-ASCII byte follows
+					continue
+				}
+				// bloom.mayHave, with the filter in registers
+				k := mix(shortKey(lo, hi))
+				want := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
+				if short[k>>sshift]&want == want {
+					h := uint64(fnvOffset)
+					for _, c := range []byte(text[i : i+n]) {
+						h = (h ^ uint64(wordByte[c])) * fnvPrime
+					}
+					st.runASCII(i, i+n, h)
+				}
+				i += n + 1 // and the separator after the word
+				continue
+			}
+		long:
 			start := i
 			h := (fnvOffset ^ uint64(b)) * fnvPrime
 			for i++; i < len(text); i++ {
@@ -97,8 +139,8 @@ func (st *matchState) scan() {
 			if b != 0xff {
 				// bloom.mayHave, with the filter in registers
 				k := mix(nonzero(h))
-				bits := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
-				if filter[k>>shift]&bits != bits {
+				want := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
+				if filter[k>>shift]&want != want {
 					continue
 				}
 				st.runASCII(start, i, h)
