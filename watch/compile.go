@@ -28,11 +28,15 @@ type Matcher struct {
 	// The most runes of a fuzzy form: a longer word is more than one edit away.
 	fuzzyMaxRunes int
 	patterns      []pattern
-	edges         table   // edgeKey(node, word hash, gap hash) → child nodes
-	roots         bloom   // the keys of the edges from the root: a name's first word
-	shortRoots    bloom   // the short keys of those first words that have one, see shortword.go
-	nodes         []node  // node 0 is the root
-	outs          []int32 // patterns ending at a node, see node
+	edges         table // edgeKey(node, word hash, gap hash) → child nodes
+	roots         bloom // the keys of the edges from the root: a name's first word
+	shortRoots    bloom // the short keys of those first words that have one, see shortword.go
+	// The edges from the root over first words with a short key, also in
+	// edges: a small table that mostly stays in cache, where the first
+	// look-up of a name's first word goes.
+	shortEdges table
+	nodes      []node  // node 0 is the root
+	outs       []int32 // patterns ending at a node, see node
 }
 
 // node is a node of the trie of patterns, whose edges are words. The
@@ -213,6 +217,7 @@ func (m *Matcher) buildTrie() {
 	child := make(map[uint64]int32, nwords)
 	edges := make([]edge, 0, nkeys)
 	var shorts []uint64
+	shortEdge := map[uint64]bool{}
 	m.nodes = slices.Grow(m.nodes, nwords)
 	ends := make([]int32, len(m.patterns)) // the node each pattern ends at
 	for pi := range m.patterns {
@@ -237,6 +242,7 @@ func (m *Matcher) buildTrie() {
 				if cur == 0 {
 					if k, ok := rootShortKey(w); ok {
 						shorts = append(shorts, k)
+						shortEdge[edgeKey(0, w.keys[0], g)] = true
 					}
 				}
 			}
@@ -272,6 +278,13 @@ func (m *Matcher) buildTrie() {
 	}
 	m.roots = newBloom(roots)
 	m.shortRoots = newBloom(shorts)
+	var short []edge
+	for _, e := range edges {
+		if shortEdge[e.key] {
+			short = append(short, e)
+		}
+	}
+	m.shortEdges = buildTable(short, m.summary)
 	m.edges = buildTable(edges, m.summary)
 }
 

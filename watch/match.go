@@ -255,8 +255,15 @@ func (st *matchState) expand(parent int32, w *token, gap uint64) {
 func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, last bool) {
 	m := st.m
 	var sl *slot
+	tb := &m.edges
 	if parent == 0 {
-		sl = m.edges.findRoot(edgeKey(0, key, gap))
+		k := edgeKey(0, key, gap)
+		// The small table first: it holds the same slots for its keys.
+		if sl = m.shortEdges.findRoot(k); sl != nil {
+			tb = &m.shortEdges
+		} else {
+			sl = m.edges.findRoot(k)
+		}
 	} else {
 		sl = m.edges.find(edgeKey(parent, key, gap))
 	}
@@ -277,8 +284,8 @@ func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, l
 		}
 		return
 	}
-	for i := range m.edges.count(sl) {
-		c := m.edges.id(sl, i)
+	for i := range tb.count(sl) {
+		c := tb.id(sl, i)
 		n := &m.nodes[c]
 		for k := range n.outN {
 			watch, exclude, e := n.watch, n.exclude, end
