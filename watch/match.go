@@ -42,6 +42,9 @@ type matchState struct {
 	del    deletions
 	marks  []watchMark // by watch, see resolve
 	gen    uint32
+	// resolve's marks when there are few candidates, and their watches
+	few      [32]watchMark
+	fewWatch [32]int32
 }
 
 // statePool keeps the buffers of finished Match calls for the next ones.
@@ -404,33 +407,38 @@ func (st *matchState) resolve() []newswatch.Mention {
 		}
 		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.watch, b.watch))
 	})
-	if len(st.marks) < len(m.watches) {
-		st.marks = make([]watchMark, len(m.watches))
-		st.gen = 0
-	}
-	st.gen++
-	if st.gen == 0 { // wrapped: no mark may look current
-		clear(st.marks)
-		st.gen = 1
-	}
 	kept := cs[:0]
-	for _, c := range cs {
-		mk := &st.marks[c.watch]
-		if mk.gen != st.gen {
-			*mk = watchMark{gen: st.gen, exclEnd: -1, last: -1}
-		}
-		switch {
-		case c.exclude:
-			mk.exclEnd = max(mk.exclEnd, c.end)
-		case c.end <= mk.exclEnd:
-			// inside an exclusion
-		case mk.last >= 0 && c.start < kept[mk.last].end:
-			if l := &kept[mk.last]; c.end-c.start > l.end-l.start {
-				*l = c
+	if len(cs) <= len(st.few) {
+		// Few candidates: their watches' marks are found by a search of
+		// the few, which stay in cache, not in the array by watch.
+		n := 0
+		for _, c := range cs {
+			k := 0
+			for k < n && st.fewWatch[k] != c.watch {
+				k++
 			}
-		default:
-			mk.last = int32(len(kept))
-			kept = append(kept, c)
+			if k == n {
+				st.fewWatch[k], st.few[k] = c.watch, watchMark{exclEnd: -1, last: -1}
+				n++
+			}
+			kept = keep(kept, &st.few[k], c)
+		}
+	} else {
+		if len(st.marks) < len(m.watches) {
+			st.marks = make([]watchMark, len(m.watches))
+			st.gen = 0
+		}
+		st.gen++
+		if st.gen == 0 { // wrapped: no mark may look current
+			clear(st.marks)
+			st.gen = 1
+		}
+		for _, c := range cs {
+			mk := &st.marks[c.watch]
+			if mk.gen != st.gen {
+				*mk = watchMark{gen: st.gen, exclEnd: -1, last: -1}
+			}
+			kept = keep(kept, mk, c)
 		}
 	}
 	// Sorted as the mentions are to be, by Start, entity, watch ID and End,
@@ -447,6 +455,25 @@ func (st *matchState) resolve() []newswatch.Mention {
 		ms[i] = newswatch.Mention{WatchID: w.id, Entity: w.name, Kind: w.kind, Start: c.start, End: c.end, Text: st.text[c.start:c.end]}
 	}
 	return ms
+}
+
+// keep resolves candidate c, the next in resolve's order, against the
+// state mk of its watch, and returns kept with c added if it is kept.
+func keep(kept []candidate, mk *watchMark, c candidate) []candidate {
+	switch {
+	case c.exclude:
+		mk.exclEnd = max(mk.exclEnd, c.end)
+	case c.end <= mk.exclEnd:
+		// inside an exclusion
+	case mk.last >= 0 && c.start < kept[mk.last].end:
+		if l := &kept[mk.last]; c.end-c.start > l.end-l.start {
+			*l = c
+		}
+	default:
+		mk.last = int32(len(kept))
+		kept = append(kept, c)
+	}
+	return kept
 }
 
 // Live holds the current Matcher so that the daemon can swap a recompiled
