@@ -271,19 +271,17 @@ func (m *Matcher) buildTrie() {
 		nd.outN++
 	}
 	var roots []uint64
+	var short []edge
 	for _, e := range edges {
 		if e.root {
 			roots = append(roots, e.key)
+			if shortEdge[e.key] {
+				short = append(short, e)
+			}
 		}
 	}
 	m.roots = newBloom(roots)
 	m.shortRoots = newBloom(shorts)
-	var short []edge
-	for _, e := range edges {
-		if shortEdge[e.key] {
-			short = append(short, e)
-		}
-	}
 	m.shortEdges = buildTable(short, m.summary)
 	m.edges = buildTable(edges, m.summary)
 }
@@ -295,26 +293,28 @@ func rootShortKey(w *patWord) (uint64, bool) {
 	if len(w.keys) != 1 {
 		return 0, false
 	}
-	s := strings.Map(func(r rune) rune {
+	var lo, hi uint64
+	h := uint64(fnvOffset)
+	n := 0
+	for _, r := range w.norm {
 		if isIgnorable(r) {
-			return -1
+			continue
 		}
-		return r
-	}, w.norm)
-	k, ok := shortKeyOf(s)
-	if !ok || hashString(s) != w.keys[0] {
+		if r >= utf8.RuneSelf || wordByte[r] != byte(r) || r == 0 || n == maxShort {
+			return 0, false
+		}
+		if n < 8 {
+			lo |= uint64(r) << (8 * n)
+		} else {
+			hi |= uint64(r) << (8 * (n - 8))
+		}
+		h = (h ^ uint64(r)) * fnvPrime
+		n++
+	}
+	if n == 0 || h != w.keys[0] {
 		return 0, false
 	}
-	return k, true
-}
-
-// hashString returns the FNV-1a hash of the runes of s.
-func hashString(s string) uint64 {
-	h := uint64(fnvOffset)
-	for _, r := range s {
-		h = (h ^ uint64(r)) * fnvPrime
-	}
-	return h
+	return shortKey(lo, hi), true
 }
 
 // A node's summary, kept in the slots of the edges to it, tells all that

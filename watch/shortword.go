@@ -42,25 +42,3 @@ func asciiWord(x uint64) (word, folded uint64) {
 func shortKey(lo, hi uint64) uint64 {
 	return lo ^ hi*0x9e3779b97f4a7c15
 }
-
-// shortKeyOf returns the short key of the folded word w, and false if it
-// has none: more than maxShort bytes, or any byte not an ASCII lower-case
-// letter or digit.
-func shortKeyOf(w string) (uint64, bool) {
-	if w == "" || len(w) > maxShort {
-		return 0, false
-	}
-	var lo, hi uint64
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c >= 0x80 || wordByte[c] != c || c == 0 {
-			return 0, false
-		}
-		if i < 8 {
-			lo |= uint64(c) << (8 * i)
-		} else {
-			hi |= uint64(c) << (8 * (i - 8))
-		}
-	}
-	return shortKey(lo, hi), true
-}
