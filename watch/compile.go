@@ -28,10 +28,15 @@ type Matcher struct {
 	// The most runes of a fuzzy form: a longer word is more than one edit away.
 	fuzzyMaxRunes int
 	patterns      []pattern
-	edges         table   // edgeKey(node, word hash, gap hash) → child nodes
-	roots         bloom   // the keys of the edges from the root: a name's first word
-	nodes         []node  // node 0 is the root
-	outs          []int32 // patterns ending at a node, see node
+	edges         table // edgeKey(node, word hash, gap hash) → child nodes
+	roots         bloom // the keys of the edges from the root: a name's first word
+	shortRoots    bloom // the short keys of those first words that have one, see shortword.go
+	// The edges from the root over first words with a short key, also in
+	// edges: a small table that mostly stays in cache, where the first
+	// look-up of a name's first word goes.
+	shortEdges table
+	nodes      []node  // node 0 is the root
+	outs       []int32 // patterns ending at a node, see node
 }
 
 // node is a node of the trie of patterns, whose edges are words. The
@@ -211,6 +216,8 @@ func (m *Matcher) buildTrie() {
 	// same gap. Identity rests on a 64-bit hash, as for words.
 	child := make(map[uint64]int32, nwords)
 	edges := make([]edge, 0, nkeys)
+	var shorts []uint64
+	shortEdge := map[uint64]bool{}
 	m.nodes = slices.Grow(m.nodes, nwords)
 	ends := make([]int32, len(m.patterns)) // the node each pattern ends at
 	for pi := range m.patterns {
@@ -231,6 +238,12 @@ func (m *Matcher) buildTrie() {
 				g := gapHash(w.gap)
 				for _, k := range w.keys {
 					edges = append(edges, edge{key: edgeKey(cur, k, g), id: c, root: cur == 0})
+				}
+				if cur == 0 {
+					if k, ok := rootShortKey(w); ok {
+						shorts = append(shorts, k)
+						shortEdge[edgeKey(0, w.keys[0], g)] = true
+					}
 				}
 			}
 			cur = c
@@ -258,13 +271,50 @@ func (m *Matcher) buildTrie() {
 		nd.outN++
 	}
 	var roots []uint64
+	var short []edge
 	for _, e := range edges {
 		if e.root {
 			roots = append(roots, e.key)
+			if shortEdge[e.key] {
+				short = append(short, e)
+			}
 		}
 	}
 	m.roots = newBloom(roots)
+	m.shortRoots = newBloom(shorts)
+	m.shortEdges = buildTable(short, m.summary)
 	m.edges = buildTable(edges, m.summary)
+}
+
+// rootShortKey returns the short key of a pattern's first word w, and
+// false if it has none. Its key is the hash of the folded word less the
+// characters that texts skip inside a word (soft hyphens, joiners).
+func rootShortKey(w *patWord) (uint64, bool) {
+	if len(w.keys) != 1 {
+		return 0, false
+	}
+	var lo, hi uint64
+	h := uint64(fnvOffset)
+	n := 0
+	for _, r := range w.norm {
+		if isIgnorable(r) {
+			continue
+		}
+		if r >= utf8.RuneSelf || wordByte[r] != byte(r) || r == 0 || n == maxShort {
+			return 0, false
+		}
+		if n < 8 {
+			lo |= uint64(r) << (8 * n)
+		} else {
+			hi |= uint64(r) << (8 * (n - 8))
+		}
+		h = (h ^ uint64(r)) * fnvPrime
+		n++
+	}
+	if n == 0 || h != w.keys[0] {
+		return 0, false
+	}
+	return shortKey(lo, hi), true
 }
 
 // A node's summary, kept in the slots of the edges to it, tells all that

@@ -160,10 +160,13 @@
 // # Implementation
 //
 // Each word is folded and hashed (FNV-1a, 64 bits) in the one pass that
-// finds its end: Match reads a word of ASCII letters and digits itself, and
-// scanWord reads the letters U+0400–U+045F of Russian and Ukrainian from
-// their two UTF-8 bytes with a fold table; any other word is decoded rune
-// by rune. The hash is first asked of a filter of the first words of all
+// finds its end. Match reads the common words itself: a word of ASCII
+// letters and digits (one of at most 15 bytes eight bytes at a time,
+// asking a filter of such first words by its folded bytes before hashing
+// it), and a word of the letters U+0400–U+045F of Russian and Ukrainian,
+// a two-byte letter at a time through one table look-up. scanWord reads
+// the other words made of those letters, and any other word is decoded
+// rune by rune. The hash is first asked of a filter of the first words of all
 // patterns (two bits of one 64-bit word per key), so that a word that
 // starts no name, the common case, costs one load. A word that passes is
 // looked up in an open-addressing table of trie edges whose slot holds the

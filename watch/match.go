@@ -2,6 +2,7 @@ package watch
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,9 @@ type matchState struct {
 	del    deletions
 	marks  []watchMark // by watch, see resolve
 	gen    uint32
+	// resolve's marks when there are few candidates, and their watches
+	few      [32]watchMark
+	fewWatch [32]int32
 }
 
 // statePool keeps the buffers of finished Match calls for the next ones.
@@ -73,10 +77,14 @@ func (m *Matcher) Match(text string) []newswatch.Mention {
 // scan reads the text word by word and tries the words that may start a
 // name. The common case is read here without a call: a separator, or a
 // word of ASCII letters and digits ended by an ASCII separator that starts
-// no name; st.word reads the others.
+// no name; st.word reads the others. A word of at most maxShort bytes is
+// read eight bytes at a time and asked of the filter by its short key (see
+// shortword.go); a longer one, or one near the end of the text, byte by
+// byte, hashing as it goes.
 func (st *matchState) scan() {
 	text := st.text
 	filter, shift := st.m.roots.words, st.m.roots.shift&63
+	short, sshift := st.m.shortRoots.words, st.m.shortRoots.shift&63
 	for i := 0; i < len(text); {
 		b := wordByte[text[i]]
 		if b == 0 {
@@ -84,6 +92,43 @@ func (st *matchState) scan() {
 			continue
 		}
 		if b != 0xff {
+			if i+16 <= len(text) {
+				// The word's bytes are ASCII letters and digits up to the
+				// first that is not, at n.
+				word, lo := asciiWord(load64(text, i))
+				var hi uint64
+				n := 8
+				if stop := ^word & highBits; stop != 0 {
+					n = bits.TrailingZeros64(stop) >> 3
+					lo &= 1<<(8*n) - 1
+				} else {
+					word, hi = asciiWord(load64(text, i+8))
+					stop := ^word & highBits
+					if stop == 0 {
+						goto long // more than maxShort bytes
+					}
+					m := bits.TrailingZeros64(stop) >> 3
+					hi &= 1<<(8*m) - 1
+					n += m
+				}
+				if wordByte[text[i+n]] == 0xff {
+					i = st.word(i) // an apostrophe or a non-ASCII byte follows
+					continue
+				}
+				// bloom.mayHave, with the filter in registers
+				k := mix(shortKey(lo, hi))
+				want := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
+				if short[k>>sshift]&want == want {
+					h := uint64(fnvOffset)
+					for _, c := range []byte(text[i : i+n]) {
+						h = (h ^ uint64(wordByte[c])) * fnvPrime
+					}
+					st.runASCII(i, i+n, h)
+				}
+				i += n + 1 // and the separator after the word
+				continue
+			}
+		long:
 			start := i
 			h := (fnvOffset ^ uint64(b)) * fnvPrime
 			for i++; i < len(text); i++ {
@@ -97,17 +142,57 @@ func (st *matchState) scan() {
 			if b != 0xff {
 				// bloom.mayHave, with the filter in registers
 				k := mix(nonzero(h))
-				bits := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
-				if filter[k>>shift]&bits != bits {
+				want := uint64(1)<<(k&63) | uint64(1)<<((k>>6)&63)
+				if filter[k>>shift]&want != want {
 					continue
 				}
 				st.runASCII(start, i, h)
 				continue
 			}
 			i = start // a longer word, read by st.word
+		} else if c := text[i]; c == 0xd0 || c == 0xd1 {
+			i = st.cyrWord(i)
+			continue
 		}
 		i = st.word(i)
 	}
+}
+
+// cyrWord reads the word at text[i], which starts with the lead byte of a
+// Cyrillic letter, and tries it, as st.word would; it returns where the
+// word ends. A word of the letters U+0400–U+045F ended by an ASCII
+// separator or the end of the text is read here, two bytes a letter with
+// one table look-up (cyrPair); st.word reads any other.
+func (st *matchState) cyrWord(i int) int {
+	text := st.text
+	start := i
+	if i+1 >= len(text) {
+		return st.word(i)
+	}
+	r := cyrPair[uint16(text[i])<<8|uint16(text[i+1])]
+	if r == 0 {
+		return st.word(i)
+	}
+	capital := text[i] == 0xd0 && text[i+1] < 0xb0 // А–Я and Ѐ–Џ, U+0400–U+042F
+	h := (fnvOffset ^ uint64(r)) * fnvPrime
+	for i += 2; i+1 < len(text); i += 2 {
+		r = cyrPair[uint16(text[i])<<8|uint16(text[i+1])]
+		if r == 0 {
+			break
+		}
+		h = (h ^ uint64(r)) * fnvPrime
+	}
+	if i < len(text) && wordByte[text[i]] != 0 {
+		return st.word(start) // not ended by an ASCII separator
+	}
+	if capital {
+		h ^= capitalSalt
+	}
+	if st.m.roots.mayHave(nonzero(h)) {
+		t := token{start: start, end: i, runes: (i - start) / 2, key: h, cyr: true, capital: capital}
+		st.run(&t)
+	}
+	return i
 }
 
 // runASCII tries the word text[start:end] of ASCII letters and digits,
@@ -173,8 +258,15 @@ func (st *matchState) expand(parent int32, w *token, gap uint64) {
 func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, last bool) {
 	m := st.m
 	var sl *slot
+	tb := &m.edges
 	if parent == 0 {
-		sl = m.edges.findRoot(edgeKey(0, key, gap))
+		k := edgeKey(0, key, gap)
+		// The small table first: it holds the same slots for its keys.
+		if sl = m.shortEdges.findRoot(k); sl != nil {
+			tb = &m.shortEdges
+		} else {
+			sl = m.edges.findRoot(k)
+		}
 	} else {
 		sl = m.edges.find(edgeKey(parent, key, gap))
 	}
@@ -195,8 +287,8 @@ func (st *matchState) follow(parent int32, w *token, key, gap uint64, end int, l
 		}
 		return
 	}
-	for i := range m.edges.count(sl) {
-		c := m.edges.id(sl, i)
+	for i := range tb.count(sl) {
+		c := tb.id(sl, i)
 		n := &m.nodes[c]
 		for k := range n.outN {
 			watch, exclude, e := n.watch, n.exclude, end
@@ -315,33 +407,38 @@ func (st *matchState) resolve() []newswatch.Mention {
 		}
 		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.watch, b.watch))
 	})
-	if len(st.marks) < len(m.watches) {
-		st.marks = make([]watchMark, len(m.watches))
-		st.gen = 0
-	}
-	st.gen++
-	if st.gen == 0 { // wrapped: no mark may look current
-		clear(st.marks)
-		st.gen = 1
-	}
 	kept := cs[:0]
-	for _, c := range cs {
-		mk := &st.marks[c.watch]
-		if mk.gen != st.gen {
-			*mk = watchMark{gen: st.gen, exclEnd: -1, last: -1}
-		}
-		switch {
-		case c.exclude:
-			mk.exclEnd = max(mk.exclEnd, c.end)
-		case c.end <= mk.exclEnd:
-			// inside an exclusion
-		case mk.last >= 0 && c.start < kept[mk.last].end:
-			if l := &kept[mk.last]; c.end-c.start > l.end-l.start {
-				*l = c
+	if len(cs) <= len(st.few) {
+		// Few candidates: their watches' marks are found by a search of
+		// the few, which stay in cache, not in the array by watch.
+		n := 0
+		for _, c := range cs {
+			k := 0
+			for k < n && st.fewWatch[k] != c.watch {
+				k++
 			}
-		default:
-			mk.last = int32(len(kept))
-			kept = append(kept, c)
+			if k == n {
+				st.fewWatch[k], st.few[k] = c.watch, watchMark{exclEnd: -1, last: -1}
+				n++
+			}
+			kept = keep(kept, &st.few[k], c)
+		}
+	} else {
+		if len(st.marks) < len(m.watches) {
+			st.marks = make([]watchMark, len(m.watches))
+			st.gen = 0
+		}
+		st.gen++
+		if st.gen == 0 { // wrapped: no mark may look current
+			clear(st.marks)
+			st.gen = 1
+		}
+		for _, c := range cs {
+			mk := &st.marks[c.watch]
+			if mk.gen != st.gen {
+				*mk = watchMark{gen: st.gen, exclEnd: -1, last: -1}
+			}
+			kept = keep(kept, mk, c)
 		}
 	}
 	// Sorted as the mentions are to be, by Start, entity, watch ID and End,
@@ -358,6 +455,25 @@ func (st *matchState) resolve() []newswatch.Mention {
 		ms[i] = newswatch.Mention{WatchID: w.id, Entity: w.name, Kind: w.kind, Start: c.start, End: c.end, Text: st.text[c.start:c.end]}
 	}
 	return ms
+}
+
+// keep resolves candidate c, the next in resolve's order, against the
+// state mk of its watch, and returns kept with c added if it is kept.
+func keep(kept []candidate, mk *watchMark, c candidate) []candidate {
+	switch {
+	case c.exclude:
+		mk.exclEnd = max(mk.exclEnd, c.end)
+	case c.end <= mk.exclEnd:
+		// inside an exclusion
+	case mk.last >= 0 && c.start < kept[mk.last].end:
+		if l := &kept[mk.last]; c.end-c.start > l.end-l.start {
+			*l = c
+		}
+	default:
+		mk.last = int32(len(kept))
+		kept = append(kept, c)
+	}
+	return kept
 }
 
 // Live holds the current Matcher so that the daemon can swap a recompiled

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -326,5 +327,27 @@ func TestLive(t *testing.T) {
 	<-done
 	if got := hits(t, ws, "Kiev Lavrov", l.Match("Kiev Lavrov")); !cmp.Equal(got, []hit{{"Lavrov", "Lavrov"}}) {
 		t.Errorf("after Store: Match = %v", got)
+	}
+}
+
+// TestMatchManyGuilds checks the order of the mentions of one name that
+// many guilds watch, whose candidates at one offset come in the reverse
+// of their order by watch ID (more than resolve sorts by insertion).
+func TestMatchManyGuilds(t *testing.T) {
+	var ws []newswatch.Watch
+	for i := range 20 {
+		ws = append(ws, newswatch.Watch{ID: int64(100 - i), GuildID: fmt.Sprint("g", i), Name: "Kyiv", Kind: newswatch.KindCity,
+			Exclude: []string{"Kyiv Oblast"}})
+	}
+	m := mustCompile(t, ws)
+	text := "Kyiv, Kyiv Oblast and Kyiv"
+	var want []newswatch.Mention
+	for _, start := range []int{0, 22} {
+		for id := int64(81); id <= 100; id++ {
+			want = append(want, newswatch.Mention{WatchID: id, Entity: "Kyiv", Kind: newswatch.KindCity, Start: start, End: start + 4, Text: "Kyiv"})
+		}
+	}
+	if diff := cmp.Diff(want, m.Match(text)); diff != "" {
+		t.Errorf("Match(%q) (-want +got):\n%s", text, diff)
 	}
 }

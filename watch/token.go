@@ -177,6 +177,10 @@ func wordStart(s string, i int) int {
 var (
 	wordByte [256]byte
 	cyrFold  [0x60]uint16
+	// cyrPair maps two bytes, the first the high byte, to the folded
+	// letter they write if they are the UTF-8 of one in U+0400–U+045F,
+	// else 0.
+	cyrPair [1 << 16]uint16
 )
 
 func init() {
@@ -190,6 +194,9 @@ func init() {
 	}
 	for r := range cyrFold {
 		cyrFold[r] = uint16(fold(rune(0x400 + r)))
+		var b [2]byte
+		utf8.EncodeRune(b[:], rune(0x400+r))
+		cyrPair[uint16(b[0])<<8|uint16(b[1])] = cyrFold[r]
 	}
 }
 

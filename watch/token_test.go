@@ -112,3 +112,43 @@ func TestMatchConcurrent(t *testing.T) {
 		t.Fatalf("concurrent Match differs (-alone +concurrent):\n%s", d)
 	}
 }
+
+// matchByWord is Match reading every word through st.word, the way a
+// Matcher with fuzzy watches does, without scan's fast paths.
+func matchByWord(m *Matcher, text string) []newswatch.Mention {
+	st := &matchState{m: m, text: text}
+	for i := 0; i < len(text); {
+		i = st.word(i)
+	}
+	if len(st.cands) == 0 {
+		return nil
+	}
+	return st.resolve()
+}
+
+// TestScanAgreesWithWord checks that scan's fast paths (ASCII words of up
+// to 15 bytes read eight at a time, longer ones, Cyrillic words read a
+// letter pair at a time) find what st.word finds, on random texts of every
+// class of byte, names and words of every length near the fast paths'
+// limits.
+func TestScanAgreesWithWord(t *testing.T) {
+	m := mustCompile(t, testWatches())
+	pieces := append([]string{
+		"Sergei", "Lavrov", "Лавров", "Лавровым", "Донецьку", "Київ", "Kyiv", "abcdefg", "abcdefgh",
+		"abcdefghijklmno", "abcdefghijklmnop", "KIEVKIEVKIEVKIE", "привет", "ПРИВЕТ", "ЁЖ",
+	}, tokenPieces...)
+	r := rand.New(rand.NewPCG(13, 14))
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(24) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			if r.IntN(2) == 0 {
+				b.WriteByte(' ')
+			}
+		}
+		s := b.String()
+		if got, want := m.Match(s), matchByWord(m, s); !cmp.Equal(got, want) {
+			t.Fatalf("Match(%q) = %+v, want (by st.word) %+v", s, got, want)
+		}
+	}
+}
