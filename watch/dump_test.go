@@ -15,25 +15,67 @@ import (
 	"github.com/newswatch/newswatch"
 )
 
-var mentionDump = flag.String("mentiondump", "", "TestMentionDump: write every mention of the benchmark, news and mangled corpora to this file")
+var (
+	mentionDump       = flag.String("mentiondump", "", "TestMentionDump: write every mention of the benchmark, news and mangled corpora to this file")
+	mentionDumpUpdate = flag.Bool("mentiondump-update", false, "TestMentionDump: write the small corpus's SHA-256 to testdata/mentions-small.sha256")
+)
 
 // TestMentionDump writes every mention the matcher returns over the
 // benchmark corpus (with and without auto aliases, with fuzzy), the news
 // texts and a mangled copy of the benchmark text (odd bytes, apostrophes,
 // capitals, cut at every kind of place) to the file -mentiondump names,
 // and logs its SHA-256. It guards changes to the matcher's speed: the
-// dumps before and after must be the same bytes. Skipped without the flag.
+// dumps before and after must be the same bytes. Without the flag it does
+// the same over a smaller corpus and compares the SHA-256 with the one in
+// testdata/mentions-small.sha256 (written by -mentiondump-update after a
+// change of behaviour that is meant).
 func TestMentionDump(t *testing.T) {
-	if *mentionDump == "" {
-		t.Skip("no -mentiondump file")
+	size := dumpSize{watches: 10000, text: 50 << 20, mangled: 2000}
+	var f io.Writer = io.Discard
+	if *mentionDump != "" {
+		file, err := os.Create(*mentionDump)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer file.Close()
+		f = file
+	} else {
+		size = dumpSize{watches: 1000, text: 1 << 20, mangled: 300}
 	}
-	f, err := os.Create(*mentionDump)
+	h := sha256.New()
+	out := bufio.NewWriter(io.MultiWriter(f, h))
+	dumpMentions(t, out, size)
+	if err := out.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	sum := fmt.Sprintf("%x", h.Sum(nil))
+	t.Logf("sha256 %s", sum)
+	if *mentionDump != "" {
+		return
+	}
+	golden := filepath.Join("testdata", "mentions-small.sha256")
+	if *mentionDumpUpdate {
+		if err := os.WriteFile(golden, []byte(sum+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	out := bufio.NewWriter(io.MultiWriter(f, h))
+	if strings.TrimSpace(string(want)) != sum {
+		t.Errorf("the mentions over the small corpus changed: sha256 %s, %s has %s (run with -mentiondump FILE before and after to see how)",
+			sum, golden, strings.TrimSpace(string(want)))
+	}
+}
+
+// dumpSize is how much TestMentionDump matches.
+type dumpSize struct {
+	watches, text, mangled int
+}
+
+// dumpMentions writes every mention over TestMentionDump's corpora to out.
+func dumpMentions(t *testing.T, out io.Writer, size dumpSize) {
 	dump := func(name string, m *Matcher, docs []string) {
 		n := 0
 		for i, d := range docs {
@@ -52,16 +94,16 @@ func TestMentionDump(t *testing.T) {
 		return m
 	}
 
-	auto := autoWatchlist(10000)
-	docs := benchText(auto, 50<<20)
+	auto := autoWatchlist(size.watches)
+	docs := benchText(auto, size.text)
 	mAuto := compile(auto.watches)
 	dump("auto", mAuto, docs)
-	mangled := mangle(docs[:2000])
+	mangled := mangle(docs[:min(size.mangled, len(docs))])
 	dump("auto-mangled", mAuto, mangled)
 
-	plain := benchWatchlist(10000)
+	plain := benchWatchlist(size.watches)
 	mPlain := compile(plain.watches)
-	dump("plain", mPlain, benchText(plain, 50<<20))
+	dump("plain", mPlain, benchText(plain, size.text))
 	dump("plain-mangled", mPlain, mangled)
 
 	fz := append([]newswatch.Watch(nil), auto.watches...)
@@ -95,10 +137,6 @@ func TestMentionDump(t *testing.T) {
 		ws[i].Fuzzy, ws[i].CaseSensitive = false, i%2 == 0
 	}
 	dump("news-case", compile(ws), news)
-	if err := out.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("sha256 %x", h.Sum(nil))
 }
 
 // mangle returns each text changed at random places, and cut short.
