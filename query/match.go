@@ -1,6 +1,7 @@
 package query
 
 import (
+	"encoding/binary"
 	mbits "math/bits"
 	"strings"
 	"sync"
@@ -26,39 +27,36 @@ type Set struct {
 	dict  map[string]int32 // token → token id, for every token of every term
 	tab   *table           // dict, for the hot path
 	terms []termInfo       // distinct terms
-	// byFirst[tokenID] lists the multi-token terms that start with it.
-	byFirst  [][]int32
-	phrasesN int     // multi-token terms
-	needSeq  bool    // some term is a phrase: keep the item's token ids
-	single   []int32 // token id → its single-token term, or -1
-	prefixes []int32 // the prefix terms
-	// byLead[first two bytes] lists the prefix terms of one token, so a
-	// token of the item is compared with the few that can match.
-	byLead   map[uint16][]int32
-	leadMask [256]uint64 // bit b2%64 of leadMask[b1]: byLead may have b1 b2
-	// leadSlots, leadOff and leadTerms are byLead as a small hash table
-	// for the hot path, when there are many prefixes: lead l is in slot i
-	// (leadSlot), whose terms are leadTerms[leadOff[i]:leadOff[i+1]]. It
-	// is a few KB, which stay in cache between items better than a map
-	// or a slice by every lead.
-	leadSlots []uint16 // 0 for empty: no token has a zero byte
-	leadShift uint32
-	leadOff   []int32
-	leadTerms []int32
-	// leadKeys and leadVals are byLead as two lists, searched in order
-	// when leadOff is not built: cheaper than a map for a few leads.
-	leadKeys []uint16
-	leadVals [][]int32
+	// The multi-token terms that start with token x are
+	// phrases[phraseOff[x]:phraseOff[x+1]]; firsts has bit x set when
+	// there is one, a bitset that stays in cache.
+	phraseOff []int32
+	phrases   []phraseEnt
+	firsts    []uint64
+	phrasesN  int          // multi-token terms
+	needSeq   bool         // some term is a phrase: keep the item's token ids
+	prefixes  []int32      // the prefix terms
+	pre       *prefixIndex // the prefix terms of one token
 	// routesOf[term] lists the queries that need the term: a query can
 	// only match an item that has one of the terms need returns for it
 	// (Parse refuses a query that only excludes), so only the queries of
-	// the present terms are evaluated.
-	routesOf [][]int32
-	always   []int32 // the nil queries, which match everything
-	pool     sync.Pool
+	// the present terms are evaluated. It is kept as routes[routesOff[t]:
+	// routesOff[t+1]], in two arrays that a match touches little of.
+	routesOff []int32
+	routes    []int32
+	always    []int32 // the nil queries, which match everything
+	pool      sync.Pool
 }
 
-// termInfo is one distinct term of the set.
+// phraseEnt is a multi-token term, under its first token.
+type phraseEnt struct {
+	second int32 // its second token
+	term   int32
+	long   bool // more than two tokens
+}
+
+// termInfo is one distinct term of the set. Term x, for x below the
+// number of tokens, is token x alone (see renumber).
 type termInfo struct {
 	toks   []int32
 	last   string // the last token, for a prefix
@@ -95,7 +93,7 @@ func (sc *scratch) has(t int32) bool { return sc.present[t/64]&(1<<(t%64)) != 0 
 // NewSet compiles exprs; Match returns indices into exprs. A nil Expr
 // matches every item (a route without a query).
 func NewSet(exprs []*Expr) *Set {
-	s := &Set{dict: map[string]int32{}, byLead: map[uint16][]int32{}}
+	s := &Set{dict: map[string]int32{}}
 	termIdx := map[string]int32{}
 	for i, e := range exprs {
 		n := s.compile(e, termIdx)
@@ -104,9 +102,10 @@ func NewSet(exprs []*Expr) *Set {
 			s.always = append(s.always, int32(i))
 		}
 	}
-	s.routesOf = make([][]int32, len(s.terms))
+	s.renumber()
+	routesOf := make([][]int32, len(s.terms))
 	for i, n := range s.exprs {
-		s.index(int32(i), n)
+		s.index(routesOf, int32(i), n)
 		if n == nil {
 			s.start = append(s.start, -1)
 			continue
@@ -114,64 +113,81 @@ func NewSet(exprs []*Expr) *Set {
 		s.start = append(s.start, int32(len(s.flat)))
 		s.flatten(n)
 	}
-	s.tab = newTable(s.dict)
-	s.single = make([]int32, len(s.dict))
-	s.byFirst = make([][]int32, len(s.dict))
-	for i := range s.single {
-		s.single[i] = -1
+	s.routesOff = make([]int32, len(routesOf)+1)
+	for t, qs := range routesOf {
+		s.routes = append(s.routes, qs...)
+		s.routesOff[t+1] = int32(len(s.routes))
 	}
+	s.tab = newTable(s.dict)
+	byFirst := make([][]phraseEnt, len(s.dict))
+	s.firsts = make([]uint64, (len(s.dict)+63)/64)
 	for i, t := range s.terms {
 		switch {
 		case t.prefix:
 			s.prefixes = append(s.prefixes, int32(i))
-			if len(t.toks) == 0 {
-				l := lead(t.last)
-				s.byLead[l] = append(s.byLead[l], int32(i))
-				s.leadMask[t.last[0]] |= 1 << (t.last[1] % 64)
-			}
 		case len(t.toks) == 1:
-			s.single[t.toks[0]] = int32(i)
 		default:
-			s.byFirst[t.toks[0]] = append(s.byFirst[t.toks[0]], int32(i))
+			f := t.toks[0]
+			byFirst[f] = append(byFirst[f], phraseEnt{second: t.toks[1], term: int32(i), long: len(t.toks) > 2})
+			s.firsts[f/64] |= 1 << (f % 64)
 			s.phrasesN++
 		}
 	}
-	s.needSeq = s.phrasesN > 0 || s.hasPrefixPhrase()
-	if len(s.prefixes) >= 16 { // worth 256 KB: a Set of many routes, not one query
-		size, shift := 4, uint32(30)
-		for size < 2*len(s.byLead) {
-			size, shift = size*2, shift-1
-		}
-		s.leadSlots, s.leadShift = make([]uint16, size), shift
-		terms := make([][]int32, size)
-		for l, ts := range s.byLead {
-			i := leadSlot(l, shift, size)
-			for s.leadSlots[i] != 0 {
-				i = (i + 1) & (size - 1)
-			}
-			s.leadSlots[i], terms[i] = l, ts
-		}
-		s.leadOff = make([]int32, size+1)
-		for i, ts := range terms {
-			s.leadTerms = append(s.leadTerms, ts...)
-			s.leadOff[i+1] = int32(len(s.leadTerms))
-		}
-	} else {
-		for l, terms := range s.byLead {
-			s.leadKeys, s.leadVals = append(s.leadKeys, l), append(s.leadVals, terms)
-		}
+	s.phraseOff = make([]int32, len(byFirst)+1)
+	for x, es := range byFirst {
+		s.phrases = append(s.phrases, es...)
+		s.phraseOff[x+1] = int32(len(s.phrases))
 	}
+	s.needSeq = s.phrasesN > 0 || s.hasPrefixPhrase()
+	s.pre = newPrefixIndex(s.terms)
 	return s
 }
 
-// index records query i under the terms of need(n), once each.
-func (s *Set) index(i int32, n *node) {
+// renumber makes term x, for each token x, the single-token term of token
+// x, so that a token found in an item is its term at once. A token that
+// is no term by itself (one of a phrase only) gets a term as well, which
+// no query needs: marking it present evaluates nothing. The other terms
+// (phrases and prefixes) follow, and the nodes are renumbered.
+func (s *Set) renumber() {
+	perm := make([]int32, len(s.terms))
+	terms := make([]termInfo, len(s.dict), len(s.dict)+len(s.terms))
+	for tok, id := range s.dict {
+		terms[id] = termInfo{toks: []int32{id}, last: tok}
+	}
+	for i, t := range s.terms {
+		if !t.prefix && len(t.toks) == 1 {
+			perm[i] = t.toks[0]
+			continue
+		}
+		perm[i] = int32(len(terms))
+		terms = append(terms, t)
+	}
+	s.terms = terms
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n == nil {
+			return
+		}
+		if n.op == OpTerm {
+			n.term = perm[n.term]
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	for _, n := range s.exprs {
+		walk(n)
+	}
+}
+
+// index records query i under the terms of need(n) in routesOf, once each.
+func (s *Set) index(routesOf [][]int32, i int32, n *node) {
 	if n == nil {
 		return
 	}
 	for _, t := range s.need(n) {
-		if l := s.routesOf[t]; len(l) == 0 || l[len(l)-1] != i {
-			s.routesOf[t] = append(l, i)
+		if l := routesOf[t]; len(l) == 0 || l[len(l)-1] != i {
+			routesOf[t] = append(l, i)
 		}
 	}
 }
@@ -257,9 +273,15 @@ func (s *Set) Match(dst []int, title, text string) []int {
 	if sc == nil {
 		sc = &scratch{}
 	}
-	defer s.pool.Put(sc)
 	s.scan(sc, title, text)
-	defer sc.reset()
+	dst = s.eval(dst, sc)
+	sc.reset()
+	s.pool.Put(sc)
+	return dst
+}
+
+// eval appends to dst the queries that the terms marked in sc satisfy.
+func (s *Set) eval(dst []int, sc *scratch) []int {
 	if len(sc.hit) == 0 && len(s.always) == 0 {
 		return dst // no term of any query in the item: the usual case
 	}
@@ -271,7 +293,7 @@ func (s *Set) Match(dst []int, title, text string) []int {
 		cand[q/64] |= 1 << (q % 64)
 	}
 	for _, t := range sc.hit {
-		for _, q := range s.routesOf[t] {
+		for _, q := range s.routes[s.routesOff[t]:s.routesOff[t+1]] {
 			cand[q/64] |= 1 << (q % 64)
 		}
 	}
@@ -311,7 +333,7 @@ func (s *Set) scan(sc *scratch, title, text string) {
 	}
 	s.scanText(sc, text)
 	if s.needSeq {
-		s.phrases(sc, title, text)
+		s.matchPhrases(sc, title, text)
 	}
 }
 
@@ -325,45 +347,57 @@ func (s *Set) scanText(sc *scratch, str string) {
 		if c < utf8.RuneSelf {
 			if byteClass[c] == sep {
 				if len(buf) > 0 {
-					s.token(sc, buf, hash(buf))
+					s.tokenBuf(sc, buf)
 					buf = buf[:0]
 				}
 				i++
 				continue
 			}
 			// a run of ASCII letters and digits
-			j, changed, h := i, byte(0), uint32(fnvOffset)
+			j, cls := i+1, byteClass[c]
 			for j < len(str) {
-				b := str[j]
-				f := foldASCII[b]
-				if f == 0 {
+				k := byteClass[str[j]]
+				if k&(sep|high) != 0 {
 					break
 				}
-				changed |= f ^ b
-				h = (h ^ uint32(f)) * fnvPrime
+				cls |= k
 				j++
 			}
-			cls := byte(0)
-			if changed != 0 {
-				cls = up
-			}
 			if len(buf) == 0 && (j == len(str) || str[j] < utf8.RuneSelf) {
-				// the whole token, ASCII: hashed already
-				if cls&up == 0 {
-					s.token(sc, unsafe.Slice(unsafe.StringData(str[i:j]), j-i), h)
+				// the whole token, ASCII. Its first eight bytes, folded
+				// and packed, are one load: folding an ASCII letter or
+				// digit sets its bit 0x20. Its bytes are folded (in buf)
+				// only when they are read: past eight (see token).
+				n := j - i
+				var k uint64
+				if i+8 <= len(str) {
+					k = binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(str[i:]), 8))
 				} else {
-					for k := i; k < j; k++ {
-						buf = append(buf, str[k]|lowerBit[str[k]])
-					}
-					s.token(sc, buf, h)
-					buf = buf[:0]
+					k = packString(str[i:min(j, i+8)])
 				}
+				k |= 0x2020202020202020
+				if n < 8 {
+					k &= 1<<(8*n) - 1
+				}
+				tok := unsafe.Slice(unsafe.StringData(str[i:j]), n)
+				h := hashPacked(k)
+				if n > 8 {
+					if cls&up != 0 {
+						for k := i; k < j; k++ {
+							buf = append(buf, str[k]|lowerBit[str[k]])
+						}
+						tok = buf
+					}
+					h = hash(tok)
+				}
+				s.token(sc, tok, h, k)
+				buf = buf[:0]
 			} else {
 				for k := i; k < j; k++ {
 					buf = append(buf, str[k]|lowerBit[str[k]])
 				}
 				if j == len(str) || str[j] < utf8.RuneSelf {
-					s.token(sc, buf, hash(buf))
+					s.tokenBuf(sc, buf)
 					buf = buf[:0]
 				}
 			}
@@ -388,13 +422,13 @@ func (s *Set) scanText(sc *scratch, str string) {
 			// a combining mark: part of the token, dropped like a diacritic
 		default:
 			if len(buf) > 0 {
-				s.token(sc, buf, hash(buf))
+				s.tokenBuf(sc, buf)
 				buf = buf[:0]
 			}
 		}
 	}
 	if len(buf) > 0 {
-		s.token(sc, buf, hash(buf))
+		s.tokenBuf(sc, buf)
 	}
 	sc.buf = buf[:0]
 }
@@ -416,39 +450,37 @@ var lowerBit = func() (low [256]byte) {
 	return
 }()
 
-// token marks the terms that the item's token tok (folded, with hash h)
-// makes present.
-func (s *Set) token(sc *scratch, tok []byte, h uint32) {
-	id := s.tab.get(tok, h)
-	if id >= 0 {
-		if t := s.single[id]; t >= 0 {
-			sc.mark(t)
-		}
+// tokenBuf is token for a token of buf, hashed and packed here.
+func (s *Set) tokenBuf(sc *scratch, buf []byte) {
+	s.token(sc, buf, hash(buf), first8(buf))
+}
+
+// first8 is the first eight bytes of tok packed (as pack packs them).
+func first8(tok []byte) uint64 {
+	if len(tok) >= 8 {
+		return binary.LittleEndian.Uint64(tok)
 	}
-	if len(tok) >= 2 && s.leadMask[tok[0]]&(1<<(tok[1]%64)) != 0 {
-		l := int(tok[0])<<8 | int(tok[1])
-		var terms []int32
-		if s.leadOff != nil {
-			size := len(s.leadSlots)
-			for i := leadSlot(uint16(l), s.leadShift, size); s.leadSlots[i] != 0; i = (i + 1) & (size - 1) {
-				if s.leadSlots[i] == uint16(l) {
-					terms = s.leadTerms[s.leadOff[i]:s.leadOff[i+1]]
-					break
-				}
-			}
-		} else {
-			for k, key := range s.leadKeys {
-				if key == uint16(l) {
-					terms = s.leadVals[k]
-					break
-				}
-			}
-		}
-		for _, p := range terms {
-			if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
-				sc.mark(p)
-			}
-		}
+	return pack(tok)
+}
+
+// token marks the terms that the item's token tok (with hash h, and k
+// its first eight bytes folded and packed) makes present. Only the length
+// of a token of up to eight bytes is read, not its bytes, which k has:
+// those of a longer token must be folded.
+func (s *Set) token(sc *scratch, tok []byte, h uint32, k uint64) {
+	kt := k // the table's key: 0 for a token of more than eight bytes
+	if len(tok) > 8 {
+		kt = 0
+	}
+	id := s.tab.get(tok, h, kt)
+	if id >= 0 {
+		sc.mark(id) // its term (renumber)
+	}
+	if x := s.pre; len(tok) >= 3 && x.has(lead3(k)) {
+		s.matchLead(sc, tok, k, lead3(k))
+	}
+	if x := s.pre; x.two && len(tok) >= 2 && x.has(lead2(k)) {
+		s.matchLead(sc, tok, k, lead2(k))
 	}
 	if s.needSeq {
 		sc.seq = append(sc.seq, id)
@@ -464,15 +496,17 @@ func (s *Set) hasPrefixPhrase() bool {
 	return false
 }
 
-// phrases marks the multi-token terms present in the item's token ids.
-func (s *Set) phrases(sc *scratch, title, text string) {
-	for i, id := range sc.seq {
-		if id < 0 {
+// matchPhrases marks the multi-token terms present in the item's token ids.
+func (s *Set) matchPhrases(sc *scratch, title, text string) {
+	seq := sc.seq
+	for i, id := range seq[:max(len(seq)-1, 0)] {
+		if id < 0 || s.firsts[id/64]&(1<<(id%64)) == 0 {
 			continue
 		}
-		for _, t := range s.byFirst[id] {
-			if !sc.has(t) && hasAt(sc.seq, i, s.terms[t].toks) {
-				sc.mark(t)
+		next := seq[i+1]
+		for _, e := range s.phrases[s.phraseOff[id]:s.phraseOff[id+1]] {
+			if e.second == next && !sc.has(e.term) && (!e.long || hasAt(seq, i, s.terms[e.term].toks)) {
+				sc.mark(e.term)
 			}
 		}
 	}
@@ -491,15 +525,6 @@ func (s *Set) phrases(sc *scratch, title, text string) {
 		}
 	}
 }
-
-// leadSlot is the first slot of lead l in Set.leadSlots (Fibonacci
-// hashing: the top bits of a product).
-func leadSlot(l uint16, shift uint32, size int) int {
-	return int(uint32(l)*2654435769>>shift) & (size - 1)
-}
-
-// lead is the key of byLead: a prefix has two letters, so two bytes or more.
-func lead(s string) uint16 { return uint16(s[0])<<8 | uint16(s[1]) }
 
 // hasAt reports whether seq has toks starting at i.
 func hasAt(seq []int32, i int, toks []int32) bool {

@@ -313,8 +313,12 @@ func TestSetMany(t *testing.T) {
 		exprs = append(exprs, e)
 	}
 	s := NewSet(exprs)
-	if s.leadOff == nil {
-		t.Fatalf("the flat prefix index is not in use")
+	long := false
+	for _, e := range s.pre.ents {
+		long = long || e.long
+	}
+	if !s.pre.two || !long {
+		t.Fatalf("the prefix index has no two-byte lead (%v) or no prefix over eight bytes (%v)", s.pre.two, long)
 	}
 	texts := []string{
 		"Shelling of Kramatorsk: a drone strike.", "Обстріл Краматорська, air raid in Kyiv", "Київ: exercise",
@@ -405,6 +409,8 @@ func TestScanAgreesWithTokens(t *testing.T) {
 		"Kramatorsk's MAYOR said", "Ukraïnskyi ABCé", "Семёновка, КИЇВ! йод Йод", "a\u0301b Ab\u0301C",
 		"x\xffy", "don't", "ABCdef ghi JKL mno", "abcЖ Жabc ABCЖ abc1 1ABC", "ÀÉÎõü straße", "one", "ёлка ЁЛКА",
 		"Обстріл Краматорська тривав до ранку, повідомила адміністрація.", "Ѐ Џ Ѣѣ ҐЄІЇ ґєії", "日本語 テスト",
+		// ASCII tokens of up to eight bytes are packed from one load, longer ones hashed
+		"abcdefgh ABCDEFGH abcdefghi ABCDEFGHI Abcdefghijklmnopq ab7 A1b2C3d4 tail", "end12345", "Zy", "SUPERCALIFRAGILISTIC",
 	} {
 		scanAgrees(t, s)
 	}
