@@ -49,9 +49,9 @@ func newTable(m map[string]int32) *table {
 	for i := range t.slots {
 		t.slots[i].id = -1
 	}
-	// about 16 bits per key: one key in 16 or fewer bits set
+	// about 8 bits per key: one key in 8 or fewer bits set
 	bits, shift := uint32(64), uint32(32-6)
-	for bits < uint32(16*len(m)) {
+	for bits < uint32(8*len(m)) {
 		bits, shift = bits*2, shift-1
 	}
 	t.bloom, t.bloomShift = make([]uint64, bits/64), shift
