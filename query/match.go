@@ -28,11 +28,13 @@ type Set struct {
 	tab   *table           // dict, for the hot path
 	terms []termInfo       // distinct terms
 	// The multi-token terms that start with token x are
-	// phrases[phraseOff[x]:phraseOff[x+1]]; firsts has bit x set when
-	// there is one, a bitset that stays in cache.
+	// phrases[phraseOff[x]:phraseOff[x+1]]. pairs has bit pairHash(x, y)
+	// set for the first two tokens x, y of each: a bitset of a few lines
+	// that stays in cache, and turns away most pairs of the item's tokens.
 	phraseOff []int32
 	phrases   []phraseEnt
-	firsts    []uint64
+	pairs     []uint64
+	pairShift uint32
 	phrasesN  int          // multi-token terms
 	needSeq   bool         // some term is a phrase: keep the item's token ids
 	prefixes  []int32      // the prefix terms
@@ -126,7 +128,6 @@ func NewSet(exprs []*Expr) *Set {
 	}
 	s.tab = newTable(s.dict)
 	byFirst := make([][]phraseEnt, len(s.dict))
-	s.firsts = make([]uint64, (len(s.dict)+63)/64)
 	for i, t := range s.terms {
 		switch {
 		case t.prefix:
@@ -138,14 +139,22 @@ func NewSet(exprs []*Expr) *Set {
 		default:
 			f := t.toks[0]
 			byFirst[f] = append(byFirst[f], phraseEnt{second: t.toks[1], term: int32(i), long: len(t.toks) > 2})
-			s.firsts[f/64] |= 1 << (f % 64)
 			s.phrasesN++
 		}
 	}
 	s.phraseOff = make([]int32, len(byFirst)+1)
+	bits, shift := uint32(64), uint32(32-6) // about 16 bits per phrase
+	for bits < uint32(16*s.phrasesN) {
+		bits, shift = bits*2, shift-1
+	}
+	s.pairs, s.pairShift = make([]uint64, bits/64), shift
 	for x, es := range byFirst {
 		s.phrases = append(s.phrases, es...)
 		s.phraseOff[x+1] = int32(len(s.phrases))
+		for _, e := range es {
+			b := pairHash(int32(x), e.second) >> shift
+			s.pairs[b/64] |= 1 << (b % 64)
+		}
 	}
 	s.needSeq = s.phrasesN > 0 || len(s.prePhr) > 0
 	s.pre = newPrefixIndex(s.terms)
@@ -522,10 +531,13 @@ func (s *Set) token(sc *scratch, tok []byte, h uint32, k uint64) {
 func (s *Set) matchPhrases(sc *scratch, title, text string) {
 	seq := sc.seq
 	for i, id := range seq[:max(len(seq)-1, 0)] {
-		if id < 0 || s.firsts[id/64]&(1<<(id%64)) == 0 {
+		next := seq[i+1]
+		if id < 0 || next < 0 {
 			continue
 		}
-		next := seq[i+1]
+		if b := pairHash(id, next) >> s.pairShift; s.pairs[b/64]&(1<<(b%64)) == 0 {
+			continue
+		}
 		for _, e := range s.phrases[s.phraseOff[id]:s.phraseOff[id+1]] {
 			if e.second == next && !sc.has(e.term) && (!e.long || hasAt(seq, i, s.terms[e.term].toks)) {
 				sc.mark(e.term)
@@ -549,6 +561,11 @@ func (s *Set) matchPhrases(sc *scratch, title, text string) {
 			}
 		}
 	}
+}
+
+// pairHash is the hash of two token ids, whose top bits are used.
+func pairHash(a, b int32) uint32 {
+	return uint32((uint64(uint32(a))<<32 | uint64(uint32(b))) * 0x9E3779B97F4A7C15 >> 32)
 }
 
 // hasAt reports whether seq has toks starting at i.
