@@ -18,13 +18,14 @@ import (
 // An item with no term of any query ends after the scan. A Set is
 // immutable and safe for concurrent use.
 type Set struct {
-	exprs []*node
+	n     int     // queries
+	exprs []*node // while NewSet runs: flat has them
 	// flat holds every query as its nodes in preorder, each with the size
 	// of its subtree, so that evaluation walks one array; start[q] is
 	// where query q begins, -1 for a nil query.
 	flat  []flatNode
 	start []int32
-	dict  map[string]int32 // token → token id, for every token of every term
+	dict  map[string]int32 // token → token id, for every token of every term, while NewSet runs
 	tab   *table           // dict, for the hot path
 	terms []termInfo       // distinct terms
 	// The multi-token terms that start with token x are
@@ -158,6 +159,9 @@ func NewSet(exprs []*Expr) *Set {
 	}
 	s.needSeq = s.phrasesN > 0 || len(s.prePhr) > 0
 	s.pre = newPrefixIndex(s.terms)
+	// What a match does not read is dropped: a Set lives as long as its
+	// routes, and the garbage collector would walk it in every cycle.
+	s.n, s.exprs, s.dict = len(s.exprs), nil, nil
 	return s
 }
 
@@ -169,8 +173,10 @@ func NewSet(exprs []*Expr) *Set {
 func (s *Set) renumber() {
 	perm := make([]int32, len(s.terms))
 	terms := make([]termInfo, len(s.dict), len(s.dict)+len(s.terms))
+	ids := make([]int32, len(s.dict)) // one array for the toks of all
 	for tok, id := range s.dict {
-		terms[id] = termInfo{toks: []int32{id}, last: tok}
+		ids[id] = id
+		terms[id] = termInfo{toks: ids[id : id+1 : id+1], last: tok}
 	}
 	for i, t := range s.terms {
 		if !t.prefix && len(t.toks) == 1 {
@@ -322,7 +328,7 @@ func (s *Set) eval(dst []int, sc *scratch) []int {
 	if len(sc.hit) == 0 && len(s.always) == 0 {
 		return dst // no term of any query in the item: the usual case
 	}
-	if n := (len(s.exprs) + 63) / 64; len(sc.cand) < n {
+	if n := (s.n + 63) / 64; len(sc.cand) < n {
 		sc.cand = make([]uint64, n)
 	}
 	cand := sc.cand
@@ -338,7 +344,7 @@ func (s *Set) eval(dst []int, sc *scratch) []int {
 		}
 	}
 	// in order, without sorting: the set bits of the bitset
-	for w, bits := range cand[:(len(s.exprs)+63)/64] {
+	for w, bits := range cand[:(s.n+63)/64] {
 		if bits == 0 {
 			continue
 		}
