@@ -383,7 +383,7 @@ func (s *Set) scan(sc *scratch, title, text string) {
 	}
 }
 
-// scanText looks up each token of str, as eachToken cuts and folds it
+// scanText looks up each token of str, as EachToken cuts and folds it
 // (TestScanAgreesWithTokens), with its hash computed as its ASCII bytes
 // are folded, and without a call per token.
 func (s *Set) scanText(sc *scratch, str string) {
@@ -451,7 +451,7 @@ func (s *Set) scanText(sc *scratch, str string) {
 			continue
 		}
 		if (c == 0xD0 || c == 0xD1) && i+1 < len(str) && str[i+1]&0xC0 == 0x80 {
-			// U+0400..U+045F as in eachToken
+			// U+0400..U+045F as in EachToken
 			if r := rune(c&0x1F)<<6 | rune(str[i+1]&0x3F); r <= 0x45F {
 				r = foldCyrillic(r)
 				buf = append(buf, 0xC0|byte(r>>6), 0x80|byte(r&0x3F))

@@ -252,7 +252,7 @@ func FuzzSet(f *testing.F) {
 }
 
 // refTokens is the plain statement of the tokenizer (store/rank.go's), rune
-// by rune, as an oracle for eachToken's fast paths.
+// by rune, as an oracle for EachToken's fast paths.
 func refTokens(s string) []string {
 	var out []string
 	var cur []rune
