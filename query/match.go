@@ -37,7 +37,8 @@ type Set struct {
 	pairs     []uint64
 	pairShift uint32
 	phrasesN  int          // multi-token terms
-	needSeq   bool         // some term is a phrase: keep the item's token ids
+	longPhr   bool         // some phrase has more than two tokens
+	needSeq   bool         // some phrase is long or ends in a prefix: keep the item's token ids
 	prefixes  []int32      // the prefix terms
 	prePhr    []int32      // the prefix terms that end a phrase ("air ra*")
 	pre       *prefixIndex // the prefix terms of one token
@@ -79,6 +80,7 @@ type node struct {
 type scratch struct {
 	buf     []byte
 	seq     []int32  // token ids of the item, -1 unknown, -2 between title and text (when needSeq)
+	prev    int32    // the id of the item's previous token, -1 for none
 	present []uint64 // bitset by term
 	hit     []int32  // the terms present, each once: what present has set
 	cand    []uint64 // bitset of the candidate queries (zero between matches)
@@ -141,6 +143,7 @@ func NewSet(exprs []*Expr) *Set {
 			f := t.toks[0]
 			byFirst[f] = append(byFirst[f], phraseEnt{second: t.toks[1], term: int32(i), long: len(t.toks) > 2})
 			s.phrasesN++
+			s.longPhr = s.longPhr || len(t.toks) > 2
 		}
 	}
 	s.phraseOff = make([]int32, len(byFirst)+1)
@@ -157,7 +160,7 @@ func NewSet(exprs []*Expr) *Set {
 			s.pairs[b/64] |= 1 << (b % 64)
 		}
 	}
-	s.needSeq = s.phrasesN > 0 || len(s.prePhr) > 0
+	s.needSeq = s.longPhr || len(s.prePhr) > 0
 	s.pre = newPrefixIndex(s.terms)
 	// What a match does not read is dropped: a Set lives as long as its
 	// routes, and the garbage collector would walk it in every cycle.
@@ -373,10 +376,12 @@ func (s *Set) scan(sc *scratch, title, text string) {
 	if n := (len(s.terms) + 63) / 64; len(sc.present) < n {
 		sc.present = make([]uint64, n)
 	}
+	sc.prev = -1
 	s.scanText(sc, title)
 	if s.needSeq {
 		sc.seq = append(sc.seq, -2) // a phrase does not run from the title into the text
 	}
+	sc.prev = -1
 	s.scanText(sc, text)
 	if s.needSeq {
 		s.matchPhrases(sc, title, text)
@@ -528,14 +533,37 @@ func (s *Set) token(sc *scratch, tok []byte, h uint32, k uint64) {
 	if x := s.pre; x.two && len(tok) >= 2 && x.has(lead2(k)) {
 		s.matchLead(sc, tok, k, lead2(k))
 	}
+	if s.phrasesN > 0 {
+		// a phrase of two tokens ends here? (longer ones: matchPhrases)
+		if p := sc.prev; p >= 0 && id >= 0 {
+			if b := pairHash(p, id) >> s.pairShift; s.pairs[b/64]&(1<<(b%64)) != 0 {
+				s.pair(sc, p, id)
+			}
+		}
+		sc.prev = id
+	}
 	if s.needSeq {
 		sc.seq = append(sc.seq, id)
 	}
 }
 
-// matchPhrases marks the multi-token terms present in the item's token ids.
+// pair marks the phrases of two tokens, first and second.
+func (s *Set) pair(sc *scratch, first, second int32) {
+	for _, e := range s.phrases[s.phraseOff[first]:s.phraseOff[first+1]] {
+		if e.second == second && !e.long {
+			sc.mark(e.term)
+		}
+	}
+}
+
+// matchPhrases marks the phrases of more than two tokens, and those that
+// end in a prefix, present in the item's token ids (token marks the others
+// as it goes).
 func (s *Set) matchPhrases(sc *scratch, title, text string) {
 	seq := sc.seq
+	if !s.longPhr {
+		seq = nil // only prefix phrases
+	}
 	for i, id := range seq[:max(len(seq)-1, 0)] {
 		next := seq[i+1]
 		if id < 0 || next < 0 {
@@ -545,7 +573,7 @@ func (s *Set) matchPhrases(sc *scratch, title, text string) {
 			continue
 		}
 		for _, e := range s.phrases[s.phraseOff[id]:s.phraseOff[id+1]] {
-			if e.second == next && !sc.has(e.term) && (!e.long || hasAt(seq, i, s.terms[e.term].toks)) {
+			if e.long && e.second == next && !sc.has(e.term) && hasAt(seq, i, s.terms[e.term].toks) {
 				sc.mark(e.term)
 			}
 		}

@@ -29,7 +29,14 @@ func TestMatch(t *testing.T) {
 		{"kram*", "", "Kramatorskyi district", true},
 		{`"air raid"`, "", "An air raid alert", true},
 		{`"air raid"`, "", "raid from the air", false},
-		{`"air raid"`, "air", "raid", false},    // not across title and text
+		{`"air raid"`, "air", "raid", false}, // not across title and text
+		{`"air raid alert"`, "", "an Air Raid alert", true},
+		{`"air raid alert"`, "", "air raid, and an alert", false},
+		{`"air raid alert"`, "air raid", "alert", false},
+		{`"air raid" "raid alert"`, "", "air raid alert", true}, // overlapping phrases
+		{`"raid alert" -"air raid"`, "", "air raid alert", false},
+		{`"alert alert"`, "", "alert alert alert", true},
+		{`"air raid"`, "raid air", "", false},
 		{`"air ra*"`, "", "an air raid", false}, // * is a prefix on a word, not in quotes
 		{"slov'ya*", "", "in Slov'yansk today", true},
 		{"slov'ya*", "", "Slov Ukraine", false},
