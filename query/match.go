@@ -519,13 +519,15 @@ func first8(tok []byte) uint64 {
 // of a token of up to eight bytes is read, not its bytes, which k has:
 // those of a longer token must be folded.
 func (s *Set) token(sc *scratch, tok []byte, h uint32, k uint64) {
-	kt := k // the table's key: 0 for a token of more than eight bytes
-	if len(tok) > 8 {
-		kt = 0
-	}
-	id := s.tab.get(tok, h, kt)
-	if id >= 0 {
-		sc.mark(id) // its term (renumber)
+	id := int32(-1)
+	if t := s.tab; t.maybe(h) { // most tokens are in no query
+		kt := k // the table's key: 0 for a token of more than eight bytes
+		if len(tok) > 8 {
+			kt = 0
+		}
+		if id = t.find(tok, h, kt); id >= 0 {
+			sc.mark(id) // its term (renumber)
+		}
 	}
 	if x := s.pre; len(tok) >= 3 && x.has(lead3(k)) {
 		s.matchLead(sc, tok, k, lead3(k))

@@ -68,11 +68,15 @@ func newTable(m map[string]int32) *table {
 	return t
 }
 
-// get returns the id of tok, whose hash is h and packed key k (pack), or -1.
-func (t *table) get(tok []byte, h uint32, k uint64) int32 {
-	if b := h >> t.bloomShift; t.bloom[b/64]&(1<<(b%64)) == 0 {
-		return -1
-	}
+// maybe reports whether the table may have a key of hash h.
+func (t *table) maybe(h uint32) bool {
+	b := h >> t.bloomShift
+	return t.bloom[b/64]&(1<<(b%64)) != 0
+}
+
+// find returns the id of tok, whose hash is h and packed key k (pack),
+// or -1, past the bitset (maybe).
+func (t *table) find(tok []byte, h uint32, k uint64) int32 {
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		sl := &t.slots[i]
 		if sl.id < 0 {
