@@ -11,12 +11,16 @@ import (
 )
 
 // Set evaluates many queries (one per alert route) against an item: the
-// item is tokenised once, each token hashed as it is folded and looked up
-// in the dictionary of the queries' tokens (most are turned away by a
-// bitset of their hashes), the terms present are bits, and only the
-// queries that need one of them are evaluated, a walk over those bits.
-// An item with no term of any query ends after the scan. A Set is
-// immutable and safe for concurrent use.
+// item is tokenised once; each token's first eight bytes, folded, are one
+// word, which is its key in the dictionary of the queries' tokens and,
+// with one multiply, its hash (most tokens are turned away by a bitset of
+// the hashes); a token found is its own term (renumber), a bit; phrases of
+// two tokens are found from the previous token, prefixes by their first
+// three bytes; and only the queries that need a present term are
+// evaluated, a walk over those bits. An item with no term of any query
+// ends after the scan. At ingest the Set's memory is cold for every item
+// (the database work in between evicts it), so what a match reads is kept
+// in few, small arrays. A Set is immutable and safe for concurrent use.
 type Set struct {
 	n     int     // queries
 	exprs []*node // while NewSet runs: flat has them
@@ -389,8 +393,8 @@ func (s *Set) scan(sc *scratch, title, text string) {
 }
 
 // scanText looks up each token of str, as EachToken cuts and folds it
-// (TestScanAgreesWithTokens), with its hash computed as its ASCII bytes
-// are folded, and without a call per token.
+// (TestScanAgreesWithTokens); an ASCII token of up to eight bytes is
+// neither copied nor folded byte by byte (see token).
 func (s *Set) scanText(sc *scratch, str string) {
 	buf := sc.buf[:0]
 	for i := 0; i < len(str); {
