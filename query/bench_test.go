@@ -75,7 +75,7 @@ func BenchmarkTokens(b *testing.B) {
 	n := 0
 	cpu0 := processCPU()
 	for b.Loop() {
-		buf = eachToken(title+text, buf, func([]byte) { n++ })
+		buf = EachToken(title+text, buf, func([]byte) { n++ })
 	}
 	reportCPU(b, cpu0)
 }

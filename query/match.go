@@ -1,6 +1,7 @@
 package query
 
 import (
+	"encoding/binary"
 	mbits "math/bits"
 	"strings"
 	"sync"
@@ -10,55 +11,62 @@ import (
 )
 
 // Set evaluates many queries (one per alert route) against an item: the
-// item is tokenised once, each token hashed as it is folded and looked up
-// in the dictionary of the queries' tokens (most are turned away by a
-// bitset of their hashes), the terms present are bits, and only the
-// queries that need one of them are evaluated, a walk over those bits.
-// An item with no term of any query ends after the scan. A Set is
-// immutable and safe for concurrent use.
+// item is tokenised once; each token's first eight bytes, folded, are one
+// word, which is its key in the dictionary of the queries' tokens and,
+// with one multiply, its hash (most tokens are turned away by a bitset of
+// the hashes); a token found is its own term (renumber), a bit; phrases of
+// two tokens are found from the previous token, prefixes by their first
+// three bytes; and only the queries that need a present term are
+// evaluated, a walk over those bits. An item with no term of any query
+// ends after the scan. At ingest the Set's memory is cold for every item
+// (the database work in between evicts it), so what a match reads is kept
+// in few, small arrays. A Set is immutable and safe for concurrent use.
 type Set struct {
-	exprs []*node
+	n     int     // queries
+	exprs []*node // while NewSet runs: flat has them
 	// flat holds every query as its nodes in preorder, each with the size
 	// of its subtree, so that evaluation walks one array; start[q] is
 	// where query q begins, -1 for a nil query.
 	flat  []flatNode
 	start []int32
-	dict  map[string]int32 // token → token id, for every token of every term
+	dict  map[string]int32 // token → token id, for every token of every term, while NewSet runs
 	tab   *table           // dict, for the hot path
 	terms []termInfo       // distinct terms
-	// byFirst[tokenID] lists the multi-token terms that start with it.
-	byFirst  [][]int32
-	phrasesN int     // multi-token terms
-	needSeq  bool    // some term is a phrase: keep the item's token ids
-	single   []int32 // token id → its single-token term, or -1
-	prefixes []int32 // the prefix terms
-	// byLead[first two bytes] lists the prefix terms of one token, so a
-	// token of the item is compared with the few that can match.
-	byLead   map[uint16][]int32
-	leadMask [256]uint64 // bit b2%64 of leadMask[b1]: byLead may have b1 b2
-	// leadSlots, leadOff and leadTerms are byLead as a small hash table
-	// for the hot path, when there are many prefixes: lead l is in slot i
-	// (leadSlot), whose terms are leadTerms[leadOff[i]:leadOff[i+1]]. It
-	// is a few KB, which stay in cache between items better than a map
-	// or a slice by every lead.
-	leadSlots []uint16 // 0 for empty: no token has a zero byte
-	leadShift uint32
-	leadOff   []int32
-	leadTerms []int32
-	// leadKeys and leadVals are byLead as two lists, searched in order
-	// when leadOff is not built: cheaper than a map for a few leads.
-	leadKeys []uint16
-	leadVals [][]int32
+	// The multi-token terms that start with token x are
+	// phrases[phraseOff[x]:phraseOff[x+1]]. pairs has bit pairHash(x, y)
+	// set for the first two tokens x, y of each: a bitset of a few lines
+	// that stays in cache, and turns away most pairs of the item's tokens.
+	phraseOff []int32
+	phrases   []phraseEnt
+	pairs     []uint64
+	pairShift uint32
+	phrasesN  int          // multi-token terms
+	longPhr   bool         // some phrase has more than two tokens
+	needSeq   bool         // some phrase is long or ends in a prefix: keep the item's token ids
+	prefixes  []int32      // the prefix terms
+	prePhr    []int32      // the prefix terms that end a phrase ("air ra*")
+	pre       *prefixIndex // the prefix terms of one token
 	// routesOf[term] lists the queries that need the term: a query can
 	// only match an item that has one of the terms need returns for it
 	// (Parse refuses a query that only excludes), so only the queries of
-	// the present terms are evaluated.
-	routesOf [][]int32
-	always   []int32 // the nil queries, which match everything
-	pool     sync.Pool
+	// the present terms are evaluated. It is kept as routes[routesOff[t]:
+	// routesOff[t+1]], in two arrays that a match touches little of.
+	routesOff []int32
+	routes    []int32
+	routed    []uint64 // bit t set when some query needs term t
+	always    []int32  // the nil queries, which match everything
+	pool      sync.Pool
 }
 
-// termInfo is one distinct term of the set.
+// phraseEnt is a multi-token term, under its first token.
+type phraseEnt struct {
+	second int32 // its second token
+	term   int32
+	long   bool // more than two tokens
+}
+
+// termInfo is one distinct term of the set. Term x, for x below the
+// number of tokens, is token x alone (see renumber).
 type termInfo struct {
 	toks   []int32
 	last   string // the last token, for a prefix
@@ -76,6 +84,7 @@ type node struct {
 type scratch struct {
 	buf     []byte
 	seq     []int32  // token ids of the item, -1 unknown, -2 between title and text (when needSeq)
+	prev    int32    // the id of the item's previous token, -1 for none
 	present []uint64 // bitset by term
 	hit     []int32  // the terms present, each once: what present has set
 	cand    []uint64 // bitset of the candidate queries (zero between matches)
@@ -95,7 +104,7 @@ func (sc *scratch) has(t int32) bool { return sc.present[t/64]&(1<<(t%64)) != 0 
 // NewSet compiles exprs; Match returns indices into exprs. A nil Expr
 // matches every item (a route without a query).
 func NewSet(exprs []*Expr) *Set {
-	s := &Set{dict: map[string]int32{}, byLead: map[uint16][]int32{}}
+	s := &Set{dict: map[string]int32{}}
 	termIdx := map[string]int32{}
 	for i, e := range exprs {
 		n := s.compile(e, termIdx)
@@ -104,9 +113,10 @@ func NewSet(exprs []*Expr) *Set {
 			s.always = append(s.always, int32(i))
 		}
 	}
-	s.routesOf = make([][]int32, len(s.terms))
+	s.renumber()
+	routesOf := make([][]int32, len(s.terms))
 	for i, n := range s.exprs {
-		s.index(int32(i), n)
+		s.index(routesOf, int32(i), n)
 		if n == nil {
 			s.start = append(s.start, -1)
 			continue
@@ -114,72 +124,113 @@ func NewSet(exprs []*Expr) *Set {
 		s.start = append(s.start, int32(len(s.flat)))
 		s.flatten(n)
 	}
-	s.tab = newTable(s.dict)
-	s.single = make([]int32, len(s.dict))
-	s.byFirst = make([][]int32, len(s.dict))
-	for i := range s.single {
-		s.single[i] = -1
+	s.routesOff = make([]int32, len(routesOf)+1)
+	s.routed = make([]uint64, (len(routesOf)+63)/64)
+	for t, qs := range routesOf {
+		s.routes = append(s.routes, qs...)
+		s.routesOff[t+1] = int32(len(s.routes))
+		if len(qs) > 0 {
+			s.routed[t/64] |= 1 << (t % 64)
+		}
 	}
+	s.tab = newTable(s.dict)
+	byFirst := make([][]phraseEnt, len(s.dict))
 	for i, t := range s.terms {
 		switch {
 		case t.prefix:
 			s.prefixes = append(s.prefixes, int32(i))
-			if len(t.toks) == 0 {
-				l := lead(t.last)
-				s.byLead[l] = append(s.byLead[l], int32(i))
-				s.leadMask[t.last[0]] |= 1 << (t.last[1] % 64)
+			if len(t.toks) > 0 {
+				s.prePhr = append(s.prePhr, int32(i))
 			}
 		case len(t.toks) == 1:
-			s.single[t.toks[0]] = int32(i)
 		default:
-			s.byFirst[t.toks[0]] = append(s.byFirst[t.toks[0]], int32(i))
+			f := t.toks[0]
+			byFirst[f] = append(byFirst[f], phraseEnt{second: t.toks[1], term: int32(i), long: len(t.toks) > 2})
 			s.phrasesN++
+			s.longPhr = s.longPhr || len(t.toks) > 2
 		}
 	}
-	s.needSeq = s.phrasesN > 0 || s.hasPrefixPhrase()
-	if len(s.prefixes) >= 16 { // worth 256 KB: a Set of many routes, not one query
-		size, shift := 4, uint32(30)
-		for size < 2*len(s.byLead) {
-			size, shift = size*2, shift-1
-		}
-		s.leadSlots, s.leadShift = make([]uint16, size), shift
-		terms := make([][]int32, size)
-		for l, ts := range s.byLead {
-			i := leadSlot(l, shift, size)
-			for s.leadSlots[i] != 0 {
-				i = (i + 1) & (size - 1)
-			}
-			s.leadSlots[i], terms[i] = l, ts
-		}
-		s.leadOff = make([]int32, size+1)
-		for i, ts := range terms {
-			s.leadTerms = append(s.leadTerms, ts...)
-			s.leadOff[i+1] = int32(len(s.leadTerms))
-		}
-	} else {
-		for l, terms := range s.byLead {
-			s.leadKeys, s.leadVals = append(s.leadKeys, l), append(s.leadVals, terms)
+	s.phraseOff = make([]int32, len(byFirst)+1)
+	bits, shift := uint32(64), uint32(32-6) // about 16 bits per phrase
+	for bits < uint32(16*s.phrasesN) {
+		bits, shift = bits*2, shift-1
+	}
+	s.pairs, s.pairShift = make([]uint64, bits/64), shift
+	for x, es := range byFirst {
+		s.phrases = append(s.phrases, es...)
+		s.phraseOff[x+1] = int32(len(s.phrases))
+		for _, e := range es {
+			b := pairHash(int32(x), e.second) >> shift
+			s.pairs[b/64] |= 1 << (b % 64)
 		}
 	}
+	s.needSeq = s.longPhr || len(s.prePhr) > 0
+	s.pre = newPrefixIndex(s.terms)
+	// What a match does not read is dropped: a Set lives as long as its
+	// routes, and the garbage collector would walk it in every cycle.
+	s.n, s.exprs, s.dict = len(s.exprs), nil, nil
 	return s
 }
 
-// index records query i under the terms of need(n), once each.
-func (s *Set) index(i int32, n *node) {
+// renumber makes term x, for each token x, the single-token term of token
+// x, so that a token found in an item is its term at once. A token that
+// is no term by itself (one of a phrase only) gets a term as well, which
+// no query needs: marking it present evaluates nothing. The other terms
+// (phrases and prefixes) follow, and the nodes are renumbered.
+func (s *Set) renumber() {
+	perm := make([]int32, len(s.terms))
+	terms := make([]termInfo, len(s.dict), len(s.dict)+len(s.terms))
+	ids := make([]int32, len(s.dict)) // one array for the toks of all
+	for tok, id := range s.dict {
+		ids[id] = id
+		terms[id] = termInfo{toks: ids[id : id+1 : id+1], last: tok}
+	}
+	for i, t := range s.terms {
+		if !t.prefix && len(t.toks) == 1 {
+			perm[i] = t.toks[0]
+			continue
+		}
+		perm[i] = int32(len(terms))
+		terms = append(terms, t)
+	}
+	s.terms = terms
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n == nil {
+			return
+		}
+		if n.op == OpTerm {
+			n.term = perm[n.term]
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	for _, n := range s.exprs {
+		walk(n)
+	}
+}
+
+// index records query i under the terms of need(n) in routesOf, once each.
+func (s *Set) index(routesOf [][]int32, i int32, n *node) {
 	if n == nil {
 		return
 	}
 	for _, t := range s.need(n) {
-		if l := s.routesOf[t]; len(l) == 0 || l[len(l)-1] != i {
-			s.routesOf[t] = append(l, i)
+		if l := routesOf[t]; len(l) == 0 || l[len(l)-1] != i {
+			routesOf[t] = append(l, i)
 		}
 	}
 }
 
 // need returns terms of which at least one is present in every item n
 // matches: a term itself; every operand's for an OR; for an AND, those of
-// one operand outside a NOT (Parse makes sure there is one), the fewest,
-// avoiding prefixes, which are present in many items.
+// one operand outside a NOT (Parse makes sure there is one): the fewest,
+// avoiding prefixes, which are present in many items, and between as
+// many, the one whose shortest word is the longest, since short words
+// are the common ones (a query "київ privarnabo" is looked at for the
+// items with privarnabo). Any choice gives the same matches; a better one
+// evaluates fewer queries per item.
 func (s *Set) need(n *node) []int32 {
 	switch n.op {
 	case OpTerm:
@@ -198,12 +249,14 @@ func (s *Set) need(n *node) []int32 {
 				continue
 			}
 			ts := s.need(k)
-			cost := len(ts)
+			cost, shortest := len(ts), maxTermLen
 			for _, t := range ts {
 				if s.terms[t].prefix {
 					cost += 100
 				}
+				shortest = min(shortest, s.termLen(t))
 			}
+			cost = cost*(maxTermLen+1) - shortest
 			if bestCost < 0 || cost < bestCost {
 				best, bestCost = ts, cost
 			}
@@ -211,6 +264,19 @@ func (s *Set) need(n *node) []int32 {
 		return best
 	}
 	return nil // a NOT alone: refused by Parse
+}
+
+// maxTermLen caps termLen.
+const maxTermLen = 32
+
+// termLen is how long term t is in letters, for need: a phrase counts as
+// the longest, being rarer than any of its words.
+func (s *Set) termLen(t int32) int {
+	ti := &s.terms[t]
+	if len(ti.toks) > 1 || ti.prefix && len(ti.toks) > 0 {
+		return maxTermLen
+	}
+	return min(utf8.RuneCountInString(ti.last), maxTermLen)
 }
 
 func (s *Set) compile(e *Expr, termIdx map[string]int32) *node {
@@ -257,13 +323,19 @@ func (s *Set) Match(dst []int, title, text string) []int {
 	if sc == nil {
 		sc = &scratch{}
 	}
-	defer s.pool.Put(sc)
 	s.scan(sc, title, text)
-	defer sc.reset()
+	dst = s.eval(dst, sc)
+	sc.reset()
+	s.pool.Put(sc)
+	return dst
+}
+
+// eval appends to dst the queries that the terms marked in sc satisfy.
+func (s *Set) eval(dst []int, sc *scratch) []int {
 	if len(sc.hit) == 0 && len(s.always) == 0 {
 		return dst // no term of any query in the item: the usual case
 	}
-	if n := (len(s.exprs) + 63) / 64; len(sc.cand) < n {
+	if n := (s.n + 63) / 64; len(sc.cand) < n {
 		sc.cand = make([]uint64, n)
 	}
 	cand := sc.cand
@@ -271,12 +343,15 @@ func (s *Set) Match(dst []int, title, text string) []int {
 		cand[q/64] |= 1 << (q % 64)
 	}
 	for _, t := range sc.hit {
-		for _, q := range s.routesOf[t] {
+		if s.routed[t/64]&(1<<(t%64)) == 0 {
+			continue // most words of an item that are in the dictionary
+		}
+		for _, q := range s.routes[s.routesOff[t]:s.routesOff[t+1]] {
 			cand[q/64] |= 1 << (q % 64)
 		}
 	}
 	// in order, without sorting: the set bits of the bitset
-	for w, bits := range cand[:(len(s.exprs)+63)/64] {
+	for w, bits := range cand[:(s.n+63)/64] {
 		if bits == 0 {
 			continue
 		}
@@ -305,19 +380,21 @@ func (s *Set) scan(sc *scratch, title, text string) {
 	if n := (len(s.terms) + 63) / 64; len(sc.present) < n {
 		sc.present = make([]uint64, n)
 	}
+	sc.prev = -1
 	s.scanText(sc, title)
 	if s.needSeq {
 		sc.seq = append(sc.seq, -2) // a phrase does not run from the title into the text
 	}
+	sc.prev = -1
 	s.scanText(sc, text)
 	if s.needSeq {
-		s.phrases(sc, title, text)
+		s.matchPhrases(sc, title, text)
 	}
 }
 
-// scanText looks up each token of str, as eachToken cuts and folds it
-// (TestScanAgreesWithTokens), with its hash computed as its ASCII bytes
-// are folded, and without a call per token.
+// scanText looks up each token of str, as EachToken cuts and folds it
+// (TestScanAgreesWithTokens); an ASCII token of up to eight bytes is
+// neither copied nor folded byte by byte (see token).
 func (s *Set) scanText(sc *scratch, str string) {
 	buf := sc.buf[:0]
 	for i := 0; i < len(str); {
@@ -325,45 +402,57 @@ func (s *Set) scanText(sc *scratch, str string) {
 		if c < utf8.RuneSelf {
 			if byteClass[c] == sep {
 				if len(buf) > 0 {
-					s.token(sc, buf, hash(buf))
+					s.tokenBuf(sc, buf)
 					buf = buf[:0]
 				}
 				i++
 				continue
 			}
 			// a run of ASCII letters and digits
-			j, changed, h := i, byte(0), uint32(fnvOffset)
+			j, cls := i+1, byteClass[c]
 			for j < len(str) {
-				b := str[j]
-				f := foldASCII[b]
-				if f == 0 {
+				k := byteClass[str[j]]
+				if k&(sep|high) != 0 {
 					break
 				}
-				changed |= f ^ b
-				h = (h ^ uint32(f)) * fnvPrime
+				cls |= k
 				j++
 			}
-			cls := byte(0)
-			if changed != 0 {
-				cls = up
-			}
 			if len(buf) == 0 && (j == len(str) || str[j] < utf8.RuneSelf) {
-				// the whole token, ASCII: hashed already
-				if cls&up == 0 {
-					s.token(sc, unsafe.Slice(unsafe.StringData(str[i:j]), j-i), h)
+				// the whole token, ASCII. Its first eight bytes, folded
+				// and packed, are one load: folding an ASCII letter or
+				// digit sets its bit 0x20. Its bytes are folded (in buf)
+				// only when they are read: past eight (see token).
+				n := j - i
+				var k uint64
+				if i+8 <= len(str) {
+					k = binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(str[i:]), 8))
 				} else {
-					for k := i; k < j; k++ {
-						buf = append(buf, str[k]|lowerBit[str[k]])
-					}
-					s.token(sc, buf, h)
-					buf = buf[:0]
+					k = packString(str[i:min(j, i+8)])
 				}
+				k |= 0x2020202020202020
+				if n < 8 {
+					k &= 1<<(8*n) - 1
+				}
+				tok := unsafe.Slice(unsafe.StringData(str[i:j]), n)
+				h := hashPacked(k)
+				if n > 8 {
+					if cls&up != 0 {
+						for k := i; k < j; k++ {
+							buf = append(buf, str[k]|lowerBit[str[k]])
+						}
+						tok = buf
+					}
+					h = hash(tok)
+				}
+				s.token(sc, tok, h, k)
+				buf = buf[:0]
 			} else {
 				for k := i; k < j; k++ {
 					buf = append(buf, str[k]|lowerBit[str[k]])
 				}
 				if j == len(str) || str[j] < utf8.RuneSelf {
-					s.token(sc, buf, hash(buf))
+					s.tokenBuf(sc, buf)
 					buf = buf[:0]
 				}
 			}
@@ -371,7 +460,7 @@ func (s *Set) scanText(sc *scratch, str string) {
 			continue
 		}
 		if (c == 0xD0 || c == 0xD1) && i+1 < len(str) && str[i+1]&0xC0 == 0x80 {
-			// U+0400..U+045F as in eachToken
+			// U+0400..U+045F as in EachToken
 			if r := rune(c&0x1F)<<6 | rune(str[i+1]&0x3F); r <= 0x45F {
 				r = foldCyrillic(r)
 				buf = append(buf, 0xC0|byte(r>>6), 0x80|byte(r&0x3F))
@@ -388,13 +477,13 @@ func (s *Set) scanText(sc *scratch, str string) {
 			// a combining mark: part of the token, dropped like a diacritic
 		default:
 			if len(buf) > 0 {
-				s.token(sc, buf, hash(buf))
+				s.tokenBuf(sc, buf)
 				buf = buf[:0]
 			}
 		}
 	}
 	if len(buf) > 0 {
-		s.token(sc, buf, hash(buf))
+		s.tokenBuf(sc, buf)
 	}
 	sc.buf = buf[:0]
 }
@@ -416,74 +505,96 @@ var lowerBit = func() (low [256]byte) {
 	return
 }()
 
-// token marks the terms that the item's token tok (folded, with hash h)
-// makes present.
-func (s *Set) token(sc *scratch, tok []byte, h uint32) {
-	id := s.tab.get(tok, h)
-	if id >= 0 {
-		if t := s.single[id]; t >= 0 {
-			sc.mark(t)
+// tokenBuf is token for a token of buf, hashed and packed here.
+func (s *Set) tokenBuf(sc *scratch, buf []byte) {
+	s.token(sc, buf, hash(buf), first8(buf))
+}
+
+// first8 is the first eight bytes of tok packed (as pack packs them).
+func first8(tok []byte) uint64 {
+	if len(tok) >= 8 {
+		return binary.LittleEndian.Uint64(tok)
+	}
+	return pack(tok)
+}
+
+// token marks the terms that the item's token tok (with hash h, and k
+// its first eight bytes folded and packed) makes present. Only the length
+// of a token of up to eight bytes is read, not its bytes, which k has:
+// those of a longer token must be folded.
+func (s *Set) token(sc *scratch, tok []byte, h uint32, k uint64) {
+	id := int32(-1)
+	if t := s.tab; t.maybe(h) { // most tokens are in no query
+		kt := k // the table's key: 0 for a token of more than eight bytes
+		if len(tok) > 8 {
+			kt = 0
+		}
+		if id = t.find(tok, h, kt); id >= 0 {
+			sc.mark(id) // its term (renumber)
 		}
 	}
-	if len(tok) >= 2 && s.leadMask[tok[0]]&(1<<(tok[1]%64)) != 0 {
-		l := int(tok[0])<<8 | int(tok[1])
-		var terms []int32
-		if s.leadOff != nil {
-			size := len(s.leadSlots)
-			for i := leadSlot(uint16(l), s.leadShift, size); s.leadSlots[i] != 0; i = (i + 1) & (size - 1) {
-				if s.leadSlots[i] == uint16(l) {
-					terms = s.leadTerms[s.leadOff[i]:s.leadOff[i+1]]
-					break
-				}
-			}
-		} else {
-			for k, key := range s.leadKeys {
-				if key == uint16(l) {
-					terms = s.leadVals[k]
-					break
-				}
+	if x := s.pre; len(tok) >= 3 && x.has(lead3(k)) {
+		s.matchLead(sc, tok, k, lead3(k))
+	}
+	if x := s.pre; x.two && len(tok) >= 2 && x.has(lead2(k)) {
+		s.matchLead(sc, tok, k, lead2(k))
+	}
+	if s.phrasesN > 0 {
+		// a phrase of two tokens ends here? (longer ones: matchPhrases)
+		if p := sc.prev; p >= 0 && id >= 0 {
+			if b := pairHash(p, id) >> s.pairShift; s.pairs[b/64]&(1<<(b%64)) != 0 {
+				s.pair(sc, p, id)
 			}
 		}
-		for _, p := range terms {
-			if pt := &s.terms[p]; len(tok) >= len(pt.last) && string(tok[:len(pt.last)]) == pt.last {
-				sc.mark(p)
-			}
-		}
+		sc.prev = id
 	}
 	if s.needSeq {
 		sc.seq = append(sc.seq, id)
 	}
 }
 
-func (s *Set) hasPrefixPhrase() bool {
-	for _, p := range s.prefixes {
-		if len(s.terms[p].toks) > 0 {
-			return true
+// pair marks the phrases of two tokens, first and second.
+func (s *Set) pair(sc *scratch, first, second int32) {
+	for _, e := range s.phrases[s.phraseOff[first]:s.phraseOff[first+1]] {
+		if e.second == second && !e.long {
+			sc.mark(e.term)
 		}
 	}
-	return false
 }
 
-// phrases marks the multi-token terms present in the item's token ids.
-func (s *Set) phrases(sc *scratch, title, text string) {
-	for i, id := range sc.seq {
-		if id < 0 {
+// matchPhrases marks the phrases of more than two tokens, and those that
+// end in a prefix, present in the item's token ids (token marks the others
+// as it goes).
+func (s *Set) matchPhrases(sc *scratch, title, text string) {
+	seq := sc.seq
+	if !s.longPhr {
+		seq = nil // only prefix phrases
+	}
+	for i, id := range seq[:max(len(seq)-1, 0)] {
+		next := seq[i+1]
+		if id < 0 || next < 0 {
 			continue
 		}
-		for _, t := range s.byFirst[id] {
-			if !sc.has(t) && hasAt(sc.seq, i, s.terms[t].toks) {
-				sc.mark(t)
+		if b := pairHash(id, next) >> s.pairShift; s.pairs[b/64]&(1<<(b%64)) == 0 {
+			continue
+		}
+		for _, e := range s.phrases[s.phraseOff[id]:s.phraseOff[id+1]] {
+			if e.long && e.second == next && !sc.has(e.term) && hasAt(seq, i, s.terms[e.term].toks) {
+				sc.mark(e.term)
 			}
 		}
 	}
 	// a phrase ending in a prefix ("air ra*"): rare, checked on the tokens
-	for _, p := range s.prefixes {
+	var toks []string
+	for _, p := range s.prePhr {
 		pt := &s.terms[p]
-		if len(pt.toks) == 0 || sc.has(p) {
+		if sc.has(p) {
 			continue
 		}
-		toks := append(Tokens(title), "")
-		toks = append(toks, Tokens(text)...)
+		if toks == nil {
+			toks = append(Tokens(title), "")
+			toks = append(toks, Tokens(text)...)
+		}
 		for i := 0; i+len(pt.toks) < len(toks) && !sc.has(p); i++ {
 			if sc.seq[i] >= 0 && hasAt(sc.seq, i, pt.toks) && strings.HasPrefix(toks[i+len(pt.toks)], pt.last) {
 				sc.mark(p)
@@ -492,14 +603,10 @@ func (s *Set) phrases(sc *scratch, title, text string) {
 	}
 }
 
-// leadSlot is the first slot of lead l in Set.leadSlots (Fibonacci
-// hashing: the top bits of a product).
-func leadSlot(l uint16, shift uint32, size int) int {
-	return int(uint32(l)*2654435769>>shift) & (size - 1)
+// pairHash is the hash of two token ids, whose top bits are used.
+func pairHash(a, b int32) uint32 {
+	return uint32((uint64(uint32(a))<<32 | uint64(uint32(b))) * 0x9E3779B97F4A7C15 >> 32)
 }
-
-// lead is the key of byLead: a prefix has two letters, so two bytes or more.
-func lead(s string) uint16 { return uint16(s[0])<<8 | uint16(s[1]) }
 
 // hasAt reports whether seq has toks starting at i.
 func hasAt(seq []int32, i int, toks []int32) bool {
@@ -514,48 +621,53 @@ func hasAt(seq []int32, i int, toks []int32) bool {
 	return true
 }
 
-// flatNode is a node of Set.flat.
+// flatNode is a node of Set.flat, in 8 bytes: a candidate query's nodes
+// are a cache line or two.
 type flatNode struct {
-	op   Op
-	kids int32 // operands, for AND, OR and NOT
-	size int32 // nodes in the subtree, itself included
-	term int32
+	term int32  // for a term
+	sz   uint32 // the nodes in the subtree, itself included, <<2 | the Op
 }
+
+func (n flatNode) op() Op      { return Op(n.sz & 3) }
+func (n flatNode) size() int32 { return int32(n.sz >> 2) }
 
 // flatten appends n's subtree to s.flat in preorder.
 func (s *Set) flatten(n *node) {
 	at := len(s.flat)
-	s.flat = append(s.flat, flatNode{op: n.op, kids: int32(len(n.kids)), term: n.term})
+	s.flat = append(s.flat, flatNode{term: n.term})
 	for _, k := range n.kids {
 		s.flatten(k)
 	}
-	s.flat[at].size = int32(len(s.flat) - at)
+	s.flat[at].sz = uint32(len(s.flat)-at)<<2 | uint32(n.op)
 }
 
-// evalFlat evaluates the subtree of flat at i.
+// evalFlat evaluates the subtree of flat at i; the operands of an AND or
+// an OR that are terms are looked at without a call.
 func evalFlat(flat []flatNode, i int32, present []uint64) bool {
 	n := flat[i]
-	switch n.op {
+	switch n.op() {
 	case OpTerm:
 		return present[n.term/64]&(1<<(n.term%64)) != 0
 	case OpNot:
 		return !evalFlat(flat, i+1, present)
-	case OpAnd:
-		for k, c := int32(0), i+1; k < n.kids; k++ {
-			if !evalFlat(flat, c, present) {
-				return false
-			}
-			c += flat[c].size
-		}
-		return true
 	}
-	for k, c := int32(0), i+1; k < n.kids; k++ {
-		if evalFlat(flat, c, present) {
-			return true
+	// an OR is decided by its first true operand, an AND by its first
+	// false one
+	or := n.op() == OpOr
+	for c, end := i+1, i+n.size(); c < end; {
+		k := flat[c]
+		var v bool
+		if k.op() == OpTerm {
+			v = present[k.term/64]&(1<<(k.term%64)) != 0
+		} else {
+			v = evalFlat(flat, c, present)
 		}
-		c += flat[c].size
+		if v == or {
+			return or
+		}
+		c += k.size()
 	}
-	return false
+	return !or
 }
 
 // Match reports whether an item with this title and text matches e. To

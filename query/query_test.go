@@ -29,7 +29,14 @@ func TestMatch(t *testing.T) {
 		{"kram*", "", "Kramatorskyi district", true},
 		{`"air raid"`, "", "An air raid alert", true},
 		{`"air raid"`, "", "raid from the air", false},
-		{`"air raid"`, "air", "raid", false},    // not across title and text
+		{`"air raid"`, "air", "raid", false}, // not across title and text
+		{`"air raid alert"`, "", "an Air Raid alert", true},
+		{`"air raid alert"`, "", "air raid, and an alert", false},
+		{`"air raid alert"`, "air raid", "alert", false},
+		{`"air raid" "raid alert"`, "", "air raid alert", true}, // overlapping phrases
+		{`"raid alert" -"air raid"`, "", "air raid alert", false},
+		{`"alert alert"`, "", "alert alert alert", true},
+		{`"air raid"`, "raid air", "", false},
 		{`"air ra*"`, "", "an air raid", false}, // * is a prefix on a word, not in quotes
 		{"slov'ya*", "", "in Slov'yansk today", true},
 		{"slov'ya*", "", "Slov Ukraine", false},
@@ -252,7 +259,7 @@ func FuzzSet(f *testing.F) {
 }
 
 // refTokens is the plain statement of the tokenizer (store/rank.go's), rune
-// by rune, as an oracle for eachToken's fast paths.
+// by rune, as an oracle for EachToken's fast paths.
 func refTokens(s string) []string {
 	var out []string
 	var cur []rune
@@ -313,8 +320,12 @@ func TestSetMany(t *testing.T) {
 		exprs = append(exprs, e)
 	}
 	s := NewSet(exprs)
-	if s.leadOff == nil {
-		t.Fatalf("the flat prefix index is not in use")
+	long := false
+	for _, e := range s.pre.ents {
+		long = long || e.long
+	}
+	if !s.pre.two || !long {
+		t.Fatalf("the prefix index has no two-byte lead (%v) or no prefix over eight bytes (%v)", s.pre.two, long)
 	}
 	texts := []string{
 		"Shelling of Kramatorsk: a drone strike.", "Обстріл Краматорська, air raid in Kyiv", "Київ: exercise",
@@ -405,6 +416,8 @@ func TestScanAgreesWithTokens(t *testing.T) {
 		"Kramatorsk's MAYOR said", "Ukraïnskyi ABCé", "Семёновка, КИЇВ! йод Йод", "a\u0301b Ab\u0301C",
 		"x\xffy", "don't", "ABCdef ghi JKL mno", "abcЖ Жabc ABCЖ abc1 1ABC", "ÀÉÎõü straße", "one", "ёлка ЁЛКА",
 		"Обстріл Краматорська тривав до ранку, повідомила адміністрація.", "Ѐ Џ Ѣѣ ҐЄІЇ ґєії", "日本語 テスト",
+		// ASCII tokens of up to eight bytes are packed from one load, longer ones hashed
+		"abcdefgh ABCDEFGH abcdefghi ABCDEFGHI Abcdefghijklmnopq ab7 A1b2C3d4 tail", "end12345", "Zy", "SUPERCALIFRAGILISTIC",
 	} {
 		scanAgrees(t, s)
 	}

@@ -1,5 +1,10 @@
 package query
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // table is the read-only token → id hash table of a Set's dictionary, with
 // open addressing, faster than a map for the short tokens of the hot path:
 // the hash is computed while the token is folded (see Set.scanText), a
@@ -34,12 +39,6 @@ func pack(tok []byte) uint64 {
 	return k
 }
 
-// FNV-1a, 32 bits.
-const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
-)
-
 // newTable builds the table of m, whose ids are 0..len(m)-1.
 func newTable(m map[string]int32) *table {
 	size := uint32(8)
@@ -50,9 +49,9 @@ func newTable(m map[string]int32) *table {
 	for i := range t.slots {
 		t.slots[i].id = -1
 	}
-	// about 16 bits per key: one key in 16 or fewer bits set
+	// about 8 bits per key: one key in 8 or fewer bits set
 	bits, shift := uint32(64), uint32(32-6)
-	for bits < uint32(16*len(m)) {
+	for bits < uint32(8*len(m)) {
 		bits, shift = bits*2, shift-1
 	}
 	t.bloom, t.bloomShift = make([]uint64, bits/64), shift
@@ -69,12 +68,15 @@ func newTable(m map[string]int32) *table {
 	return t
 }
 
-// get returns the id of tok, whose hash is h, or -1.
-func (t *table) get(tok []byte, h uint32) int32 {
-	if b := h >> t.bloomShift; t.bloom[b/64]&(1<<(b%64)) == 0 {
-		return -1
-	}
-	k := pack(tok)
+// maybe reports whether the table may have a key of hash h.
+func (t *table) maybe(h uint32) bool {
+	b := h >> t.bloomShift
+	return t.bloom[b/64]&(1<<(b%64)) != 0
+}
+
+// find returns the id of tok, whose hash is h and packed key k (pack),
+// or -1, past the bitset (maybe).
+func (t *table) find(tok []byte, h uint32, k uint64) int32 {
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		sl := &t.slots[i]
 		if sl.id < 0 {
@@ -86,12 +88,35 @@ func (t *table) get(tok []byte, h uint32) int32 {
 	}
 }
 
-// hash is 32-bit FNV-1a.
+// hash is the hash of a token: its bytes in words of eight (the last one
+// packed, as pack packs it), each mixed into the state with a 128-bit
+// multiply. A token of up to eight bytes is one multiply, hashPacked of
+// its packed bytes, which scanText has at hand as it folds them: there is
+// no multiply per byte.
 func hash(b []byte) uint32 {
-	h := uint32(fnvOffset)
-	for _, c := range b {
-		h ^= uint32(c)
-		h *= fnvPrime
+	var h uint64
+	for len(b) > 8 {
+		h = mix(h ^ binary.LittleEndian.Uint64(b))
+		b = b[8:]
 	}
-	return h
+	return uint32(mix(h ^ pack(b)))
+}
+
+// packString is pack of a string of up to eight bytes.
+func packString(s string) uint64 {
+	var k uint64
+	for i := len(s) - 1; i >= 0; i-- {
+		k = k<<8 | uint64(s[i])
+	}
+	return k
+}
+
+// hashPacked is hash of a token of up to eight bytes packed into k.
+func hashPacked(k uint64) uint32 { return uint32(mix(k)) }
+
+// mix folds the high and the low half of x times the golden ratio: every
+// bit of x moves the low 32 bits of the result.
+func mix(x uint64) uint64 {
+	hi, lo := bits.Mul64(x, 0x9E3779B97F4A7C15)
+	return hi ^ lo
 }

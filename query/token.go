@@ -8,15 +8,16 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// eachToken calls fn with each token of s, folded as the store's full-text
+// EachToken calls fn with each token of s, folded as the store's full-text
 // index folds it (SQLite FTS5 unicode61 with remove_diacritics 2, plus the
 // store's ё→е): runs of letters and digits (combining marks inside a run
 // are dropped), lower-cased, diacritics of Latin letters removed. Cyrillic
 // й and ї are distinct letters and are kept, as unicode61 keeps them. The
-// token is in buf, which is reused, so fn must copy it to keep it. It keeps
-// in step with store/rank.go's eachToken (TestTokensAgreeWithStore checks
-// the cases that matter).
-func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
+// token is in buf (which may be nil), reused and returned, so fn must copy
+// it to keep it. It is the tokeniser of the store's search ranking as well
+// (store/rank.go), and Set.scanText cuts and folds as it does
+// (TestScanAgreesWithTokens).
+func EachToken(s string, buf []byte, fn func(tok []byte)) []byte {
 	buf = buf[:0]
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -146,6 +147,6 @@ func foldRune(r rune) rune {
 // Tokens returns the folded tokens of s, as the full-text index sees them.
 func Tokens(s string) []string {
 	var out []string
-	eachToken(s, nil, func(tok []byte) { out = append(out, string(tok)) })
+	EachToken(s, nil, func(tok []byte) { out = append(out, string(tok)) })
 	return out
 }

@@ -5,10 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/newswatch/newswatch/query"
 )
 
 // BM25 parameters, as FTS5's bm25() has them, and the column weights.
@@ -41,66 +39,10 @@ type candidate struct {
 // tokenize splits s into tokens the way FTS5's unicode61 tokenizer with
 // remove_diacritics 2 does, closely enough for ranking: runs of letters,
 // digits and combining marks, lower-cased, ё folded to е, diacritics of
-// Latin letters removed (Cyrillic й and ї are kept, as unicode61 keeps them).
-func tokenize(s string) []string {
-	var out []string
-	eachToken(s, nil, func(tok []byte) { out = append(out, string(tok)) })
-	return out
-}
-
-// eachToken calls fn with each token of s, folded, in a buffer that is
-// reused (buf may be nil) and returned.
-func eachToken(s string, buf []byte, fn func(tok []byte)) []byte {
-	buf = buf[:0]
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				buf = append(buf, c)
-			case 'A' <= c && c <= 'Z':
-				buf = append(buf, c+'a'-'A')
-			default:
-				if len(buf) > 0 {
-					fn(buf)
-					buf = buf[:0]
-				}
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case unicode.IsLetter(r) || unicode.IsNumber(r):
-			buf = utf8.AppendRune(buf, foldRune(r))
-		case unicode.Is(unicode.Mn, r):
-			// a combining mark: part of the token, dropped like a diacritic
-		default:
-			if len(buf) > 0 {
-				fn(buf)
-				buf = buf[:0]
-			}
-		}
-	}
-	if len(buf) > 0 {
-		fn(buf)
-	}
-	return buf
-}
-
-// foldRune lower-cases r, folds ё and strips the diacritic of a Latin letter.
-func foldRune(r rune) rune {
-	r = unicode.ToLower(r)
-	switch {
-	case r == 'ё':
-		return 'е'
-	case r < 0xC0 || r >= 0x250:
-		return r
-	}
-	base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r)))
-	return base
-}
+// Latin letters removed (Cyrillic й and ї are kept, as unicode61 keeps
+// them). It is the tokeniser of route queries (package query), so that
+// a route's query and /search read a text alike.
+func tokenize(s string) []string { return query.Tokens(s) }
 
 // phraseMatcher marks the tokens of a text that can match a position of a
 // query phrase: each phrase token is a slot (at most 64), and a text token
@@ -143,7 +85,7 @@ func newPhraseMatcher(phrases []rankedPhrase) *phraseMatcher {
 
 // marks appends to dst the slot bits of each token of s.
 func (m *phraseMatcher) marks(s string, dst []uint64) []uint64 {
-	m.buf = eachToken(s, m.buf, func(tok []byte) {
+	m.buf = query.EachToken(s, m.buf, func(tok []byte) {
 		bits := m.exact[string(tok)]
 		for _, p := range m.prefixes {
 			if len(tok) >= len(p.prefix) && string(tok[:len(p.prefix)]) == p.prefix {

@@ -656,10 +656,10 @@ func fillHeld(ctx context.Context, q querier, a *newswatch.Alert) error {
 // sinkNames moves, in every AND of e, the operands made only of watch names
 // (their tokens in names) after the others. It changes no match. A
 // query.Set looks at a query only when an item has one of the terms of the
-// first cheapest operand of each AND, and every item that reaches a rule
-// mentions a watch: "(Kramatorsk OR Sloviansk) (shelling OR strike)" is
-// then looked at for items with shelling or strike, not for all items
-// about Kramatorsk.
+// first cheapest operand of each AND (see query's Set.need), and every
+// item that reaches a rule mentions a watch: "(Kramatorsk OR Sloviansk)
+// (shelling OR strike)" is then looked at for items with shelling or
+// strike, not for all items about Kramatorsk.
 func sinkNames(e *query.Expr, names map[string]bool) {
 	if e == nil || len(names) == 0 {
 		return
