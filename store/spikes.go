@@ -36,6 +36,30 @@ func (db *DB) SpikeBuckets(ctx context.Context, guildID string, since, until tim
 	return out, nil
 }
 
+// GuildsWithOwnScope returns the guilds with a feed subscription or a
+// watch of their own. Any other guild sees just the global feeds and
+// watches, so its SpikeBuckets are those of any other such guild.
+func (db *DB) GuildsWithOwnScope(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT guild_id FROM feed_subscriptions WHERE guild_id <> ''
+		UNION SELECT guild_id FROM watches WHERE guild_id <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("store: guilds with own scope: %w", formatError(err))
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			return nil, fmt.Errorf("store: guilds with own scope: %w", formatError(err))
+		}
+		out[g] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: guilds with own scope: %w", formatError(err))
+	}
+	return out, nil
+}
+
 // TopStories returns up to limit of the stories guildID sees with an item
 // in [since, until) that mentions one of watchIDs (every watch when
 // watchIDs is empty), the most sources first, then the most items, then

@@ -24,6 +24,7 @@ type signalsStore interface {
 	Routes(ctx context.Context, guildID string) ([]newswatch.Route, error)
 	Watches(ctx context.Context, guildID string) ([]newswatch.Watch, error)
 	SpikeBuckets(ctx context.Context, guildID string, since, until time.Time) ([]newswatch.BucketCount, error)
+	GuildsWithOwnScope(ctx context.Context) (map[string]bool, error)
 	MentionBuckets(ctx context.Context, guildID string, names []string, bucket time.Duration, since, until time.Time) ([]newswatch.BucketCount, error)
 	TopStories(ctx context.Context, guildID string, watchIDs []int64, since, until time.Time, limit int) ([]newswatch.Story, error)
 	SpikeMuted(ctx context.Context, guildID string, watchID int64, now time.Time) (bool, error)
@@ -80,6 +81,9 @@ type signalsTicker struct {
 	// history caches, per scope, the hourly counts of the hours before
 	// the last two (see scopeCounts); only Run's goroutine uses it.
 	history map[string]scopeHistory
+	// tickCounts holds, during one spikes pass, the counts read for each
+	// key, so the guilds that share publicScope share one read.
+	tickCounts map[string][]newswatch.BucketCount
 	// judged is the hour the last tick judged. The first tick of an hour
 	// (and the first tick after a start) also judges the hour before on
 	// its final count: items stored after that hour's last tick would
@@ -165,16 +169,24 @@ func (t *signalsTicker) spikes(ctx context.Context, now time.Time, prev bool) (i
 		guilds = append(guilds, g)
 	}
 	slices.Sort(guilds)
+	own := map[string]bool{}
+	if !t.console() {
+		if own, err = t.db.GuildsWithOwnScope(ctx); err != nil {
+			return 0, err
+		}
+	}
 	old := t.history
 	t.history = make(map[string]scopeHistory, len(guilds))
 	for _, g := range guilds {
-		if h, ok := old[g]; ok {
-			t.history[g] = h
+		if h, ok := old[countsKey(g, own)]; ok {
+			t.history[countsKey(g, own)] = h
 		}
 	}
+	t.tickCounts = map[string][]newswatch.BucketCount{}
+	defer func() { t.tickCounts = nil }()
 	n := 0
 	for _, g := range guilds {
-		k, err := t.scopeSpikes(ctx, g, scopes[g], now, prev)
+		k, err := t.scopeSpikes(ctx, g, countsKey(g, own), scopes[g], now, prev)
 		n += k
 		if err != nil {
 			return n, err
@@ -183,11 +195,33 @@ func (t *signalsTicker) spikes(ctx context.Context, now time.Time, prev bool) (i
 	return n, nil
 }
 
-// scopeSpikes handles the spikes of one guild's scope.
-func (t *signalsTicker) scopeSpikes(ctx context.Context, guild string, routes []newswatch.Route, now time.Time, prev bool) (int, error) {
-	counts, err := t.scopeCounts(ctx, guild, now)
-	if err != nil {
-		return 0, err
+// publicScope is the counts key of the guilds with no feed and no watch of
+// their own: they all see the global feeds and watches alone, so one read
+// of the window serves every one of them (SpikeBuckets of a guild id that
+// has nothing of its own; Discord's guild ids are numbers).
+const publicScope = "*"
+
+// countsKey is the key of guild's hourly counts: publicScope for a guild
+// not in own (GuildsWithOwnScope), else the guild.
+func countsKey(guild string, own map[string]bool) string {
+	if guild == newswatch.GlobalScope || own[guild] {
+		return guild
+	}
+	return publicScope
+}
+
+// scopeSpikes handles the spikes of one guild's scope, whose hourly counts
+// are those of key (countsKey).
+func (t *signalsTicker) scopeSpikes(ctx context.Context, guild, key string, routes []newswatch.Route, now time.Time, prev bool) (int, error) {
+	counts, ok := t.tickCounts[key]
+	if !ok {
+		var err error
+		if counts, err = t.scopeCounts(ctx, key, now); err != nil {
+			return 0, err
+		}
+		if t.tickCounts != nil {
+			t.tickCounts[key] = counts
+		}
 	}
 	over := t.rule.Over(counts, now)
 	if prev {
@@ -254,25 +288,25 @@ func (t *signalsTicker) scopeSpikes(ctx context.Context, guild string, routes []
 	return n, nil
 }
 
-// scopeCounts returns the hourly counts of a scope over
+// scopeCounts returns the hourly counts of a scope (a countsKey) over
 // signals.Window(now). The window's 7 days are read once an hour; the
 // other ticks of the hour read only the current and the previous hour
 // (an item published a little earlier than it is fetched lands in the
 // previous hour) and reuse the older hours, a read of about 1/80 of the
 // window (BenchmarkSpikeBuckets: a whole window is about a second for
 // 50,000 items a week on a loaded 2-core machine).
-func (t *signalsTicker) scopeCounts(ctx context.Context, guild string, now time.Time) ([]newswatch.BucketCount, error) {
+func (t *signalsTicker) scopeCounts(ctx context.Context, key string, now time.Time) ([]newswatch.BucketCount, error) {
 	since, until := signals.Window(now)
 	hour := until.Add(-time.Hour)
 	recent := hour.Add(-time.Hour)
-	if h, ok := t.history[guild]; ok && h.hour.Equal(hour) {
-		fresh, err := t.db.SpikeBuckets(ctx, guild, recent, until)
+	if h, ok := t.history[key]; ok && h.hour.Equal(hour) {
+		fresh, err := t.db.SpikeBuckets(ctx, key, recent, until)
 		if err != nil {
 			return nil, err
 		}
 		return append(slices.Clip(h.counts), fresh...), nil
 	}
-	all, err := t.db.SpikeBuckets(ctx, guild, since, until)
+	all, err := t.db.SpikeBuckets(ctx, key, since, until)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +319,7 @@ func (t *signalsTicker) scopeCounts(ctx context.Context, guild string, now time.
 	if t.history == nil {
 		t.history = map[string]scopeHistory{}
 	}
-	t.history[guild] = scopeHistory{hour: hour, counts: older}
+	t.history[key] = scopeHistory{hour: hour, counts: older}
 	return all, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -365,10 +366,14 @@ func TestDigestTicker(t *testing.T) {
 }
 
 // checkCached: the counts the ticker assembles from its hourly cache and
-// the recent hours equal a full read of the window.
+// the recent hours for the guilds with nothing of their own (publicScope)
+// equal a full read of the window for g1, one of them.
 func checkCached(t *testing.T, w *signalsWorld, tk *signalsTicker, now time.Time) {
 	t.Helper()
-	got, err := tk.scopeCounts(w.ctx, "g1", now)
+	if _, ok := tk.history[publicScope]; !ok {
+		t.Fatal("the ticker keeps no counts for the guilds with nothing of their own")
+	}
+	got, err := tk.scopeCounts(w.ctx, publicScope, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,5 +434,50 @@ func TestDigestTickerLocale(t *testing.T) {
 		if e.Title != want || len(e.Fields) == 0 || e.Fields[0].Name != top {
 			t.Errorf("route %s (%s): digest %q %+v, want %q with %q", m.Route.ChannelID, m.Route.Locale, e.Title, e.Fields, want, top)
 		}
+	}
+}
+
+// countingStore counts the reads of a whole spike window per scope key.
+type countingStore struct {
+	signalsStore
+	windows map[string]int
+}
+
+func (c *countingStore) SpikeBuckets(ctx context.Context, key string, since, until time.Time) ([]newswatch.BucketCount, error) {
+	if until.Sub(since) > 24*time.Hour {
+		c.windows[key]++
+	}
+	return c.signalsStore.SpikeBuckets(ctx, key, since, until)
+}
+
+// TestSpikeScopesShared: the guilds with no feed and no watch of their own
+// share one read of the week's counts; a guild with a watch of its own
+// has its own read and its own watch's spikes; every guild gets its alert
+// of a surge of a global watch.
+func TestSpikeScopesShared(t *testing.T) {
+	w := newSignalsWorld(t)
+	for _, g := range []string{"g1", "g2", "g3", "g4"} {
+		w.route(newswatch.Route{GuildID: g, ChannelID: "c-" + g, Spikes: true})
+	}
+	if _, _, err := w.db.PutWatch(w.ctx, newswatch.Watch{GuildID: "g4", Name: "Sloviansk", Kind: newswatch.KindCity}, 0); err != nil {
+		t.Fatal(err)
+	}
+	surge := signalsT0.Add(8 * 24 * time.Hour)
+	w.series(3, signalsT0, 8*24, func(int) float64 { return 5 })
+	w.add(surge, 30*time.Minute, 50)
+	now := surge.Add(30 * time.Minute)
+	tk := w.ticker(&now)
+	cs := &countingStore{signalsStore: w.db, windows: map[string]int{}}
+	tk.db = cs
+	tk.tick(w.ctx)
+	if want := map[string]int{publicScope: 1, "g4": 1}; !maps.Equal(cs.windows, want) {
+		t.Errorf("window reads by scope %v, want %v", cs.windows, want)
+	}
+	got := map[string]bool{}
+	for _, m := range w.pending() {
+		got[m.Route.GuildID] = true
+	}
+	if len(got) != 4 {
+		t.Errorf("spike alerts for guilds %v, want g1 to g4", got)
 	}
 }
