@@ -199,6 +199,29 @@ func benchQuery(rnd *rand.Rand, c *corpus, ws []newswatch.Watch, r int) string {
 	return q.String()
 }
 
+// ruleBenchWorld opens a database with the world of BenchmarkSaveItems
+// (closed when b ends) and returns its feeds, the corpus and the 1,000
+// routes of BenchmarkRuleEval and BenchmarkRuleMatch, not yet stored: each
+// with a query (benchQuery), every fifth also naming two watches.
+func ruleBenchWorld(b *testing.B) (*DB, []newswatch.Feed, *corpus, []newswatch.Route) {
+	db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	feeds, ws := benchWorld(b, db)
+	c := newCorpus(1, ws)
+	rnd := rand.New(rand.NewSource(7))
+	routes := make([]newswatch.Route, 1000)
+	for r := range routes {
+		routes[r] = newswatch.Route{GuildID: fmt.Sprintf("rg%d", r), ChannelID: "c", Query: benchQuery(rnd, c, ws, r)}
+		if r%5 == 0 {
+			routes[r].Watches = []string{ws[rnd.Intn(len(ws))].Name, ws[rnd.Intn(len(ws))].Name}
+		}
+	}
+	return db, feeds, c, routes
+}
+
 // BenchmarkRuleEval measures rule evaluation alone: the filter step of a
 // save's alerts for 1,000 routes with queries (as in BenchmarkRouteRules),
 // as writeAlerts does it: the routes an item may concern (routeCands, one
@@ -209,19 +232,8 @@ func benchQuery(rnd *rand.Rand, c *corpus, ws []newswatch.Watch, r int) string {
 func BenchmarkRuleEval(b *testing.B) {
 	const items = 2000
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	feeds, ws := benchWorld(b, db)
-	c := newCorpus(1, ws)
-	rnd := rand.New(rand.NewSource(7))
-	for r := 0; r < 1000; r++ {
-		rt := newswatch.Route{GuildID: fmt.Sprintf("rg%d", r), ChannelID: "c", Query: benchQuery(rnd, c, ws, r)}
-		if r%5 == 0 {
-			rt.Watches = []string{ws[rnd.Intn(len(ws))].Name, ws[rnd.Intn(len(ws))].Name}
-		}
+	db, feeds, c, routes := ruleBenchWorld(b)
+	for _, rt := range routes {
 		must(db.SetRoute(ctx, rt, 0))(b)
 	}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -294,17 +306,9 @@ var errRollback = errors.New("roll back")
 func BenchmarkRuleMatch(b *testing.B) {
 	const items = 2000
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	_, ws := benchWorld(b, db)
-	c := newCorpus(1, ws)
-	rnd := rand.New(rand.NewSource(7))
-	var routes []newswatch.Route
-	for r := 0; r < 1000; r++ {
-		routes = append(routes, newswatch.Route{ID: int64(r + 1), Query: benchQuery(rnd, c, ws, r)})
+	db, _, c, routes := ruleBenchWorld(b)
+	for i := range routes {
+		routes[i].ID = int64(i + 1)
 	}
 	cr := compileRules(routes, func() (map[string]bool, error) { return watchTokens(ctx, db.r) })
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
