@@ -114,11 +114,14 @@ func (ri *rowsInsert) sql(rows int) string {
 
 var (
 	// insItems writes new items with the ids saver.newID chose.
+	// Its last two columns, story_id and canon_key, are filled in once
+	// the batch's stories are decided (storyPend.patch).
 	insItems = &rowsInsert{head: `INSERT INTO items (id, feed_id, key, guid, title, link, author, text,
-		categories, image_url, published, updated, fetched_at, ts, content_hash) VALUES `,
-		row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cols: 15}
-	insMentions = &rowsInsert{head: `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id) VALUES `,
-		row: "(?, ?, ?, ?, ?, ?, ?)", cols: 7}
+		categories, image_url, published, updated, fetched_at, ts, content_hash, story_id, canon_key) VALUES `,
+		row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cols: 17}
+	// Its last column, story_id, likewise.
+	insMentions = &rowsInsert{head: `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id, story_id) VALUES `,
+		row: "(?, ?, ?, ?, ?, ?, ?, ?)", cols: 8}
 
 	// insOutbox writes the alert rows of new items with the ids
 	// saver.newOutID chose.
@@ -176,6 +179,7 @@ func (b *rowBuf) add(vals ...any) {
 // flushRows writes the waiting rows: items, then mentions. Outbox rows
 // wait until the batch's stories are decided (writeAlerts, flushOutbox).
 func (s *saver) flushRows() error {
+	s.gen++
 	if _, err := s.writeRows(insItems, &s.items); err != nil {
 		return err
 	}

@@ -65,7 +65,20 @@ const writerPragmas = "&_pragma=temp_store(2)&_pragma=cache_size(-32768)"
 // foldFunc is the SQL name of fold, used by the full-text index triggers.
 const foldFunc = "newswatch_fold"
 
+// urlKeyFunc is the SQL name of urlKey, used by migration 0020.
+const urlKeyFunc = "newswatch_url_key"
+
 func init() {
+	sqlite.MustRegisterDeterministicScalarFunction(urlKeyFunc, 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return urlKey(v), nil
+			case []byte:
+				return urlKey(string(v)), nil
+			}
+			return nil, nil
+		})
 	sqlite.MustRegisterDeterministicScalarFunction(foldFunc, 1,
 		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 			switch v := args[0].(type) {

@@ -158,8 +158,8 @@ func (db *DB) CountMentions(ctx context.Context, q newswatch.MentionQuery) (news
 	}
 	cond, vargs := visibleFeedIn("m.feed_id", q.GuildID)
 	args := append([]any{jsonList(ids), ms(q.Since), ms(until)}, vargs...)
-	err = db.r.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT m.item_id), count(DISTINCT coalesce(si.story_id, -m.item_id))
-		FROM mentions m LEFT JOIN story_items si ON si.item_id = m.item_id
+	err = db.r.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT m.item_id), count(DISTINCT coalesce(m.story_id, -m.item_id))
+		FROM mentions m
 		WHERE m.watch_id IN (SELECT value FROM json_each(?)) AND m.ts >= ? AND m.ts <= ?`+cond, args...).
 		Scan(&t.Mentions, &t.Items, &t.Stories)
 	if err != nil {
@@ -178,8 +178,8 @@ func (db *DB) MentionStoryCounts(ctx context.Context, guildID string, since, unt
 	cond, vargs := visibleFeedIn("m.feed_id", guildID)
 	args := append([]any{guildID, guildID, ms(since), ms(until)}, vargs...)
 	rows, err := db.r.QueryContext(ctx, `SELECT w.name, strftime('%Y-%m-%d', m.ts / 1000, 'unixepoch') AS day,
-			count(DISTINCT coalesce(si.story_id, -m.item_id))
-		FROM watches w CROSS JOIN mentions m ON m.watch_id = w.id LEFT JOIN story_items si ON si.item_id = m.item_id
+			count(DISTINCT coalesce(m.story_id, -m.item_id))
+		FROM watches w CROSS JOIN mentions m ON m.watch_id = w.id
 		WHERE (? = '' OR w.guild_id IN ('', ?)) AND m.ts >= ? AND m.ts <= ?`+cond+`
 		GROUP BY w.name, day ORDER BY w.name, day`, args...)
 	if err != nil {

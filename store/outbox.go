@@ -161,7 +161,7 @@ func (db *DB) fillAlert(ctx context.Context, a *newswatch.Alert, itemID, feedID 
 		return err
 	}
 	a.Feed = f
-	if err := db.r.QueryRowContext(ctx, `SELECT story_id FROM story_items WHERE item_id = ?`, itemID).Scan(&a.StoryID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := db.r.QueryRowContext(ctx, `SELECT coalesce(story_id, 0) FROM items WHERE id = ?`, itemID).Scan(&a.StoryID); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	mentions, err := itemMentions(ctx, db.r, itemID)

@@ -108,8 +108,8 @@ func rescanWrite(ctx context.Context, tx *sql.Tx, watchID int64, batch []rescanI
 		watchID, batch[0].id, batch[len(batch)-1].id); err != nil {
 		return err
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id)
-		SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?)`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO mentions (item_id, watch_id, start, "end", text, ts, feed_id, story_id)
+		SELECT ?, ?, ?, ?, ?, ?, ?, story_id FROM items WHERE id = ?`)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ type saver struct {
 	// flushRows) before anything reads them: the items first, then their
 	// mentions, whose foreign keys need the items.
 	items, ments rowBuf
+	gen          int // flushes of items and ments so far (rowSlot)
 	// nextID is the id of the next new item, 0 until read. The save holds
 	// the write lock, so max(id)+1, the rowid SQLite itself would choose,
 	// stays free until it commits.
@@ -74,6 +75,7 @@ type stored struct {
 	id       int64
 	hash     string
 	revision int64
+	story    sql.NullInt64 // its story, if it has one
 }
 
 // saveBatch stores a batch of items of feedID in one transaction. A
@@ -124,12 +126,12 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 			old, ok := known[in.Item.Key]
 			switch {
 			case !ok:
-				id, err := s.insert(in, hashes[i])
+				id, slot, err := s.insert(in, hashes[i])
 				if err != nil {
 					return err
 				}
 				known[in.Item.Key] = stored{id: id, hash: hashes[i], revision: 1}
-				s.story.add(id, feedID, &in.Item)
+				s.story.add(id, feedID, &in.Item, slot)
 			case old.hash == hashes[i]:
 				s.res.Unchanged++
 			default:
@@ -139,10 +141,16 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 				known[in.Item.Key] = stored{id: old.id, hash: hashes[i], revision: old.revision + 1}
 			}
 		}
+		// The stories are decided before the items are written, so that
+		// the items' own INSERT carries them.
+		if err := s.story.decide(ctx, tx); err != nil {
+			return err
+		}
+		flushed := s.story.patch(&s.items, &s.ments, s.gen)
 		if err := s.flushRows(); err != nil {
 			return err
 		}
-		if err := s.story.write(ctx, tx); err != nil {
+		if err := s.story.finish(ctx, tx, flushed); err != nil {
 			return err
 		}
 		if err := s.writeAlerts(); err != nil {
@@ -225,9 +233,9 @@ func (s *saver) lookup(keys []string) (map[string]stored, map[string]bool, error
 	known := make(map[string]stored, len(keys))
 	tomb := make(map[string]bool)
 	rows, err := s.tx.QueryContext(s.ctx, `
-		SELECT key, id, content_hash, revision, 0 FROM items WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))
+		SELECT key, id, content_hash, revision, story_id, 0 FROM items WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))
 		UNION ALL
-		SELECT key, 0, '', 0, 1 FROM tombstones WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))`,
+		SELECT key, 0, '', 0, NULL, 1 FROM tombstones WHERE feed_id = ?1 AND key IN (SELECT value FROM json_each(?2))`,
 		s.feedID, jsonList(keys))
 	if err != nil {
 		return nil, nil, err
@@ -237,7 +245,7 @@ func (s *saver) lookup(keys []string) (map[string]stored, map[string]bool, error
 		var k string
 		var st stored
 		var isTomb bool
-		if err := rows.Scan(&k, &st.id, &st.hash, &st.revision, &isTomb); err != nil {
+		if err := rows.Scan(&k, &st.id, &st.hash, &st.revision, &st.story, &isTomb); err != nil {
 			return nil, nil, err
 		}
 		if isTomb {
@@ -250,26 +258,29 @@ func (s *saver) lookup(keys []string) (map[string]stored, map[string]bool, error
 }
 
 // insert queues a new item with its mentions and alerts and returns its
-// id.
-func (s *saver) insert(in *newswatch.IngestItem, hash string) (int64, error) {
+// id and where its rows wait: their story is decided later (storyPend),
+// before they are written.
+func (s *saver) insert(in *newswatch.IngestItem, hash string) (int64, rowSlot, error) {
 	it := &in.Item
 	if it.FetchedAt.IsZero() {
 		it.FetchedAt = s.now
 	}
 	id, err := s.newID()
 	if err != nil {
-		return 0, err
+		return 0, rowSlot{}, err
 	}
 	s.items.add(id, s.feedID, it.Key, it.GUID, it.Title, it.Link, it.Author, it.Text,
 		jsonList(it.Categories), it.ImageURL, ms(it.Published), ms(it.Updated), ms(it.FetchedAt), ms(it.Time()),
-		hash)
+		hash, nil, nil)
+	slot := rowSlot{gen: s.gen, item: len(s.items.args) - 2, mFrom: len(s.ments.args) + insMentions.cols - 1}
 	s.res.New++
 	if needsFold(it.Title) || needsFold(it.Text) {
 		s.pendFold = append(s.pendFold, id)
 	}
-	watchIDs := s.mentions(id, in)
+	watchIDs := s.mentions(id, in, nil)
+	slot.mTo = len(s.ments.args)
 	s.queueAlert(pendAlert{it: &in.Item, itemID: id, revision: 1, watchIDs: watchIDs, alert: in.Alert})
-	return id, nil
+	return id, slot, nil
 }
 
 // update rewrites a changed item, replaces its mentions and alerts the
@@ -319,23 +330,27 @@ func (s *saver) update(old stored, in *newswatch.IngestItem, hash string) error 
 		return err
 	}
 	s.res.Updated++
-	watchIDs := s.mentions(old.id, in)
+	var story any
+	if old.story.Valid {
+		story = old.story.Int64
+	}
+	watchIDs := s.mentions(old.id, in, story)
 	if in.Alert {
 		s.queueAlert(pendAlert{it: it, itemID: old.id, revision: rev, watchIDs: watchIDs, before: before, alert: true})
 	}
 	return nil
 }
 
-// mentions queues the mentions of item id whose watch exists and returns
-// the distinct watch ids.
-func (s *saver) mentions(id int64, in *newswatch.IngestItem) []int64 {
+// mentions queues the mentions of item id (of story story, nil: none or
+// not yet decided) whose watch exists and returns the distinct watch ids.
+func (s *saver) mentions(id int64, in *newswatch.IngestItem, story any) []int64 {
 	var ids []int64
 	ts := ms(in.Item.Time())
 	for _, m := range in.Mentions {
 		if _, ok := s.watches[m.WatchID]; !ok {
 			continue
 		}
-		s.ments.add(id, m.WatchID, m.Start, m.End, m.Text, ts, s.feedID)
+		s.ments.add(id, m.WatchID, m.Start, m.End, m.Text, ts, s.feedID, story)
 		if !slices.Contains(ids, m.WatchID) {
 			ids = append(ids, m.WatchID)
 		}

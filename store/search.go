@@ -237,14 +237,14 @@ func (db *DB) candidates(ctx context.Context, expr, guildID string, feedID int64
 		}
 	}
 	args = append(args, searchCandidates)
-	story, storyJoin := "0", ""
+	story := "0"
 	if storyOf != nil {
-		story, storyJoin = "coalesce(si.story_id, 0)", " LEFT JOIN story_items si ON si.item_id = c.id"
+		story = "coalesce(i.story_id, 0)"
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT i.id, i.ts, i.title, i.text, `+story+` FROM (
 			SELECT items_fts.rowid AS id FROM items_fts`+join+`
 			WHERE `+where+` ORDER BY items_fts.rowid DESC LIMIT ?
-		) c JOIN items i ON i.id = c.id`+storyJoin, args...)
+		) c JOIN items i ON i.id = c.id`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -21,9 +21,8 @@ func (db *DB) SpikeBuckets(ctx context.Context, guildID string, since, until tim
 	cond, vargs := visibleFeedIn("m.feed_id", guildID)
 	args := append([]any{width, width, guildID, guildID, ms(since), ms(until)}, vargs...)
 	rows, err := db.r.QueryContext(ctx, `SELECT w.id, w.name, (m.ts / ?) * ? AS b,
-			count(DISTINCT coalesce(si.story_id, -m.item_id))
+			count(DISTINCT coalesce(m.story_id, -m.item_id))
 		FROM watches w CROSS JOIN mentions m ON m.watch_id = w.id
-		LEFT JOIN story_items si ON si.item_id = m.item_id
 		WHERE (? = '' OR w.guild_id IN ('', ?)) AND m.ts >= ? AND m.ts < ?`+cond+`
 		GROUP BY w.id, b ORDER BY w.id, b`, args...)
 	if err != nil {
@@ -74,9 +73,8 @@ func (db *DB) TopStories(ctx context.Context, guildID string, watchIDs []int64, 
 	args := append([]any{guildID, guildID, jsonList(watchIDs), len(watchIDs), ms(since), ms(until)}, vargs...)
 	args = append(args, limit)
 	rows, err := db.r.QueryContext(ctx, `WITH hit AS (
-			SELECT DISTINCT m.item_id, m.feed_id, m.ts, coalesce(si.story_id, -m.item_id) AS sid
+			SELECT DISTINCT m.item_id, m.feed_id, m.ts, coalesce(m.story_id, -m.item_id) AS sid
 			FROM mentions m JOIN watches w ON w.id = m.watch_id
-			LEFT JOIN story_items si ON si.item_id = m.item_id
 			WHERE (? = '' OR w.guild_id IN ('', ?))
 				AND (w.id IN (SELECT value FROM json_each(?)) OR ? = 0)
 				AND m.ts >= ? AND m.ts < ?`+cond+`)

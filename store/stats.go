@@ -93,8 +93,8 @@ func (db *DB) storyStats(ctx context.Context, g string, st *newswatch.StoryStats
 	scond, sargs := visibleFeedIn("feed_id", g)
 	var assigned int
 	err := db.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(lo <> hi), 0), coalesce(sum(c), 0) FROM (
-		SELECT min(feed_id) AS lo, max(feed_id) AS hi, count(*) AS c FROM story_items
-		WHERE 1`+scond+` GROUP BY story_id)`, sargs...).Scan(&st.Stories, &st.MultiSource, &assigned)
+		SELECT min(feed_id) AS lo, max(feed_id) AS hi, count(*) AS c FROM items
+		WHERE story_id IS NOT NULL`+scond+` GROUP BY story_id)`, sargs...).Scan(&st.Stories, &st.MultiSource, &assigned)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func (db *DB) UnassignedItems(ctx context.Context, feedID int64, keys []string) 
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT i.key, i.id FROM items i
 		WHERE i.feed_id = ? AND i.key IN (SELECT value FROM json_each(?))
-		AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)`, feedID, jsonList(keys))
+		AND i.story_id IS NULL`, feedID, jsonList(keys))
 	if err != nil {
 		return nil, fmt.Errorf("store: unassigned items of feed %d: %w", feedID, formatError(err))
 	}
@@ -60,11 +60,31 @@ func (db *DB) StoriesByURL(ctx context.Context, canon []string) (map[string]int6
 	return storiesByURL(ctx, parsed{q: db.r, query: selByURL}, canon)
 }
 
-// selByURL is the query of StoriesByURL. The test that canon_url is not
-// empty lets SQLite use the partial index story_items_canon; without it
-// every call scans the table.
-const selByURL = `SELECT canon_url, min(story_id) FROM story_items
-	WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each(?)) GROUP BY canon_url`
+// selByURL is the query of StoriesByURL, by urlKey. The test that
+// canon_key is not NULL lets SQLite use the partial index items_canon;
+// without it every call scans the table.
+const selByURL = `SELECT canon_key, min(story_id) FROM items
+	WHERE canon_key IS NOT NULL AND canon_key IN (SELECT value FROM json_each(?)) AND story_id IS NOT NULL
+	GROUP BY canon_key`
+
+// urlKey is the items.canon_key of a canonical URL: its 64-bit FNV-1a
+// hash, which never changes (stored keys must match later ones).
+func urlKey(canon string) int64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(canon); i++ {
+		h ^= uint64(canon[i])
+		h *= 1099511628211
+	}
+	return int64(h)
+}
+
+// canonKey is the canon_key value of a canonical URL: nil for none.
+func canonKey(canon string) any {
+	if canon == "" {
+		return nil
+	}
+	return urlKey(canon)
+}
 
 // storiesByURL runs selByURL through q.
 func storiesByURL(ctx context.Context, q stmtRunner, canon []string) (map[string]int64, error) {
@@ -72,18 +92,31 @@ func storiesByURL(ctx context.Context, q stmtRunner, canon []string) (map[string
 	if len(canon) == 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, jsonList(canon))
+	byKey := make(map[int64][]string, len(canon))
+	keys := make([]int64, 0, len(canon))
+	for _, u := range canon {
+		if u == "" {
+			continue
+		}
+		k := urlKey(u)
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], u)
+	}
+	rows, err := q.QueryContext(ctx, jsonList(keys))
 	if err != nil {
 		return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var u string
-		var id int64
-		if err := rows.Scan(&u, &id); err != nil {
+		var k, id int64
+		if err := rows.Scan(&k, &id); err != nil {
 			return nil, fmt.Errorf("store: stories by url: %w", err)
 		}
-		out[u] = id
+		for _, u := range byKey[k] {
+			out[u] = id
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
@@ -113,8 +146,7 @@ func (db *DB) ScanStoryCandidates(ctx context.Context, since time.Time, fn func(
 }
 
 func (db *DB) storyPage(ctx context.Context, ts, id int64) ([]newswatch.StoryCandidate, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+candCols+`, coalesce(s.story_id, 0) FROM items i
-		LEFT JOIN story_items s ON s.item_id = i.id
+	rows, err := db.r.QueryContext(ctx, `SELECT `+candCols+`, coalesce(i.story_id, 0) FROM items i
 		WHERE i.ts > ?1 OR (i.ts = ?1 AND i.id > ?2)
 		ORDER BY i.ts, i.id LIMIT ?3`, ts, id, storyScanPage)
 	if err != nil {
@@ -150,8 +182,7 @@ func (db *DB) NewestItemTime(ctx context.Context) (time.Time, error) {
 // OldestUnassigned returns the time of the oldest item without a story.
 func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
 	var ts sql.NullInt64
-	err := db.r.QueryRowContext(ctx, `SELECT min(i.ts) FROM items i
-		WHERE NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)`).Scan(&ts)
+	err := db.r.QueryRowContext(ctx, `SELECT min(ts) FROM items WHERE story_id IS NULL`).Scan(&ts)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: oldest item without a story: %w", formatError(err))
 	}
@@ -164,13 +195,14 @@ func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
 // SaveStoryItems records story assignments in one transaction and returns
 // the story of each: the one named, a new story (Join < 0), or the story of
 // an earlier assignment of the batch (Join). An item that got a story
-// meanwhile keeps it, and one deleted meanwhile is skipped; the stories'
-// counts and last_seen are brought up to date.
+// meanwhile keeps it, and one deleted meanwhile is skipped, as is one whose
+// named story is gone (the next load assigns it); the stories' counts and
+// last_seen are brought up to date.
 func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment) ([]int64, error) {
 	var ids []int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		ids, err = saveStoryItems(ctx, tx, nil, as)
+		ids, err = saveStoryItems(ctx, tx, as)
 		return err
 	})
 	if err != nil {
@@ -179,63 +211,132 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 	return ids, nil
 }
 
-// saveStoryItems is SaveStoryItems in tx, with the prepared inserts of
-// cache (nil: none). With a cache it is the save path's: the items are
-// the save's own new ones.
-func saveStoryItems(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment) ([]int64, error) {
-	ids := make([]int64, len(as))
-	if len(as) == 0 {
-		return ids, nil
+// saveStoryItems is SaveStoryItems in tx.
+func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment) ([]int64, error) {
+	sw, err := decidedStories(ctx, tx, nil, as)
+	if err != nil || len(as) == 0 {
+		return sw.ids, err
 	}
-	err := func() error {
-		var next int64
-		if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
-			return err
+	if _, err := insertValues(ctx, tx, nil, insStories, sw.newRows); err != nil {
+		return nil, err
+	}
+	if err := setStoryOf(ctx, tx, as, sw.ids); err != nil {
+		return nil, err
+	}
+	_, err = updateJoined(ctx, tx, nil, sw.joined)
+	return sw.ids, err
+}
+
+// storyWrites is what a batch of assignments writes: each one's story id,
+// the rows of the new stories (insStories' columns) and the stories that
+// items joined, whose counts are then brought up to date.
+type storyWrites struct {
+	ids     []int64
+	newRows [][]any
+	joined  []joinedStory
+}
+
+// joinedStory is a story an item joined, with the item's time.
+type joinedStory struct{ story, ts int64 }
+
+// decidedStories gives each assignment its story id: the story named, a
+// new one above every story's and deleted story's id, or the story of the
+// earlier assignment it joins.
+func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment) (storyWrites, error) {
+	sw := storyWrites{ids: make([]int64, len(as))}
+	if len(as) == 0 {
+		return sw, nil
+	}
+	var next int64
+	if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
+		return sw, err
+	}
+	for i, a := range as {
+		switch {
+		case a.StoryID > 0:
+			sw.ids[i] = a.StoryID
+			sw.joined = append(sw.joined, joinedStory{a.StoryID, ms(a.Time)})
+		case a.Join >= 0 && a.Join < i:
+			sw.ids[i] = sw.ids[a.Join]
+			sw.joined = append(sw.joined, joinedStory{sw.ids[i], ms(a.Time)})
+		default:
+			sw.ids[i] = next
+			next++
+			sw.newRows = append(sw.newRows, []any{sw.ids[i], a.ItemID, a.Title, ms(a.Time)})
 		}
-		var newRows, itemRows [][]any
-		var joined []int64
-		now := ms(time.Now())
-		for i, a := range as {
-			switch {
-			case a.StoryID > 0:
-				ids[i] = a.StoryID
-				joined = append(joined, ids[i])
-			case a.Join >= 0 && a.Join < i:
-				ids[i] = ids[a.Join]
-				joined = append(joined, ids[i])
-			default:
-				ids[i] = next
-				next++
-				newRows = append(newRows, []any{ids[i], a.ItemID, a.Title, ms(a.Time), a.FeedID})
-			}
-			how := a.How
-			if how == "" {
-				how = newswatch.StoryNew
-			}
-			itemRows = append(itemRows, []any{a.ItemID, ids[i], a.FeedID, ms(a.Time), a.CanonURL, how, nil})
-		}
-		// A new story starts with its first item's counts; only the
-		// stories that items joined are counted again.
-		stories, storyItems := insStories, insStoryItems
-		if cache != nil {
-			stories, storyItems = insStoriesSave, insStoryItemsSave
-		}
-		if err := insertValues(ctx, tx, cache, stories, newRows); err != nil {
-			return err
-		}
-		for _, r := range itemRows {
-			r[6] = now
-		}
-		if err := insertValues(ctx, tx, cache, storyItems, itemRows); err != nil {
-			return err
-		}
-		if len(joined) == 0 {
-			return nil
-		}
-		_, err := cache.stmt(ctx, tx, updJoined).ExecContext(ctx, jsonList(joined))
+	}
+	return sw, nil
+}
+
+// setStoryOf gives stored items without a story the story of their
+// assignment (ids[i] for as[i]) and its canonical URL's key, when that
+// story exists, and their mentions the same story.
+func setStoryOf(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment, ids []int64) error {
+	rows := make([][]any, len(as))
+	items := make([]int64, len(as))
+	for i, a := range as {
+		rows[i] = []any{a.ItemID, ids[i], canonKey(a.CanonURL)}
+		items[i] = a.ItemID
+	}
+	if _, err := insertValues(ctx, tx, nil, updStoryOf, rows); err != nil {
 		return err
-	}()
-	return ids, err
+	}
+	_, err := tx.ExecContext(ctx, updMentionStories, jsonList(items))
+	return err
+}
+
+// updateJoined brings the last_seen of the stories joined up to date and
+// returns those that no longer exist (stories --rebuild deleted them
+// meanwhile).
+func updateJoined(ctx context.Context, tx *sql.Tx, cache *storyStmts, joined []joinedStory) (gone []int64, err error) {
+	if len(joined) == 0 {
+		return nil, nil
+	}
+	newest := make(map[int64]int64, len(joined))
+	var ids []int64
+	for _, j := range joined {
+		if ts, ok := newest[j.story]; !ok {
+			ids = append(ids, j.story)
+			newest[j.story] = j.ts
+		} else {
+			newest[j.story] = max(ts, j.ts)
+		}
+	}
+	rows := make([][]any, len(ids))
+	for i, id := range ids {
+		rows[i] = []any{id, newest[id]}
+	}
+	n, err := insertValues(ctx, tx, cache, updJoined, rows)
+	if err != nil || n == int64(len(ids)) {
+		return nil, err
+	}
+	return missingStories(ctx, tx, ids)
+}
+
+// missingStories returns those of ids that are not stories.
+func missingStories(ctx context.Context, tx *sql.Tx, ids []int64) (gone []int64, err error) {
+	rows, err := tx.QueryContext(ctx, selStories, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	have := make(map[int64]bool, len(ids))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		have[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if !have[id] {
+			gone = append(gone, id)
+		}
+	}
+	return gone, nil
 }
 
 // ResetStories forgets every story, for a backfill that starts over (after
@@ -245,15 +346,18 @@ func (db *DB) ResetStories(ctx context.Context) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		// Raising the floor at once spares the delete trigger a write per
 		// story.
-		if _, err := tx.ExecContext(ctx, `UPDATE story_id_floor
-			SET id = max(id, coalesce((SELECT max(id) FROM stories), 0))`); err != nil {
-			return err
+		for _, q := range []string{
+			`UPDATE story_id_floor SET id = max(id, coalesce((SELECT max(id) FROM stories), 0),
+				coalesce((SELECT max(story_id) FROM items WHERE story_id IS NOT NULL), 0))`,
+			`UPDATE items SET story_id = NULL, canon_key = NULL WHERE story_id IS NOT NULL`,
+			`UPDATE mentions SET story_id = NULL WHERE story_id IS NOT NULL`,
+			`DELETE FROM stories`,
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM story_items`); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM stories`)
-		return err
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: reset stories: %w", formatError(err))
@@ -261,8 +365,8 @@ func (db *DB) ResetStories(ctx context.Context) error {
 	return nil
 }
 
-// valuesInsert is an INSERT of rows of n bound columns: head, then
-// "(?, ...), (?, ...)", then tail.
+// valuesInsert is an INSERT (or UPDATE ... FROM) of rows of n bound
+// columns: head, then "(?, ...), (?, ...)", then tail.
 type valuesInsert struct {
 	head string
 	n    int
@@ -275,25 +379,25 @@ func (v valuesInsert) sql(rows int) string {
 }
 
 var (
-	insStories = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
-		SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `) v
+	insStories = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
+		SELECT column1, column2, column3, column4, column4 FROM (VALUES `, 4, `) v
 		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column2)`}
-	insStoryItems = valuesInsert{`INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
-		SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `, 7, `) v
-		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column1)
-		AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)
-		ON CONFLICT (item_id) DO NOTHING`}
+	// updStoryOf sets the story of items that have none, when the story
+	// exists.
+	updStoryOf = valuesInsert{`UPDATE items SET story_id = v.column2, canon_key = v.column3 FROM (VALUES `, 3, `) v
+		WHERE items.id = v.column1 AND items.story_id IS NULL AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)`}
 
-	// The save path's forms: its items were inserted by its own
-	// transaction, so they need not be looked for (foreign keys still
-	// check them); a story joined may be gone (stories --rebuild), and
-	// that row is then left for the next load to assign.
-	insStoriesSave = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen, item_count, source_count)
-		SELECT column1, column2, column3, column4, column4, 1, 1 FROM (VALUES `, 5, `)`}
-	insStoryItemsSave = valuesInsert{`INSERT INTO story_items (item_id, story_id, feed_id, ts, canon_url, how, joined_at)
-		SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES `, 7, `) v
-		WHERE EXISTS (SELECT 1 FROM stories WHERE id = v.column2)`}
+	// The save path's form: its items were inserted by its own
+	// transaction, so they need not be looked for.
+	insStoriesSave = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
+		SELECT column1, column2, column3, column4, column4 FROM (VALUES `, 4, `)`}
 )
+
+// updMentionStories gives the mentions of the items in a JSON list their
+// item's story.
+const updMentionStories = `UPDATE mentions SET story_id = i.story_id FROM items i
+	WHERE i.id = mentions.item_id AND mentions.item_id IN (SELECT value FROM json_each(?))
+	AND mentions.story_id IS NOT i.story_id`
 
 // valuesRows is how many rows insertValues binds per statement when it
 // has no prepared ones (SQLite allows 32,766 parameters).
@@ -311,14 +415,14 @@ const (
 	// and every deleted story's (story_id_floor).
 	selNextStory = `SELECT max(coalesce((SELECT max(id) FROM stories), 0),
 		coalesce((SELECT max(id) FROM story_id_floor), 0)) + 1`
-	// updJoined brings the counts and last_seen of the stories in a JSON
-	// list up to date.
-	// One pass over each story's items gives the three.
-	updJoined = `UPDATE stories SET (item_count, source_count, last_seen) =
-		(SELECT count(*), count(DISTINCT s.feed_id), max(stories.last_seen, coalesce(max(s.ts), 0))
-		FROM story_items s WHERE s.story_id = stories.id)
-		WHERE id IN (SELECT DISTINCT value FROM json_each(?))`
+	// selStories is the ids of a JSON list that are stories.
+	selStories = `SELECT id FROM stories WHERE id IN (SELECT value FROM json_each(?))`
 )
+
+// updJoined moves the last_seen of stories (column1) up to the newest
+// time of the items that joined them (column2).
+var updJoined = valuesInsert{`UPDATE stories SET last_seen = max(last_seen, v.column2) FROM (VALUES `, 2, `) v
+	WHERE stories.id = v.column1`}
 
 // storyStmts are the story statements prepared once for the save path:
 // SQLite parses a statement of hundreds of rows, or one with subqueries,
@@ -326,7 +430,7 @@ const (
 // rows.
 type storyStmts struct {
 	stmts map[*valuesInsert]map[int]*sql.Stmt
-	other map[string]*sql.Stmt // selNextStory, updJoined, selByURL
+	other map[string]*sql.Stmt // selNextStory, selByURL
 }
 
 // stmt returns query in tx: prepared when c has it, else parsed anew.
@@ -368,7 +472,7 @@ func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 // run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}, other: map[string]*sql.Stmt{}}
-	for _, q := range []string{selNextStory, updJoined, selByURL} {
+	for _, q := range []string{selNextStory, selByURL} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()
@@ -376,7 +480,7 @@ func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 		}
 		c.other[q] = st
 	}
-	for _, v := range []*valuesInsert{&insStoriesSave, &insStoryItemsSave} {
+	for _, v := range []*valuesInsert{&insStoriesSave, &updJoined} {
 		c.stmts[v] = map[int]*sql.Stmt{}
 		for _, k := range cachedRows {
 			st, err := db.PrepareContext(ctx, v.sql(k))
@@ -401,10 +505,10 @@ func (c *storyStmts) close() {
 	}
 }
 
-// insertValues runs v over rows: through cache's prepared statements when
+// insertValues runs v over rows and returns the rows it changed: through cache's prepared statements when
 // there is a cache, else valuesRows rows per statement. Bound parameters
 // cost SQLite less than reading the same rows out of a JSON array with ->>.
-func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesInsert, rows [][]any) error {
+func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesInsert, rows [][]any) (int64, error) {
 	var prepared map[int]*sql.Stmt
 	if cache != nil {
 		for key, m := range cache.stmts {
@@ -413,6 +517,7 @@ func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesIn
 			}
 		}
 	}
+	var total int64
 	for len(rows) > 0 {
 		k := min(len(rows), valuesRows)
 		if prepared != nil {
@@ -427,20 +532,26 @@ func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesIn
 		for _, r := range rows[:k] {
 			args = append(args, r...)
 		}
+		var res sql.Result
 		var err error
 		if st := prepared[k]; st != nil {
 			txst := tx.StmtContext(ctx, st)
-			_, err = txst.ExecContext(ctx, args...)
+			res, err = txst.ExecContext(ctx, args...)
 			txst.Close()
 		} else {
-			_, err = tx.ExecContext(ctx, v.sql(k), args...)
+			res, err = tx.ExecContext(ctx, v.sql(k), args...)
 		}
 		if err != nil {
-			return err
+			return total, err
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, err
+		}
+		total += n
 		rows = rows[k:]
 	}
-	return nil
+	return total, nil
 }
 
 // PruneStories deletes the stories last seen before before that have no
@@ -452,7 +563,7 @@ func (db *DB) PruneStories(ctx context.Context, before time.Time) (int, error) {
 	total := 0
 	for {
 		res, err := db.w.ExecContext(ctx, `DELETE FROM stories WHERE id IN (SELECT s.id FROM stories s
-			WHERE s.last_seen < ? AND NOT EXISTS (SELECT 1 FROM story_items si WHERE si.story_id = s.id) LIMIT ?)`,
+			WHERE s.last_seen < ? AND NOT EXISTS (SELECT 1 FROM items i WHERE i.story_id = s.id AND i.story_id IS NOT NULL) LIMIT ?)`,
 			ms(before), batch)
 		if err != nil {
 			return total, fmt.Errorf("store: prune stories: %w", formatError(err))

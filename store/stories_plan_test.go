@@ -11,10 +11,13 @@ import (
 func TestStoryQueriesUseIndexes(t *testing.T) {
 	db := openTest(t)
 	for _, q := range []string{
-		`SELECT canon_url, min(story_id) FROM story_items
-		WHERE canon_url <> '' AND canon_url IN (SELECT value FROM json_each('["a"]')) GROUP BY canon_url`,
+		strings.ReplaceAll(selByURL, "?", `'[1, 2]'`),
 		`SELECT i.key, i.id FROM items i WHERE i.feed_id = 1 AND i.key IN (SELECT value FROM json_each('["a"]'))
-		AND NOT EXISTS (SELECT 1 FROM story_items s WHERE s.item_id = i.id)`,
+		AND i.story_id IS NULL`,
+		strings.ReplaceAll(updJoined.sql(2), "?", "1"),
+		strings.ReplaceAll(selStories, "?", `'[1, 2]'`),
+		strings.ReplaceAll(updStoryOf.sql(2), "?", "1"),
+		strings.ReplaceAll(updMentionStories, "?", `'[1, 2]'`),
 	} {
 		rows, err := db.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q)
 		if err != nil {
@@ -31,7 +34,7 @@ func TestStoryQueriesUseIndexes(t *testing.T) {
 		}
 		rows.Close()
 		for _, d := range plan {
-			if strings.HasPrefix(d, "SCAN") && !strings.Contains(d, "json_each") && !strings.Contains(d, "CONSTANT") {
+			if strings.HasPrefix(d, "SCAN") && !strings.Contains(d, "json_each") && !strings.Contains(d, "CONSTANT") && !strings.Contains(d, "VALUES CLAUSE") {
 				t.Errorf("%s\nplan: %q", q, plan)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -59,9 +60,16 @@ type storyPend struct {
 	d     StoryDecider
 	stmts *storyStmts
 	cands []newswatch.StoryCandidate
+	slots []rowSlot     // where each of cands waits in the saver's buffers
 	n     int           // cands given their item by add
 	ready chan struct{} // closed when PrepareStory has seen every cand
 	after func(committed bool)
+
+	// Once decided: the assignments, what they write, and the decider's
+	// written, until it is called.
+	as      []newswatch.StoryAssignment
+	sw      storyWrites
+	written func(ids []int64)
 
 	storyOf map[int64]int64 // item -> story, once written
 	fresh   map[int64]bool  // stories this save started
@@ -153,11 +161,20 @@ func newItems(items []newswatch.IngestItem, known map[string]stored, tomb map[st
 	return out
 }
 
-// add notes a newly inserted item.
-func (p *storyPend) add(id, feedID int64, it *newswatch.Item) {
+// rowSlot is where a new item's rows wait in the saver's buffers (as of
+// flush generation gen): the index in items.args of its story_id value
+// (canon_key follows), and the range of ments.args holding its mentions'
+// rows, from the story_id value of the first (every mentionCols).
+type rowSlot struct {
+	gen, item, mFrom, mTo int
+}
+
+// add notes a newly inserted item and where its rows wait.
+func (p *storyPend) add(id, feedID int64, it *newswatch.Item, slot rowSlot) {
 	if p == nil {
 		return
 	}
+	p.slots = append(p.slots[:p.n], slot)
 	if p.n < len(p.cands) && p.cands[p.n].Key == it.Key && p.cands[p.n].FeedID == feedID {
 		p.cands[p.n].ItemID, p.cands[p.n].Time = id, it.Time()
 		p.n++
@@ -178,51 +195,145 @@ func (p *storyPend) wait() {
 	}
 }
 
-// write asks the decider and stores its assignments in tx.
-func (p *storyPend) write(ctx context.Context, tx *sql.Tx) error {
+// decide asks the decider for the stories of the save's new items and
+// gives each its story id; the item rows still to be written then carry it
+// (patch), and finish writes the rest.
+func (p *storyPend) decide(ctx context.Context, tx *sql.Tx) error {
 	if p == nil {
 		return nil
 	}
 	p.wait()
-	p.cands = p.cands[:p.n]
+	p.cands, p.slots = p.cands[:p.n], p.slots[:p.n]
 	if len(p.cands) == 0 {
 		return nil
 	}
 	as, written, after, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
 		return storiesByURL(ctx, p.stmts.stmt(ctx, tx, selByURL), canon)
 	})
-	p.after = after
-	var ids []int64
-	if err == nil && len(as) > 0 {
-		ids, err = saveStoryItems(ctx, tx, p.stmts, as)
-	}
-	if written != nil {
-		if err != nil {
-			ids = nil
-		}
-		written(ids)
-	}
-	if err == nil && len(ids) == len(as) {
-		p.storyOf, p.fresh = make(map[int64]int64, len(as)), make(map[int64]bool)
-		for i, a := range as {
-			p.storyOf[a.ItemID] = ids[i]
-			if a.StoryID == 0 {
-				p.fresh[ids[i]] = true
-			}
-		}
-	}
+	p.after, p.written = after, written
 	if err != nil {
 		return fmt.Errorf("decide stories: %w", err)
+	}
+	if p.sw, err = decidedStories(ctx, tx, p.stmts, as); err != nil {
+		return fmt.Errorf("decide stories: %w", err)
+	}
+	p.as = as
+	p.storyOf, p.fresh = make(map[int64]int64, len(as)), make(map[int64]bool)
+	for i, a := range as {
+		p.storyOf[a.ItemID] = p.sw.ids[i]
+		if a.StoryID == 0 {
+			p.fresh[p.sw.ids[i]] = true
+		}
 	}
 	return nil
 }
 
-// done tells the decider how the transaction ended.
-func (p *storyPend) done(err error) {
-	if p == nil || p.after == nil {
+// patch writes the decided story ids and canonical URL keys into the rows
+// of items and ments that are still waiting (flush generation gen), and
+// returns the assignments of the items already written, whose rows finish
+// updates.
+func (p *storyPend) patch(items, ments *rowBuf, gen int) []int {
+	if p == nil || len(p.as) == 0 {
+		return nil
+	}
+	at := make(map[int64]int, len(p.cands))
+	for i, c := range p.cands {
+		at[c.ItemID] = i
+	}
+	var flushed []int
+	for k, a := range p.as {
+		i, ok := at[a.ItemID]
+		if !ok {
+			continue
+		}
+		sl := p.slots[i]
+		if sl.gen != gen {
+			flushed = append(flushed, k)
+			continue
+		}
+		sid := p.sw.ids[k]
+		items.args[sl.item], items.args[sl.item+1] = sid, canonKey(a.CanonURL)
+		for j := sl.mFrom; j < sl.mTo; j += insMentions.cols {
+			ments.args[j] = sid
+		}
+	}
+	return flushed
+}
+
+// finish writes the rest of the decided stories once the save's items are
+// in: the new stories' rows, the story of the items flushed before their
+// story was known, and the joined stories' counts. An item whose joined
+// story is gone (stories --rebuild) is left without one, for the next
+// load.
+func (p *storyPend) finish(ctx context.Context, tx *sql.Tx, flushed []int) error {
+	if p == nil || len(p.as) == 0 {
+		p.tell(nil, true)
+		return nil
+	}
+	err := func() error {
+		if _, err := insertValues(ctx, tx, p.stmts, insStoriesSave, p.sw.newRows); err != nil {
+			return err
+		}
+		if len(flushed) > 0 {
+			as, ids := make([]newswatch.StoryAssignment, len(flushed)), make([]int64, len(flushed))
+			for j, k := range flushed {
+				as[j], ids[j] = p.as[k], p.sw.ids[k]
+			}
+			if err := setStoryOf(ctx, tx, as, ids); err != nil {
+				return err
+			}
+		}
+		gone, err := updateJoined(ctx, tx, p.stmts, p.sw.joined)
+		if err != nil || len(gone) == 0 {
+			return err
+		}
+		var items []int64
+		for k, a := range p.as {
+			if slices.Contains(gone, p.sw.ids[k]) {
+				items = append(items, a.ItemID)
+				delete(p.storyOf, a.ItemID)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET story_id = NULL, canon_key = NULL
+			WHERE id IN (SELECT value FROM json_each(?))`, jsonList(items)); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, updMentionStories, jsonList(items))
+		return err
+	}()
+	if err != nil {
+		p.storyOf, p.fresh = nil, nil
+		p.tell(nil, false)
+		return fmt.Errorf("write stories: %w", err)
+	}
+	p.tell(p.sw.ids, true)
+	return nil
+}
+
+// tell calls the decider's written once: with the story ids, or nil when
+// writing failed.
+func (p *storyPend) tell(ids []int64, ok bool) {
+	if p == nil || p.written == nil {
 		return
 	}
-	p.after(err == nil)
+	w := p.written
+	p.written = nil
+	if !ok {
+		ids = nil
+	}
+	w(ids)
+}
+
+// done tells the decider how the transaction ended (and, if the save
+// failed between deciding and writing, that nothing was written).
+func (p *storyPend) done(err error) {
+	if p == nil {
+		return
+	}
+	p.tell(nil, false)
+	if p.after != nil {
+		p.after(err == nil)
+	}
 }
 
 // CreateEditMessage stores a pending message of kind 'edit' in route r's

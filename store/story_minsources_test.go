@@ -46,7 +46,7 @@ func TestMinSourcesFirstItemGone(t *testing.T) {
 	var rows string
 	w.db.r.QueryRow(`SELECT group_concat(story_id||':'||route_id||':'||outbox_id||':'||pending_also, ' ') FROM story_alerts`).Scan(&rows)
 	var sis string
-	w.db.r.QueryRow(`SELECT group_concat(item_id||'->'||story_id, ' ') FROM story_items`).Scan(&sis)
+	w.db.r.QueryRow(`SELECT group_concat(id||'->'||story_id, ' ') FROM items WHERE story_id IS NOT NULL`).Scan(&sis)
 	t.Logf("story_alerts: %s; story_items: %s; outbox %v", rows, sis, outbox(t, w.db))
 }
 

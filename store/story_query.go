@@ -20,7 +20,7 @@ func (db *DB) Stories(ctx context.Context, q newswatch.StoryQuery) ([]newswatch.
 	args := append([]any{ms(q.Since), ms(q.Since)}, vargs...)
 	args = append(args, limit)
 	rows, err := db.r.QueryContext(ctx, `SELECT s.id, s.title, s.first_seen, s.last_seen FROM stories s
-		WHERE s.last_seen >= ? AND EXISTS (SELECT 1 FROM story_items si WHERE si.story_id = s.id AND si.ts >= ? AND `+vis+`)
+		WHERE s.last_seen >= ? AND EXISTS (SELECT 1 FROM items si WHERE si.story_id = s.id AND si.story_id IS NOT NULL AND si.ts >= ? AND `+vis+`)
 		ORDER BY s.first_seen DESC, s.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: stories: %w", formatError(err))
@@ -81,11 +81,11 @@ func (db *DB) storyItems(ctx context.Context, guildID string, stories []newswatc
 	for i, s := range stories {
 		at[s.ID], ids[i] = i, s.ID
 	}
-	vis, vargs := visibleFeed("si.feed_id", guildID)
-	rows, err := db.r.QueryContext(ctx, `SELECT si.story_id, i.id, i.feed_id, f.title, i.title, i.link, i.ts
-		FROM story_items si JOIN items i ON i.id = si.item_id JOIN feeds f ON f.id = i.feed_id
-		WHERE si.story_id IN (SELECT value FROM json_each(?)) AND `+vis+`
-		ORDER BY si.story_id, si.ts, si.item_id`, append([]any{jsonList(ids)}, vargs...)...)
+	vis, vargs := visibleFeed("i.feed_id", guildID)
+	rows, err := db.r.QueryContext(ctx, `SELECT i.story_id, i.id, i.feed_id, f.title, i.title, i.link, i.ts
+		FROM items i JOIN feeds f ON f.id = i.feed_id
+		WHERE i.story_id IS NOT NULL AND i.story_id IN (SELECT value FROM json_each(?)) AND `+vis+`
+		ORDER BY i.story_id, i.ts, i.id`, append([]any{jsonList(ids)}, vargs...)...)
 	if err != nil {
 		return err
 	}
@@ -154,8 +154,8 @@ func (db *DB) storiesOf(ctx context.Context, ids []int64) (map[int64]int64, erro
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT item_id, story_id FROM story_items
-		WHERE item_id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+	rows, err := db.r.QueryContext(ctx, `SELECT id, story_id FROM items
+		WHERE id IN (SELECT value FROM json_each(?)) AND story_id IS NOT NULL`, jsonList(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -200,8 +200,8 @@ func (db *DB) storyCounts(ctx context.Context, guildID string, sids []int64) (ma
 		return out, nil
 	}
 	vis, vargs := visibleFeed("si.feed_id", guildID)
-	rows, err := db.r.QueryContext(ctx, `SELECT si.story_id, count(*), count(DISTINCT si.feed_id) FROM story_items si
-		WHERE si.story_id IN (SELECT value FROM json_each(?)) AND `+vis+` GROUP BY si.story_id`,
+	rows, err := db.r.QueryContext(ctx, `SELECT si.story_id, count(*), count(DISTINCT si.feed_id) FROM items si
+		WHERE si.story_id IS NOT NULL AND si.story_id IN (SELECT value FROM json_each(?)) AND `+vis+` GROUP BY si.story_id`,
 		append([]any{jsonList(sids)}, vargs...)...)
 	if err != nil {
 		return nil, err
@@ -355,11 +355,11 @@ func (db *DB) latestAfter(ctx context.Context, q newswatch.LatestQuery, cur late
 		where += " AND (i.ts < ? OR (i.ts = ? AND i.id < ?))"
 		args = append(args, cur.ts, cur.ts, cur.id)
 	}
-	// The story lookup joins the page, not the guild's items before they
-	// are sorted (SQLite would probe story_items for each).
+	// The story lookup reads the page's rows, not those of the guild's
+	// items before they are sorted (the index on ts has no story).
 	rows, err := db.r.QueryContext(ctx, `SELECT c.ts, c.id, coalesce(si.story_id, 0) FROM (
 			SELECT i.ts, i.id FROM items i WHERE `+where+` ORDER BY i.ts DESC, i.id DESC LIMIT ?
-		) c LEFT JOIN story_items si ON si.item_id = c.id ORDER BY c.ts DESC, c.id DESC`, append(args, limit)...)
+		) c JOIN items si ON si.id = c.id ORDER BY c.ts DESC, c.id DESC`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}

@@ -206,7 +206,7 @@ func (s *saver) storyReady(sr *storyRoutes, a *storyAlert, r *newswatch.Route) e
 	key := sourcesKey{a.story, r.GuildID}
 	n, ok := sr.sources[key]
 	if !ok {
-		if err := s.tx.QueryRowContext(s.ctx, `SELECT count(DISTINCT si.feed_id) FROM story_items si WHERE si.story_id = ?
+		if err := s.tx.QueryRowContext(s.ctx, `SELECT count(DISTINCT si.feed_id) FROM items si WHERE si.story_id = ? AND si.story_id IS NOT NULL
 			AND EXISTS (SELECT 1 FROM feed_subscriptions fs WHERE fs.feed_id = si.feed_id AND fs.guild_id IN ('', ?))`,
 			a.story, r.GuildID).Scan(&n); err != nil {
 			return err
@@ -408,8 +408,8 @@ func (s *saver) storiesOf() (map[int64]int64, error) {
 	if len(ask) == 0 {
 		return out, nil
 	}
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT item_id, story_id FROM story_items
-		WHERE item_id IN (SELECT value FROM json_each(?))`, jsonList(ask))
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT id, story_id FROM items
+		WHERE id IN (SELECT value FROM json_each(?)) AND story_id IS NOT NULL`, jsonList(ask))
 	if err != nil {
 		return nil, err
 	}
@@ -477,9 +477,9 @@ func (s *saver) storyItems(story, item int64, guild string) ([]int64, error) {
 		}
 		return out, nil
 	}
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT si.item_id FROM story_items si WHERE si.story_id = ? AND si.item_id <> ?
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT si.id FROM items si WHERE si.story_id = ? AND si.story_id IS NOT NULL AND si.id <> ?
 		AND EXISTS (SELECT 1 FROM feed_subscriptions fs WHERE fs.feed_id = si.feed_id AND fs.guild_id IN ('', ?))
-		ORDER BY si.ts, si.item_id`, story, item, guild)
+		ORDER BY si.ts, si.id`, story, item, guild)
 	if err != nil {
 		return nil, err
 	}

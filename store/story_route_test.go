@@ -73,7 +73,7 @@ func alertsOf(t *testing.T, db *DB, id int64) []int64 {
 func storyAlertRow(t *testing.T, db *DB, item, route int64) (outboxID int64, pending, shown string, ok bool) {
 	t.Helper()
 	err := db.r.QueryRow(`SELECT sa.outbox_id, sa.pending_also, sa.shown_also FROM story_alerts sa
-		JOIN story_items si ON si.story_id = sa.story_id WHERE si.item_id = ? AND sa.route_id = ?`, item, route).
+		JOIN items si ON si.story_id = sa.story_id WHERE si.id = ? AND sa.route_id = ?`, item, route).
 		Scan(&outboxID, &pending, &shown)
 	if err != nil {
 		return 0, "", "", false
@@ -84,7 +84,7 @@ func storyAlertRow(t *testing.T, db *DB, item, route int64) (outboxID int64, pen
 func storyOf(t *testing.T, db *DB, item int64) int64 {
 	t.Helper()
 	var s int64
-	if err := db.r.QueryRow(`SELECT story_id FROM story_items WHERE item_id = ?`, item).Scan(&s); err != nil {
+	if err := db.r.QueryRow(`SELECT story_id FROM items WHERE id = ? AND story_id IS NOT NULL`, item).Scan(&s); err != nil {
 		t.Fatalf("story of item %d: %v", item, err)
 	}
 	return s
