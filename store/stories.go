@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -217,23 +218,32 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignm
 	if err != nil || len(as) == 0 {
 		return sw.ids, err
 	}
-	if _, err := insertValues(ctx, tx, nil, insStories, sw.newRows); err != nil {
+	var keep []int
+	for k := range as {
+		if !sw.gone[k] {
+			keep = append(keep, k)
+		}
+	}
+	if err := setStoryOf(ctx, tx, as, sw.ids, keep); err != nil {
 		return nil, err
 	}
-	if err := setStoryOf(ctx, tx, as, sw.ids); err != nil {
-		return nil, err
-	}
-	_, err = updateJoined(ctx, tx, nil, sw.joined)
-	return sw.ids, err
+	return sw.ids, sw.write(ctx, tx, nil)
 }
 
 // storyWrites is what a batch of assignments writes: each one's story id,
-// the rows of the new stories (insStories' columns) and the stories that
-// items joined, whose counts are then brought up to date.
+// the assignments whose story is gone (ResetStories deleted it since it
+// was named), the stories that items joined, and the highest new story id
+// (0: none).
+//
+// A story has a row in stories once a second item joins it or a route
+// alerts it (ensureStories); until then its one item is all there is of
+// it, and the saves of the nine items in ten that start a story and stay
+// alone write no row.
 type storyWrites struct {
-	ids     []int64
-	newRows [][]any
-	joined  []joinedStory
+	ids    []int64
+	gone   map[int]bool
+	joined []joinedStory
+	top    int64
 }
 
 // joinedStory is a story an item joined, with the item's time.
@@ -241,7 +251,8 @@ type joinedStory struct{ story, ts int64 }
 
 // decidedStories gives each assignment its story id: the story named, a
 // new one above every story's and deleted story's id, or the story of the
-// earlier assignment it joins.
+// earlier assignment it joins. A named story that is gone is noted, and
+// its item is left without a story, for the next load.
 func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment) (storyWrites, error) {
 	sw := storyWrites{ids: make([]int64, len(as))}
 	if len(as) == 0 {
@@ -251,32 +262,111 @@ func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 	if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
 		return sw, err
 	}
+	var named []int64
 	for i, a := range as {
 		switch {
 		case a.StoryID > 0:
 			sw.ids[i] = a.StoryID
-			sw.joined = append(sw.joined, joinedStory{a.StoryID, ms(a.Time)})
+			if !slices.Contains(named, a.StoryID) {
+				named = append(named, a.StoryID)
+			}
 		case a.Join >= 0 && a.Join < i:
 			sw.ids[i] = sw.ids[a.Join]
-			sw.joined = append(sw.joined, joinedStory{sw.ids[i], ms(a.Time)})
 		default:
 			sw.ids[i] = next
+			sw.top = next
 			next++
-			sw.newRows = append(sw.newRows, []any{sw.ids[i], a.ItemID, a.Title, ms(a.Time)})
+		}
+	}
+	have, err := existingStories(ctx, tx, cache, named)
+	if err != nil {
+		return sw, err
+	}
+	for i, a := range as {
+		switch {
+		case a.StoryID > 0 && !have[a.StoryID]:
+			if sw.gone == nil {
+				sw.gone = make(map[int]bool)
+			}
+			sw.gone[i] = true
+		case a.StoryID > 0 || a.Join >= 0 && a.Join < i:
+			sw.joined = append(sw.joined, joinedStory{sw.ids[i], ms(a.Time)})
 		}
 	}
 	return sw, nil
 }
 
-// setStoryOf gives stored items without a story the story of their
-// assignment (ids[i] for as[i]) and its canonical URL's key, when that
-// story exists, and their mentions the same story.
-func setStoryOf(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment, ids []int64) error {
-	rows := make([][]any, len(as))
-	items := make([]int64, len(as))
-	for i, a := range as {
-		rows[i] = []any{a.ItemID, ids[i], canonKey(a.CanonURL)}
-		items[i] = a.ItemID
+// existingStories returns which of ids are stories: with a row, or with
+// an item.
+func existingStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, ids []int64) (map[int64]bool, error) {
+	have := make(map[int64]bool, len(ids))
+	if len(ids) == 0 {
+		return have, nil
+	}
+	rows, err := cache.stmt(ctx, tx, selStories).QueryContext(ctx, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		have[id] = true
+	}
+	return have, rows.Err()
+}
+
+// write gives the stories joined their row and moves their last_seen up,
+// and raises the story id floor over the new stories, once the items are
+// written.
+func (sw *storyWrites) write(ctx context.Context, tx *sql.Tx, cache *storyStmts) error {
+	if len(sw.joined) > 0 {
+		var ids []int64
+		for _, j := range sw.joined {
+			if !slices.Contains(ids, j.story) {
+				ids = append(ids, j.story)
+			}
+		}
+		if err := ensureStories(ctx, tx, cache, ids); err != nil {
+			return err
+		}
+		if err := updateJoined(ctx, tx, cache, sw.joined); err != nil {
+			return err
+		}
+	}
+	if sw.top > 0 {
+		if _, err := cache.stmt(ctx, tx, updStoryFloor).ExecContext(ctx, sw.top); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureStories gives each of ids that has items and no row in stories
+// its row, from its first item (by time, then feed and id: the order of
+// items_story).
+func ensureStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := cache.stmt(ctx, tx, insStoryRows).ExecContext(ctx, jsonList(ids))
+	return err
+}
+
+// setStoryOf gives the stored items of as[k] for k in keep that have no
+// story the story of their assignment (ids[k]) and its canonical URL's
+// key, and their mentions the same story.
+func setStoryOf(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment, ids []int64, keep []int) error {
+	if len(keep) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(keep))
+	items := make([]int64, len(keep))
+	for i, k := range keep {
+		rows[i] = []any{as[k].ItemID, ids[k], canonKey(as[k].CanonURL)}
+		items[i] = as[k].ItemID
 	}
 	if _, err := insertValues(ctx, tx, nil, updStoryOf, rows); err != nil {
 		return err
@@ -285,13 +375,9 @@ func setStoryOf(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment,
 	return err
 }
 
-// updateJoined brings the last_seen of the stories joined up to date and
-// returns those that no longer exist (stories --rebuild deleted them
-// meanwhile).
-func updateJoined(ctx context.Context, tx *sql.Tx, cache *storyStmts, joined []joinedStory) (gone []int64, err error) {
-	if len(joined) == 0 {
-		return nil, nil
-	}
+// updateJoined moves the last_seen of the stories joined up to the newest
+// time of the items that joined them.
+func updateJoined(ctx context.Context, tx *sql.Tx, cache *storyStmts, joined []joinedStory) error {
 	newest := make(map[int64]int64, len(joined))
 	var ids []int64
 	for _, j := range joined {
@@ -306,37 +392,8 @@ func updateJoined(ctx context.Context, tx *sql.Tx, cache *storyStmts, joined []j
 	for i, id := range ids {
 		rows[i] = []any{id, newest[id]}
 	}
-	n, err := insertValues(ctx, tx, cache, updJoined, rows)
-	if err != nil || n == int64(len(ids)) {
-		return nil, err
-	}
-	return missingStories(ctx, tx, ids)
-}
-
-// missingStories returns those of ids that are not stories.
-func missingStories(ctx context.Context, tx *sql.Tx, ids []int64) (gone []int64, err error) {
-	rows, err := tx.QueryContext(ctx, selStories, jsonList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	have := make(map[int64]bool, len(ids))
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		have[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if !have[id] {
-			gone = append(gone, id)
-		}
-	}
-	return gone, nil
+	_, err := insertValues(ctx, tx, cache, updJoined, rows)
+	return err
 }
 
 // ResetStories forgets every story, for a backfill that starts over (after
@@ -378,20 +435,9 @@ func (v valuesInsert) sql(rows int) string {
 	return v.head + one + strings.Repeat(", "+one, rows-1) + v.tail
 }
 
-var (
-	insStories = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
-		SELECT column1, column2, column3, column4, column4 FROM (VALUES `, 4, `) v
-		WHERE EXISTS (SELECT 1 FROM items WHERE id = v.column2)`}
-	// updStoryOf sets the story of items that have none, when the story
-	// exists.
-	updStoryOf = valuesInsert{`UPDATE items SET story_id = v.column2, canon_key = v.column3 FROM (VALUES `, 3, `) v
-		WHERE items.id = v.column1 AND items.story_id IS NULL AND EXISTS (SELECT 1 FROM stories WHERE id = v.column2)`}
-
-	// The save path's form: its items were inserted by its own
-	// transaction, so they need not be looked for.
-	insStoriesSave = valuesInsert{`INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
-		SELECT column1, column2, column3, column4, column4 FROM (VALUES `, 4, `)`}
-)
+// updStoryOf sets the story of items that have none.
+var updStoryOf = valuesInsert{`UPDATE items SET story_id = v.column2, canon_key = v.column3 FROM (VALUES `, 3, `) v
+	WHERE items.id = v.column1 AND items.story_id IS NULL`}
 
 // updMentionStories gives the mentions of the items in a JSON list their
 // item's story.
@@ -415,8 +461,20 @@ const (
 	// and every deleted story's (story_id_floor).
 	selNextStory = `SELECT max(coalesce((SELECT max(id) FROM stories), 0),
 		coalesce((SELECT max(id) FROM story_id_floor), 0)) + 1`
-	// selStories is the ids of a JSON list that are stories.
-	selStories = `SELECT id FROM stories WHERE id IN (SELECT value FROM json_each(?))`
+	// selStories is the ids of a JSON list that are stories: with a row
+	// or an item.
+	selStories = `SELECT value FROM json_each(?) WHERE EXISTS (SELECT 1 FROM stories s WHERE s.id = value)
+		OR EXISTS (SELECT 1 FROM items i WHERE i.story_id = value AND i.story_id IS NOT NULL)`
+	// insStoryRows gives the stories of a JSON list that have items and no
+	// row their row, from their first item.
+	insStoryRows = `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
+		SELECT i.story_id, i.id, i.title, i.ts, i.ts FROM json_each(?) j
+		JOIN items i ON i.id = (SELECT f.id FROM items f WHERE f.story_id = j.value AND f.story_id IS NOT NULL
+			ORDER BY f.ts, f.feed_id, f.id LIMIT 1)
+		WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = j.value)`
+	// updStoryFloor raises the story id floor to a new story's id: most
+	// stories have no row, so the highest row is not the highest id.
+	updStoryFloor = `UPDATE story_id_floor SET id = max(id, ?)`
 )
 
 // updJoined moves the last_seen of stories (column1) up to the newest
@@ -430,7 +488,7 @@ var updJoined = valuesInsert{`UPDATE stories SET last_seen = max(last_seen, v.co
 // rows.
 type storyStmts struct {
 	stmts map[*valuesInsert]map[int]*sql.Stmt
-	other map[string]*sql.Stmt // selNextStory, selByURL
+	other map[string]*sql.Stmt // selNextStory, selByURL, ...
 }
 
 // stmt returns query in tx: prepared when c has it, else parsed anew.
@@ -472,7 +530,7 @@ func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 // run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}, other: map[string]*sql.Stmt{}}
-	for _, q := range []string{selNextStory, selByURL} {
+	for _, q := range []string{selNextStory, selByURL, selStories, insStoryRows, updStoryFloor} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()
@@ -480,7 +538,7 @@ func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 		}
 		c.other[q] = st
 	}
-	for _, v := range []*valuesInsert{&insStoriesSave, &updJoined} {
+	for _, v := range []*valuesInsert{&updJoined} {
 		c.stmts[v] = map[int]*sql.Stmt{}
 		for _, k := range cachedRows {
 			st, err := db.PrepareContext(ctx, v.sql(k))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -220,6 +219,9 @@ func (p *storyPend) decide(ctx context.Context, tx *sql.Tx) error {
 	p.as = as
 	p.storyOf, p.fresh = make(map[int64]int64, len(as)), make(map[int64]bool)
 	for i, a := range as {
+		if p.sw.gone[i] {
+			continue
+		}
 		p.storyOf[a.ItemID] = p.sw.ids[i]
 		if a.StoryID == 0 {
 			p.fresh[p.sw.ids[i]] = true
@@ -243,7 +245,7 @@ func (p *storyPend) patch(items, ments *rowBuf, gen int) []int {
 	var flushed []int
 	for k, a := range p.as {
 		i, ok := at[a.ItemID]
-		if !ok {
+		if !ok || p.sw.gone[k] {
 			continue
 		}
 		sl := p.slots[i]
@@ -261,46 +263,19 @@ func (p *storyPend) patch(items, ments *rowBuf, gen int) []int {
 }
 
 // finish writes the rest of the decided stories once the save's items are
-// in: the new stories' rows, the story of the items flushed before their
-// story was known, and the joined stories' counts. An item whose joined
-// story is gone (stories --rebuild) is left without one, for the next
-// load.
+// in: the story of the items flushed before their story was known, and the
+// rows and last_seen of the stories joined (storyWrites.write). An item
+// whose joined story is gone (stories --rebuild) is left without one, for
+// the next load.
 func (p *storyPend) finish(ctx context.Context, tx *sql.Tx, flushed []int) error {
 	if p == nil || len(p.as) == 0 {
 		p.tell(nil, true)
 		return nil
 	}
-	err := func() error {
-		if _, err := insertValues(ctx, tx, p.stmts, insStoriesSave, p.sw.newRows); err != nil {
-			return err
-		}
-		if len(flushed) > 0 {
-			as, ids := make([]newswatch.StoryAssignment, len(flushed)), make([]int64, len(flushed))
-			for j, k := range flushed {
-				as[j], ids[j] = p.as[k], p.sw.ids[k]
-			}
-			if err := setStoryOf(ctx, tx, as, ids); err != nil {
-				return err
-			}
-		}
-		gone, err := updateJoined(ctx, tx, p.stmts, p.sw.joined)
-		if err != nil || len(gone) == 0 {
-			return err
-		}
-		var items []int64
-		for k, a := range p.as {
-			if slices.Contains(gone, p.sw.ids[k]) {
-				items = append(items, a.ItemID)
-				delete(p.storyOf, a.ItemID)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET story_id = NULL, canon_key = NULL
-			WHERE id IN (SELECT value FROM json_each(?))`, jsonList(items)); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, updMentionStories, jsonList(items))
-		return err
-	}()
+	err := setStoryOf(ctx, tx, p.as, p.sw.ids, flushed)
+	if err == nil {
+		err = p.sw.write(ctx, tx, p.stmts)
+	}
 	if err != nil {
 		p.storyOf, p.fresh = nil, nil
 		p.tell(nil, false)

@@ -18,10 +18,18 @@ func (db *DB) Stories(ctx context.Context, q newswatch.StoryQuery) ([]newswatch.
 	}
 	vis, vargs := visibleFeed("si.feed_id", q.GuildID)
 	args := append([]any{ms(q.Since), ms(q.Since)}, vargs...)
+	args = append(args, ms(q.Since))
+	args = append(args, vargs...)
 	args = append(args, limit)
-	rows, err := db.r.QueryContext(ctx, `SELECT s.id, s.title, s.first_seen, s.last_seen FROM stories s
-		WHERE s.last_seen >= ? AND EXISTS (SELECT 1 FROM items si WHERE si.story_id = s.id AND si.story_id IS NOT NULL AND si.ts >= ? AND `+vis+`)
-		ORDER BY s.first_seen DESC, s.id DESC LIMIT ?`, args...)
+	// A story of one item has no row (storyWrites): the item is the story.
+	rows, err := db.r.QueryContext(ctx, `SELECT id, title, first_seen, last_seen FROM (
+			SELECT s.id, s.title, s.first_seen, s.last_seen FROM stories s
+			WHERE s.last_seen >= ? AND EXISTS (SELECT 1 FROM items si WHERE si.story_id = s.id AND si.story_id IS NOT NULL AND si.ts >= ? AND `+vis+`)
+			UNION ALL
+			SELECT si.story_id, si.title, si.ts, si.ts FROM items si
+			WHERE si.ts >= ? AND si.story_id IS NOT NULL AND `+vis+`
+			AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = si.story_id))
+		ORDER BY first_seen DESC, id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: stories: %w", formatError(err))
 	}
@@ -51,7 +59,11 @@ func (db *DB) Stories(ctx context.Context, q newswatch.StoryQuery) ([]newswatch.
 func (db *DB) Story(ctx context.Context, guildID string, id int64) (newswatch.Story, error) {
 	var s newswatch.Story
 	var first, last int64
-	err := db.r.QueryRowContext(ctx, `SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?`, id).
+	// A story of one item has no row (storyWrites): the item is the story.
+	err := db.r.QueryRowContext(ctx, `SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?1
+		UNION ALL
+		SELECT * FROM (SELECT story_id, title, ts, ts FROM items WHERE story_id = ?1 AND story_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM stories WHERE id = ?1) ORDER BY ts, id LIMIT 1)`, id).
 		Scan(&s.ID, &s.Title, &first, &last)
 	if errNoRows(err) {
 		return s, newswatch.Errorf(newswatch.ENOTFOUND, "There is no story %d.", id)

@@ -495,8 +495,22 @@ func (s *saver) storyItems(story, item int64, guild string) ([]int64, error) {
 	return out, rows.Err()
 }
 
-// saveStoryAlerts writes the rows the save changed.
+// saveStoryAlerts writes the rows the save changed, first giving their
+// stories a row (most stories of one item have none).
 func (s *saver) saveStoryAlerts(sr *storyRoutes) error {
+	var stories []int64
+	for _, a := range sr.rows {
+		if a.dirty && !slices.Contains(stories, a.story) {
+			stories = append(stories, a.story)
+		}
+	}
+	var cache *storyStmts
+	if s.story != nil {
+		cache = s.story.stmts
+	}
+	if err := ensureStories(s.ctx, s.tx, cache, stories); err != nil {
+		return err
+	}
 	for _, a := range sr.rows {
 		if !a.dirty {
 			continue

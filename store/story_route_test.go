@@ -327,6 +327,12 @@ func TestPruneStories(t *testing.T) {
 	if _, _, _, ok := storyAlertRow(t, w.db, old, w.r1.ID); !ok {
 		t.Fatal("no story alert to prune")
 	}
+	oldStory := storyOf(t, w.db, old)
+	var newItem int64
+	if err := w.db.r.QueryRow(`SELECT id FROM items WHERE key = 'new'`).Scan(&newItem); err != nil {
+		t.Fatal(err)
+	}
+	newStory := storyOf(t, w.db, newItem)
 	cut := w.t0.Add(24 * time.Hour)
 	if n, err := w.db.Prune(ctx, cut); err != nil || n != 2 {
 		t.Fatalf("pruned %d items (%v), want 2", n, err)
@@ -336,11 +342,15 @@ func TestPruneStories(t *testing.T) {
 		t.Fatalf("pruned %d stories (%v), want 1", n, err)
 	}
 	var stories, alerts int
-	if err := w.db.r.QueryRow(`SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM story_alerts)`).Scan(&stories, &alerts); err != nil {
+	if err := w.db.r.QueryRow(`SELECT (SELECT count(*) FROM stories WHERE id = ?), (SELECT count(*) FROM story_alerts)`, oldStory).
+		Scan(&stories, &alerts); err != nil {
 		t.Fatal(err)
 	}
-	if stories != 1 || alerts != 0 {
-		t.Errorf("%d stories and %d story alerts left, want 1 and 0", stories, alerts)
+	if stories != 0 || alerts != 0 {
+		t.Errorf("%d rows of the pruned story and %d story alerts left, want none", stories, alerts)
+	}
+	if s, err := w.db.Story(ctx, "", newStory); err != nil || len(s.Items) != 1 {
+		t.Errorf("the story with an item left: %+v, %v", s, err)
 	}
 }
 

@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/newswatch/newswatch"
+)
+
+// scriptDecider is a StoryDecider that gives each candidate the story its
+// key names in plan: a key absent from plan starts a story, one mapped to
+// another key joins that key's story (of this batch or an earlier one),
+// one mapped to "story:N" joins story N.
+type scriptDecider struct {
+	plan    map[string]string
+	storyOf map[string]int64 // key -> story, once written
+}
+
+func (d *scriptDecider) DecideStories(ctx context.Context, cands []newswatch.StoryCandidate,
+	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, func([]int64), func(bool), error) {
+	as := make([]newswatch.StoryAssignment, len(cands))
+	first := map[string]int{}
+	for i, c := range cands {
+		as[i] = newswatch.StoryAssignment{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Time: c.Time,
+			CanonURL: newswatch.CanonicalURL(c.Link), How: newswatch.StoryNew, Join: -1}
+		first[c.Key] = i
+		to, ok := d.plan[c.Key]
+		if !ok {
+			continue
+		}
+		as[i].How = newswatch.StoryText
+		var n int64
+		switch {
+		case len(to) > 6 && to[:6] == "story:":
+			for _, r := range to[6:] {
+				n = n*10 + int64(r-'0')
+			}
+			as[i].StoryID = n
+		case d.storyOf[to] != 0:
+			as[i].StoryID = d.storyOf[to]
+		default:
+			as[i].Join = first[to]
+		}
+	}
+	written := func(ids []int64) {
+		for i, id := range ids {
+			d.storyOf[cands[i].Key] = id
+		}
+	}
+	return as, written, nil, nil
+}
+
+func itemStory(t *testing.T, db *DB, key string) (item int64, story sql.NullInt64, canon sql.NullInt64) {
+	t.Helper()
+	if err := db.r.QueryRow(`SELECT id, story_id, canon_key FROM items WHERE key = ?`, key).Scan(&item, &story, &canon); err != nil {
+		t.Fatalf("item %s: %v", key, err)
+	}
+	return item, story, canon
+}
+
+// TestStoryColumnsOnSave: a save writes each new item's story and
+// canonical URL key with the item and its mentions; a story of one item
+// has no row in stories and is still listed, with its item's title and
+// time; a second item joining it gives it its row, from its first item,
+// with last_seen the newest item's time.
+func TestStoryColumnsOnSave(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	d := &scriptDecider{plan: map[string]string{"b": "a"}, storyOf: map[string]int64{}}
+	f.db.SetStoryDecider(d)
+	if _, err := f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{
+		ingest("a", "Kyiv first", "Shelling in Kyiv overnight.", f.t0, false, f.watches()...),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a, sa, ka := itemStory(t, f.db, "a")
+	if !sa.Valid || !ka.Valid || ka.Int64 != urlKey(newswatch.CanonicalURL("https://example.com/a")) {
+		t.Fatalf("item a: story %v, canon key %v", sa, ka)
+	}
+	var rows, ments, other int
+	f.db.r.QueryRow(`SELECT (SELECT count(*) FROM stories), (SELECT count(*) FROM mentions WHERE item_id = ?1 AND story_id = ?2),
+		(SELECT count(*) FROM mentions WHERE item_id = ?1 AND story_id IS NOT ?2)`, a, sa.Int64).Scan(&rows, &ments, &other)
+	if rows != 0 || ments == 0 || other != 0 {
+		t.Errorf("after one item: %d story rows (want 0), %d mentions with its story, %d without", rows, ments, other)
+	}
+	s, err := f.db.Story(ctx, "", sa.Int64)
+	if err != nil || s.Title != "Kyiv first" || !s.FirstSeen.Equal(f.t0) || len(s.Items) != 1 {
+		t.Fatalf("story of one item: %+v, %v", s, err)
+	}
+	if l := must(f.db.Stories(ctx, newswatch.StoryQuery{Since: f.t0.Add(-time.Hour)}))(t); len(l) != 1 || l[0].ID != sa.Int64 {
+		t.Fatalf("listed: %+v", l)
+	}
+
+	later := f.t0.Add(time.Hour)
+	if _, err := f.db.SaveItems(ctx, f.g1F.ID, []newswatch.IngestItem{
+		ingest("b", "Kyiv copy", "Shelling in Kyiv overnight, again.", later, false, f.watches()...),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b, sb, _ := itemStory(t, f.db, "b")
+	if sb != sa {
+		t.Fatalf("b's story %v, want a's %v", sb, sa)
+	}
+	var first, firstSeen, lastSeen int64
+	var title string
+	if err := f.db.r.QueryRow(`SELECT first_item_id, title, first_seen, last_seen FROM stories WHERE id = ?`, sa.Int64).
+		Scan(&first, &title, &firstSeen, &lastSeen); err != nil {
+		t.Fatalf("no row once a second item joined: %v", err)
+	}
+	if first != a || title != "Kyiv first" || firstSeen != ms(f.t0) || lastSeen != ms(later) {
+		t.Errorf("row: first item %d (want %d), %q, first_seen %d (want %d), last_seen %d (want %d)",
+			first, a, title, firstSeen, ms(f.t0), lastSeen, ms(later))
+	}
+	var bMent sql.NullInt64
+	f.db.r.QueryRow(`SELECT story_id FROM mentions WHERE item_id = ?`, b).Scan(&bMent)
+	if bMent != sa {
+		t.Errorf("b's mention has story %v, want %v", bMent, sa)
+	}
+	s, err = f.db.Story(ctx, "", sa.Int64)
+	if err != nil || len(s.Items) != 2 || s.Title != "Kyiv first" {
+		t.Errorf("story of two: %+v, %v", s, err)
+	}
+	if l := must(f.db.Stories(ctx, newswatch.StoryQuery{Since: f.t0.Add(-time.Hour)}))(t); len(l) != 1 || len(l[0].Items) != 2 {
+		t.Errorf("listed once with both items: %+v", l)
+	}
+}
+
+// TestStoryColumnsFlushedEarly: an item whose row was written before the
+// batch's stories were decided (a key repeated in the batch flushes the
+// rows before its update) still gets its story, on the item and on the
+// mentions of its update; a story joined inside one batch gets its row.
+func TestStoryColumnsFlushedEarly(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	d := &scriptDecider{plan: map[string]string{"y": "x"}, storyOf: map[string]int64{}}
+	f.db.SetStoryDecider(d)
+	if _, err := f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{
+		ingest("x", "Odd title", "Nothing here.", f.t0, false, f.watches()...),
+		ingest("x", "Odd title", "Now about Kyiv.", f.t0, false, f.watches()...),
+		ingest("y", "Copy", "Now about Kyiv too.", f.t0.Add(time.Minute), false, f.watches()...),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	x, sx, _ := itemStory(t, f.db, "x")
+	_, sy, _ := itemStory(t, f.db, "y")
+	if !sx.Valid || sy != sx {
+		t.Fatalf("stories x %v, y %v: want one", sx, sy)
+	}
+	var ments, rows int
+	f.db.r.QueryRow(`SELECT (SELECT count(*) FROM mentions WHERE item_id = ? AND story_id = ?), (SELECT count(*) FROM stories WHERE id = ?)`,
+		x, sx.Int64, sx.Int64).Scan(&ments, &rows)
+	if ments != 1 || rows != 1 {
+		t.Errorf("x's updated mention with its story: %d (want 1); story rows %d (want 1)", ments, rows)
+	}
+	if _, left, err := f.db.OldestUnassigned(ctx); err != nil || left {
+		t.Errorf("items left without a story: %v, %v", left, err)
+	}
+}
+
+// TestStoryJoinedGone: an item whose decider names a story that is gone
+// (stories --rebuild reset them since) is stored without a story, for the
+// next load, instead of pointing at nothing; the same through
+// SaveStoryItems.
+func TestStoryJoinedGone(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	d := &scriptDecider{plan: map[string]string{"b": "story:999"}, storyOf: map[string]int64{}}
+	f.db.SetStoryDecider(d)
+	if _, err := f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{
+		ingest("a", "A", "Kyiv a.", f.t0, false, f.watches()...),
+		ingest("b", "B", "Kyiv b.", f.t0.Add(time.Minute), false, f.watches()...),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, s, k := itemStory(t, f.db, "b"); s.Valid || k.Valid {
+		t.Errorf("b joined a story that does not exist: story %v, key %v", s, k)
+	}
+	if _, s, _ := itemStory(t, f.db, "a"); !s.Valid {
+		t.Error("a has no story")
+	}
+	f.db.SetStoryDecider(nil)
+	un := must(f.db.UnassignedItems(ctx, f.global.ID, []string{"b"}))(t)
+	if un["b"] == 0 {
+		t.Fatal("b is not unassigned")
+	}
+	ids := must(f.db.SaveStoryItems(ctx, []newswatch.StoryAssignment{{ItemID: un["b"], FeedID: f.global.ID, StoryID: 998,
+		Time: f.t0, How: newswatch.StoryText, Join: -1}}))(t)
+	if len(ids) != 1 {
+		t.Fatalf("ids %v", ids)
+	}
+	if _, s, _ := itemStory(t, f.db, "b"); s.Valid {
+		t.Errorf("SaveStoryItems put b in story %v, which does not exist", s)
+	}
+	_, sa, _ := itemStory(t, f.db, "a")
+	must(f.db.SaveStoryItems(ctx, []newswatch.StoryAssignment{{ItemID: un["b"], FeedID: f.global.ID, StoryID: sa.Int64,
+		Time: f.t0.Add(time.Minute), How: newswatch.StoryText, Join: -1}}))(t)
+	_, sb, _ := itemStory(t, f.db, "b")
+	var ments int
+	f.db.r.QueryRow(`SELECT count(*) FROM mentions WHERE item_id = ? AND story_id = ?`, un["b"], sa.Int64).Scan(&ments)
+	if sb != sa || ments != 1 {
+		t.Errorf("b joined %v (want %v), its mention's story set: %d", sb, sa, ments)
+	}
+	var lastSeen int64
+	if err := f.db.r.QueryRow(`SELECT last_seen FROM stories WHERE id = ?`, sa.Int64).Scan(&lastSeen); err != nil || lastSeen != ms(f.t0.Add(time.Minute)) {
+		t.Errorf("row of the joined story: last_seen %d, %v", lastSeen, err)
+	}
+}
+
+// TestStoryIDFloorWithoutRows: stories of one item have no row, so the
+// next story's id must not come from the rows: after a save of three lone
+// stories and a reset, new ids are above all three.
+func TestStoryIDFloorWithoutRows(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	d := &scriptDecider{plan: map[string]string{}, storyOf: map[string]int64{}}
+	f.db.SetStoryDecider(d)
+	var items []newswatch.IngestItem
+	for i, k := range []string{"p", "q", "r"} {
+		items = append(items, ingest(k, k, k, f.t0.Add(time.Duration(i)*time.Minute), false))
+	}
+	must(f.db.SaveItems(ctx, f.global.ID, items))(t)
+	_, top, _ := itemStory(t, f.db, "r")
+	if _, err := f.db.w.Exec(`DELETE FROM items WHERE key = 'r'`); err != nil {
+		t.Fatal(err)
+	}
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("s", "s", "s", f.t0.Add(time.Hour), false)}))(t)
+	if _, s, _ := itemStory(t, f.db, "s"); !s.Valid || s.Int64 <= top.Int64 {
+		t.Errorf("after the newest lone story's item went, the next story got %v, not above %d", s, top.Int64)
+	}
+}
