@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -39,6 +40,8 @@ type saver struct {
 	// the write lock, so max(id)+1, the rowid SQLite itself would choose,
 	// stays free until it commits.
 	nextID int64
+	// nextStory is the id of the next new story, read with nextID.
+	nextStory int64
 
 	// New items wait here and are added to the full-text index in one
 	// statement at the end of the batch (see flushFTS): they have the ids
@@ -143,7 +146,7 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 		}
 		// The stories are decided before the items are written, so that
 		// the items' own INSERT carries them.
-		if err := s.story.decide(ctx, tx); err != nil {
+		if err := s.story.decide(ctx, tx, s.nextStory); err != nil {
 			return err
 		}
 		flushed := s.story.patch(&s.items, &s.ments, s.gen)
@@ -212,8 +215,14 @@ func (s *saver) flushFTS() error {
 // newID returns the id for the next new item.
 func (s *saver) newID() (int64, error) {
 	if s.nextID == 0 {
+		// With stories on, the next story's id comes with it: one
+		// statement, not two, for the save of a few items.
 		var max int64
-		if err := s.tx.QueryRowContext(s.ctx, `SELECT max(coalesce((SELECT max(id) FROM items), 0), (SELECT id FROM id_floors WHERE name = 'items'))`).Scan(&max); err != nil {
+		q := `SELECT max(coalesce((SELECT max(id) FROM items), 0), (SELECT id FROM id_floors WHERE name = 'items')), 0`
+		if s.story != nil {
+			q = strings.TrimSuffix(q, "0") + "(" + selNextStory + ")"
+		}
+		if err := s.tx.QueryRowContext(s.ctx, q).Scan(&max, &s.nextStory); err != nil {
 			return 0, err
 		}
 		if max == math.MaxInt64 {

@@ -214,7 +214,7 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 
 // saveStoryItems is SaveStoryItems in tx.
 func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment) ([]int64, error) {
-	sw, err := decidedStories(ctx, tx, nil, as)
+	sw, err := decidedStories(ctx, tx, nil, as, 0)
 	if err != nil || len(as) == 0 {
 		return sw.ids, err
 	}
@@ -232,8 +232,7 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignm
 
 // storyWrites is what a batch of assignments writes: each one's story id,
 // the assignments whose story is gone (ResetStories deleted it since it
-// was named), the stories that items joined, and the highest new story id
-// (0: none).
+// was named), and the stories that items joined.
 //
 // A story has a row in stories once a second item joins it or a route
 // alerts it (ensureStories); until then its one item is all there is of
@@ -243,7 +242,6 @@ type storyWrites struct {
 	ids    []int64
 	gone   map[int]bool
 	joined []joinedStory
-	top    int64
 }
 
 // joinedStory is a story an item joined, with the item's time.
@@ -253,14 +251,16 @@ type joinedStory struct{ story, ts int64 }
 // new one above every story's and deleted story's id, or the story of the
 // earlier assignment it joins. A named story that is gone is noted, and
 // its item is left without a story, for the next load.
-func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment) (storyWrites, error) {
+// next is the next story's id (selNextStory), 0 to read it.
+func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment, next int64) (storyWrites, error) {
 	sw := storyWrites{ids: make([]int64, len(as))}
 	if len(as) == 0 {
 		return sw, nil
 	}
-	var next int64
-	if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
-		return sw, err
+	if next == 0 {
+		if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
+			return sw, err
+		}
 	}
 	var named []int64
 	for i, a := range as {
@@ -274,7 +274,6 @@ func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 			sw.ids[i] = sw.ids[a.Join]
 		default:
 			sw.ids[i] = next
-			sw.top = next
 			next++
 		}
 	}
@@ -318,40 +317,41 @@ func existingStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, ids []i
 	return have, rows.Err()
 }
 
-// write gives the stories joined their row and moves their last_seen up,
-// and raises the story id floor over the new stories, once the items are
-// written.
+// write gives the stories joined their row, from their first item, or
+// moves their last_seen up to the newest item that joined them, once the
+// items are written: one statement.
 func (sw *storyWrites) write(ctx context.Context, tx *sql.Tx, cache *storyStmts) error {
-	if len(sw.joined) > 0 {
-		var ids []int64
-		for _, j := range sw.joined {
-			if !slices.Contains(ids, j.story) {
-				ids = append(ids, j.story)
-			}
-		}
-		if err := ensureStories(ctx, tx, cache, ids); err != nil {
-			return err
-		}
-		if err := updateJoined(ctx, tx, cache, sw.joined); err != nil {
-			return err
+	if len(sw.joined) == 0 {
+		return nil
+	}
+	newest := make(map[int64]int64, len(sw.joined))
+	for _, j := range sw.joined {
+		if ts, ok := newest[j.story]; !ok || j.ts > ts {
+			newest[j.story] = j.ts
 		}
 	}
-	if sw.top > 0 {
-		if _, err := cache.stmt(ctx, tx, updStoryFloor).ExecContext(ctx, sw.top); err != nil {
-			return err
+	var pairs [][2]int64
+	for _, j := range sw.joined {
+		if ts, ok := newest[j.story]; ok {
+			pairs = append(pairs, [2]int64{j.story, ts})
+			delete(newest, j.story)
 		}
 	}
-	return nil
+	_, err := cache.stmt(ctx, tx, upsStoryRows).ExecContext(ctx, jsonList(pairs))
+	return err
 }
 
 // ensureStories gives each of ids that has items and no row in stories
-// its row, from its first item (by time, then feed and id: the order of
-// items_story).
+// its row, from its first item.
 func ensureStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := cache.stmt(ctx, tx, insStoryRows).ExecContext(ctx, jsonList(ids))
+	pairs := make([][2]int64, len(ids))
+	for i, id := range ids {
+		pairs[i] = [2]int64{id, 0}
+	}
+	_, err := cache.stmt(ctx, tx, upsStoryRows).ExecContext(ctx, jsonList(pairs))
 	return err
 }
 
@@ -368,31 +368,10 @@ func setStoryOf(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment,
 		rows[i] = []any{as[k].ItemID, ids[k], canonKey(as[k].CanonURL)}
 		items[i] = as[k].ItemID
 	}
-	if _, err := insertValues(ctx, tx, nil, updStoryOf, rows); err != nil {
+	if err := insertValues(ctx, tx, updStoryOf, rows); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, updMentionStories, jsonList(items))
-	return err
-}
-
-// updateJoined moves the last_seen of the stories joined up to the newest
-// time of the items that joined them.
-func updateJoined(ctx context.Context, tx *sql.Tx, cache *storyStmts, joined []joinedStory) error {
-	newest := make(map[int64]int64, len(joined))
-	var ids []int64
-	for _, j := range joined {
-		if ts, ok := newest[j.story]; !ok {
-			ids = append(ids, j.story)
-			newest[j.story] = j.ts
-		} else {
-			newest[j.story] = max(ts, j.ts)
-		}
-	}
-	rows := make([][]any, len(ids))
-	for i, id := range ids {
-		rows[i] = []any{id, newest[id]}
-	}
-	_, err := insertValues(ctx, tx, cache, updJoined, rows)
 	return err
 }
 
@@ -445,50 +424,41 @@ const updMentionStories = `UPDATE mentions SET story_id = i.story_id FROM items 
 	WHERE i.id = mentions.item_id AND mentions.item_id IN (SELECT value FROM json_each(?))
 	AND mentions.story_id IS NOT i.story_id`
 
-// valuesRows is how many rows insertValues binds per statement when it
-// has no prepared ones (SQLite allows 32,766 parameters).
+// valuesRows is how many rows insertValues binds per statement (SQLite
+// allows 32,766 parameters).
 const valuesRows = 500
-
-// cachedRows are the row counts of the prepared inserts of storyStmts,
-// largest first; every count is a sum of them.
-// Powers of two: a feed's save of 20 new items runs two statements per
-// table (16 + 4), a batch of 500 six.
-var cachedRows = []int{256, 128, 64, 32, 16, 8, 4, 2, 1}
 
 // The other statements of the save path's story writes.
 const (
 	// selNextStory is the id of the next new story: above every story's
-	// and every deleted story's (story_id_floor).
+	// row, every item's story (most stories have no row) and every
+	// deleted story's (story_id_floor, raised by deletes of stories and
+	// items).
 	selNextStory = `SELECT max(coalesce((SELECT max(id) FROM stories), 0),
-		coalesce((SELECT max(id) FROM story_id_floor), 0)) + 1`
+		coalesce((SELECT max(id) FROM story_id_floor), 0),
+		coalesce((SELECT max(story_id) FROM items WHERE story_id IS NOT NULL), 0)) + 1`
 	// selStories is the ids of a JSON list that are stories: with a row
 	// or an item.
 	selStories = `SELECT value FROM json_each(?) WHERE EXISTS (SELECT 1 FROM stories s WHERE s.id = value)
 		OR EXISTS (SELECT 1 FROM items i WHERE i.story_id = value AND i.story_id IS NOT NULL)`
-	// insStoryRows gives the stories of a JSON list that have items and no
-	// row their row, from their first item.
-	insStoryRows = `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
-		SELECT i.story_id, i.id, i.title, i.ts, i.ts FROM json_each(?) j
-		JOIN items i ON i.id = (SELECT f.id FROM items f WHERE f.story_id = j.value AND f.story_id IS NOT NULL
+	// upsStoryRows takes a JSON list of [story, time] pairs: each story
+	// that has items and no row gets its row, from its first item (by
+	// time, then feed and id: the order of items_story), and each row's
+	// last_seen moves up to the time (the newest item that joined). The
+	// "WHERE true" keeps SQLite from reading ON CONFLICT as the join's.
+	upsStoryRows = `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
+		SELECT j.value->>0, i.id, i.title, i.ts, max(i.ts, j.value->>1) FROM json_each(?) j
+		JOIN items i ON i.id = (SELECT f.id FROM items f WHERE f.story_id = j.value->>0 AND f.story_id IS NOT NULL
 			ORDER BY f.ts, f.feed_id, f.id LIMIT 1)
-		WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = j.value)`
-	// updStoryFloor raises the story id floor to a new story's id: most
-	// stories have no row, so the highest row is not the highest id.
-	updStoryFloor = `UPDATE story_id_floor SET id = max(id, ?)`
+		WHERE true
+		ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`
 )
 
-// updJoined moves the last_seen of stories (column1) up to the newest
-// time of the items that joined them (column2).
-var updJoined = valuesInsert{`UPDATE stories SET last_seen = max(last_seen, v.column2) FROM (VALUES `, 2, `) v
-	WHERE stories.id = v.column1`}
-
 // storyStmts are the story statements prepared once for the save path:
-// SQLite parses a statement of hundreds of rows, or one with subqueries,
-// for longer than it takes to run it, and a feed's save writes a few
-// rows.
+// SQLite parses a statement with subqueries for longer than it takes to
+// run it on a feed's save of a few items.
 type storyStmts struct {
-	stmts map[*valuesInsert]map[int]*sql.Stmt
-	other map[string]*sql.Stmt // selNextStory, selByURL, ...
+	other map[string]*sql.Stmt // selNextStory, selByURL, selStories, upsStoryRows
 }
 
 // stmt returns query in tx: prepared when c has it, else parsed anew.
@@ -529,8 +499,8 @@ func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 // prepareStoryStmts prepares the statements on db's writer; it must not
 // run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
-	c := &storyStmts{stmts: map[*valuesInsert]map[int]*sql.Stmt{}, other: map[string]*sql.Stmt{}}
-	for _, q := range []string{selNextStory, selByURL, selStories, insStoryRows, updStoryFloor} {
+	c := &storyStmts{other: map[string]*sql.Stmt{}}
+	for _, q := range []string{selNextStory, selByURL, selStories, upsStoryRows} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()
@@ -538,78 +508,29 @@ func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 		}
 		c.other[q] = st
 	}
-	for _, v := range []*valuesInsert{&updJoined} {
-		c.stmts[v] = map[int]*sql.Stmt{}
-		for _, k := range cachedRows {
-			st, err := db.PrepareContext(ctx, v.sql(k))
-			if err != nil {
-				c.close()
-				return nil, err
-			}
-			c.stmts[v][k] = st
-		}
-	}
 	return c, nil
 }
 
 func (c *storyStmts) close() {
-	for _, m := range c.stmts {
-		for _, st := range m {
-			st.Close()
-		}
-	}
 	for _, st := range c.other {
 		st.Close()
 	}
 }
 
-// insertValues runs v over rows and returns the rows it changed: through cache's prepared statements when
-// there is a cache, else valuesRows rows per statement. Bound parameters
-// cost SQLite less than reading the same rows out of a JSON array with ->>.
-func insertValues(ctx context.Context, tx *sql.Tx, cache *storyStmts, v valuesInsert, rows [][]any) (int64, error) {
-	var prepared map[int]*sql.Stmt
-	if cache != nil {
-		for key, m := range cache.stmts {
-			if *key == v {
-				prepared = m
-			}
-		}
-	}
-	var total int64
+// insertValues runs v over rows, valuesRows rows per statement.
+func insertValues(ctx context.Context, tx *sql.Tx, v valuesInsert, rows [][]any) error {
 	for len(rows) > 0 {
 		k := min(len(rows), valuesRows)
-		if prepared != nil {
-			for _, c := range cachedRows {
-				if c <= len(rows) {
-					k = c
-					break
-				}
-			}
-		}
 		args := make([]any, 0, k*v.n)
 		for _, r := range rows[:k] {
 			args = append(args, r...)
 		}
-		var res sql.Result
-		var err error
-		if st := prepared[k]; st != nil {
-			txst := tx.StmtContext(ctx, st)
-			res, err = txst.ExecContext(ctx, args...)
-			txst.Close()
-		} else {
-			res, err = tx.ExecContext(ctx, v.sql(k), args...)
+		if _, err := tx.ExecContext(ctx, v.sql(k), args...); err != nil {
+			return err
 		}
-		if err != nil {
-			return total, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, err
-		}
-		total += n
 		rows = rows[k:]
 	}
-	return total, nil
+	return nil
 }
 
 // PruneStories deletes the stories last seen before before that have no

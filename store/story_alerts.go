@@ -195,9 +195,10 @@ func (p *storyPend) wait() {
 }
 
 // decide asks the decider for the stories of the save's new items and
-// gives each its story id; the item rows still to be written then carry it
-// (patch), and finish writes the rest.
-func (p *storyPend) decide(ctx context.Context, tx *sql.Tx) error {
+// gives each its story id (new stories from nextStory, 0 to read it); the
+// item rows still to be written then carry it (patch), and finish writes
+// the rest.
+func (p *storyPend) decide(ctx context.Context, tx *sql.Tx, nextStory int64) error {
 	if p == nil {
 		return nil
 	}
@@ -213,7 +214,7 @@ func (p *storyPend) decide(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return fmt.Errorf("decide stories: %w", err)
 	}
-	if p.sw, err = decidedStories(ctx, tx, p.stmts, as); err != nil {
+	if p.sw, err = decidedStories(ctx, tx, p.stmts, as, nextStory); err != nil {
 		return fmt.Errorf("decide stories: %w", err)
 	}
 	p.as = as

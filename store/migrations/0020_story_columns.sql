@@ -35,3 +35,11 @@ ALTER TABLE stories DROP COLUMN source_count;
 
 CREATE INDEX items_story ON items (story_id, ts, feed_id) WHERE story_id IS NOT NULL;
 CREATE INDEX items_canon ON items (canon_key) WHERE canon_key IS NOT NULL;
+
+-- A story of one item has no row in stories (store/stories.go), so the
+-- newest story's id may live in items alone; when that item goes, the
+-- floor keeps its id from being given again.
+CREATE TRIGGER story_id_floor_item_delete AFTER DELETE ON items
+WHEN old.story_id > (SELECT id FROM story_id_floor) BEGIN
+    UPDATE story_id_floor SET id = old.story_id;
+END;
