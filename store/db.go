@@ -126,6 +126,7 @@ type DB struct {
 	ckpt *checkpointer // nil for OpenReader
 
 	stories atomic.Pointer[storyHook]  // see story_alerts.go
+	urls    urlFilter                  // canonical URL keys, for the save path (urlfilter.go)
 	rules   atomic.Pointer[rulesCache] // see route_rules.go
 
 	// noIndex leaves new items out of the full-text index: set only by

@@ -201,6 +201,13 @@ func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
 // last_seen are brought up to date.
 func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment) ([]int64, error) {
 	var ids []int64
+	keys := make([]int64, 0, len(as))
+	for _, a := range as {
+		if a.CanonURL != "" {
+			keys = append(keys, urlKey(a.CanonURL))
+		}
+	}
+	db.urls.add(keys...) // before they are written: a failure only makes false positives
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		ids, err = saveStoryItems(ctx, tx, as)

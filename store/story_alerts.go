@@ -58,6 +58,7 @@ type StoryPreparer interface {
 type storyPend struct {
 	d     StoryDecider
 	stmts *storyStmts
+	urls  *urlFilter
 	cands []newswatch.StoryCandidate
 	slots []rowSlot     // where each of cands waits in the saver's buffers
 	n     int           // cands given their item by add
@@ -81,7 +82,7 @@ func (db *DB) newStoryPend() *storyPend {
 	if h == nil {
 		return nil
 	}
-	return &storyPend{d: h.d, stmts: h.stmts}
+	return &storyPend{d: h.d, stmts: h.stmts, urls: &db.urls}
 }
 
 // start notes the items the save is about to insert (in the order it will
@@ -208,7 +209,11 @@ func (p *storyPend) decide(ctx context.Context, tx *sql.Tx, nextStory int64) err
 		return nil
 	}
 	as, written, after, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
-		return storiesByURL(ctx, p.stmts.stmt(ctx, tx, selByURL), canon)
+		maybe, err := p.urls.mayHave(ctx, tx, canon)
+		if err != nil {
+			return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
+		}
+		return storiesByURL(ctx, p.stmts.stmt(ctx, tx, selByURL), maybe)
 	})
 	p.after, p.written = after, written
 	if err != nil {
@@ -219,15 +224,22 @@ func (p *storyPend) decide(ctx context.Context, tx *sql.Tx, nextStory int64) err
 	}
 	p.as = as
 	p.storyOf, p.fresh = make(map[int64]int64, len(as)), make(map[int64]bool)
+	keys := make([]int64, 0, len(as))
 	for i, a := range as {
 		if p.sw.gone[i] {
 			continue
+		}
+		if a.CanonURL != "" {
+			keys = append(keys, urlKey(a.CanonURL))
 		}
 		p.storyOf[a.ItemID] = p.sw.ids[i]
 		if a.StoryID == 0 {
 			p.fresh[p.sw.ids[i]] = true
 		}
 	}
+	// Added before they are written: if the save then fails, they only
+	// make false positives.
+	p.urls.add(keys...)
 	return nil
 }
 

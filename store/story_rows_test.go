@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 // scriptDecider is a StoryDecider that gives each candidate the story its
 // key names in plan: a key absent from plan starts a story, one mapped to
 // another key joins that key's story (of this batch or an earlier one),
-// one mapped to "story:N" joins story N.
+// one mapped to "story:N" joins story N, one mapped to "url" joins the
+// story byURL gives for its canonical URL (or starts one).
 type scriptDecider struct {
 	plan    map[string]string
 	storyOf map[string]int64 // key -> story, once written
@@ -20,6 +22,15 @@ type scriptDecider struct {
 
 func (d *scriptDecider) DecideStories(ctx context.Context, cands []newswatch.StoryCandidate,
 	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, func([]int64), func(bool), error) {
+	// Like the Assigner, it asks for the canonical URLs of the batch.
+	urls := make([]string, len(cands))
+	for i, c := range cands {
+		urls[i] = newswatch.CanonicalURL(c.Link)
+	}
+	byU, err := byURL(urls)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	as := make([]newswatch.StoryAssignment, len(cands))
 	first := map[string]int{}
 	for i, c := range cands {
@@ -33,6 +44,11 @@ func (d *scriptDecider) DecideStories(ctx context.Context, cands []newswatch.Sto
 		as[i].How = newswatch.StoryText
 		var n int64
 		switch {
+		case to == "url":
+			as[i].StoryID, as[i].How = byU[urls[i]], newswatch.StoryURL
+			if as[i].StoryID == 0 {
+				as[i].How = newswatch.StoryNew
+			}
 		case len(to) > 6 && to[:6] == "story:":
 			for _, r := range to[6:] {
 				n = n*10 + int64(r-'0')
@@ -228,5 +244,107 @@ func TestStoryIDFloorWithoutRows(t *testing.T) {
 	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("s", "s", "s", f.t0.Add(time.Hour), false)}))(t)
 	if _, s, _ := itemStory(t, f.db, "s"); !s.Valid || s.Int64 <= top.Int64 {
 		t.Errorf("after the newest lone story's item went, the next story got %v, not above %d", s, top.Int64)
+	}
+}
+
+// TestURLFilterOtherWriter: the save path's filter of canonical URL keys
+// (urlFilter) must not hide a key another connection wrote after it was
+// built (another process: `stories --rebuild`, a second daemon's
+// database object here), nor one stored before this DB was opened.
+func TestURLFilterOtherWriter(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	var seq int
+	var name, path string
+	if err := f.db.r.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &path); err != nil {
+		t.Fatal(err)
+	}
+	d := &scriptDecider{plan: map[string]string{"late": "url", "again": "url"}, storyOf: map[string]int64{}}
+	f.db.SetStoryDecider(d)
+	// A's filter is built by its first save.
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("first", "First", "first", f.t0, false)}))(t)
+	if !f.db.urls.built {
+		t.Fatal("the save did not build the filter")
+	}
+
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	od := &scriptDecider{plan: map[string]string{}, storyOf: map[string]int64{}}
+	other.SetStoryDecider(od)
+	early := ingest("early", "Early", "early", f.t0, false)
+	early.Item.Link = "https://wire.example/story?utm_source=x"
+	must(other.SaveItems(ctx, f.g1F.ID, []newswatch.IngestItem{early}))(t)
+	other.Close()
+	_, se, ke := itemStory(t, f.db, "early")
+	if !se.Valid || !ke.Valid {
+		t.Fatalf("the other writer's item: story %v, key %v", se, ke)
+	}
+
+	late := ingest("late", "Late", "late", f.t0.Add(96*time.Hour), false)
+	late.Item.Link = "https://wire.example/story"
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{late}))(t)
+	if _, sl, _ := itemStory(t, f.db, "late"); sl != se {
+		t.Errorf("the same canonical URL after another writer stored it: story %v, want %v", sl, se)
+	}
+
+	// A new DB object builds its filter from the table.
+	db2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	db2.SetStoryDecider(d)
+	again := ingest("again", "Again", "again", f.t0.Add(200*time.Hour), false)
+	again.Item.Link = "https://wire.example/story#top"
+	must(db2.SaveItems(ctx, f.g2F.ID, []newswatch.IngestItem{again}))(t)
+	if _, sa, _ := itemStory(t, db2, "again"); sa != se {
+		t.Errorf("the same canonical URL after a reopen: story %v, want %v", sa, se)
+	}
+}
+
+// TestURLFilterSets: every key added is found, across the sets the filter
+// opens as it grows; few others are; past maxFilterKeys it is off and
+// passes every URL through.
+func TestURLFilterSets(t *testing.T) {
+	f := &urlFilter{built: true}
+	const n = 3 * minFilterKeys
+	for i := 0; i < n; i++ {
+		f.add(urlKey("https://in.example/" + strconv.Itoa(i)))
+	}
+	if len(f.sets) < 2 {
+		t.Fatalf("%d sets for %d keys", len(f.sets), n)
+	}
+	has := func(u string) bool {
+		k := urlKey(u)
+		for i := range f.sets {
+			if f.sets[i].has(k) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; i < n; i++ {
+		if !has("https://in.example/" + strconv.Itoa(i)) {
+			t.Fatalf("key %d added and not found", i)
+		}
+	}
+	fp := 0
+	for i := 0; i < n; i++ {
+		if has("https://out.example/" + strconv.Itoa(i)) {
+			fp++
+		}
+	}
+	if rate := float64(fp) / n; rate > 0.01 {
+		t.Errorf("false positives %.4f", rate)
+	}
+	defer func(m int) { maxFilterKeys = m }(maxFilterKeys)
+	maxFilterKeys = 8 * minFilterKeys
+	for i := 0; i < 8*minFilterKeys && !f.off; i++ {
+		f.add(int64(i))
+	}
+	if !f.off || f.sets != nil {
+		t.Errorf("past maxFilterKeys: off %v, %d sets", f.off, len(f.sets))
 	}
 }
