@@ -137,15 +137,33 @@ var (
 // are prepared once, when the database is opened.
 var insertSizes = []int{128, 32, 8, 1}
 
-// saveStmts are the statements of saveInserts prepared on the writer.
+// saveStmts are the statements of saveInserts, and the query of the next
+// ids (selNextIDs, with stories selNextIDsStories), prepared on the
+// writer: a save of a few items would parse them for longer than they
+// run.
 type saveStmts struct {
 	stmts map[*rowsInsert][]*sql.Stmt // by index in insertSizes
+	next  map[bool]*sql.Stmt          // by stories on
 }
+
+// selNextIDs is the highest item id given so far, and 0; with stories
+// (selNextIDsStories), the next story's id instead of 0.
+const selNextIDs = `SELECT max(coalesce((SELECT max(id) FROM items), 0), (SELECT id FROM id_floors WHERE name = 'items')), 0`
+
+var selNextIDsStories = strings.TrimSuffix(selNextIDs, "0") + "(" + selNextStory + ")"
 
 // prepareSaveStmts prepares saveInserts on db, the writer; it must not run
 // inside a transaction (the writer has one connection).
 func prepareSaveStmts(ctx context.Context, db *sql.DB) (*saveStmts, error) {
-	c := &saveStmts{stmts: map[*rowsInsert][]*sql.Stmt{}}
+	c := &saveStmts{stmts: map[*rowsInsert][]*sql.Stmt{}, next: map[bool]*sql.Stmt{}}
+	for on, q := range map[bool]string{false: selNextIDs, true: selNextIDsStories} {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		c.next[on] = st
+	}
 	for _, ri := range saveInserts {
 		for _, k := range insertSizes {
 			st, err := db.PrepareContext(ctx, ri.sql(k))
@@ -167,6 +185,9 @@ func (c *saveStmts) close() {
 		for _, st := range l {
 			st.Close()
 		}
+	}
+	for _, st := range c.next {
+		st.Close()
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -218,11 +217,16 @@ func (s *saver) newID() (int64, error) {
 		// With stories on, the next story's id comes with it: one
 		// statement, not two, for the save of a few items.
 		var max int64
-		q := `SELECT max(coalesce((SELECT max(id) FROM items), 0), (SELECT id FROM id_floors WHERE name = 'items')), 0`
-		if s.story != nil {
-			q = strings.TrimSuffix(q, "0") + "(" + selNextStory + ")"
+		var row *sql.Row
+		switch {
+		case s.ins != nil:
+			row = s.tx.StmtContext(s.ctx, s.ins.next[s.story != nil]).QueryRowContext(s.ctx)
+		case s.story != nil:
+			row = s.tx.QueryRowContext(s.ctx, selNextIDsStories)
+		default:
+			row = s.tx.QueryRowContext(s.ctx, selNextIDs)
 		}
-		if err := s.tx.QueryRowContext(s.ctx, q).Scan(&max, &s.nextStory); err != nil {
+		if err := row.Scan(&max, &s.nextStory); err != nil {
 			return 0, err
 		}
 		if max == math.MaxInt64 {

@@ -465,7 +465,7 @@ const (
 // SQLite parses a statement with subqueries for longer than it takes to
 // run it on a feed's save of a few items.
 type storyStmts struct {
-	other map[string]*sql.Stmt // selNextStory, selByURL, selStories, upsStoryRows
+	other map[string]*sql.Stmt // selNextStory, selByURL, selStories, upsStoryRows, selDataVersion
 }
 
 // stmt returns query in tx: prepared when c has it, else parsed anew.
@@ -507,7 +507,7 @@ func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 // run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 	c := &storyStmts{other: map[string]*sql.Stmt{}}
-	for _, q := range []string{selNextStory, selByURL, selStories, upsStoryRows} {
+	for _, q := range []string{selNextStory, selByURL, selStories, upsStoryRows, selDataVersion} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()

@@ -209,7 +209,7 @@ func (p *storyPend) decide(ctx context.Context, tx *sql.Tx, nextStory int64) err
 		return nil
 	}
 	as, written, after, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
-		maybe, err := p.urls.mayHave(ctx, tx, canon)
+		maybe, err := p.urls.mayHave(ctx, tx, p.stmts.stmt(ctx, tx, selDataVersion), canon)
 		if err != nil {
 			return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
 		}

@@ -119,15 +119,20 @@ func (f *urlFilter) add(keys ...int64) {
 	}
 }
 
+// selDataVersion changes between two reads on one connection when another
+// connection committed in between.
+const selDataVersion = `PRAGMA data_version`
+
 // mayHave filters canon to the URLs whose key may be in the database,
 // building the filter first if it is not built or another connection
-// committed since; tx is the save's transaction on the writer connection.
-// When the filter is off, canon is returned as it is.
-func (f *urlFilter) mayHave(ctx context.Context, tx *sql.Tx, canon []string) ([]string, error) {
+// committed since; tx is the save's transaction on the writer connection,
+// version selDataVersion in it. When the filter is off, canon is returned
+// as it is.
+func (f *urlFilter) mayHave(ctx context.Context, tx *sql.Tx, version stmtRunner, canon []string) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var v int64
-	if err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+	if err := version.QueryRowContext(ctx).Scan(&v); err != nil {
 		return nil, err
 	}
 	if !f.built || v != f.version {
