@@ -164,7 +164,7 @@ func newItems(items []newswatch.IngestItem, known map[string]stored, tomb map[st
 // rowSlot is where a new item's rows wait in the saver's buffers (as of
 // flush generation gen): the index in items.args of its story_id value
 // (canon_key follows), and the range of ments.args holding its mentions'
-// rows, from the story_id value of the first (every mentionCols).
+// rows, from the story_id value of the first (one every insMentions.cols).
 type rowSlot struct {
 	gen, item, mFrom, mTo int
 }
