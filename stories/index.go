@@ -75,7 +75,7 @@ type Index struct {
 	entries []*entry // in insertion order, about time order
 	base    uint64   // seq of entries[0]
 	next    uint64
-	posts   map[uint32]uint32   // sampled shingle -> first entry (see postMore)
+	posts   postTable           // sampled shingle -> first entry (see postMore)
 	more    map[uint32][]uint32 // sampled shingle -> later entries
 	urls    map[string]*entry
 	feeds   map[int64]*feedHist
@@ -95,7 +95,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Index{window: window, line: line, posts: make(map[uint32]uint32), more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
+	return &Index{window: window, line: line, more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
 		urls: make(map[string]*entry), feeds: make(map[int64]*feedHist)}
 }
 
@@ -195,7 +195,7 @@ func (x *Index) best(e *entry) (*entry, float64) {
 		if !sampled(h) {
 			continue
 		}
-		v, ok := x.posts[h]
+		v, ok := x.posts.get(h)
 		if !ok {
 			continue
 		}
@@ -248,14 +248,14 @@ func (x *Index) insert(e *entry) {
 			continue
 		}
 		lo := uint32(e.seq) & postMask
-		v, ok := x.posts[h]
+		v, ok := x.posts.get(h)
 		if !ok {
-			x.posts[h] = lo
+			x.posts.set(h, lo)
 			continue
 		}
 		if l := x.more[h]; len(l) < maxPosting-1 {
 			x.more[h] = append(l, lo)
-			x.posts[h] = v | postMore
+			x.posts.set(h, v|postMore)
 		}
 	}
 }
@@ -361,14 +361,14 @@ func (x *Index) seqOf(v uint32) (uint64, bool) {
 
 // unpost removes the entry with low seq bits lo from shingle h's postings.
 func (x *Index) unpost(h, lo uint32) {
-	v, ok := x.posts[h]
+	v, ok := x.posts.get(h)
 	if !ok {
 		return
 	}
 	l := x.more[h]
 	if v&postMask == lo {
 		if v&postMore == 0 {
-			delete(x.posts, h)
+			x.posts.del(h)
 			return
 		}
 		v, l = l[0]|postMore, l[1:]
@@ -386,5 +386,5 @@ func (x *Index) unpost(h, lo uint32) {
 	} else {
 		x.more[h] = l
 	}
-	x.posts[h] = v
+	x.posts.set(h, v)
 }

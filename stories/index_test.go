@@ -214,8 +214,8 @@ func TestPostingsFollowTheWindow(t *testing.T) {
 		t.Errorf("a copy after pruning: story same %v, how %s", d.story == first.story, d.how)
 	}
 	x.Prune(t0.Add(24 * time.Hour))
-	if x.Len() != 0 || len(x.posts) != 0 || len(x.more) != 0 {
-		t.Errorf("after pruning all: %d items, %d postings, %d lists", x.Len(), len(x.posts), len(x.more))
+	if x.Len() != 0 || x.posts.len() != 0 || len(x.more) != 0 {
+		t.Errorf("after pruning all: %d items, %d postings, %d lists", x.Len(), x.posts.len(), len(x.more))
 	}
 }
 

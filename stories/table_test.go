@@ -1,0 +1,48 @@
+package stories
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// TestPostTable: the flat table agrees with a Go map through random
+// inserts, updates and deletes over few and many keys (so runs wrap and
+// deletes shift), the key 0 included.
+func TestPostTable(t *testing.T) {
+	rnd := rand.New(rand.NewSource(1))
+	for _, keys := range []uint32{8, 300, 1 << 16, 1 << 31} {
+		var tb postTable
+		m := map[uint32]uint32{}
+		for op := 0; op < 200_000; op++ {
+			k := uint32(rnd.Int63n(int64(keys)))
+			if rnd.Intn(50) == 0 {
+				k = 0
+			}
+			switch rnd.Intn(3) {
+			case 0, 1:
+				v := rnd.Uint32()
+				tb.set(k, v)
+				m[k] = v
+			default:
+				tb.del(k)
+				delete(m, k)
+			}
+			if op%1000 == 0 || keys < 1000 {
+				probe := uint32(rnd.Int63n(int64(keys)))
+				got, ok := tb.get(probe)
+				want, wok := m[probe]
+				if got != want || ok != wok {
+					t.Fatalf("keys %d op %d: get(%d) = %d, %v; want %d, %v", keys, op, probe, got, ok, want, wok)
+				}
+			}
+		}
+		if tb.len() != len(m) {
+			t.Fatalf("keys %d: len %d, want %d", keys, tb.len(), len(m))
+		}
+		for k, v := range m {
+			if got, ok := tb.get(k); !ok || got != v {
+				t.Fatalf("keys %d: get(%d) = %d, %v; want %d", keys, k, got, ok, v)
+			}
+		}
+	}
+}
