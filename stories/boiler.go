@@ -10,26 +10,38 @@ const (
 	boilerMin     = 3  // recent items (this one included) that carry a boilerplate sentence
 )
 
-// feedHist remembers the edge sentences of a feed's last histItems items.
+// feedHist remembers the distinct edge sentences of a feed's last
+// histItems items in fixed arrays: at most sixty hashes, which a scan reads
+// faster than a map looks one up, with nothing to allocate per item.
 type feedHist struct {
-	ring   [histItems]histEntry
+	items  [histItems]int64
+	n      [histItems]uint8
+	hashes [histItems][2 * edgeSentences]uint32
 	pos    int
-	counts map[uint32]uint8
 	last   int64 // time of the newest item, unix ms
 }
 
-type histEntry struct {
-	item   int64
-	hashes []uint32
+// boilerplate reports whether a sentence is the feed's boilerplate: whether
+// at least boilerMin of the remembered items carry it.
+func (h *feedHist) boilerplate(hash uint32) bool {
+	c := 0
+	for i := range h.hashes {
+		for _, x := range h.hashes[i][:h.n[i]] {
+			if x == hash {
+				if c++; c >= boilerMin {
+					return true
+				}
+				break
+			}
+		}
+	}
+	return false
 }
-
-// boilerplate reports whether a sentence is the feed's boilerplate.
-func (h *feedHist) boilerplate(hash uint32) bool { return h.counts[hash] >= boilerMin }
 
 // has reports whether an item is remembered.
 func (h *feedHist) has(item int64) bool {
-	for _, e := range h.ring {
-		if e.item == item && item != 0 {
+	for _, it := range h.items {
+		if it == item && item != 0 {
 			return true
 		}
 	}
@@ -39,26 +51,21 @@ func (h *feedHist) has(item int64) bool {
 // note remembers the edge sentences of an item.
 func (h *feedHist) note(item int64, sents []sentence, ts int64) {
 	h.last = max(h.last, ts)
-	old := &h.ring[h.pos]
-	for _, x := range old.hashes {
-		if h.counts[x]--; h.counts[x] == 0 {
-			delete(h.counts, x)
-		}
-	}
-	hashes := old.hashes[:0]
+	hs := &h.hashes[h.pos]
+	n := 0
 	for i, st := range sents {
 		if !isEdge(i, len(sents)) {
 			continue
 		}
 		dup := false
-		for _, x := range hashes {
+		for _, x := range hs[:n] {
 			dup = dup || x == st.hash
 		}
 		if !dup {
-			hashes = append(hashes, st.hash)
-			h.counts[st.hash]++
+			hs[n] = st.hash
+			n++
 		}
 	}
-	*old = histEntry{item: item, hashes: hashes}
+	h.items[h.pos], h.n[h.pos] = item, uint8(n)
 	h.pos = (h.pos + 1) % histItems
 }

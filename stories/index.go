@@ -266,7 +266,7 @@ func (x *Index) insert(e *entry) {
 func (x *Index) note(d Doc) {
 	h := x.feeds[d.FeedID]
 	if h == nil {
-		h = &feedHist{counts: make(map[uint32]uint8)}
+		h = new(feedHist)
 		x.feeds[d.FeedID] = h
 	}
 	if h.has(d.ItemID) {

@@ -63,7 +63,7 @@ func shingleBody(sh *shingler, body []sentence, h *feedHist) (skipped bool) {
 // hasBoilerplate reports whether h knows an edge sentence of body as
 // boilerplate.
 func hasBoilerplate(body []sentence, h *feedHist) bool {
-	if h == nil || len(h.counts) == 0 {
+	if h == nil {
 		return false
 	}
 	for i, s := range body {
