@@ -84,6 +84,7 @@ type Index struct {
 	// scratch, reused between items
 	words []uint64
 	sents []sentence
+	keys  []uint32
 	sh    shingler
 	count map[uint64]int
 	split map[int64][]sentence // bodies cut by note, waiting for prepare
@@ -127,8 +128,9 @@ func (x *Index) assign(d Doc, byURL func(canon string) *storyRef) decision {
 			}
 		}
 	}
+	keys := x.sample(e)
 	if dec.story == nil && len(e.set) > 0 {
-		if o, j := x.best(e); o != nil {
+		if o, j := x.best(e, keys); o != nil {
 			dec.story, dec.how, dec.score = o.story, newswatch.StoryText, j
 		}
 	}
@@ -136,7 +138,7 @@ func (x *Index) assign(d Doc, byURL func(canon string) *storyRef) decision {
 		dec.story = &storyRef{}
 	}
 	e.story = dec.story
-	x.insert(e)
+	x.insert(e, keys)
 	return dec
 }
 
@@ -145,7 +147,7 @@ func (x *Index) add(d Doc, s *storyRef) {
 	x.note(d)
 	e := x.prepare(d)
 	e.story = s
-	x.insert(e)
+	x.insert(e, x.sample(e))
 }
 
 // prepare computes an entry's canonical URL and signature, leaving out
@@ -189,12 +191,9 @@ func isEdge(i, n int) bool { return i < edgeSentences || i >= n-edgeSentences }
 // best returns the item in the window that shares the most of e's text,
 // if it is on the same-story side of the line, with its C. Candidates are
 // the items sharing a sampled shingle with e; each is verified exactly.
-func (x *Index) best(e *entry) (*entry, float64) {
+func (x *Index) best(e *entry, keys []uint32) (*entry, float64) {
 	clear(x.count)
-	for _, h := range e.set {
-		if !sampled(h) {
-			continue
-		}
+	for _, h := range keys {
 		v, ok := x.posts.get(h)
 		if !ok {
 			continue
@@ -231,8 +230,22 @@ func (x *Index) best(e *entry) (*entry, float64) {
 	return best, bestC
 }
 
-// insert adds e to the window.
-func (x *Index) insert(e *entry) {
+// sample returns the sampled shingles of e (in scratch space) and starts
+// loading their postings' slots: the loads of a tight loop overlap, where
+// those of the look-up loops wait on each other's branches.
+func (x *Index) sample(e *entry) []uint32 {
+	x.keys = x.keys[:0]
+	for _, h := range e.set {
+		if sampled(h) {
+			x.keys = append(x.keys, h)
+		}
+	}
+	x.posts.touch(x.keys)
+	return x.keys
+}
+
+// insert adds e, whose sampled shingles are keys, to the window.
+func (x *Index) insert(e *entry, keys []uint32) {
 	x.newest = max(x.newest, e.ts)
 	e.seq = x.next
 	x.next++
@@ -243,19 +256,16 @@ func (x *Index) insert(e *entry) {
 	if e.canon != "" {
 		x.urls[e.canon] = e
 	}
-	for _, h := range e.set {
-		if !sampled(h) {
-			continue
-		}
-		lo := uint32(e.seq) & postMask
-		v, ok := x.posts.get(h)
+	lo := uint32(e.seq) & postMask
+	for _, h := range keys {
+		v, ok := x.posts.ref(h)
 		if !ok {
-			x.posts.set(h, lo)
+			*v = lo
 			continue
 		}
 		if l := x.more[h]; len(l) < maxPosting-1 {
 			x.more[h] = append(l, lo)
-			x.posts.set(h, v|postMore)
+			*v |= postMore
 		}
 	}
 }

@@ -19,6 +19,7 @@ type postTable struct {
 	n     int // keys in slots (the key 0 not counted)
 	zero  uint32
 	hasZ  bool
+	sink  uint32 // what touch read, kept so that the reads are not dropped
 }
 
 type postSlot struct{ k, v uint32 }
@@ -84,6 +85,51 @@ func (t *postTable) set(k, v uint32) {
 			i = 0
 		}
 	}
+}
+
+// ref returns a pointer to the value of k, valid until the next change
+// to the table, and whether k was there; if not, it adds k with the value 0.
+func (t *postTable) ref(k uint32) (*uint32, bool) {
+	if k == 0 {
+		ok := t.hasZ
+		t.hasZ = true
+		if !ok {
+			t.zero = 0
+		}
+		return &t.zero, ok
+	}
+	if (t.n+1)*16 > len(t.slots)*13 {
+		t.grow()
+	}
+	s := t.slots
+	i := t.home(k)
+	for {
+		switch s[i].k {
+		case k:
+			return &s[i].v, true
+		case 0:
+			s[i].k = k
+			t.n++
+			return &s[i].v, false
+		}
+		if i++; i == len(s) {
+			i = 0
+		}
+	}
+}
+
+// touch reads the first slot of each of keys, so that the look-ups that
+// follow find them in the cache.
+func (t *postTable) touch(keys []uint32) {
+	s := t.slots
+	if len(s) == 0 {
+		return
+	}
+	var sum uint32
+	for _, k := range keys {
+		sum += s[t.home(k)].k
+	}
+	t.sink = sum
 }
 
 func (t *postTable) grow() {

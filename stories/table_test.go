@@ -18,8 +18,17 @@ func TestPostTable(t *testing.T) {
 			if rnd.Intn(50) == 0 {
 				k = 0
 			}
-			switch rnd.Intn(3) {
-			case 0, 1:
+			switch rnd.Intn(4) {
+			case 0:
+				v := rnd.Uint32()
+				p, ok := tb.ref(k)
+				_, wok := m[k]
+				if ok != wok || !ok && *p != 0 {
+					t.Fatalf("keys %d op %d: ref(%d) found %v (value %d), want %v", keys, op, k, ok, *p, wok)
+				}
+				*p = v
+				m[k] = v
+			case 1, 2:
 				v := rnd.Uint32()
 				tb.set(k, v)
 				m[k] = v
