@@ -24,7 +24,9 @@ type prepared struct {
 func prepareText(title, text, link string) *prepared {
 	p := &prepared{canon: newswatch.CanonicalURL(link)}
 	words := make([]uint64, 0, len(text)/6+len(title)/6+8)
-	words, p.sents = splitSentences(text, words, nil)
+	// About one sentence in 64 bytes: grown once or not at all, where
+	// appending to nil would grow it four or five times.
+	words, p.sents = splitSentences(text, words, make([]sentence, 0, len(text)/64+4))
 	start := len(words)
 	words, _ = splitSentences(title, words, nil)
 	p.title = words[start:len(words):len(words)]
