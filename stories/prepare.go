@@ -65,7 +65,7 @@ func shingleBody(sh *shingler, body []sentence, h *feedHist) (skipped bool) {
 // hasBoilerplate reports whether h knows an edge sentence of body as
 // boilerplate.
 func hasBoilerplate(body []sentence, h *feedHist) bool {
-	if h == nil {
+	if h == nil || h.nboil == 0 {
 		return false
 	}
 	for i, s := range body {
