@@ -1,6 +1,7 @@
 package stories
 
 import (
+	"slices"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -234,14 +235,22 @@ func (x *Index) best(e *entry, keys []uint32) (*entry, float64) {
 // loading their postings' slots: the loads of a tight loop overlap, where
 // those of the look-up loops wait on each other's branches.
 func (x *Index) sample(e *entry) []uint32 {
-	x.keys = x.keys[:0]
-	for _, h := range e.set {
-		if sampled(h) {
-			x.keys = append(x.keys, h)
-		}
-	}
+	x.keys = sampleSet(x.keys, e.set)
 	x.posts.touch(x.keys)
 	return x.keys
+}
+
+// sampleSet returns the sampled hashes of set in buf. It writes every hash
+// and advances past the sampled ones only: a branch on a hash's sample bits
+// would be mispredicted once in four.
+func sampleSet(buf, set []uint32) []uint32 {
+	buf = slices.Grow(buf[:0], len(set))[:len(set)]
+	n := 0
+	for _, h := range set {
+		buf[n] = h
+		n += int(((h>>7)%sampleMod - 1) >> 31) // 1 when sampled(h)
+	}
+	return buf[:n]
 }
 
 // insert adds e, whose sampled shingles are keys, to the window.
@@ -351,10 +360,8 @@ func (x *Index) remove(e *entry) {
 	if e.canon != "" && x.urls[e.canon] == e {
 		delete(x.urls, e.canon)
 	}
-	for _, h := range e.set {
-		if !sampled(h) {
-			continue
-		}
+	x.keys = sampleSet(x.keys, e.set)
+	for _, h := range x.keys {
 		x.unpost(h, uint32(e.seq)&postMask)
 	}
 }

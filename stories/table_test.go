@@ -2,6 +2,7 @@ package stories
 
 import (
 	"math/rand"
+	"slices"
 	"testing"
 )
 
@@ -52,6 +53,26 @@ func TestPostTable(t *testing.T) {
 			if got, ok := tb.get(k); !ok || got != v {
 				t.Fatalf("keys %d: get(%d) = %d, %v; want %d", keys, k, got, ok, v)
 			}
+		}
+	}
+}
+
+// TestSampleSet: sampleSet keeps exactly the sampled hashes, in order.
+func TestSampleSet(t *testing.T) {
+	rnd := rand.New(rand.NewSource(5))
+	var buf []uint32
+	for n := 0; n < 300; n++ {
+		set := make([]uint32, n)
+		var want []uint32
+		for i := range set {
+			set[i] = rnd.Uint32()
+			if sampled(set[i]) {
+				want = append(want, set[i])
+			}
+		}
+		buf = sampleSet(buf, set)
+		if !slices.Equal(buf, want) {
+			t.Fatalf("%d hashes: %v, want %v", n, buf, want)
 		}
 	}
 }
