@@ -263,17 +263,6 @@ func TestSortSet(t *testing.T) {
 	}
 }
 
-// TestShingleHash5: the unrolled hash of five words is shingleHash's.
-func TestShingleHash5(t *testing.T) {
-	rnd := rand.New(rand.NewSource(2))
-	for i := 0; i < 1000; i++ {
-		ws := []uint64{rnd.Uint64(), rnd.Uint64(), rnd.Uint64(), rnd.Uint64(), rnd.Uint64()}
-		if got, want := shingleHash5(ws), shingleHash(ws); got != want {
-			t.Fatalf("%v: %#x, want %#x", ws, got, want)
-		}
-	}
-}
-
 // TestShinglerAdd: the shingles of a word stream are shingleHash of each
 // run of five words, or of the whole when it is shorter.
 func TestShinglerAdd(t *testing.T) {

@@ -38,8 +38,10 @@ func (s *shingler) add(words []uint64) {
 	case len(words) < shingleWords:
 		s.set = append(s.set, shingleHash(words))
 	default:
-		// shingleHash of each five words, unrolled (shingleHash5) and
-		// written out here, where a call would cost as much as the hash.
+		// shingleHash of each five words, unrolled and written out here,
+		// where a call would cost as much as the hash. (The line below
+		// stops the build if shingleWords is not five.)
+		var _ = [1]struct{}{}[shingleWords-5]
 		const k = 0x9e3779b97f4a7c15
 		for i := 0; i+shingleWords <= len(words); i++ {
 			ws := words[i : i+shingleWords : i+shingleWords]
@@ -66,19 +68,6 @@ func shingleHash(ws []uint64) uint32 {
 		h = bits.RotateLeft64(h, 23) ^ w
 		h *= 0x9e3779b97f4a7c15
 	}
-	return uint32(mix64(h))
-}
-
-// shingleHash5 is shingleHash of shingleWords words, unrolled.
-func shingleHash5(ws []uint64) uint32 {
-	ws = ws[:shingleWords]
-	const k = 0x9e3779b97f4a7c15
-	h := uint64(shingleWords)
-	h = (bits.RotateLeft64(h, 23) ^ ws[0]) * k
-	h = (bits.RotateLeft64(h, 23) ^ ws[1]) * k
-	h = (bits.RotateLeft64(h, 23) ^ ws[2]) * k
-	h = (bits.RotateLeft64(h, 23) ^ ws[3]) * k
-	h = (bits.RotateLeft64(h, 23) ^ ws[4]) * k
 	return uint32(mix64(h))
 }
 
