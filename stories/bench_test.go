@@ -233,3 +233,31 @@ func BenchmarkIndex(b *testing.B) {
 	b.ReportMetric(perItem, "bytes/item")
 	runtime.KeepAlive(docs)
 }
+
+// BenchmarkDecide measures the locked part of a decision as DecideStories
+// does it, in batches of 50 prepared items against a window of 50,000:
+// everything but preparing and the store's URL look-up (cpu_us/item).
+func BenchmarkDecide(b *testing.B) {
+	const window, batch = 50_000, 50
+	g := newGen(2)
+	as := stories.NewAssigner(nil, 0)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := window + (b.N+batch-1)/batch*batch
+	cands := make([]newswatch.StoryCandidate, n)
+	for i := range cands {
+		it := g.item(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Second))
+		cands[i] = newswatch.StoryCandidate{ItemID: int64(i + 1), FeedID: int64(i%1000 + 1), Title: it.Title, Text: it.Text, Link: it.Link, Time: it.Published}
+		as.PrepareStory(&cands[i])
+	}
+	x := stories.NewIndex(0, stories.DefaultLine)
+	for i := 0; i < window; i += batch {
+		stories.DecideForBench(x, cands[i:i+batch])
+	}
+	b.ResetTimer()
+	cpu0 := cpuTime(b)
+	for i := window; i < n; i += batch {
+		stories.DecideForBench(x, cands[i:i+batch])
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(n-window), "cpu_us/item")
+}

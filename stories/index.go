@@ -1,6 +1,7 @@
 package stories
 
 import (
+	"slices"
 	"time"
 
 	"github.com/newswatch/newswatch"
@@ -75,7 +76,7 @@ type Index struct {
 	entries []*entry // in insertion order, about time order
 	base    uint64   // seq of entries[0]
 	next    uint64
-	posts   map[uint32]uint32   // sampled shingle -> first entry (see postMore)
+	posts   postTable           // sampled shingle -> first entry (see postMore)
 	more    map[uint32][]uint32 // sampled shingle -> later entries
 	urls    map[string]*entry
 	feeds   map[int64]*feedHist
@@ -84,6 +85,7 @@ type Index struct {
 	// scratch, reused between items
 	words []uint64
 	sents []sentence
+	keys  []uint32
 	sh    shingler
 	count map[uint64]int
 	split map[int64][]sentence // bodies cut by note, waiting for prepare
@@ -95,7 +97,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Index{window: window, line: line, posts: make(map[uint32]uint32), more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
+	return &Index{window: window, line: line, more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
 		urls: make(map[string]*entry), feeds: make(map[int64]*feedHist)}
 }
 
@@ -127,8 +129,9 @@ func (x *Index) assign(d Doc, byURL func(canon string) *storyRef) decision {
 			}
 		}
 	}
+	keys := x.sample(e)
 	if dec.story == nil && len(e.set) > 0 {
-		if o, j := x.best(e); o != nil {
+		if o, j := x.best(e, keys); o != nil {
 			dec.story, dec.how, dec.score = o.story, newswatch.StoryText, j
 		}
 	}
@@ -136,7 +139,7 @@ func (x *Index) assign(d Doc, byURL func(canon string) *storyRef) decision {
 		dec.story = &storyRef{}
 	}
 	e.story = dec.story
-	x.insert(e)
+	x.insert(e, keys)
 	return dec
 }
 
@@ -145,7 +148,7 @@ func (x *Index) add(d Doc, s *storyRef) {
 	x.note(d)
 	e := x.prepare(d)
 	e.story = s
-	x.insert(e)
+	x.insert(e, x.sample(e))
 }
 
 // prepare computes an entry's canonical URL and signature, leaving out
@@ -189,13 +192,10 @@ func isEdge(i, n int) bool { return i < edgeSentences || i >= n-edgeSentences }
 // best returns the item in the window that shares the most of e's text,
 // if it is on the same-story side of the line, with its C. Candidates are
 // the items sharing a sampled shingle with e; each is verified exactly.
-func (x *Index) best(e *entry) (*entry, float64) {
+func (x *Index) best(e *entry, keys []uint32) (*entry, float64) {
 	clear(x.count)
-	for _, h := range e.set {
-		if !sampled(h) {
-			continue
-		}
-		v, ok := x.posts[h]
+	for _, h := range keys {
+		v, ok := x.posts.get(h)
 		if !ok {
 			continue
 		}
@@ -231,8 +231,30 @@ func (x *Index) best(e *entry) (*entry, float64) {
 	return best, bestC
 }
 
-// insert adds e to the window.
-func (x *Index) insert(e *entry) {
+// sample returns the sampled shingles of e (in scratch space) and starts
+// loading their postings' slots: the loads of a tight loop overlap, where
+// those of the look-up loops wait on each other's branches.
+func (x *Index) sample(e *entry) []uint32 {
+	x.keys = sampleSet(x.keys, e.set)
+	x.posts.touch(x.keys)
+	return x.keys
+}
+
+// sampleSet returns the sampled hashes of set in buf. It writes every hash
+// and advances past the sampled ones only: a branch on a hash's sample bits
+// would be mispredicted once in four.
+func sampleSet(buf, set []uint32) []uint32 {
+	buf = slices.Grow(buf[:0], len(set))[:len(set)]
+	n := 0
+	for _, h := range set {
+		buf[n] = h
+		n += int(((h>>7)%sampleMod - 1) >> 31) // 1 when sampled(h)
+	}
+	return buf[:n]
+}
+
+// insert adds e, whose sampled shingles are keys, to the window.
+func (x *Index) insert(e *entry, keys []uint32) {
 	x.newest = max(x.newest, e.ts)
 	e.seq = x.next
 	x.next++
@@ -243,19 +265,16 @@ func (x *Index) insert(e *entry) {
 	if e.canon != "" {
 		x.urls[e.canon] = e
 	}
-	for _, h := range e.set {
-		if !sampled(h) {
-			continue
-		}
-		lo := uint32(e.seq) & postMask
-		v, ok := x.posts[h]
+	lo := uint32(e.seq) & postMask
+	for _, h := range keys {
+		v, ok := x.posts.ref(h)
 		if !ok {
-			x.posts[h] = lo
+			*v = lo
 			continue
 		}
 		if l := x.more[h]; len(l) < maxPosting-1 {
 			x.more[h] = append(l, lo)
-			x.posts[h] = v | postMore
+			*v |= postMore
 		}
 	}
 }
@@ -266,7 +285,7 @@ func (x *Index) insert(e *entry) {
 func (x *Index) note(d Doc) {
 	h := x.feeds[d.FeedID]
 	if h == nil {
-		h = &feedHist{counts: make(map[uint32]uint8)}
+		h = new(feedHist)
 		x.feeds[d.FeedID] = h
 	}
 	if h.has(d.ItemID) {
@@ -341,10 +360,8 @@ func (x *Index) remove(e *entry) {
 	if e.canon != "" && x.urls[e.canon] == e {
 		delete(x.urls, e.canon)
 	}
-	for _, h := range e.set {
-		if !sampled(h) {
-			continue
-		}
+	x.keys = sampleSet(x.keys, e.set)
+	for _, h := range x.keys {
 		x.unpost(h, uint32(e.seq)&postMask)
 	}
 }
@@ -361,14 +378,14 @@ func (x *Index) seqOf(v uint32) (uint64, bool) {
 
 // unpost removes the entry with low seq bits lo from shingle h's postings.
 func (x *Index) unpost(h, lo uint32) {
-	v, ok := x.posts[h]
+	v, ok := x.posts.get(h)
 	if !ok {
 		return
 	}
 	l := x.more[h]
 	if v&postMask == lo {
 		if v&postMore == 0 {
-			delete(x.posts, h)
+			x.posts.del(h)
 			return
 		}
 		v, l = l[0]|postMore, l[1:]
@@ -386,5 +403,5 @@ func (x *Index) unpost(h, lo uint32) {
 	} else {
 		x.more[h] = l
 	}
-	x.posts[h] = v
+	x.posts.set(h, v)
 }

@@ -214,8 +214,8 @@ func TestPostingsFollowTheWindow(t *testing.T) {
 		t.Errorf("a copy after pruning: story same %v, how %s", d.story == first.story, d.how)
 	}
 	x.Prune(t0.Add(24 * time.Hour))
-	if x.Len() != 0 || len(x.posts) != 0 || len(x.more) != 0 {
-		t.Errorf("after pruning all: %d items, %d postings, %d lists", x.Len(), len(x.posts), len(x.more))
+	if x.Len() != 0 || x.posts.len() != 0 || len(x.more) != 0 {
+		t.Errorf("after pruning all: %d items, %d postings, %d lists", x.Len(), x.posts.len(), len(x.more))
 	}
 }
 
@@ -242,12 +242,13 @@ func TestCyrillicDecode(t *testing.T) {
 	}
 }
 
-// TestSortSet: the radix sort of shingle sets sorts as slices.Sort does,
-// at every size around its threshold and with repeated keys.
+// TestSortSet: the sort of shingle sets sorts as slices.Sort does, at
+// every size around its thresholds, with repeated keys, and with hashes
+// that crowd a few buckets (the radix sort then).
 func TestSortSet(t *testing.T) {
 	rnd := rand.New(rand.NewSource(1))
-	for _, n := range []int{0, 1, 63, 64, 65, 200, 1000} {
-		for _, mask := range []uint32{0xffffffff, 0xff, 0xff00ff00, 0x7} {
+	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 200, 1000, 5000, 1 << 14, 20000} {
+		for _, mask := range []uint32{0xffffffff, 0xff, 0xff00ff00, 0x7, 0xfff00000, 0x0fffffff} {
 			a := make([]uint32, n)
 			for i := range a {
 				a[i] = rnd.Uint32() & mask
@@ -258,6 +259,33 @@ func TestSortSet(t *testing.T) {
 			if !slices.Equal(a, want) {
 				t.Errorf("n=%d mask=%#x: not sorted as slices.Sort", n, mask)
 			}
+		}
+	}
+}
+
+// TestShinglerAdd: the shingles of a word stream are shingleHash of each
+// run of five words, or of the whole when it is shorter.
+func TestShinglerAdd(t *testing.T) {
+	rnd := rand.New(rand.NewSource(3))
+	for n := 0; n < 20; n++ {
+		ws := make([]uint64, n)
+		for i := range ws {
+			ws[i] = rnd.Uint64()
+		}
+		var want []uint32
+		switch {
+		case n == 0:
+		case n < shingleWords:
+			want = append(want, shingleHash(ws))
+		default:
+			for i := 0; i+shingleWords <= n; i++ {
+				want = append(want, shingleHash(ws[i:i+shingleWords]))
+			}
+		}
+		var sh shingler
+		sh.add(ws)
+		if !slices.Equal(sh.set, want) {
+			t.Fatalf("%d words: %v, want %v", n, sh.set, want)
 		}
 	}
 }

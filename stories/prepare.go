@@ -24,7 +24,9 @@ type prepared struct {
 func prepareText(title, text, link string) *prepared {
 	p := &prepared{canon: newswatch.CanonicalURL(link)}
 	words := make([]uint64, 0, len(text)/6+len(title)/6+8)
-	words, p.sents = splitSentences(text, words, nil)
+	// About one sentence in 64 bytes: grown once or not at all, where
+	// appending to nil would grow it four or five times.
+	words, p.sents = splitSentences(text, words, make([]sentence, 0, len(text)/64+4))
 	start := len(words)
 	words, _ = splitSentences(title, words, nil)
 	p.title = words[start:len(words):len(words)]
@@ -63,7 +65,7 @@ func shingleBody(sh *shingler, body []sentence, h *feedHist) (skipped bool) {
 // hasBoilerplate reports whether h knows an edge sentence of body as
 // boilerplate.
 func hasBoilerplate(body []sentence, h *feedHist) bool {
-	if h == nil || len(h.counts) == 0 {
+	if h == nil || h.nboil == 0 {
 		return false
 	}
 	for i, s := range body {
