@@ -98,7 +98,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 		window = DefaultWindow
 	}
 	return &Index{window: window, line: line, more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
-		urls: make(map[string]*entry), feeds: make(map[int64]*feedHist)}
+		urls: make(map[string]*entry, 1024), feeds: make(map[int64]*feedHist)}
 }
 
 // Len returns the number of items in the window.

@@ -132,9 +132,14 @@ func (t *postTable) touch(keys []uint32) {
 	t.sink = sum
 }
 
+// minPostSlots is a table's first size (512 KB, the postings of about
+// 1,200 items): an index filling from empty (the first start, a rebuild)
+// skips the many small growths, each a pass over the table.
+const minPostSlots = 1 << 16
+
 func (t *postTable) grow() {
 	old := t.slots
-	t.slots = make([]postSlot, max(64, len(old)*3/2))
+	t.slots = make([]postSlot, max(minPostSlots, len(old)*3/2))
 	s := t.slots
 	for _, o := range old {
 		if o.k == 0 {
