@@ -39,8 +39,9 @@ type saver struct {
 	// the write lock, so max(id)+1, the rowid SQLite itself would choose,
 	// stays free until it commits.
 	nextID int64
-	// nextStory is the id of the next new story, read with nextID.
-	nextStory int64
+	// floors are the next new story's id and the reset floor, read with
+	// nextID when stories are on.
+	floors storyFloors
 
 	// New items wait here and are added to the full-text index in one
 	// statement at the end of the batch (see flushFTS): they have the ids
@@ -140,12 +141,12 @@ func (db *DB) saveBatch(ctx context.Context, feedID int64, items []newswatch.Ing
 				if err := s.update(old, in, hashes[i]); err != nil {
 					return err
 				}
-				known[in.Item.Key] = stored{id: old.id, hash: hashes[i], revision: old.revision + 1}
+				known[in.Item.Key] = stored{id: old.id, hash: hashes[i], revision: old.revision + 1, story: old.story}
 			}
 		}
 		// The stories are decided before the items are written, so that
 		// the items' own INSERT carries them.
-		if err := s.story.decide(ctx, tx, s.nextStory); err != nil {
+		if err := s.story.decide(ctx, tx, s.floors); err != nil {
 			return err
 		}
 		flushed := s.story.patch(&s.items, &s.ments, s.gen)
@@ -226,7 +227,7 @@ func (s *saver) newID() (int64, error) {
 		default:
 			row = s.tx.QueryRowContext(s.ctx, selNextIDs)
 		}
-		if err := row.Scan(&max, &s.nextStory); err != nil {
+		if err := row.Scan(&max, &s.floors.next, &s.floors.reset); err != nil {
 			return 0, err
 		}
 		if max == math.MaxInt64 {

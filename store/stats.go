@@ -86,14 +86,16 @@ func (db *DB) storyStats(ctx context.Context, g string, st *newswatch.StoryStats
 		Scan(&items); err != nil {
 		return err
 	}
-	// One pass over the (story_id, ts, feed_id) index, grouped by story. A
+	// One pass over the (story_id, ts, feed_id) index, grouped by story
+	// (named: for a guild SQLite would rather read the guild's feeds' items
+	// through items_feed_ts, rows and all, and sort them). A
 	// story has two or more sources when its smallest and largest feed ids
 	// differ: cheaper than count(DISTINCT feed_id), which builds a table
 	// for each story.
 	scond, sargs := visibleFeedIn("feed_id", g)
 	var assigned int
 	err := db.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(lo <> hi), 0), coalesce(sum(c), 0) FROM (
-		SELECT min(feed_id) AS lo, max(feed_id) AS hi, count(*) AS c FROM items
+		SELECT min(feed_id) AS lo, max(feed_id) AS hi, count(*) AS c FROM items INDEXED BY items_story
 		WHERE story_id IS NOT NULL`+scond+` GROUP BY story_id)`, sargs...).Scan(&st.Stories, &st.MultiSource, &assigned)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -183,7 +182,12 @@ func (db *DB) NewestItemTime(ctx context.Context) (time.Time, error) {
 // OldestUnassigned returns the time of the oldest item without a story.
 func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
 	var ts sql.NullInt64
-	err := db.r.QueryRowContext(ctx, `SELECT min(ts) FROM items WHERE story_id IS NULL`).Scan(&ts)
+	// Finding the oldest item without a story reads the rows (story_id is
+	// not in items_ts), and when all have one, every row: first compare
+	// the counts, which two indexes give without the rows.
+	err := db.r.QueryRowContext(ctx, `SELECT CASE
+		WHEN (SELECT count(*) FROM items) = (SELECT count(*) FROM items WHERE story_id IS NOT NULL) THEN NULL
+		ELSE (SELECT min(ts) FROM items WHERE story_id IS NULL) END`).Scan(&ts)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: oldest item without a story: %w", formatError(err))
 	}
@@ -207,8 +211,10 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 			keys = append(keys, urlKey(a.CanonURL))
 		}
 	}
-	db.urls.add(keys...) // before they are written: a failure only makes false positives
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// Under the writer lock, so that no build of the filter (in a
+		// save) comes between adding the keys and writing them.
+		db.urls.add(keys...) // before they are written: a failure only makes false positives
 		var err error
 		ids, err = saveStoryItems(ctx, tx, as)
 		return err
@@ -221,7 +227,7 @@ func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment
 
 // saveStoryItems is SaveStoryItems in tx.
 func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignment) ([]int64, error) {
-	sw, err := decidedStories(ctx, tx, nil, as, 0)
+	sw, err := decidedStories(ctx, tx, nil, as, storyFloors{})
 	if err != nil || len(as) == 0 {
 		return sw.ids, err
 	}
@@ -234,12 +240,31 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignm
 	if err := setStoryOf(ctx, tx, as, sw.ids, keep); err != nil {
 		return nil, err
 	}
+	if sw.top > 0 {
+		// An item that got its story meanwhile does not take the new id,
+		// which the caller has all the same: it is used up.
+		if _, err := tx.ExecContext(ctx, `UPDATE story_id_floor SET id = max(id, ?)`, sw.top); err != nil {
+			return nil, err
+		}
+	}
 	return sw.ids, sw.write(ctx, tx, nil)
 }
 
+// storyFloors are the next new story's id (selNextStory) and the reset
+// floor: the highest story id when ResetStories last ran (id_floors
+// 'story_reset'). A story named by id at or below it is gone (a decider
+// still holding it from before the reset); one above it is not, even
+// with no item left (its one item's feed was removed): the item that
+// joins it carries it on.
+type storyFloors struct{ next, reset int64 }
+
+// selStoryFloors reads storyFloors.
+const selStoryFloors = `SELECT (` + selNextStory + `), (SELECT id FROM id_floors WHERE name = 'story_reset')`
+
 // storyWrites is what a batch of assignments writes: each one's story id,
 // the assignments whose story is gone (ResetStories deleted it since it
-// was named), and the stories that items joined.
+// was named), the stories that items joined, and the highest new story id
+// (0: none).
 //
 // A story has a row in stories once a second item joins it or a route
 // alerts it (ensureStories); until then its one item is all there is of
@@ -249,79 +274,52 @@ type storyWrites struct {
 	ids    []int64
 	gone   map[int]bool
 	joined []joinedStory
+	top    int64
 }
 
-// joinedStory is a story an item joined, with the item's time.
-type joinedStory struct{ story, ts int64 }
+// joinedStory is a story an item joined, with the item's time and, for a
+// story started in the same batch, the item that started it (0: an
+// earlier item).
+type joinedStory struct{ story, ts, first int64 }
 
 // decidedStories gives each assignment its story id: the story named, a
 // new one above every story's and deleted story's id, or the story of the
-// earlier assignment it joins. A named story that is gone is noted, and
-// its item is left without a story, for the next load.
-// next is the next story's id (selNextStory), 0 to read it.
-func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment, next int64) (storyWrites, error) {
+// earlier assignment it joins. A named story that ResetStories deleted is
+// noted as gone, and its item is left without a story, for the next load.
+// floors are the store's (zero: read them).
+func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []newswatch.StoryAssignment, floors storyFloors) (storyWrites, error) {
 	sw := storyWrites{ids: make([]int64, len(as))}
 	if len(as) == 0 {
 		return sw, nil
 	}
-	if next == 0 {
-		if err := cache.stmt(ctx, tx, selNextStory).QueryRowContext(ctx).Scan(&next); err != nil {
+	if floors.next == 0 {
+		if err := cache.stmt(ctx, tx, selStoryFloors).QueryRowContext(ctx).Scan(&floors.next, &floors.reset); err != nil {
 			return sw, err
 		}
 	}
-	var named []int64
+	starter := make([]int64, len(as)) // the item that started as[i]'s story in this batch
 	for i, a := range as {
 		switch {
 		case a.StoryID > 0:
 			sw.ids[i] = a.StoryID
-			if !slices.Contains(named, a.StoryID) {
-				named = append(named, a.StoryID)
+			if a.StoryID <= floors.reset {
+				if sw.gone == nil {
+					sw.gone = make(map[int]bool)
+				}
+				sw.gone[i] = true
+				continue
 			}
+			sw.joined = append(sw.joined, joinedStory{story: a.StoryID, ts: ms(a.Time)})
 		case a.Join >= 0 && a.Join < i:
-			sw.ids[i] = sw.ids[a.Join]
+			sw.ids[i], starter[i] = sw.ids[a.Join], starter[a.Join]
+			sw.joined = append(sw.joined, joinedStory{story: sw.ids[i], ts: ms(a.Time), first: starter[i]})
 		default:
-			sw.ids[i] = next
-			next++
-		}
-	}
-	have, err := existingStories(ctx, tx, cache, named)
-	if err != nil {
-		return sw, err
-	}
-	for i, a := range as {
-		switch {
-		case a.StoryID > 0 && !have[a.StoryID]:
-			if sw.gone == nil {
-				sw.gone = make(map[int]bool)
-			}
-			sw.gone[i] = true
-		case a.StoryID > 0 || a.Join >= 0 && a.Join < i:
-			sw.joined = append(sw.joined, joinedStory{sw.ids[i], ms(a.Time)})
+			sw.ids[i], starter[i] = floors.next, a.ItemID
+			sw.top = floors.next
+			floors.next++
 		}
 	}
 	return sw, nil
-}
-
-// existingStories returns which of ids are stories: with a row, or with
-// an item.
-func existingStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, ids []int64) (map[int64]bool, error) {
-	have := make(map[int64]bool, len(ids))
-	if len(ids) == 0 {
-		return have, nil
-	}
-	rows, err := cache.stmt(ctx, tx, selStories).QueryContext(ctx, jsonList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		have[id] = true
-	}
-	return have, rows.Err()
 }
 
 // write gives the stories joined their row, from their first item, or
@@ -337,14 +335,14 @@ func (sw *storyWrites) write(ctx context.Context, tx *sql.Tx, cache *storyStmts)
 			newest[j.story] = j.ts
 		}
 	}
-	var pairs [][2]int64
+	var rows [][3]int64
 	for _, j := range sw.joined {
 		if ts, ok := newest[j.story]; ok {
-			pairs = append(pairs, [2]int64{j.story, ts})
+			rows = append(rows, [3]int64{j.story, ts, j.first})
 			delete(newest, j.story)
 		}
 	}
-	_, err := cache.stmt(ctx, tx, upsStoryRows).ExecContext(ctx, jsonList(pairs))
+	_, err := cache.stmt(ctx, tx, upsStoryRows).ExecContext(ctx, jsonList(rows))
 	return err
 }
 
@@ -354,11 +352,11 @@ func ensureStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, ids []int
 	if len(ids) == 0 {
 		return nil
 	}
-	pairs := make([][2]int64, len(ids))
+	rows := make([][3]int64, len(ids))
 	for i, id := range ids {
-		pairs[i] = [2]int64{id, 0}
+		rows[i] = [3]int64{id, 0, 0}
 	}
-	_, err := cache.stmt(ctx, tx, upsStoryRows).ExecContext(ctx, jsonList(pairs))
+	_, err := cache.stmt(ctx, tx, upsStoryRows).ExecContext(ctx, jsonList(rows))
 	return err
 }
 
@@ -392,6 +390,9 @@ func (db *DB) ResetStories(ctx context.Context) error {
 		for _, q := range []string{
 			`UPDATE story_id_floor SET id = max(id, coalesce((SELECT max(id) FROM stories), 0),
 				coalesce((SELECT max(story_id) FROM items WHERE story_id IS NOT NULL), 0))`,
+			// Deciders still holding the deleted stories name ids up to
+			// here: storyFloors.
+			`UPDATE id_floors SET id = (SELECT id FROM story_id_floor) WHERE name = 'story_reset'`,
 			`UPDATE items SET story_id = NULL, canon_key = NULL WHERE story_id IS NOT NULL`,
 			`UPDATE mentions SET story_id = NULL WHERE story_id IS NOT NULL`,
 			`DELETE FROM stories`,
@@ -444,19 +445,16 @@ const (
 	selNextStory = `SELECT max(coalesce((SELECT max(id) FROM stories), 0),
 		coalesce((SELECT max(id) FROM story_id_floor), 0),
 		coalesce((SELECT max(story_id) FROM items WHERE story_id IS NOT NULL), 0)) + 1`
-	// selStories is the ids of a JSON list that are stories: with a row
-	// or an item.
-	selStories = `SELECT value FROM json_each(?) WHERE EXISTS (SELECT 1 FROM stories s WHERE s.id = value)
-		OR EXISTS (SELECT 1 FROM items i WHERE i.story_id = value AND i.story_id IS NOT NULL)`
-	// upsStoryRows takes a JSON list of [story, time] pairs: each story
-	// that has items and no row gets its row, from its first item (by
-	// time, then feed and id: the order of items_story), and each row's
-	// last_seen moves up to the time (the newest item that joined). The
-	// "WHERE true" keeps SQLite from reading ON CONFLICT as the join's.
+	// upsStoryRows takes a JSON list of [story, time, first] triples:
+	// each story that has items and no row gets its row, from the item
+	// that started it (first, or when 0 its oldest stored item by id: a
+	// story without a row has one item from before the batch), and each
+	// row's last_seen moves up to the time (the newest item that joined).
+	// The "WHERE true" keeps SQLite from reading ON CONFLICT as the join's.
 	upsStoryRows = `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
 		SELECT j.value->>0, i.id, i.title, i.ts, max(i.ts, j.value->>1) FROM json_each(?) j
-		JOIN items i ON i.id = (SELECT f.id FROM items f WHERE f.story_id = j.value->>0 AND f.story_id IS NOT NULL
-			ORDER BY f.ts, f.feed_id, f.id LIMIT 1)
+		JOIN items i ON i.id = coalesce(nullif(j.value->>2, 0),
+			(SELECT min(f.id) FROM items f WHERE f.story_id = j.value->>0 AND f.story_id IS NOT NULL))
 		WHERE true
 		ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`
 )
@@ -465,7 +463,7 @@ const (
 // SQLite parses a statement with subqueries for longer than it takes to
 // run it on a feed's save of a few items.
 type storyStmts struct {
-	other map[string]*sql.Stmt // selNextStory, selByURL, selStories, upsStoryRows, selDataVersion
+	other map[string]*sql.Stmt // selStoryFloors, selByURL, upsStoryRows, selDataVersion
 }
 
 // stmt returns query in tx: prepared when c has it, else parsed anew.
@@ -507,7 +505,7 @@ func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 // run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 	c := &storyStmts{other: map[string]*sql.Stmt{}}
-	for _, q := range []string{selNextStory, selByURL, selStories, upsStoryRows, selDataVersion} {
+	for _, q := range []string{selStoryFloors, selByURL, upsStoryRows, selDataVersion} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()

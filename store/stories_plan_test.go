@@ -14,10 +14,9 @@ func TestStoryQueriesUseIndexes(t *testing.T) {
 		strings.ReplaceAll(selByURL, "?", `'[1, 2]'`),
 		`SELECT i.key, i.id FROM items i WHERE i.feed_id = 1 AND i.key IN (SELECT value FROM json_each('["a"]'))
 		AND i.story_id IS NULL`,
-		strings.ReplaceAll(selStories, "?", `'[1, 2]'`),
 		strings.ReplaceAll(updStoryOf.sql(2), "?", "1"),
-		strings.ReplaceAll(upsStoryRows, "?", `'[[1, 2]]'`),
-		selNextStory,
+		strings.ReplaceAll(upsStoryRows, "?", `'[[1, 2, 0]]'`),
+		selStoryFloors,
 		strings.ReplaceAll(updMentionStories, "?", `'[1, 2]'`),
 	} {
 		rows, err := db.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q)

@@ -196,10 +196,10 @@ func (p *storyPend) wait() {
 }
 
 // decide asks the decider for the stories of the save's new items and
-// gives each its story id (new stories from nextStory, 0 to read it); the
-// item rows still to be written then carry it (patch), and finish writes
-// the rest.
-func (p *storyPend) decide(ctx context.Context, tx *sql.Tx, nextStory int64) error {
+// gives each its story id (floors as read with the next item id; zero to
+// read them); the item rows still to be written then carry it (patch), and
+// finish writes the rest.
+func (p *storyPend) decide(ctx context.Context, tx *sql.Tx, floors storyFloors) error {
 	if p == nil {
 		return nil
 	}
@@ -219,7 +219,7 @@ func (p *storyPend) decide(ctx context.Context, tx *sql.Tx, nextStory int64) err
 	if err != nil {
 		return fmt.Errorf("decide stories: %w", err)
 	}
-	if p.sw, err = decidedStories(ctx, tx, p.stmts, as, nextStory); err != nil {
+	if p.sw, err = decidedStories(ctx, tx, p.stmts, as, floors); err != nil {
 		return fmt.Errorf("decide stories: %w", err)
 	}
 	p.as = as

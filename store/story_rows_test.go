@@ -175,52 +175,157 @@ func TestStoryColumnsFlushedEarly(t *testing.T) {
 	}
 }
 
-// TestStoryJoinedGone: an item whose decider names a story that is gone
-// (stories --rebuild reset them since) is stored without a story, for the
-// next load, instead of pointing at nothing; the same through
-// SaveStoryItems.
+// TestStoryJoinedGone: an item whose decider names a story that
+// ResetStories deleted (a decider still holding it from before: another
+// process ran stories --rebuild) is stored without a story, for the next
+// load, instead of pointing at nothing; the same through SaveStoryItems.
 func TestStoryJoinedGone(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	d := &scriptDecider{plan: map[string]string{"b": "story:999"}, storyOf: map[string]int64{}}
+	d := &scriptDecider{plan: map[string]string{}, storyOf: map[string]int64{}}
 	f.db.SetStoryDecider(d)
-	if _, err := f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{
-		ingest("a", "A", "Kyiv a.", f.t0, false, f.watches()...),
-		ingest("b", "B", "Kyiv b.", f.t0.Add(time.Minute), false, f.watches()...),
-	}); err != nil {
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("a", "A", "Kyiv a.", f.t0, false, f.watches()...)}))(t)
+	_, old, _ := itemStory(t, f.db, "a")
+	if err := f.db.ResetStories(ctx); err != nil {
 		t.Fatal(err)
 	}
+	d.plan["b"] = "story:" + strconv.FormatInt(old.Int64, 10)
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("b", "B", "Kyiv b.", f.t0.Add(time.Minute), false, f.watches()...)}))(t)
 	if _, s, k := itemStory(t, f.db, "b"); s.Valid || k.Valid {
-		t.Errorf("b joined a story that does not exist: story %v, key %v", s, k)
-	}
-	if _, s, _ := itemStory(t, f.db, "a"); !s.Valid {
-		t.Error("a has no story")
+		t.Errorf("b joined story %d, deleted by the reset: story %v, key %v", old.Int64, s, k)
 	}
 	f.db.SetStoryDecider(nil)
-	un := must(f.db.UnassignedItems(ctx, f.global.ID, []string{"b"}))(t)
-	if un["b"] == 0 {
-		t.Fatal("b is not unassigned")
+	un := must(f.db.UnassignedItems(ctx, f.global.ID, []string{"a", "b"}))(t)
+	if un["a"] == 0 || un["b"] == 0 {
+		t.Fatalf("unassigned after the reset: %v", un)
 	}
-	ids := must(f.db.SaveStoryItems(ctx, []newswatch.StoryAssignment{{ItemID: un["b"], FeedID: f.global.ID, StoryID: 998,
+	must(f.db.SaveStoryItems(ctx, []newswatch.StoryAssignment{{ItemID: un["b"], FeedID: f.global.ID, StoryID: old.Int64,
 		Time: f.t0, How: newswatch.StoryText, Join: -1}}))(t)
-	if len(ids) != 1 {
-		t.Fatalf("ids %v", ids)
-	}
 	if _, s, _ := itemStory(t, f.db, "b"); s.Valid {
-		t.Errorf("SaveStoryItems put b in story %v, which does not exist", s)
+		t.Errorf("SaveStoryItems put b in story %v, deleted by the reset", s)
 	}
+	// The load after the reset: a starts a story, b joins it.
+	ids := must(f.db.SaveStoryItems(ctx, []newswatch.StoryAssignment{
+		{ItemID: un["a"], FeedID: f.global.ID, Title: "A", Time: f.t0, How: newswatch.StoryNew, Join: -1},
+		{ItemID: un["b"], FeedID: f.global.ID, Title: "B", Time: f.t0.Add(time.Minute), How: newswatch.StoryText, Join: 0},
+	}))(t)
 	_, sa, _ := itemStory(t, f.db, "a")
-	must(f.db.SaveStoryItems(ctx, []newswatch.StoryAssignment{{ItemID: un["b"], FeedID: f.global.ID, StoryID: sa.Int64,
-		Time: f.t0.Add(time.Minute), How: newswatch.StoryText, Join: -1}}))(t)
 	_, sb, _ := itemStory(t, f.db, "b")
+	if ids[0] <= old.Int64 || sa.Int64 != ids[0] || sb != sa {
+		t.Errorf("after the reset: ids %v (the deleted story was %d), a in %v, b in %v", ids, old.Int64, sa, sb)
+	}
 	var ments int
 	f.db.r.QueryRow(`SELECT count(*) FROM mentions WHERE item_id = ? AND story_id = ?`, un["b"], sa.Int64).Scan(&ments)
-	if sb != sa || ments != 1 {
-		t.Errorf("b joined %v (want %v), its mention's story set: %d", sb, sa, ments)
+	var first, lastSeen int64
+	if err := f.db.r.QueryRow(`SELECT first_item_id, last_seen FROM stories WHERE id = ?`, sa.Int64).Scan(&first, &lastSeen); err != nil ||
+		first != un["a"] || lastSeen != ms(f.t0.Add(time.Minute)) || ments != 1 {
+		t.Errorf("row of the story: first item %d (want %d), last_seen %d, %v; b's mentions with it: %d", first, un["a"], lastSeen, err, ments)
 	}
-	var lastSeen int64
-	if err := f.db.r.QueryRow(`SELECT last_seen FROM stories WHERE id = ?`, sa.Int64).Scan(&lastSeen); err != nil || lastSeen != ms(f.t0.Add(time.Minute)) {
-		t.Errorf("row of the joined story: last_seen %d, %v", lastSeen, err)
+}
+
+// TestStoryLoneItemRemoved: a story whose one item went with its feed is
+// not gone: a later copy that its decider joins to it carries it on (and
+// gives it its row), instead of being left without a story.
+func TestStoryLoneItemRemoved(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	d := &scriptDecider{plan: map[string]string{}, storyOf: map[string]int64{}}
+	f.db.SetStoryDecider(d)
+	must(f.db.SaveItems(ctx, f.g1F.ID, []newswatch.IngestItem{ingest("w1", "Wire", "Kyiv wire.", f.t0, false, f.watches()...)}))(t)
+	_, s, _ := itemStory(t, f.db, "w1")
+	if err := f.db.RemoveFeed(ctx, "g1", f.g1F.ID); err != nil {
+		t.Fatal(err)
+	}
+	d.plan["x"] = "story:" + strconv.FormatInt(s.Int64, 10)
+	d.plan["y"] = "x"
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{
+		ingest("x", "Copy", "Kyiv wire copy.", f.t0.Add(time.Hour), false, f.watches()...),
+		ingest("y", "Copy 2", "Kyiv wire copy 2.", f.t0.Add(2*time.Hour), false, f.watches()...),
+	}))(t)
+	x, sx, _ := itemStory(t, f.db, "x")
+	_, sy, _ := itemStory(t, f.db, "y")
+	if sx != s || sy != s {
+		t.Fatalf("copies in %v and %v, want the removed item's story %v", sx, sy, s)
+	}
+	var first int64
+	var title string
+	if err := f.db.r.QueryRow(`SELECT first_item_id, title FROM stories WHERE id = ?`, s.Int64).Scan(&first, &title); err != nil || first != x || title != "Copy" {
+		t.Errorf("row: first item %d (want %d), %q, %v", first, x, title, err)
+	}
+	if _, left, err := f.db.OldestUnassigned(ctx); err != nil || left {
+		t.Errorf("items left without a story: %v, %v", left, err)
+	}
+}
+
+// TestStoryRowFromStarter: a story's row takes the title and first_seen of
+// the item that started it, not of a copy published earlier that joined
+// it later (or later in the batch).
+func TestStoryRowFromStarter(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	d := &scriptDecider{plan: map[string]string{"b": "a", "q": "p"}, storyOf: map[string]int64{}}
+	f.db.SetStoryDecider(d)
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("a", "Headline A", "Kyiv a.", f.t0, false)}))(t)
+	must(f.db.SaveItems(ctx, f.g1F.ID, []newswatch.IngestItem{ingest("b", "Headline B", "Kyiv b.", f.t0.Add(-time.Hour), false)}))(t)
+	// In one batch: p starts, q (published earlier) joins.
+	must(f.db.SaveItems(ctx, f.g2F.ID, []newswatch.IngestItem{
+		ingest("p", "Headline P", "Odesa p.", f.t0.Add(3*time.Hour), false),
+		ingest("q", "Headline Q", "Odesa q.", f.t0.Add(2*time.Hour), false),
+	}))(t)
+	for _, c := range []struct {
+		starter, joiner string
+		title           string
+		first, last     time.Time
+	}{{"a", "b", "Headline A", f.t0, f.t0}, {"p", "q", "Headline P", f.t0.Add(3 * time.Hour), f.t0.Add(3 * time.Hour)}} {
+		id, s, _ := itemStory(t, f.db, c.starter)
+		var first, firstSeen, lastSeen int64
+		var title string
+		if err := f.db.r.QueryRow(`SELECT first_item_id, title, first_seen, last_seen FROM stories WHERE id = ?`, s.Int64).
+			Scan(&first, &title, &firstSeen, &lastSeen); err != nil {
+			t.Fatalf("story of %s: %v", c.starter, err)
+		}
+		if first != id || title != c.title || firstSeen != ms(c.first) || lastSeen != ms(c.last) {
+			t.Errorf("story of %s and %s: first item %d (want %d), %q, first_seen %v, last_seen %v", c.starter, c.joiner,
+				first, id, title, fromMS(firstSeen), fromMS(lastSeen))
+		}
+	}
+}
+
+// TestUpdatedTwiceKeepsMentionStory: an item updated twice in one batch
+// keeps its story on the mentions of the second update, so the stories
+// mentioning a watch do not grow.
+func TestUpdatedTwiceKeepsMentionStory(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.db.SetStoryDecider(&scriptDecider{plan: map[string]string{"b": "a"}, storyOf: map[string]int64{}})
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("a", "Kyiv", "Shelling in Kyiv.", f.t0, false, f.watches()...)}))(t)
+	must(f.db.SaveItems(ctx, f.g1F.ID, []newswatch.IngestItem{ingest("b", "Kyiv copy", "Shelling in Kyiv, copy.", f.t0, false, f.watches()...)}))(t)
+	q := newswatch.MentionQuery{Entity: "Kyiv", Since: f.t0.Add(-time.Hour)}
+	before := must(f.db.CountMentions(ctx, q))(t)
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{
+		ingest("a", "Kyiv", "Shelling in Kyiv, updated.", f.t0, false, f.watches()...),
+		ingest("a", "Kyiv", "Shelling in Kyiv, updated again.", f.t0, false, f.watches()...)}))(t)
+	after := must(f.db.CountMentions(ctx, q))(t)
+	if before.Stories != 1 || after.Stories != before.Stories {
+		t.Errorf("stories mentioning Kyiv: %d, was %d", after.Stories, before.Stories)
+	}
+}
+
+// TestStoryIDNotGivenTwice: a new story's id that SaveStoryItems returns
+// for an item that meanwhile got a story (another process assigned it) is
+// used up all the same: the next story does not get it.
+func TestStoryIDNotGivenTwice(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("a", "A", "a", f.t0, false), ingest("b", "B", "b", f.t0.Add(1), false)}))(t)
+	un := must(f.db.UnassignedItems(ctx, f.global.ID, []string{"a", "b"}))(t)
+	as := []newswatch.StoryAssignment{{ItemID: un["a"], FeedID: f.global.ID, Title: "A", Time: f.t0, How: newswatch.StoryNew, Join: -1}}
+	must(f.db.SaveStoryItems(ctx, as))(t)
+	second := must(f.db.SaveStoryItems(ctx, as))(t) // another assigner, late
+	third := must(f.db.SaveStoryItems(ctx, []newswatch.StoryAssignment{{ItemID: un["b"], FeedID: f.global.ID, Title: "B", Time: f.t0,
+		How: newswatch.StoryNew, Join: -1}}))(t)
+	if third[0] <= second[0] {
+		t.Errorf("story id %d was returned for item a and then %d given to item b", second[0], third[0])
 	}
 }
 

@@ -167,11 +167,12 @@ func (f *urlFilter) buildLocked(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	f.built, f.off, f.sets, f.n = true, false, nil, 0
-	if 2*n > maxFilterKeys {
+	room := max(n+n/2, minFilterKeys)
+	if room > maxFilterKeys {
 		f.off = true
 		return nil
 	}
-	f.sets = []bloomSet{newBloomSet(max(2*n, minFilterKeys))}
+	f.sets = []bloomSet{newBloomSet(room)}
 	rows, err := tx.QueryContext(ctx, `SELECT canon_key FROM items WHERE canon_key IS NOT NULL`)
 	if err != nil {
 		f.built = false

@@ -43,3 +43,8 @@ CREATE TRIGGER story_id_floor_item_delete AFTER DELETE ON items
 WHEN old.story_id > (SELECT id FROM story_id_floor) BEGIN
     UPDATE story_id_floor SET id = old.story_id;
 END;
+
+-- The highest story id when ResetStories last ran: a decider still holding
+-- a story from before it names an id at or below this one (store/stories.go,
+-- storyFloors).
+INSERT INTO id_floors (name, id) VALUES ('story_reset', 0);
