@@ -62,29 +62,8 @@ func (t *postTable) get(k uint32) (uint32, bool) {
 
 // set sets the value of k.
 func (t *postTable) set(k, v uint32) {
-	if k == 0 {
-		t.zero, t.hasZ = v, true
-		return
-	}
-	if (t.n+1)*16 > len(t.slots)*13 {
-		t.grow()
-	}
-	s := t.slots
-	i := t.home(k)
-	for {
-		switch s[i].k {
-		case k:
-			s[i].v = v
-			return
-		case 0:
-			s[i] = postSlot{k, v}
-			t.n++
-			return
-		}
-		if i++; i == len(s) {
-			i = 0
-		}
-	}
+	p, _ := t.ref(k)
+	*p = v
 }
 
 // ref returns a pointer to the value of k, valid until the next change
