@@ -201,8 +201,8 @@ func (db *DB) OldestUnassigned(ctx context.Context) (time.Time, bool, error) {
 // the story of each: the one named, a new story (Join < 0), or the story of
 // an earlier assignment of the batch (Join). An item that got a story
 // meanwhile keeps it, and one deleted meanwhile is skipped, as is one whose
-// named story is gone (the next load assigns it); the stories' counts and
-// last_seen are brought up to date.
+// named story is gone (the next load assigns it); the stories joined get
+// their row or a newer last_seen.
 func (db *DB) SaveStoryItems(ctx context.Context, as []newswatch.StoryAssignment) ([]int64, error) {
 	var ids []int64
 	keys := make([]int64, 0, len(as))
