@@ -89,6 +89,8 @@ type Index struct {
 	sh    shingler
 	count map[uint64]int
 	split map[int64][]sentence // bodies cut by note, waiting for prepare
+	dec   decideScratch
+	refs  []*storyRef // the stories decide returns, until they are applied
 }
 
 // NewIndex returns an empty index with the given window (0: DefaultWindow)
