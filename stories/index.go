@@ -28,9 +28,9 @@ const maxPosting = 64
 
 // Postings. posts maps a sampled shingle to the entry that carries it
 // (the oldest, if several), by the low 31 bits of its seq, with postMore
-// set when others carry it too; more lists those others, oldest first.
-// Most shingles are carried by one item in a window: an 8-byte map entry
-// and no slice. A window holds far fewer than 2^31 entries, so the low
+// set when others carry it too; more gives the list of those others,
+// oldest first, in lists. Most shingles are carried by one item in a
+// window: an 8-byte slot and no list. A window holds far fewer than 2^31 entries, so the low
 // bits and the window's base give back the seq (seqOf).
 const (
 	postMore = 1 << 31
@@ -76,8 +76,9 @@ type Index struct {
 	entries []*entry // in insertion order, about time order
 	base    uint64   // seq of entries[0]
 	next    uint64
-	posts   postTable           // sampled shingle -> first entry (see postMore)
-	more    map[uint32][]uint32 // sampled shingle -> later entries
+	posts   postTable         // sampled shingle -> first entry (see postMore)
+	more    map[uint32]uint32 // sampled shingle -> its later entries' list in lists
+	lists   postLists
 	urls    map[string]*entry
 	feeds   map[int64]*feedHist
 	newest  int64 // the newest item time seen, unix ms
@@ -99,7 +100,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Index{window: window, line: line, more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
+	return &Index{window: window, line: line, more: make(map[uint32]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
 		urls: make(map[string]*entry, 1024), feeds: make(map[int64]*feedHist)}
 }
 
@@ -207,7 +208,7 @@ func (x *Index) best(e *entry, keys []uint32) (*entry, float64) {
 		if v&postMore == 0 {
 			continue
 		}
-		for _, lo := range x.more[h] {
+		for _, lo := range x.lists.list(x.more[h]) {
 			if seq, ok := x.seqOf(lo); ok {
 				x.count[seq]++
 			}
@@ -274,10 +275,18 @@ func (x *Index) insert(e *entry, keys []uint32) {
 			*v = lo
 			continue
 		}
-		if l := x.more[h]; len(l) < maxPosting-1 {
-			x.more[h] = append(l, lo)
-			*v |= postMore
+		off, ok := x.more[h]
+		switch {
+		case !ok:
+			x.more[h] = x.lists.start(lo)
+		case len(x.lists.list(off)) < maxPosting-1:
+			if nw := x.lists.push(off, lo); nw != off {
+				x.more[h] = nw
+			}
+		default:
+			continue
 		}
+		*v |= postMore
 	}
 }
 
@@ -384,26 +393,23 @@ func (x *Index) unpost(h, lo uint32) {
 	if !ok {
 		return
 	}
-	l := x.more[h]
-	if v&postMask == lo {
-		if v&postMore == 0 {
+	if v&postMore == 0 {
+		if v&postMask == lo {
 			x.posts.del(h)
-			return
 		}
-		v, l = l[0]|postMore, l[1:]
-	} else if v&postMore != 0 {
-		for i, s := range l {
-			if s == lo {
-				l = append(l[:i], l[i+1:]...)
-				break
-			}
-		}
+		return
 	}
-	if len(l) == 0 {
+	off := x.more[h]
+	l := x.lists.list(off)
+	i := 0
+	if v&postMask == lo {
+		v = l[0] | postMore // the next carrier is first now
+	} else if i = slices.Index(l, lo); i < 0 {
+		return
+	}
+	if x.lists.removeAt(off, i) == 0 {
 		delete(x.more, h)
 		v &= postMask
-	} else {
-		x.more[h] = l
 	}
 	x.posts.set(h, v)
 }
