@@ -3,6 +3,7 @@ package stories
 import (
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/newswatch/newswatch"
 )
@@ -90,6 +91,7 @@ type Index struct {
 	sh    shingler
 	count map[uint64]int
 	split map[int64][]sentence // bodies cut by note, waiting for prepare
+	chunk []entry              // entries newEntry has yet to hand out
 	dec   decideScratch
 	refs  []*storyRef // the stories decide returns, until they are applied
 }
@@ -163,7 +165,8 @@ func (x *Index) prepare(d Doc) *entry {
 	if !d.hasCanon {
 		d.canon = newswatch.CanonicalURL(d.Link)
 	}
-	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
+	e := x.newEntry()
+	*e = entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
 	h := x.feeds[d.FeedID]
 	if p := d.pre; p != nil {
 		delete(x.split, d.ItemID)
@@ -186,6 +189,22 @@ func (x *Index) prepare(d Doc) *entry {
 	tw, _ = splitSentences(d.Title, x.words[len(x.words):], nil)
 	x.sh.add(tw)
 	e.set = x.sh.finish()
+	return e
+}
+
+// entryChunk is how many entries newEntry allocates at once: as many as
+// fill 8 KB, a size the allocator has a class for.
+const entryChunk = 8192 / int(unsafe.Sizeof(entry{}))
+
+// newEntry returns a zero entry. Entries are allocated by the chunk, one
+// allocation for every entryChunk items: the window forgets them in the
+// order it takes them, so a chunk outlives its last entry by little.
+func (x *Index) newEntry() *entry {
+	if len(x.chunk) == 0 {
+		x.chunk = make([]entry, entryChunk)
+	}
+	e := &x.chunk[0]
+	x.chunk = x.chunk[1:]
 	return e
 }
 
@@ -348,7 +367,9 @@ func (x *Index) Prune(before time.Time) {
 	lim := before.UnixMilli()
 	n := 0
 	for n < len(x.entries) && x.entries[n].ts < lim {
-		x.remove(x.entries[n])
+		e := x.entries[n]
+		x.remove(e)
+		*e = entry{} // its chunk may live on: let go of its set
 		n++
 	}
 	if n == 0 {
