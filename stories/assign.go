@@ -390,9 +390,9 @@ func (a *Assigner) DecideStories(ctx context.Context, cands []newswatch.StoryCan
 			}
 		}, nil
 	}
-	// A feed's batch is usually in time order already (or in reverse);
-	// only when it is not is it copied to be sorted, into a buffer the
-	// lock keeps for this decision.
+	// A batch already in time order is decided as it is; another is
+	// sorted in a copy (the caller's order is the store's), in a buffer
+	// the lock keeps for the decision.
 	sorted := cands
 	if !slices.IsSortedFunc(cands, byTime) {
 		a.sorted = append(a.sorted[:0], cands...)

@@ -31,8 +31,9 @@ const maxPosting = 64
 // (the oldest, if several), by the low 31 bits of its seq, with postMore
 // set when others carry it too; more gives the list of those others,
 // oldest first, in lists. Most shingles are carried by one item in a
-// window: an 8-byte slot and no list. A window holds far fewer than 2^31 entries, so the low
-// bits and the window's base give back the seq (seqOf).
+// window: an 8-byte slot and no list. A window holds far fewer than 2^31
+// entries, so the low bits and the window's base give back the seq
+// (seqOf).
 const (
 	postMore = 1 << 31
 	postMask = postMore - 1
