@@ -43,15 +43,14 @@ const (
 // stored.
 type storyRef struct{ id int64 }
 
-// entry is one item in the window.
+// entry is one item in the window: only what deciding reads (its item
+// and feed are not).
 type entry struct {
-	seq    uint64
-	itemID int64
-	feedID int64
-	ts     int64    // unix ms
-	set    []uint32 // sorted distinct shingle hashes
-	canon  string
-	story  *storyRef
+	seq   uint64
+	ts    int64    // unix ms
+	set   []uint32 // sorted distinct shingle hashes
+	canon string
+	story *storyRef
 }
 
 // Doc is what the index needs of an item.
@@ -167,7 +166,7 @@ func (x *Index) prepare(d Doc) *entry {
 		d.canon = newswatch.CanonicalURL(d.Link)
 	}
 	e := x.newEntry()
-	*e = entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
+	*e = entry{ts: d.Time.UnixMilli(), canon: d.canon}
 	h := x.feeds[d.FeedID]
 	if p := d.pre; p != nil {
 		delete(x.split, d.ItemID)
