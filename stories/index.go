@@ -75,6 +75,7 @@ type Index struct {
 	line   Line
 
 	entries []*entry // in insertion order, about time order
+	earr    []*entry // the whole array entries is in (see push)
 	base    uint64   // seq of entries[0]
 	next    uint64
 	posts   postTable         // sampled shingle -> first entry (see postMore)
@@ -283,7 +284,7 @@ func (x *Index) insert(e *entry, keys []uint32) {
 	if len(x.entries) == 0 {
 		x.base = e.seq
 	}
-	x.entries = append(x.entries, e)
+	x.push(e)
 	if e.canon != "" {
 		x.urls[e.canon] = e
 	}
@@ -307,6 +308,24 @@ func (x *Index) insert(e *entry, keys []uint32) {
 		}
 		*v |= postMore
 	}
+}
+
+// push appends e to entries. Pruning leaves dead slots before entries in
+// its array; when entries fills the array and those are a quarter of it or
+// more, the live ones move back to its start instead of the whole moving to
+// a new array, so that a window that is full does not allocate.
+func (x *Index) push(e *entry) {
+	if n := len(x.entries); n == cap(x.entries) {
+		if dead := cap(x.earr) - n; dead > 0 && dead >= cap(x.earr)/4 {
+			copy(x.earr, x.entries)
+			clear(x.earr[n:]) // the moved entries' old slots
+			x.entries = x.earr[:n]
+		} else {
+			x.entries = slices.Grow(x.entries, 1)
+			x.earr = x.entries[:cap(x.entries)]
+		}
+	}
+	x.entries = append(x.entries, e)
 }
 
 // note records d's edge sentences in its feed's history; prepare leaves out
