@@ -3,7 +3,7 @@ package stories
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,10 +41,11 @@ type Assigner struct {
 	line   Line
 	now    func() time.Time
 
-	mu    sync.Mutex
-	x     *Index      // nil until loaded, and after a failed write
-	stale atomic.Bool // a save went by without deciding: reload
-	loads atomic.Int64
+	mu     sync.Mutex
+	x      *Index                     // nil until loaded, and after a failed write
+	sorted []newswatch.StoryCandidate // DecideStories' batch in time order, when it is not already
+	stale  atomic.Bool                // a save went by without deciding: reload
+	loads  atomic.Int64
 }
 
 // NewAssigner returns an Assigner over st with the given window (0:
@@ -111,7 +112,7 @@ func (a *Assigner) Assign(ctx context.Context, feedID int64, items []newswatch.I
 		cands = append(cands, newswatch.StoryCandidate{ItemID: id, FeedID: feedID, Key: it.Key, Title: it.Title,
 			Text: it.Text, Link: it.Link, Time: it.Time()})
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Time.Before(cands[j].Time) })
+	slices.SortStableFunc(cands, byTime)
 	a.x.Prune(a.horizon(a.x))
 	if err := a.process(ctx, a.x, cands, false, &res); err != nil {
 		a.x = nil // the index has items the store does not: rebuild
@@ -228,6 +229,9 @@ func (a *Assigner) pass(ctx context.Context, since time.Time, progress func(Resu
 	return x, res, err
 }
 
+// byTime orders candidates by time.
+func byTime(a, b newswatch.StoryCandidate) int { return a.Time.Compare(b.Time) }
+
 func doc(c newswatch.StoryCandidate) Doc {
 	pre, _ := c.Prepared.(*prepared)
 	return Doc{ItemID: c.ItemID, FeedID: c.FeedID, Title: c.Title, Text: c.Text, Link: c.Link, Time: c.Time, pre: pre}
@@ -268,12 +272,20 @@ func apply(refs []*storyRef, ids []int64) {
 // decide decides the stories of cands, in order, adding them to x, and
 // returns their assignments and story references (whose id is 0 for a
 // story still to be stored). byURL asks the store for stories out of the
-// window by canonical URL.
+// window by canonical URL. The references are x's scratch space: they are
+// valid until x decides again, which the caller's lock on x prevents until
+// it has applied them.
 func (a *Assigner) decide(x *Index, cands []newswatch.StoryCandidate, stream bool,
 	byURL func([]string) (map[string]int64, error)) ([]newswatch.StoryAssignment, []*storyRef, error) {
+	sc := &x.dec
+	defer sc.reset()
+	if sc.first == nil {
+		sc.first = make(map[*storyRef]int)
+	}
 	// Canonical URLs not in the window may belong to an older story.
-	var ask []string
-	canon := make([]string, len(cands))
+	canon := slices.Grow(sc.canon[:0], len(cands))[:len(cands)]
+	sc.canon = canon
+	ask := sc.ask[:0]
 	for i, c := range cands {
 		u := ""
 		if p, ok := c.Prepared.(*prepared); ok {
@@ -281,13 +293,14 @@ func (a *Assigner) decide(x *Index, cands []newswatch.StoryCandidate, stream boo
 		} else {
 			u = newswatch.CanonicalURL(c.Link)
 		}
+		canon[i] = u
 		if u != "" {
-			canon[i] = u
 			if _, ok := x.urls[u]; !ok {
 				ask = append(ask, u)
 			}
 		}
 	}
+	sc.ask = ask
 	old := map[string]*storyRef{}
 	if len(ask) > 0 {
 		ids, err := byURL(ask)
@@ -303,8 +316,9 @@ func (a *Assigner) decide(x *Index, cands []newswatch.StoryCandidate, stream boo
 		x.note(doc(c))
 	}
 	as := make([]newswatch.StoryAssignment, len(cands))
-	refs := make([]*storyRef, len(cands))
-	first := map[*storyRef]int{}
+	refs := slices.Grow(x.refs[:0], len(cands))[:len(cands)]
+	x.refs = refs
+	first := sc.first // new story -> its first item in cands
 	for i, c := range cands {
 		if stream {
 			x.Prune(c.Time.Add(-a.window))
@@ -324,6 +338,21 @@ func (a *Assigner) decide(x *Index, cands []newswatch.StoryCandidate, stream boo
 		}
 	}
 	return as, refs, nil
+}
+
+// decideScratch is the space decide reuses between batches (each Index has
+// one: an Index is used under one lock).
+type decideScratch struct {
+	canon []string          // the canonical URL of each candidate
+	ask   []string          // those not in the window
+	first map[*storyRef]int // a story new in the batch -> its first item
+}
+
+// reset forgets a batch's URLs and stories.
+func (sc *decideScratch) reset() {
+	clear(sc.canon)
+	clear(sc.ask)
+	clear(sc.first)
 }
 
 // DecideStories decides the stories of new items inside the store's save
@@ -361,11 +390,18 @@ func (a *Assigner) DecideStories(ctx context.Context, cands []newswatch.StoryCan
 			}
 		}, nil
 	}
-	sorted := make([]newswatch.StoryCandidate, len(cands))
-	copy(sorted, cands)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Time.Before(sorted[j].Time) })
+	// A batch already in time order is decided as it is; another is
+	// sorted in a copy (the caller's order is the store's), in a buffer
+	// the lock keeps for the decision.
+	sorted := cands
+	if !slices.IsSortedFunc(cands, byTime) {
+		a.sorted = append(a.sorted[:0], cands...)
+		sorted = a.sorted
+		slices.SortStableFunc(sorted, byTime)
+	}
 	a.x.Prune(a.horizon(a.x))
 	as, refs, err := a.decide(a.x, sorted, false, byURL)
+	clear(a.sorted) // the candidates' texts are not kept past the decision
 	if err != nil {
 		a.x = nil
 		a.mu.Unlock()

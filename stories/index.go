@@ -3,6 +3,7 @@ package stories
 import (
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/newswatch/newswatch"
 )
@@ -28,10 +29,11 @@ const maxPosting = 64
 
 // Postings. posts maps a sampled shingle to the entry that carries it
 // (the oldest, if several), by the low 31 bits of its seq, with postMore
-// set when others carry it too; more lists those others, oldest first.
-// Most shingles are carried by one item in a window: an 8-byte map entry
-// and no slice. A window holds far fewer than 2^31 entries, so the low
-// bits and the window's base give back the seq (seqOf).
+// set when others carry it too; more gives the list of those others,
+// oldest first, in lists. Most shingles are carried by one item in a
+// window: an 8-byte slot and no list. A window holds far fewer than 2^31
+// entries, so the low bits and the window's base give back the seq
+// (seqOf).
 const (
 	postMore = 1 << 31
 	postMask = postMore - 1
@@ -41,15 +43,14 @@ const (
 // stored.
 type storyRef struct{ id int64 }
 
-// entry is one item in the window.
+// entry is one item in the window: only what deciding reads (its item
+// and feed are not).
 type entry struct {
-	seq    uint64
-	itemID int64
-	feedID int64
-	ts     int64    // unix ms
-	set    []uint32 // sorted distinct shingle hashes
-	canon  string
-	story  *storyRef
+	seq   uint64
+	ts    int64    // unix ms
+	set   []uint32 // sorted distinct shingle hashes
+	canon string
+	story *storyRef
 }
 
 // Doc is what the index needs of an item.
@@ -74,10 +75,12 @@ type Index struct {
 	line   Line
 
 	entries []*entry // in insertion order, about time order
+	earr    []*entry // the whole array entries is in (see push)
 	base    uint64   // seq of entries[0]
 	next    uint64
-	posts   postTable           // sampled shingle -> first entry (see postMore)
-	more    map[uint32][]uint32 // sampled shingle -> later entries
+	posts   postTable         // sampled shingle -> first entry (see postMore)
+	more    map[uint32]uint32 // sampled shingle -> its later entries' list in lists
+	lists   postLists
 	urls    map[string]*entry
 	feeds   map[int64]*feedHist
 	newest  int64 // the newest item time seen, unix ms
@@ -89,6 +92,9 @@ type Index struct {
 	sh    shingler
 	count map[uint64]int
 	split map[int64][]sentence // bodies cut by note, waiting for prepare
+	chunk []entry              // entries newEntry has yet to hand out
+	dec   decideScratch
+	refs  []*storyRef // the stories decide returns, until they are applied
 }
 
 // NewIndex returns an empty index with the given window (0: DefaultWindow)
@@ -97,7 +103,7 @@ func NewIndex(window time.Duration, line Line) *Index {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Index{window: window, line: line, more: make(map[uint32][]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
+	return &Index{window: window, line: line, more: make(map[uint32]uint32), count: make(map[uint64]int), split: make(map[int64][]sentence),
 		urls: make(map[string]*entry, 1024), feeds: make(map[int64]*feedHist)}
 }
 
@@ -160,7 +166,8 @@ func (x *Index) prepare(d Doc) *entry {
 	if !d.hasCanon {
 		d.canon = newswatch.CanonicalURL(d.Link)
 	}
-	e := &entry{itemID: d.ItemID, feedID: d.FeedID, ts: d.Time.UnixMilli(), canon: d.canon}
+	e := x.newEntry()
+	*e = entry{ts: d.Time.UnixMilli(), canon: d.canon}
 	h := x.feeds[d.FeedID]
 	if p := d.pre; p != nil {
 		delete(x.split, d.ItemID)
@@ -186,6 +193,22 @@ func (x *Index) prepare(d Doc) *entry {
 	return e
 }
 
+// entryChunk is how many entries newEntry allocates at once: as many as
+// fill 8 KB, a size the allocator has a class for.
+const entryChunk = 8192 / int(unsafe.Sizeof(entry{}))
+
+// newEntry returns a zero entry. Entries are allocated by the chunk, one
+// allocation for every entryChunk items: the window forgets them in the
+// order it takes them, so a chunk outlives its last entry by little.
+func (x *Index) newEntry() *entry {
+	if len(x.chunk) == 0 {
+		x.chunk = make([]entry, entryChunk)
+	}
+	e := &x.chunk[0]
+	x.chunk = x.chunk[1:]
+	return e
+}
+
 // isEdge reports whether sentence i of n is where boilerplate sits.
 func isEdge(i, n int) bool { return i < edgeSentences || i >= n-edgeSentences }
 
@@ -205,7 +228,7 @@ func (x *Index) best(e *entry, keys []uint32) (*entry, float64) {
 		if v&postMore == 0 {
 			continue
 		}
-		for _, lo := range x.more[h] {
+		for _, lo := range x.lists.list(x.more[h]) {
 			if seq, ok := x.seqOf(lo); ok {
 				x.count[seq]++
 			}
@@ -261,7 +284,7 @@ func (x *Index) insert(e *entry, keys []uint32) {
 	if len(x.entries) == 0 {
 		x.base = e.seq
 	}
-	x.entries = append(x.entries, e)
+	x.push(e)
 	if e.canon != "" {
 		x.urls[e.canon] = e
 	}
@@ -272,11 +295,37 @@ func (x *Index) insert(e *entry, keys []uint32) {
 			*v = lo
 			continue
 		}
-		if l := x.more[h]; len(l) < maxPosting-1 {
-			x.more[h] = append(l, lo)
-			*v |= postMore
+		off, ok := x.more[h]
+		switch {
+		case !ok:
+			x.more[h] = x.lists.start(lo)
+		case len(x.lists.list(off)) < maxPosting-1:
+			if nw := x.lists.push(off, lo); nw != off {
+				x.more[h] = nw
+			}
+		default:
+			continue
+		}
+		*v |= postMore
+	}
+}
+
+// push appends e to entries. Pruning leaves dead slots before entries in
+// its array; when entries fills the array and those are a quarter of it or
+// more, the live ones move back to its start instead of the whole moving to
+// a new array, so that a window that is full does not allocate.
+func (x *Index) push(e *entry) {
+	if n := len(x.entries); n == cap(x.entries) {
+		if dead := cap(x.earr) - n; dead > 0 && dead >= cap(x.earr)/4 {
+			copy(x.earr, x.entries)
+			clear(x.earr[n:]) // the moved entries' old slots
+			x.entries = x.earr[:n]
+		} else {
+			x.entries = slices.Grow(x.entries, 1)
+			x.earr = x.entries[:cap(x.entries)]
 		}
 	}
+	x.entries = append(x.entries, e)
 }
 
 // note records d's edge sentences in its feed's history; prepare leaves out
@@ -337,7 +386,9 @@ func (x *Index) Prune(before time.Time) {
 	lim := before.UnixMilli()
 	n := 0
 	for n < len(x.entries) && x.entries[n].ts < lim {
-		x.remove(x.entries[n])
+		e := x.entries[n]
+		x.remove(e)
+		*e = entry{} // its chunk may live on: let go of its set
 		n++
 	}
 	if n == 0 {
@@ -382,26 +433,23 @@ func (x *Index) unpost(h, lo uint32) {
 	if !ok {
 		return
 	}
-	l := x.more[h]
-	if v&postMask == lo {
-		if v&postMore == 0 {
+	if v&postMore == 0 {
+		if v&postMask == lo {
 			x.posts.del(h)
-			return
 		}
-		v, l = l[0]|postMore, l[1:]
-	} else if v&postMore != 0 {
-		for i, s := range l {
-			if s == lo {
-				l = append(l[:i], l[i+1:]...)
-				break
-			}
-		}
+		return
 	}
-	if len(l) == 0 {
+	off := x.more[h]
+	l := x.lists.list(off)
+	i := 0
+	if v&postMask == lo {
+		v = l[0] | postMore // the next carrier is first now
+	} else if i = slices.Index(l, lo); i < 0 {
+		return
+	}
+	if x.lists.removeAt(off, i) == 0 {
 		delete(x.more, h)
 		v &= postMask
-	} else {
-		x.more[h] = l
 	}
 	x.posts.set(h, v)
 }

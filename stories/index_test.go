@@ -1,6 +1,7 @@
 package stories
 
 import (
+	"fmt"
 	"math/rand"
 	"slices"
 	"testing"
@@ -287,5 +288,35 @@ func TestShinglerAdd(t *testing.T) {
 		if !slices.Equal(sh.set, want) {
 			t.Fatalf("%d words: %v, want %v", n, sh.set, want)
 		}
+	}
+}
+
+// TestEntriesReuseArray: a full window that keeps pruning its oldest items
+// keeps its entries in one array (moving the live ones back to its start),
+// in order, and the array holds no pointer outside the window.
+func TestEntriesReuseArray(t *testing.T) {
+	x := NewIndex(time.Hour, DefaultLine)
+	var arrays []**entry
+	for i := 0; i < 5000; i++ {
+		at := t0.Add(time.Duration(i) * 10 * time.Second) // 360 items in the window
+		x.Prune(at.Add(-time.Hour))
+		x.assign(Doc{ItemID: int64(i + 1), FeedID: 1, Title: fmt.Sprint("item ", i), Time: at}, nil)
+		if i >= 2000 && (len(arrays) == 0 || arrays[len(arrays)-1] != &x.earr[0]) {
+			arrays = append(arrays, &x.earr[0])
+		}
+		for j, e := range x.entries {
+			if e.seq != x.base+uint64(j) {
+				t.Fatalf("item %d: entry %d has seq %d, want %d", i, j, e.seq, x.base+uint64(j))
+			}
+		}
+		off := cap(x.earr) - cap(x.entries) // where entries starts in the array
+		for j, e := range x.earr {
+			if e != nil && (j < off || j >= off+len(x.entries)) {
+				t.Fatalf("item %d: slot %d of the array, outside the window's %d..%d, is not cleared", i, j, off, off+len(x.entries))
+			}
+		}
+	}
+	if len(arrays) != 1 {
+		t.Errorf("a full window moved its entries to %d arrays, want 1", len(arrays))
 	}
 }

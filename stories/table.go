@@ -171,3 +171,95 @@ func (t *postTable) del(k uint32) {
 	}
 	s[i] = postSlot{}
 }
+
+// postLists holds the later entries of each shingle carried by several
+// (Index.more maps the shingle to its list's offset here): blocks in one
+// flat array of uint32, where a Go map of slices cost a slice header in the
+// map and an allocation for each list and each growth, and made the map
+// one the garbage collector scans. Nothing here is a pointer.
+//
+// A block of class c is 2<<c words: a header (the length, and the class
+// in bits 8 and up) and up to (2<<c)-1 values. A list moves to the next
+// class when it is full; a block freed when its list empties is reused by
+// the next list of its class. Most lists hold one entry: two words.
+type postLists struct {
+	mem  []uint32
+	free [listClasses][]uint32 // offsets of free blocks, by class
+}
+
+// listClasses is the number of block sizes: the largest holds
+// maxPosting-1 values.
+const listClasses = 6
+
+// The largest block holds a full list (the line stops the build if not).
+var _ = [1]struct{}{}[2<<(listClasses-1)-1-(maxPosting-1)]
+
+var zeroBlock [2 << (listClasses - 1)]uint32
+
+// start returns the offset of a new list holding v.
+func (p *postLists) start(v uint32) uint32 {
+	off := p.alloc(0)
+	p.mem[off] = 1
+	p.mem[off+1] = v
+	return off
+}
+
+// alloc returns the offset of a block of class c, its words unset.
+func (p *postLists) alloc(c int) uint32 {
+	if f := p.free[c]; len(f) > 0 {
+		off := f[len(f)-1]
+		p.free[c] = f[:len(f)-1]
+		return off
+	}
+	off := len(p.mem)
+	if uint64(off)+2<<c > 1<<32 {
+		panic("stories: posting lists past 16 GB")
+	}
+	p.mem = append(p.mem, zeroBlock[:2<<c]...)
+	return uint32(off)
+}
+
+// list returns the values of the list at off, valid until the next change.
+func (p *postLists) list(off uint32) []uint32 {
+	n := p.mem[off] & 0xff
+	return p.mem[off+1 : off+1+n : off+1+n]
+}
+
+// push appends v to the list at off and returns the list's offset, which
+// changes when it outgrows its block. The list must hold fewer than
+// maxPosting-1 values.
+func (p *postLists) push(off, v uint32) uint32 {
+	h := p.mem[off]
+	n, c := h&0xff, int(h>>8)
+	if n == 2<<c-1 {
+		nw := p.alloc(c + 1)
+		copy(p.mem[nw+1:], p.mem[off+1:off+1+n])
+		p.release(off)
+		off, c = nw, c+1
+	}
+	p.mem[off+1+n] = v
+	p.mem[off] = (n + 1) | uint32(c)<<8
+	return off
+}
+
+// removeAt removes the i'th value of the list at off, keeping the order of
+// the others, and returns how many are left; a list left empty is freed.
+func (p *postLists) removeAt(off uint32, i int) int {
+	h := p.mem[off]
+	n := int(h & 0xff)
+	l := p.mem[off+1 : off+1+uint32(n)]
+	copy(l[i:], l[i+1:])
+	n--
+	if n == 0 {
+		p.release(off)
+		return 0
+	}
+	p.mem[off] = uint32(n) | h&^0xff
+	return n
+}
+
+// release frees the block at off.
+func (p *postLists) release(off uint32) {
+	c := p.mem[off] >> 8
+	p.free[c] = append(p.free[c], off)
+}
