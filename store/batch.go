@@ -146,12 +146,11 @@ type saveStmts struct {
 	next  map[bool]*sql.Stmt          // by stories on
 }
 
-// selNextIDs is the highest item id given so far, and 0, 0; with stories
-// (selNextIDsStories), the next story's id and the reset floor
-// (selStoryFloors) instead.
-const selNextIDs = `SELECT max(coalesce((SELECT max(id) FROM items), 0), (SELECT id FROM id_floors WHERE name = 'items')), 0, 0`
+// selNextIDs is the highest item id given so far, and 0, 0, 0; with
+// stories (selNextIDsStories), the storyFloors (selStoryFloors) instead.
+const selNextIDs = `SELECT max(coalesce((SELECT max(id) FROM items), 0), (SELECT id FROM id_floors WHERE name = 'items')), 0, 0, 0`
 
-var selNextIDsStories = strings.TrimSuffix(selNextIDs, "0, 0") + strings.TrimPrefix(selStoryFloors, "SELECT ")
+var selNextIDsStories = strings.TrimSuffix(selNextIDs, "0, 0, 0") + strings.TrimPrefix(selStoryFloors, "SELECT ")
 
 // prepareSaveStmts prepares saveInserts on db, the writer; it must not run
 // inside a transaction (the writer has one connection).

@@ -227,7 +227,7 @@ func (s *saver) newID() (int64, error) {
 		default:
 			row = s.tx.QueryRowContext(s.ctx, selNextIDs)
 		}
-		if err := row.Scan(&max, &s.floors.next, &s.floors.reset); err != nil {
+		if err := row.Scan(&max, &s.floors.next, &s.floors.reset, &s.floors.version); err != nil {
 			return 0, err
 		}
 		if max == math.MaxInt64 {

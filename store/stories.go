@@ -255,11 +255,16 @@ func saveStoryItems(ctx context.Context, tx *sql.Tx, as []newswatch.StoryAssignm
 // 'story_reset'). A story named by id at or below it is gone (a decider
 // still holding it from before the reset); one above it is not, even
 // with no item left (its one item's feed was removed): the item that
-// joins it carries it on.
-type storyFloors struct{ next, reset int64 }
+// joins it carries it on. version is the writer's PRAGMA data_version as
+// they were read, for the URL filter (urlFilter.mayHave): a save reads
+// them in its write transaction, in which no other connection commits,
+// so it holds for the whole save, and the filter needs no statement of
+// its own.
+type storyFloors struct{ next, reset, version int64 }
 
 // selStoryFloors reads storyFloors.
-const selStoryFloors = `SELECT (` + selNextStory + `), (SELECT id FROM id_floors WHERE name = 'story_reset')`
+const selStoryFloors = `SELECT (` + selNextStory + `), (SELECT id FROM id_floors WHERE name = 'story_reset'),
+	(SELECT data_version FROM pragma_data_version())`
 
 // storyWrites is what a batch of assignments writes: each one's story id,
 // the assignments whose story is gone (ResetStories deleted it since it
@@ -293,7 +298,7 @@ func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 		return sw, nil
 	}
 	if floors.next == 0 {
-		if err := cache.stmt(ctx, tx, selStoryFloors).QueryRowContext(ctx).Scan(&floors.next, &floors.reset); err != nil {
+		if err := cache.stmt(ctx, tx, selStoryFloors).QueryRowContext(ctx).Scan(&floors.next, &floors.reset, &floors.version); err != nil {
 			return sw, err
 		}
 	}
@@ -463,7 +468,7 @@ const (
 // SQLite parses a statement with subqueries for longer than it takes to
 // run it on a feed's save of a few items.
 type storyStmts struct {
-	other map[string]*sql.Stmt // selStoryFloors, selByURL, upsStoryRows, selDataVersion
+	other map[string]*sql.Stmt // selStoryFloors, selByURL, upsStoryRows
 }
 
 // stmt returns query in tx: prepared when c has it, else parsed anew.
@@ -505,7 +510,7 @@ func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 // run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 	c := &storyStmts{other: map[string]*sql.Stmt{}}
-	for _, q := range []string{selStoryFloors, selByURL, upsStoryRows, selDataVersion} {
+	for _, q := range []string{selStoryFloors, selByURL, upsStoryRows} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()

@@ -208,8 +208,13 @@ func (p *storyPend) decide(ctx context.Context, tx *sql.Tx, floors storyFloors) 
 	if len(p.cands) == 0 {
 		return nil
 	}
+	if floors.next == 0 {
+		if err := p.stmts.stmt(ctx, tx, selStoryFloors).QueryRowContext(ctx).Scan(&floors.next, &floors.reset, &floors.version); err != nil {
+			return fmt.Errorf("decide stories: %w", err)
+		}
+	}
 	as, written, after, err := p.d.DecideStories(ctx, p.cands, func(canon []string) (map[string]int64, error) {
-		maybe, err := p.urls.mayHave(ctx, tx, p.stmts.stmt(ctx, tx, selDataVersion), canon)
+		maybe, err := p.urls.mayHave(ctx, tx, floors.version, canon)
 		if err != nil {
 			return nil, fmt.Errorf("store: stories by url: %w", formatError(err))
 		}

@@ -119,22 +119,15 @@ func (f *urlFilter) add(keys ...int64) {
 	}
 }
 
-// selDataVersion changes between two reads on one connection when another
-// connection committed in between.
-const selDataVersion = `PRAGMA data_version`
-
 // mayHave filters canon to the URLs whose key may be in the database,
 // building the filter first if it is not built or another connection
 // committed since; tx is the save's transaction on the writer connection,
-// version selDataVersion in it. When the filter is off, canon is returned
-// as it is.
-func (f *urlFilter) mayHave(ctx context.Context, tx *sql.Tx, version stmtRunner, canon []string) ([]string, error) {
+// v the writer's PRAGMA data_version in it (storyFloors.version), which
+// changes when another connection commits. When the filter is off, canon
+// is returned as it is.
+func (f *urlFilter) mayHave(ctx context.Context, tx *sql.Tx, v int64, canon []string) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var v int64
-	if err := version.QueryRowContext(ctx).Scan(&v); err != nil {
-		return nil, err
-	}
 	if !f.built || v != f.version {
 		if err := f.buildLocked(ctx, tx); err != nil {
 			return nil, err
