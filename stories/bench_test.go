@@ -242,16 +242,8 @@ func BenchmarkIndex(b *testing.B) {
 // everything but preparing and the store's URL look-up (cpu_us/item).
 func BenchmarkDecide(b *testing.B) {
 	const window, batch = 50_000, 50
-	g := newGen(2)
-	as := stories.NewAssigner(nil, 0)
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	n := window + (b.N+batch-1)/batch*batch
-	cands := make([]newswatch.StoryCandidate, n)
-	for i := range cands {
-		it := g.item(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Second))
-		cands[i] = newswatch.StoryCandidate{ItemID: int64(i + 1), FeedID: int64(i%1000 + 1), Title: it.Title, Text: it.Text, Link: it.Link, Time: it.Published}
-		as.PrepareStory(&cands[i])
-	}
+	cands := preparedCands(n)
 	x := stories.NewIndex(0, stories.DefaultLine)
 	for i := 0; i < window; i += batch {
 		stories.DecideForBench(x, cands[i:i+batch])
@@ -265,6 +257,21 @@ func BenchmarkDecide(b *testing.B) {
 	b.ReportMetric(float64((cpuTime(b)-cpu0).Microseconds())/float64(n-window), "cpu_us/item")
 }
 
+// preparedCands makes n prepared candidates of BenchmarkDecide's stream:
+// a second apart, over 1,000 feeds.
+func preparedCands(n int) []newswatch.StoryCandidate {
+	g := newGen(2)
+	as := stories.NewAssigner(nil, 0)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cands := make([]newswatch.StoryCandidate, n)
+	for i := range cands {
+		it := g.item(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Second))
+		cands[i] = newswatch.StoryCandidate{ItemID: int64(i + 1), FeedID: int64(i%1000 + 1), Title: it.Title, Text: it.Text, Link: it.Link, Time: it.Published}
+		as.PrepareStory(&cands[i])
+	}
+	return cands
+}
+
 // BenchmarkDecideFull is BenchmarkDecide against a window that is full:
 // 5,000 items, each batch pruning the oldest as it adds its own, as a
 // store that has run for longer than the window does. Run it with
@@ -273,17 +280,9 @@ func BenchmarkDecide(b *testing.B) {
 func BenchmarkDecideFull(b *testing.B) {
 	const window, batch = 5_000, 50
 	const span = window * time.Second // items are a second apart
-	g := newGen(2)
-	as := stories.NewAssigner(nil, 0)
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	warm := 4 * window // the index reaches its size, and its maps theirs
+	warm := 4 * window                // the index reaches its size, and its maps theirs
 	n := warm + (b.N+batch-1)/batch*batch
-	cands := make([]newswatch.StoryCandidate, n)
-	for i := range cands {
-		it := g.item(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Second))
-		cands[i] = newswatch.StoryCandidate{ItemID: int64(i + 1), FeedID: int64(i%1000 + 1), Title: it.Title, Text: it.Text, Link: it.Link, Time: it.Published}
-		as.PrepareStory(&cands[i])
-	}
+	cands := preparedCands(n)
 	x := stories.NewIndex(span, stories.DefaultLine)
 	for i := 0; i < warm; i += batch {
 		x.Prune(cands[i].Time.Add(-span))
