@@ -271,10 +271,11 @@ const selStoryFloors = `SELECT (` + selNextStory + `), (SELECT id FROM id_floors
 // was named), the stories that items joined, and the highest new story id
 // (0: none).
 //
-// A story has a row in stories once a second item joins it or a route
-// alerts it (ensureStories); until then its one item is all there is of
-// it, and the saves of the nine items in ten that start a story and stay
-// alone write no row.
+// A story has a row in stories once a route alerts it (ensureStories):
+// the alert's story keeps its title and first item whatever happens to
+// its items. Until then its items are all there is of it (Stories and
+// Story read its first item, by id, and its newest), and a save whose
+// items start stories or join them writes no row.
 type storyWrites struct {
 	ids    []int64
 	gone   map[int]bool
@@ -282,10 +283,9 @@ type storyWrites struct {
 	top    int64
 }
 
-// joinedStory is a story an item joined, with the item's time and, for a
-// story started in the same batch, the item that started it (0: an
-// earlier item).
-type joinedStory struct{ story, ts, first int64 }
+// joinedStory is a story from before the batch that an item joined, with
+// the item's time.
+type joinedStory struct{ story, ts int64 }
 
 // decidedStories gives each assignment its story id: the story named, a
 // new one above every story's and deleted story's id, or the story of the
@@ -302,7 +302,6 @@ func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 			return sw, err
 		}
 	}
-	starter := make([]int64, len(as)) // the item that started as[i]'s story in this batch
 	for i, a := range as {
 		switch {
 		case a.StoryID > 0:
@@ -316,10 +315,9 @@ func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 			}
 			sw.joined = append(sw.joined, joinedStory{story: a.StoryID, ts: ms(a.Time)})
 		case a.Join >= 0 && a.Join < i:
-			sw.ids[i], starter[i] = sw.ids[a.Join], starter[a.Join]
-			sw.joined = append(sw.joined, joinedStory{story: sw.ids[i], ts: ms(a.Time), first: starter[i]})
+			sw.ids[i] = sw.ids[a.Join]
 		default:
-			sw.ids[i], starter[i] = floors.next, a.ItemID
+			sw.ids[i] = floors.next
 			sw.top = floors.next
 			floors.next++
 		}
@@ -327,9 +325,9 @@ func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 	return sw, nil
 }
 
-// write gives the stories joined their row, from their first item, or
-// moves their last_seen up to the newest item that joined them, once the
-// items are written: one statement.
+// write moves the last_seen of the joined stories that have a row up to
+// the newest item that joined them: one statement, which finds no row for
+// most.
 func (sw *storyWrites) write(ctx context.Context, tx *sql.Tx, cache *storyStmts) error {
 	if len(sw.joined) == 0 {
 		return nil
@@ -340,14 +338,14 @@ func (sw *storyWrites) write(ctx context.Context, tx *sql.Tx, cache *storyStmts)
 			newest[j.story] = j.ts
 		}
 	}
-	var rows [][3]int64
+	rows := make([][2]int64, 0, len(newest))
 	for _, j := range sw.joined {
 		if ts, ok := newest[j.story]; ok {
-			rows = append(rows, [3]int64{j.story, ts, j.first})
+			rows = append(rows, [2]int64{j.story, ts})
 			delete(newest, j.story)
 		}
 	}
-	_, err := cache.stmt(ctx, tx, upsStoryRows).ExecContext(ctx, jsonList(rows))
+	_, err := cache.stmt(ctx, tx, updStoryLastSeen).ExecContext(ctx, jsonList(rows))
 	return err
 }
 
@@ -357,11 +355,7 @@ func ensureStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, ids []int
 	if len(ids) == 0 {
 		return nil
 	}
-	rows := make([][3]int64, len(ids))
-	for i, id := range ids {
-		rows[i] = [3]int64{id, 0, 0}
-	}
-	_, err := cache.stmt(ctx, tx, upsStoryRows).ExecContext(ctx, jsonList(rows))
+	_, err := cache.stmt(ctx, tx, insStoryRows).ExecContext(ctx, jsonList(ids))
 	return err
 }
 
@@ -450,25 +444,28 @@ const (
 	selNextStory = `SELECT max(coalesce((SELECT max(id) FROM stories), 0),
 		coalesce((SELECT max(id) FROM story_id_floor), 0),
 		coalesce((SELECT max(story_id) FROM items WHERE story_id IS NOT NULL), 0)) + 1`
-	// upsStoryRows takes a JSON list of [story, time, first] triples:
-	// each story that has items and no row gets its row, from the item
-	// that started it (first, or when 0 its oldest stored item by id: a
-	// story without a row has one item from before the batch), and each
-	// row's last_seen moves up to the time (the newest item that joined).
+	// insStoryRows takes a JSON list of story ids and gives each that has
+	// items and no row its row: the title and time of its first item by
+	// id (the one that started it), the time of its newest as last_seen.
 	// The "WHERE true" keeps SQLite from reading ON CONFLICT as the join's.
-	upsStoryRows = `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
-		SELECT j.value->>0, i.id, i.title, i.ts, max(i.ts, j.value->>1) FROM json_each(?) j
-		JOIN items i ON i.id = coalesce(nullif(j.value->>2, 0),
-			(SELECT min(f.id) FROM items f WHERE f.story_id = j.value->>0 AND f.story_id IS NOT NULL))
+	insStoryRows = `INSERT INTO stories (id, first_item_id, title, first_seen, last_seen)
+		SELECT j.value, i.id, i.title, i.ts,
+			(SELECT max(l.ts) FROM items l WHERE l.story_id = j.value AND l.story_id IS NOT NULL)
+		FROM json_each(?) j
+		JOIN items i ON i.id = (SELECT min(f.id) FROM items f WHERE f.story_id = j.value AND f.story_id IS NOT NULL)
 		WHERE true
-		ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)`
+		ON CONFLICT (id) DO NOTHING`
+	// updStoryLastSeen takes a JSON list of [story, time] pairs and moves
+	// the last_seen of those stories that have a row up to the time.
+	updStoryLastSeen = `UPDATE stories SET last_seen = j.value->>1 FROM json_each(?) j
+		WHERE stories.id = j.value->>0 AND stories.last_seen < j.value->>1`
 )
 
 // storyStmts are the story statements prepared once for the save path:
 // SQLite parses a statement with subqueries for longer than it takes to
 // run it on a feed's save of a few items.
 type storyStmts struct {
-	other map[string]*sql.Stmt // selStoryFloors, selByURL, upsStoryRows
+	other map[string]*sql.Stmt // selStoryFloors, selByURL, insStoryRows, updStoryLastSeen
 }
 
 // stmt returns query in tx: prepared when c has it, else parsed anew.
@@ -510,7 +507,7 @@ func (p parsed) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 // run inside a transaction (the writer has one connection).
 func prepareStoryStmts(ctx context.Context, db *sql.DB) (*storyStmts, error) {
 	c := &storyStmts{other: map[string]*sql.Stmt{}}
-	for _, q := range []string{selStoryFloors, selByURL, upsStoryRows} {
+	for _, q := range []string{selStoryFloors, selByURL, insStoryRows, updStoryLastSeen} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()

@@ -15,7 +15,8 @@ func TestStoryQueriesUseIndexes(t *testing.T) {
 		`SELECT i.key, i.id FROM items i WHERE i.feed_id = 1 AND i.key IN (SELECT value FROM json_each('["a"]'))
 		AND i.story_id IS NULL`,
 		strings.ReplaceAll(updStoryOf.sql(2), "?", "1"),
-		strings.ReplaceAll(upsStoryRows, "?", `'[[1, 2, 0]]'`),
+		strings.ReplaceAll(insStoryRows, "?", `'[1, 2]'`),
+		strings.ReplaceAll(updStoryLastSeen, "?", `'[[1, 2]]'`),
 		selStoryFloors,
 		strings.ReplaceAll(updMentionStories, "?", `'[1, 2]'`),
 	} {

@@ -21,14 +21,17 @@ func (db *DB) Stories(ctx context.Context, q newswatch.StoryQuery) ([]newswatch.
 	args = append(args, ms(q.Since))
 	args = append(args, vargs...)
 	args = append(args, limit)
-	// A story of one item has no row (storyWrites): the item is the story.
+	// A story that no route alerted has no row (storyWrites): its first
+	// item by id is its title and first_seen, its newest its last_seen.
 	rows, err := db.r.QueryContext(ctx, `SELECT id, title, first_seen, last_seen FROM (
 			SELECT s.id, s.title, s.first_seen, s.last_seen FROM stories s
 			WHERE s.last_seen >= ? AND EXISTS (SELECT 1 FROM items si WHERE si.story_id = s.id AND si.story_id IS NOT NULL AND si.ts >= ? AND `+vis+`)
 			UNION ALL
-			SELECT si.story_id, si.title, si.ts, si.ts FROM items si
-			WHERE si.ts >= ? AND si.story_id IS NOT NULL AND `+vis+`
-			AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = si.story_id))
+			SELECT g.story_id, f.title, f.ts, (SELECT max(l.ts) FROM items l WHERE l.story_id = g.story_id AND l.story_id IS NOT NULL)
+			FROM (SELECT DISTINCT si.story_id AS story_id FROM items si INDEXED BY items_ts
+				WHERE si.ts >= ? AND si.story_id IS NOT NULL AND `+vis+`
+				AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = si.story_id)) g
+			JOIN items f ON f.id = (SELECT min(m.id) FROM items m WHERE m.story_id = g.story_id AND m.story_id IS NOT NULL))
 		ORDER BY first_seen DESC, id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: stories: %w", formatError(err))
@@ -59,11 +62,14 @@ func (db *DB) Stories(ctx context.Context, q newswatch.StoryQuery) ([]newswatch.
 func (db *DB) Story(ctx context.Context, guildID string, id int64) (newswatch.Story, error) {
 	var s newswatch.Story
 	var first, last int64
-	// A story of one item has no row (storyWrites): the item is the story.
+	// A story that no route alerted has no row (storyWrites): its first
+	// item by id is its title and first_seen, its newest its last_seen.
 	err := db.r.QueryRowContext(ctx, `SELECT id, title, first_seen, last_seen FROM stories WHERE id = ?1
 		UNION ALL
-		SELECT * FROM (SELECT story_id, title, ts, ts FROM items WHERE story_id = ?1 AND story_id IS NOT NULL
-			AND NOT EXISTS (SELECT 1 FROM stories WHERE id = ?1) ORDER BY ts, id LIMIT 1)`, id).
+		SELECT * FROM (SELECT story_id, title, ts,
+				(SELECT max(l.ts) FROM items l WHERE l.story_id = ?1 AND l.story_id IS NOT NULL)
+			FROM items WHERE story_id = ?1 AND story_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM stories WHERE id = ?1) ORDER BY id LIMIT 1)`, id).
 		Scan(&s.ID, &s.Title, &first, &last)
 	if errNoRows(err) {
 		return s, newswatch.Errorf(newswatch.ENOTFOUND, "There is no story %d.", id)

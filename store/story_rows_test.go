@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -119,15 +120,9 @@ func TestStoryColumnsOnSave(t *testing.T) {
 	if sb != sa {
 		t.Fatalf("b's story %v, want a's %v", sb, sa)
 	}
-	var first, firstSeen, lastSeen int64
-	var title string
-	if err := f.db.r.QueryRow(`SELECT first_item_id, title, first_seen, last_seen FROM stories WHERE id = ?`, sa.Int64).
-		Scan(&first, &title, &firstSeen, &lastSeen); err != nil {
-		t.Fatalf("no row once a second item joined: %v", err)
-	}
-	if first != a || title != "Kyiv first" || firstSeen != ms(f.t0) || lastSeen != ms(later) {
-		t.Errorf("row: first item %d (want %d), %q, first_seen %d (want %d), last_seen %d (want %d)",
-			first, a, title, firstSeen, ms(f.t0), lastSeen, ms(later))
+	f.db.r.QueryRow(`SELECT count(*) FROM stories`).Scan(&rows)
+	if rows != 0 {
+		t.Errorf("%d story rows once a second item joined (want 0: no route alerted it)", rows)
 	}
 	var bMent sql.NullInt64
 	f.db.r.QueryRow(`SELECT story_id FROM mentions WHERE item_id = ?`, b).Scan(&bMent)
@@ -135,10 +130,16 @@ func TestStoryColumnsOnSave(t *testing.T) {
 		t.Errorf("b's mention has story %v, want %v", bMent, sa)
 	}
 	s, err = f.db.Story(ctx, "", sa.Int64)
-	if err != nil || len(s.Items) != 2 || s.Title != "Kyiv first" {
+	if err != nil || len(s.Items) != 2 || s.Items[0].ItemID != a || s.Title != "Kyiv first" || !s.FirstSeen.Equal(f.t0) || !s.LastSeen.Equal(later) {
 		t.Errorf("story of two: %+v, %v", s, err)
 	}
-	if l := must(f.db.Stories(ctx, newswatch.StoryQuery{Since: f.t0.Add(-time.Hour)}))(t); len(l) != 1 || len(l[0].Items) != 2 {
+	for _, since := range []time.Time{f.t0.Add(-time.Hour), later} {
+		l := must(f.db.Stories(ctx, newswatch.StoryQuery{Since: since}))(t)
+		if len(l) != 1 || l[0].ID != sa.Int64 || l[0].Title != "Kyiv first" || !l[0].FirstSeen.Equal(f.t0) || !l[0].LastSeen.Equal(later) {
+			t.Errorf("listed since %v: %+v, want the story once, from its first item to its newest", since, l)
+		}
+	}
+	if l := must(f.db.Stories(ctx, newswatch.StoryQuery{Since: f.t0.Add(-time.Hour), Items: 5}))(t); len(l) != 1 || len(l[0].Items) != 2 {
 		t.Errorf("listed once with both items: %+v", l)
 	}
 }
@@ -146,7 +147,7 @@ func TestStoryColumnsOnSave(t *testing.T) {
 // TestStoryColumnsFlushedEarly: an item whose row was written before the
 // batch's stories were decided (a key repeated in the batch flushes the
 // rows before its update) still gets its story, on the item and on the
-// mentions of its update; a story joined inside one batch gets its row.
+// mentions of its update; a story joined inside one batch gets no row.
 func TestStoryColumnsFlushedEarly(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
@@ -167,8 +168,11 @@ func TestStoryColumnsFlushedEarly(t *testing.T) {
 	var ments, rows int
 	f.db.r.QueryRow(`SELECT (SELECT count(*) FROM mentions WHERE item_id = ? AND story_id = ?), (SELECT count(*) FROM stories WHERE id = ?)`,
 		x, sx.Int64, sx.Int64).Scan(&ments, &rows)
-	if ments != 1 || rows != 1 {
-		t.Errorf("x's updated mention with its story: %d (want 1); story rows %d (want 1)", ments, rows)
+	if ments != 1 || rows != 0 {
+		t.Errorf("x's updated mention with its story: %d (want 1); story rows %d (want 0)", ments, rows)
+	}
+	if s, err := f.db.Story(ctx, "", sx.Int64); err != nil || len(s.Items) != 2 || s.Title != "Odd title" {
+		t.Errorf("story of x and y: %+v, %v", s, err)
 	}
 	if _, left, err := f.db.OldestUnassigned(ctx); err != nil || left {
 		t.Errorf("items left without a story: %v, %v", left, err)
@@ -216,16 +220,15 @@ func TestStoryJoinedGone(t *testing.T) {
 	}
 	var ments int
 	f.db.r.QueryRow(`SELECT count(*) FROM mentions WHERE item_id = ? AND story_id = ?`, un["b"], sa.Int64).Scan(&ments)
-	var first, lastSeen int64
-	if err := f.db.r.QueryRow(`SELECT first_item_id, last_seen FROM stories WHERE id = ?`, sa.Int64).Scan(&first, &lastSeen); err != nil ||
-		first != un["a"] || lastSeen != ms(f.t0.Add(time.Minute)) || ments != 1 {
-		t.Errorf("row of the story: first item %d (want %d), last_seen %d, %v; b's mentions with it: %d", first, un["a"], lastSeen, err, ments)
+	s, err := f.db.Story(ctx, "", sa.Int64)
+	if err != nil || len(s.Items) != 2 || s.Items[0].ItemID != un["a"] || !s.LastSeen.Equal(f.t0.Add(time.Minute)) || ments != 1 {
+		t.Errorf("the story: %+v, %v; b's mentions with it: %d", s, err, ments)
 	}
 }
 
 // TestStoryLoneItemRemoved: a story whose one item went with its feed is
-// not gone: a later copy that its decider joins to it carries it on (and
-// gives it its row), instead of being left without a story.
+// not gone: a later copy that its decider joins to it carries it on,
+// instead of being left without a story, and is its first item now.
 func TestStoryLoneItemRemoved(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
@@ -247,10 +250,8 @@ func TestStoryLoneItemRemoved(t *testing.T) {
 	if sx != s || sy != s {
 		t.Fatalf("copies in %v and %v, want the removed item's story %v", sx, sy, s)
 	}
-	var first int64
-	var title string
-	if err := f.db.r.QueryRow(`SELECT first_item_id, title FROM stories WHERE id = ?`, s.Int64).Scan(&first, &title); err != nil || first != x || title != "Copy" {
-		t.Errorf("row: first item %d (want %d), %q, %v", first, x, title, err)
+	if st, err := f.db.Story(ctx, "", s.Int64); err != nil || len(st.Items) != 2 || st.Items[0].ItemID != x || st.Title != "Copy" {
+		t.Errorf("the story: %+v, %v; want its first item %d", st, err, x)
 	}
 	if _, left, err := f.db.OldestUnassigned(ctx); err != nil || left {
 		t.Errorf("items left without a story: %v, %v", left, err)
@@ -278,16 +279,54 @@ func TestStoryRowFromStarter(t *testing.T) {
 		first, last     time.Time
 	}{{"a", "b", "Headline A", f.t0, f.t0}, {"p", "q", "Headline P", f.t0.Add(3 * time.Hour), f.t0.Add(3 * time.Hour)}} {
 		id, s, _ := itemStory(t, f.db, c.starter)
+		st, err := f.db.Story(ctx, "", s.Int64)
+		if err != nil || st.Title != c.title || !st.FirstSeen.Equal(c.first) || !st.LastSeen.Equal(c.last) {
+			t.Errorf("story of %s and %s: %+v, %v", c.starter, c.joiner, st, err)
+		}
+		if l := must(f.db.Stories(ctx, newswatch.StoryQuery{Since: c.first.Add(-2 * time.Hour)}))(t); !slices.ContainsFunc(l, func(x newswatch.Story) bool {
+			return x.ID == s.Int64 && x.Title == c.title && x.FirstSeen.Equal(c.first) && x.LastSeen.Equal(c.last)
+		}) {
+			t.Errorf("story of %s and %s listed as %+v", c.starter, c.joiner, l)
+		}
+		// The row an alert gives it says the same.
+		if err := f.db.tx(ctx, func(tx *sql.Tx) error { return ensureStories(ctx, tx, nil, []int64{s.Int64}) }); err != nil {
+			t.Fatal(err)
+		}
 		var first, firstSeen, lastSeen int64
 		var title string
 		if err := f.db.r.QueryRow(`SELECT first_item_id, title, first_seen, last_seen FROM stories WHERE id = ?`, s.Int64).
 			Scan(&first, &title, &firstSeen, &lastSeen); err != nil {
-			t.Fatalf("story of %s: %v", c.starter, err)
+			t.Fatalf("row of the story of %s: %v", c.starter, err)
 		}
 		if first != id || title != c.title || firstSeen != ms(c.first) || lastSeen != ms(c.last) {
-			t.Errorf("story of %s and %s: first item %d (want %d), %q, first_seen %v, last_seen %v", c.starter, c.joiner,
+			t.Errorf("row of the story of %s and %s: first item %d (want %d), %q, first_seen %v, last_seen %v", c.starter, c.joiner,
 				first, id, title, fromMS(firstSeen), fromMS(lastSeen))
 		}
+	}
+}
+
+// TestAlertedStoryLastSeen: the row of an alerted story follows the items
+// that join it later, so that listing the stories active since a time
+// finds it by its newest item.
+func TestAlertedStoryLastSeen(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.db.SetStoryDecider(&scriptDecider{plan: map[string]string{"b": "a", "c": "a"}, storyOf: map[string]int64{}})
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("a", "First", "Kyiv a.", f.t0, false)}))(t)
+	must(f.db.SaveItems(ctx, f.g1F.ID, []newswatch.IngestItem{ingest("b", "Second", "Kyiv b.", f.t0.Add(time.Hour), false)}))(t)
+	_, s, _ := itemStory(t, f.db, "a")
+	if err := f.db.tx(ctx, func(tx *sql.Tx) error { return ensureStories(ctx, tx, nil, []int64{s.Int64}) }); err != nil {
+		t.Fatal(err)
+	}
+	later := f.t0.Add(5 * time.Hour)
+	must(f.db.SaveItems(ctx, f.g2F.ID, []newswatch.IngestItem{ingest("c", "Third", "Kyiv c.", later, false)}))(t)
+	var lastSeen int64
+	if err := f.db.r.QueryRow(`SELECT last_seen FROM stories WHERE id = ?`, s.Int64).Scan(&lastSeen); err != nil || lastSeen != ms(later) {
+		t.Errorf("row's last_seen %v, %v; want %v", fromMS(lastSeen), err, later)
+	}
+	l := must(f.db.Stories(ctx, newswatch.StoryQuery{Since: later}))(t)
+	if len(l) != 1 || l[0].ID != s.Int64 || l[0].Title != "First" || !l[0].LastSeen.Equal(later) {
+		t.Errorf("stories since the third item: %+v", l)
 	}
 }
 
