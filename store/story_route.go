@@ -496,7 +496,7 @@ func (s *saver) storyItems(story, item int64, guild string) ([]int64, error) {
 }
 
 // saveStoryAlerts writes the rows the save changed, first giving their
-// stories a row (most stories of one item have none).
+// stories a row (a story has none until a route alerts it).
 func (s *saver) saveStoryAlerts(sr *storyRoutes) error {
 	var stories []int64
 	for _, a := range sr.rows {
