@@ -347,6 +347,15 @@ func (s *saver) update(old stored, in *newswatch.IngestItem, hash string) error 
 	var story any
 	if old.story.Valid {
 		story = old.story.Int64
+		// An alerted story's row keeps its newest item's time.
+		var cache *storyStmts
+		if s.story != nil {
+			cache = s.story.stmts
+		}
+		if _, err := cache.stmt(s.ctx, s.tx, updStoryLastSeen).ExecContext(s.ctx,
+			jsonList([][2]int64{{old.story.Int64, ms(it.Time())}})); err != nil {
+			return err
+		}
 	}
 	watchIDs := s.mentions(old.id, in, story)
 	if in.Alert {

@@ -271,9 +271,10 @@ const selStoryFloors = `SELECT (` + selNextStory + `), (SELECT id FROM id_floors
 // was named), the stories that items joined, and the highest new story id
 // (0: none).
 //
-// A story has a row in stories once a route alerts it (ensureStories):
-// the alert's story keeps its title and first item whatever happens to
-// its items. Until then its items are all there is of it (Stories and
+// A story has a row in stories once a route records it in story_alerts
+// (ensureStories: it alerted the story, or holds it back for min_sources
+// or its cap), and keeps its title and first item whatever happens to its
+// items; a database from before kept rows of stories a second item joined. Until then its items are all there is of it (Stories and
 // Story read its first item, by id, and its newest), and a save whose
 // items start stories or join them writes no row.
 type storyWrites struct {
@@ -316,6 +317,9 @@ func decidedStories(ctx context.Context, tx *sql.Tx, cache *storyStmts, as []new
 			sw.joined = append(sw.joined, joinedStory{story: a.StoryID, ts: ms(a.Time)})
 		case a.Join >= 0 && a.Join < i:
 			sw.ids[i] = sw.ids[a.Join]
+			if as[a.Join].StoryID > 0 { // joined through an item that joined a stored story
+				sw.joined = append(sw.joined, joinedStory{story: sw.ids[i], ts: ms(a.Time)})
+			}
 		default:
 			sw.ids[i] = floors.next
 			sw.top = floors.next

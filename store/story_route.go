@@ -496,7 +496,8 @@ func (s *saver) storyItems(story, item int64, guild string) ([]int64, error) {
 }
 
 // saveStoryAlerts writes the rows the save changed, first giving their
-// stories a row (a story has none until a route alerts it).
+// stories a row (a story has none until a route records it in
+// story_alerts).
 func (s *saver) saveStoryAlerts(sr *storyRoutes) error {
 	var stories []int64
 	for _, a := range sr.rows {

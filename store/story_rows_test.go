@@ -120,9 +120,8 @@ func TestStoryColumnsOnSave(t *testing.T) {
 	if sb != sa {
 		t.Fatalf("b's story %v, want a's %v", sb, sa)
 	}
-	f.db.r.QueryRow(`SELECT count(*) FROM stories`).Scan(&rows)
-	if rows != 0 {
-		t.Errorf("%d story rows once a second item joined (want 0: no route alerted it)", rows)
+	if err := f.db.r.QueryRow(`SELECT count(*) FROM stories`).Scan(&rows); err != nil || rows != 0 {
+		t.Errorf("%d story rows once a second item joined (want 0: no route alerted it), %v", rows, err)
 	}
 	var bMent sql.NullInt64
 	f.db.r.QueryRow(`SELECT story_id FROM mentions WHERE item_id = ?`, b).Scan(&bMent)
@@ -491,4 +490,55 @@ func TestURLFilterSets(t *testing.T) {
 	if !f.off || f.sets != nil {
 		t.Errorf("past maxFilterKeys: off %v, %d sets", f.off, len(f.sets))
 	}
+}
+
+// alertedStory saves a, gives its story a row as an alert would, and
+// returns the story.
+func alertedStory(t *testing.T, f *fixture, d *scriptDecider) int64 {
+	t.Helper()
+	ctx := context.Background()
+	f.db.SetStoryDecider(d)
+	must(f.db.SaveItems(ctx, f.global.ID, []newswatch.IngestItem{ingest("a", "First", "Kyiv a.", f.t0, false)}))(t)
+	_, s, _ := itemStory(t, f.db, "a")
+	if err := f.db.tx(ctx, func(tx *sql.Tx) error { return ensureStories(ctx, tx, nil, []int64{s.Int64}) }); err != nil {
+		t.Fatal(err)
+	}
+	return s.Int64
+}
+
+// listedSince checks that the stories active since since are story alone,
+// with since as its last time.
+func listedSince(t *testing.T, f *fixture, story int64, since time.Time) {
+	t.Helper()
+	l := must(f.db.Stories(context.Background(), newswatch.StoryQuery{Since: since}))(t)
+	if len(l) != 1 || l[0].ID != story || !l[0].LastSeen.Equal(since) {
+		t.Errorf("stories since %v: %+v, want story %d last seen then", since, l, story)
+	}
+}
+
+// TestChainedJoinLastSeen: an item that joins an alerted story through
+// another item of its batch moves the story's last_seen too.
+func TestChainedJoinLastSeen(t *testing.T) {
+	f := newFixture(t)
+	d := &scriptDecider{plan: map[string]string{}, storyOf: map[string]int64{}}
+	s := alertedStory(t, f, d)
+	d.plan["b"], d.plan["c"] = "story:"+strconv.FormatInt(s, 10), "b"
+	later := f.t0.Add(5 * time.Hour)
+	must(f.db.SaveItems(context.Background(), f.g1F.ID, []newswatch.IngestItem{
+		ingest("b", "Second", "Kyiv b.", f.t0.Add(time.Hour), false),
+		ingest("c", "Third", "Kyiv c.", later, false)}))(t)
+	listedSince(t, f, s, later)
+}
+
+// TestUpdatedItemMovesLastSeen: an item of an alerted story that its feed
+// republishes later moves the story's last_seen with it.
+func TestUpdatedItemMovesLastSeen(t *testing.T) {
+	f := newFixture(t)
+	s := alertedStory(t, f, &scriptDecider{plan: map[string]string{}, storyOf: map[string]int64{}})
+	later := f.t0.Add(5 * time.Hour)
+	must(f.db.SaveItems(context.Background(), f.global.ID, []newswatch.IngestItem{ingest("a", "First", "Kyiv a, updated.", later, false)}))(t)
+	if _, s2, _ := itemStory(t, f.db, "a"); s2.Int64 != s {
+		t.Fatalf("a moved to story %v", s2)
+	}
+	listedSince(t, f, s, later)
 }
