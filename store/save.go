@@ -348,11 +348,7 @@ func (s *saver) update(old stored, in *newswatch.IngestItem, hash string) error 
 	if old.story.Valid {
 		story = old.story.Int64
 		// An alerted story's row keeps its newest item's time.
-		var cache *storyStmts
-		if s.story != nil {
-			cache = s.story.stmts
-		}
-		if _, err := cache.stmt(s.ctx, s.tx, updStoryLastSeen).ExecContext(s.ctx,
+		if _, err := s.storyStmts().stmt(s.ctx, s.tx, updStoryLastSeen).ExecContext(s.ctx,
 			jsonList([][2]int64{{old.story.Int64, ms(it.Time())}})); err != nil {
 			return err
 		}
@@ -402,4 +398,13 @@ func (s *saver) close() {
 	if s.insOut != nil {
 		s.insOut.Close()
 	}
+}
+
+// storyStmts returns the prepared story statements of the save's decider,
+// nil when it has none (storyStmts.stmt then parses them).
+func (s *saver) storyStmts() *storyStmts {
+	if s.story == nil {
+		return nil
+	}
+	return s.story.stmts
 }

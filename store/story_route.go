@@ -505,11 +505,7 @@ func (s *saver) saveStoryAlerts(sr *storyRoutes) error {
 			stories = append(stories, a.story)
 		}
 	}
-	var cache *storyStmts
-	if s.story != nil {
-		cache = s.story.stmts
-	}
-	if err := ensureStories(s.ctx, s.tx, cache, stories); err != nil {
+	if err := ensureStories(s.ctx, s.tx, s.storyStmts(), stories); err != nil {
 		return err
 	}
 	for _, a := range sr.rows {
